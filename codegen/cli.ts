@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+import { watch } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDiagnostic } from './diagnostics.js';
+import { renderFiles } from './generate.js';
+import { readSpec } from './pipeline.js';
+import { diffOutput, writeOutput } from './write.js';
+
+const USAGE = `Usage:
+  ampyobs generate [--spec DIR] [--out DIR] [--watch]   validate the spec and write the generated files (all or nothing)
+  ampyobs check    [--spec DIR] [--out DIR]             validate the spec; exit 1 if the generated files are stale
+Defaults: --spec ./spec, --out ./generated`;
+
+interface Io {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+}
+
+/** Validates and renders; prints every diagnostic. Returns the files, or undefined on errors. */
+function build(specDir: string, io: Io): ReturnType<typeof renderFiles> | undefined {
+  const result = readSpec(specDir);
+  for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+  if (!result.model) {
+    const n = result.diagnostics.filter((d) => d.severity === 'error').length;
+    io.err(`ampyobs: ${n} error(s) in ${specDir}; nothing was written`);
+    return undefined;
+  }
+  return renderFiles(result.model);
+}
+
+function generateOnce(specDir: string, outDir: string, io: Io): number {
+  const files = build(specDir, io);
+  if (!files) return 1;
+  try {
+    const changed = writeOutput(outDir, files);
+    io.out(changed ? `ampyobs: wrote ${files.size} files to ${outDir}` : `ampyobs: ${outDir} is up to date`);
+    return 0;
+  } catch (e) {
+    io.err(`ampyobs: ${(e as Error).message}`);
+    return 1;
+  }
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export function runCli(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): number | 'watching' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        spec: { type: 'string', default: 'spec' },
+        out: { type: 'string', default: 'generated' },
+        watch: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (e) {
+    io.err(`ampyobs: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const specDir = values.spec;
+  const outDir = values.out;
+  if (command === 'generate') {
+    const code = generateOnce(specDir, outDir, io);
+    if (!values.watch) return code;
+    let timer: NodeJS.Timeout | undefined;
+    watch(path.resolve(specDir), { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => generateOnce(specDir, outDir, io), 100);
+    });
+    io.out(`ampyobs: watching ${specDir} (Ctrl-C to stop)`);
+    return 'watching';
+  }
+  if (command === 'check') {
+    const files = build(specDir, io);
+    if (!files) return 1;
+    const drift = diffOutput(outDir, files);
+    if (drift.length) {
+      for (const d of drift) io.err(`${path.join(outDir, d.file)}: ${d.kind}`);
+      io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`npm run generate\` and commit the result`);
+      return 1;
+    }
+    io.out(`ampyobs: spec valid, ${outDir} up to date (${files.size} files)`);
+    return 0;
+  }
+  io.err(`ampyobs: unknown command '${command}'\n${USAGE}`);
+  return 2;
+}
+
+// Only when executed as a program, not when imported by tests.
+if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
+  const code = runCli(process.argv.slice(2));
+  if (code !== 'watching') process.exitCode = code;
+}

@@ -1,0 +1,36 @@
+/** A problem found in a spec, reported as `file:line:col severity rule: message`. */
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+  readonly severity: 'error' | 'warning';
+  readonly rule: string;
+  readonly message: string;
+}
+
+/** Formats one diagnostic the way editors and CI logs link it: `file:line:col error rule: message`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${d.file}:${d.line}:${d.col} ${d.severity} ${d.rule}: ${d.message}`;
+}
+
+/** Orders diagnostics by file, then position, so a run's report is stable. */
+export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
+  return [...list].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.rule.localeCompare(b.rule),
+  );
+}
+
+/** True when any diagnostic is an error (warnings alone do not fail a run). */
+export function hasErrors(list: readonly Diagnostic[]): boolean {
+  return list.some((d) => d.severity === 'error');
+}
+
+/** Raised by the pipeline when a spec has errors; carries every diagnostic of the run. */
+export class SpecError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(`spec has ${errors.length} error(s):\n${errors.map(formatDiagnostic).join('\n')}`);
+    this.name = 'SpecError';
+  }
+}

@@ -1,0 +1,69 @@
+import type { Model } from '../model.js';
+import { docText, newProject, propKey, render, str } from './ts-common.js';
+
+/** generated/bus.ts: the envelope type and typed inject/extract of bus headers with W3C trace context. */
+export function emitBus(model: Model): string | undefined {
+  const bus = model.bus;
+  if (!bus) return undefined;
+  const sf = newProject().createSourceFile('bus.ts');
+  sf.addImportDeclaration({
+    moduleSpecifier: model.runtimeImport,
+    namedImports: ['extractTraceContext', 'injectTraceHeaders', 'type BusCorrelation', 'type BusHeaders'],
+  });
+  sf.addImportDeclaration({ moduleSpecifier: '@opentelemetry/api', namedImports: ['Context'], isTypeOnly: true });
+  sf.addInterface({
+    isExported: true,
+    name: 'BusEnvelope',
+    docs: [{ description: 'ampy-bus envelope identity, carried in message headers next to `traceparent`/`tracestate`.' }],
+    properties: bus.headers.map((h) => ({
+      name: propKey(h.header),
+      isReadonly: true,
+      hasQuestionToken: h.requirement !== 'required',
+      type: 'string',
+      docs: [{ description: `${docText(h.attr.brief)} Header \`${h.header}\`.` }],
+    })),
+  });
+  const headerList = bus.headers.map((h) => str(h.header)).join(', ');
+  const logKeys = bus.headers.filter((h) => h.inLogObject).map((h) => h.header);
+  sf.addStatements((w) => {
+    w.writeLine(`/** Envelope header names, in spec order. */`);
+    w.writeLine(`export const busHeaderNames = [${headerList}] as const;`);
+    w.blankLine();
+    w.writeLine(`/**
+ * Writes the envelope and the active W3C trace context (\`traceparent\`, \`tracestate\`) into bus headers.
+ * Call it inside the publish span so the consumer continues the trace.
+ *
+ * @example
+ * \`\`\`ts
+ * const headers = injectBusHeaders({ message_id, schema_fqdn, topic, partition_key });
+ * \`\`\`
+ */`);
+    w.write('export function injectBusHeaders(envelope: BusEnvelope, headers: BusHeaders = {}, context?: Context): BusHeaders').block(() => {
+      w.writeLine('for (const name of busHeaderNames) {');
+      w.writeLine('  const value = envelope[name];');
+      w.writeLine('  if (value !== undefined) headers[name] = value;');
+      w.writeLine('}');
+      w.writeLine('return injectTraceHeaders(headers, context);');
+    });
+    w.blankLine();
+    w.writeLine(`/**
+ * Reads bus headers on the consumer side: the returned \`context\` continues the producer's trace (pass
+ * it as \`parent\` to a span helper), and the envelope ids join the context core of logs in that scope.
+ */`);
+    w.write('export function extractBusContext(headers: BusHeaders): { readonly context: Context; readonly envelope: Partial<BusEnvelope> }').block(() => {
+      w.writeLine('const envelope: Partial<Record<(typeof busHeaderNames)[number], string>> = {};');
+      w.writeLine('for (const name of busHeaderNames) {');
+      w.writeLine('  const value = headers[name];');
+      w.writeLine('  if (value !== undefined) envelope[name] = value;');
+      w.writeLine('}');
+      const scoped = bus.headers.filter((h) => model.context.some((c) => c.source === 'scope' && c.attr.id === h.attr.id));
+      w.writeLine(`return { context: extractTraceContext(headers, { ${scoped.map((h) => `${propKey(h.attr.id)}: envelope[${str(h.header)}]`).join(', ')} }), envelope };`);
+    });
+    w.blankLine();
+    w.writeLine(`/** The \`${bus.logObject}\` correlation object for a log line about this message (brief §5). */`);
+    w.write('export function busCorrelation(envelope: Partial<BusEnvelope>): BusCorrelation').block(() => {
+      w.writeLine(`return { ${logKeys.map((k) => `${propKey(k)}: envelope[${str(k)}]`).join(', ')} };`);
+    });
+  });
+  return render(sf, model);
+}

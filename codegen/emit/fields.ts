@@ -1,0 +1,10 @@
+import type { AttributeUse } from '../model.js';
+import { str } from './ts-common.js';
+
+/** The runtime descriptor of one attribute use: name, type, and redaction flags. */
+export function fieldDescriptor(u: AttributeUse): string {
+  const parts = [`name: ${str(u.name)}`, `type: '${u.attr.type}'`];
+  if (u.attr.secret) parts.push('secret: true');
+  if (u.attr.fingerprint) parts.push('fingerprint: true');
+  return `{ ${parts.join(', ')} }`;
+}

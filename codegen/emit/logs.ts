@@ -1,0 +1,75 @@
+import type { LogEvent, Model } from '../model.js';
+import { camel, pascal } from '../names.js';
+import { fieldDescriptor } from './fields.js';
+import { byKey, docText, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, str, tsType, useDoc } from './ts-common.js';
+
+export function fieldsTypeName(e: LogEvent): string {
+  return `${pascal(e.name)}Fields`;
+}
+
+function eventDoc(model: Model, e: LogEvent): string {
+  const lines = [docText(e.brief)];
+  if (e.note) lines.push('', docText(e.note));
+  lines.push('', `- Event: \`${e.name}\` at level \`${e.level}\` (${e.stability})`);
+  if (e.fields.length) lines.push(`- Fields: ${e.fields.map((f) => `\`${f.name}\`${isRequired(f) ? '' : '?'}`).join(', ')}`);
+  lines.push(`- Base fields on every line: ${model.logBase.map((f) => `\`${f.field}\``).join(', ')}`);
+  if (e.deprecated) lines.push('', `@deprecated ${docText(e.deprecated.note)}`);
+  const ex = `{ ${e.fields.filter(isRequired).map((f) => `${propKey(f.name)}: ${exampleLiteral(f.attr)}`).join(', ')} }`;
+  lines.push('', '@example', '```ts', `log.${camel(e.name)}(${ex}, ${str(e.brief.replace(/\.$/, ''))});`, '```');
+  return lines.join('\n');
+}
+
+/** generated/logs.ts: a field type per log event and helpers with event name and level fixed. */
+export function emitLogs(model: Model): string {
+  const sf = newProject().createSourceFile('logs.ts');
+  const events = byKey(model.events, (e) => e.name);
+  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', 'type BusCorrelation'] });
+  const uses = events.flatMap((e) => e.fields);
+  const rt = ['Decimal', 'Timestamp'].filter((t) => uses.some((u) => tsType(u.attr) === t));
+  if (rt.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: rt, isTypeOnly: true });
+  const types = neededTypes(uses);
+  if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
+
+  sf.addTypeAlias({
+    isExported: true,
+    name: 'LogEventName',
+    type: events.map((e) => `'${e.name}'`).join(' | '),
+    docs: [{ description: 'Every value the `event` field of a log line can take (brief §5 domain enums).' }],
+  });
+  const busField = model.bus?.logObject;
+  for (const e of events)
+    sf.addInterface({
+      isExported: true,
+      name: fieldsTypeName(e),
+      docs: [{ description: `Fields of log event \`${e.name}\`.` }],
+      properties: [
+        ...e.fields.map((f) => ({
+          name: propKey(f.name),
+          isReadonly: true,
+          hasQuestionToken: !isRequired(f),
+          type: tsType(f.attr),
+          docs: [{ description: useDoc(f) }],
+        })),
+        ...(busField
+          ? [{ name: propKey(busField), isReadonly: true, hasQuestionToken: true, type: 'BusCorrelation', docs: [{ description: 'ampy-bus envelope correlation, when the line is about a message (see busCorrelation).' }] }]
+          : []),
+      ],
+    });
+
+  sf.addStatements((w) => {
+    w.writeLine('/** Typed log event helpers generated from the spec: `log.<eventName>(fields, message)`. */');
+    w.write('export const log = ').inlineBlock(() => {
+      for (const e of events) {
+        w.writeLine(`/**\n${eventDoc(model, e).split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
+        w.write(`${camel(e.name)}: defineEvent<${fieldsTypeName(e)}>(`).inlineBlock(() => {
+          w.writeLine(`name: ${str(e.name)},`);
+          w.writeLine(`level: '${e.level}',`);
+          w.writeLine(`fields: [${e.fields.map(fieldDescriptor).join(', ')}],`);
+        });
+        w.write('),').newLine();
+      }
+    });
+    w.write(' as const;');
+  });
+  return render(sf, model);
+}

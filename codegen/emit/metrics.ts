@@ -1,0 +1,117 @@
+import type { Metric, Model } from '../model.js';
+import { camel, pascal } from '../names.js';
+import {
+  byKey,
+  docText,
+  enumValuesName,
+  exampleLiteral,
+  groupBy,
+  isRequired,
+  neededTypes,
+  newProject,
+  propKey,
+  render,
+  str,
+  tsType,
+  useDoc,
+} from './ts-common.js';
+
+const HELPER: Record<Metric['instrument'], [define: string, method: string, type: string]> = {
+  counter: ['defineCounter', 'add', 'CounterHelper'],
+  updowncounter: ['defineUpDownCounter', 'add', 'UpDownCounterHelper'],
+  histogram: ['defineHistogram', 'record', 'HistogramHelper'],
+  gauge: ['defineGauge', 'set', 'GaugeHelper'],
+};
+
+export function labelsTypeName(m: Metric): string {
+  return `${pascal(m.subsystem)}${pascal(m.short)}Labels`;
+}
+
+/** The parameter type of a helper: no labels → void (the argument may be omitted). */
+function paramType(m: Metric): string {
+  return m.labels.length ? `${labelsTypeName(m)} & ForbiddenMetricLabels` : 'void';
+}
+
+function helperDoc(m: Metric): string {
+  const [, method] = HELPER[m.instrument];
+  const lines = [docText(m.brief)];
+  if (m.note) lines.push('', docText(m.note));
+  lines.push(
+    '',
+    `- Metric: \`${m.name}\` (${m.instrument}, unit \`${m.unit}\`), exposed to Prometheus as \`${m.promName}\`${m.instrument === 'histogram' ? ' (`_bucket`, `_sum`, `_count`)' : ''}`,
+  );
+  if (m.labels.length)
+    lines.push(
+      `- Labels: ${m.labels
+        .map((l) => `\`${l.name}\`${isRequired(l) ? '' : '?'}${l.attr.type === 'enum' ? ` (${l.attr.members.map((x) => x.value).join(' | ')})` : l.attr.maxCardinality ? ` (≤ ${l.attr.maxCardinality} values)` : ''}`)
+        .join(', ')}`,
+    );
+  else lines.push('- Labels: none (resource attributes only)');
+  if (m.buckets) lines.push(`- Buckets (\`${m.buckets.id}\`, ${m.buckets.unit}): ${m.buckets.boundaries.join(', ')}`);
+  lines.push(`- Series budget: ${m.seriesEstimate} of ${m.maxSeries}`, `- Stability: ${m.stability}`);
+  if (m.deprecated) lines.push('', `@deprecated ${docText(m.deprecated.note)}`);
+  const example = m.labels.length
+    ? `{ ${m.labels.filter(isRequired).map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`).join(', ')} }`
+    : '';
+  lines.push('', '@example', '```ts', `metrics.${m.subsystem}.${camel(m.short)}.${method}(${m.instrument === 'counter' ? 1 : 12.5}${example ? `, ${example}` : ''});`, '```');
+  return lines.join('\n');
+}
+
+/** generated/metrics.ts: a label type per metric and typed helpers grouped by subsystem. */
+export function emitMetrics(model: Model): string {
+  const sf = newProject().createSourceFile('metrics.ts');
+  const metrics = byKey(model.metrics, (m) => m.name);
+  const used = new Set(metrics.map((m) => HELPER[m.instrument]));
+  sf.addImportDeclaration({
+    moduleSpecifier: model.runtimeImport,
+    namedImports: [...new Set([...used].map(([define]) => define))].sort(),
+  });
+  const types = neededTypes(metrics.flatMap((m) => m.labels));
+  const values = [...new Set(metrics.flatMap((m) => m.labels.filter((l) => l.attr.type === 'enum').map((l) => enumValuesName(l.attr))))].sort();
+  sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: [...values, ...types.map((t) => `type ${t}`), 'type ForbiddenMetricLabels'] });
+  if (metrics.some((m) => m.labels.some((l) => l.attr.type === 'decimal' || l.attr.type === 'timestamp')))
+    sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['Decimal', 'Timestamp'], isTypeOnly: true });
+
+  for (const m of metrics) {
+    if (!m.labels.length) continue;
+    sf.addInterface({
+      isExported: true,
+      name: labelsTypeName(m),
+      docs: [{ description: `Labels of \`${m.name}\`.` }],
+      properties: m.labels.map((l) => ({
+        name: propKey(l.name),
+        isReadonly: true,
+        hasQuestionToken: !isRequired(l),
+        type: tsType(l.attr),
+        docs: [{ description: useDoc(l) }],
+      })),
+    });
+  }
+
+  sf.addStatements((w) => {
+    w.writeLine('/** Typed metric helpers generated from the spec, grouped by subsystem (`ampy.<subsystem>.<name>`). */');
+    w.write('export const metrics = ').inlineBlock(() => {
+      for (const [subsystem, group] of groupBy(metrics, (m) => m.subsystem)) {
+        w.write(`${propKey(subsystem)}: `).inlineBlock(() => {
+          for (const m of group) {
+            const [define] = HELPER[m.instrument];
+            w.writeLine(`/**\n${helperDoc(m).split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
+            w.write(`${camel(m.short)}: ${define}<${paramType(m)}>(`).inlineBlock(() => {
+              w.writeLine(`name: '${m.name}',`);
+              w.writeLine(`instrument: '${m.instrument}',`);
+              w.writeLine(`unit: '${m.unit}',`);
+              w.writeLine(`description: ${str(m.brief)},`);
+              if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.join(', ')}],`);
+              const labels = m.labels.map((l) => `{ name: ${str(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''} }`);
+              w.writeLine(`labels: [${labels.join(', ')}],`);
+            });
+            w.write('),').newLine();
+          }
+        });
+        w.write(',').newLine();
+      }
+    });
+    w.write(' as const;');
+  });
+  return render(sf, model);
+}

@@ -1,0 +1,78 @@
+import type { Model, Span } from '../model.js';
+import { camel, pascal } from '../names.js';
+import { fieldDescriptor } from './fields.js';
+import { byKey, docText, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, str, tsType, useDoc } from './ts-common.js';
+
+function domain(s: Span): string {
+  return s.name.split('.')[0] ?? s.name;
+}
+function operation(s: Span): string {
+  return camel(s.name.split('.').slice(1).join('_'));
+}
+export function spanAttributesTypeName(s: Span): string {
+  return `${pascal(s.name)}Attributes`;
+}
+
+function spanDoc(s: Span): string {
+  const lines = [docText(s.brief)];
+  if (s.note) lines.push('', docText(s.note));
+  lines.push('', `- Span: \`${s.name}\` (kind ${s.kind}, ${s.stability})`);
+  if (s.attributes.length) lines.push(`- Attributes: ${s.attributes.map((a) => `\`${a.name}\`${isRequired(a) ? '' : '?'}`).join(', ')}`);
+  if (s.alwaysSample) lines.push('- Safety-critical: always sampled, whatever the ratio.');
+  for (const c of s.alwaysSampleWhen) lines.push(`- Safety-critical when \`${c.name}\` is ${c.values.map((v) => `\`${v}\``).join(' or ')}: always sampled.`);
+  if (s.links) lines.push(`- Links: ${docText(s.links.brief)} Pass them as \`{ links }\`.`);
+  if (s.deprecated) lines.push('', `@deprecated ${docText(s.deprecated.note)}`);
+  const ex = `{ ${s.attributes.filter(isRequired).map((a) => `${propKey(a.name)}: ${exampleLiteral(a.attr)}`).join(', ')} }`;
+  lines.push('', '@example', '```ts', `await spans.${domain(s)}.${operation(s)}(${ex}, async (span) => {`, '  // work inside the span; errors are recorded and rethrown', '});', '```');
+  return lines.join('\n');
+}
+
+/** generated/spans.ts: an attribute type per span and helpers with start and with-span forms. */
+export function emitSpans(model: Model): string {
+  const sf = newProject().createSourceFile('spans.ts');
+  const spans = byKey(model.spans, (s) => s.name);
+  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineSpan'] });
+  const uses = spans.flatMap((s) => s.attributes);
+  const rt = ['Decimal', 'Timestamp'].filter((t) => uses.some((u) => tsType(u.attr) === t));
+  if (rt.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: rt, isTypeOnly: true });
+  const types = neededTypes(uses);
+  if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
+
+  for (const s of spans)
+    sf.addInterface({
+      isExported: true,
+      name: spanAttributesTypeName(s),
+      docs: [{ description: `Start attributes of span \`${s.name}\`.` }],
+      properties: s.attributes.map((a) => ({
+        name: propKey(a.name),
+        isReadonly: true,
+        hasQuestionToken: !isRequired(a),
+        type: tsType(a.attr),
+        docs: [{ description: useDoc(a) }],
+      })),
+    });
+
+  sf.addStatements((w) => {
+    w.writeLine('/** Typed span helpers generated from the spec, grouped by domain (`<domain>.<operation>`). */');
+    w.write('export const spans = ').inlineBlock(() => {
+      for (const [d, group] of groupBy(spans, domain)) {
+        w.write(`${propKey(d)}: `).inlineBlock(() => {
+          for (const s of group) {
+            w.writeLine(`/**\n${spanDoc(s).split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
+            w.write(`${operation(s)}: defineSpan<${spanAttributesTypeName(s)}>(`).inlineBlock(() => {
+              w.writeLine(`name: ${str(s.name)},`);
+              w.writeLine(`kind: '${s.kind}',`);
+              w.writeLine(`alwaysSample: ${s.alwaysSample},`);
+              w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${str(c.name)}, values: [${c.values.map(str).join(', ')}] }`).join(', ')}],`);
+              w.writeLine(`attributes: [${s.attributes.map(fieldDescriptor).join(', ')}],`);
+            });
+            w.write('),').newLine();
+          }
+        });
+        w.write(',').newLine();
+      }
+    });
+    w.write(' as const;');
+  });
+  return render(sf, model);
+}

@@ -1,0 +1,35 @@
+import { emitAttributes } from './emit/attributes.js';
+import { emitBus } from './emit/bus.js';
+import { emitDocs } from './emit/docs.js';
+import { emitIndex } from './emit/index-file.js';
+import { emitLogs } from './emit/logs.js';
+import { emitMetrics } from './emit/metrics.js';
+import { emitRegistryJson } from './emit/registry.js';
+import { emitRegistryTs } from './emit/registry-ts.js';
+import { emitSpans } from './emit/spans.js';
+import { header } from './emit/ts-common.js';
+import type { Model } from './model.js';
+
+/** Every generated file, by path relative to the output directory, in a stable order. */
+export type FileSet = ReadonlyMap<string, string>;
+
+/** Renders the whole output for a valid model, in memory. Same model, byte-identical files. */
+export function renderFiles(model: Model): FileSet {
+  const files = new Map<string, string>();
+  const modules = ['attributes', 'metrics', 'spans', 'logs'];
+  files.set('attributes.ts', emitAttributes(model));
+  files.set('metrics.ts', emitMetrics(model));
+  files.set('spans.ts', emitSpans(model));
+  files.set('logs.ts', emitLogs(model));
+  const bus = emitBus(model);
+  if (bus) {
+    files.set('bus.ts', bus);
+    modules.push('bus');
+  }
+  files.set('registry.ts', emitRegistryTs(model));
+  modules.push('registry');
+  files.set('index.ts', emitIndex(model, modules));
+  files.set('registry.json', emitRegistryJson(model));
+  files.set('docs/TELEMETRY.md', emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
+  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}

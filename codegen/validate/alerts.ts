@@ -1,0 +1,106 @@
+import type { Diagnostic } from '../diagnostics.js';
+import { at, type SourceRef } from '../load.js';
+import type { Matcher, Metric, Model } from '../model.js';
+import { durationMs } from '../names.js';
+
+const CAMEL = /^[A-Z][a-z0-9]*([A-Z][A-Za-z0-9]*)*$/;
+
+function sub(src: SourceRef, ...p: (string | number)[]): SourceRef {
+  return { file: src.file, path: [...src.path, ...p] };
+}
+
+/** Matchers and by-labels must name labels of the metric, and values must be legal for them. */
+function checkLabels(metric: Metric, matchers: readonly Matcher[], by: readonly string[], src: SourceRef, what: string, diags: Diagnostic[]): void {
+  const labels = new Map(metric.labels.map((l) => [l.name, l]));
+  const known = [...labels.keys()].join(', ') || 'none';
+  for (const m of matchers) {
+    const l = labels.get(m.label);
+    const where = sub(src, 'matchers', m.label);
+    if (!l) {
+      diags.push(at(where, 'error', 'label-unknown', `${what}: '${metric.name}' has no label '${m.label}' (labels: ${known})`, true));
+      continue;
+    }
+    const a = l.attr;
+    const legal = a.type === 'enum' ? a.members.map((x) => x.value) : a.type === 'bool' ? ['true', 'false'] : undefined;
+    if (legal)
+      for (const v of m.values)
+        if (!legal.includes(v))
+          diags.push(at(where, 'error', 'label-value', `${what}: '${v}' is not a value of label '${m.label}' of '${metric.name}' (${legal.join(', ')})`));
+  }
+  by.forEach((b, i) => {
+    if (!labels.has(b)) diags.push(at(sub(src, 'by', i), 'error', 'label-unknown', `${what}: cannot group by '${b}', '${metric.name}' has no such label (labels: ${known})`));
+  });
+}
+
+/** Alerts: naming and annotation conventions, kind vs instrument, required fields per kind, labels. */
+export function checkAlerts(model: Model, diags: Diagnostic[]): void {
+  for (const a of model.alerts) {
+    const here = (...p: (string | number)[]) => sub(a.src, ...p);
+    const what = `alert ${a.name}`;
+    if (!CAMEL.test(a.name)) diags.push(at(here('name'), 'error', 'alert-name', `alert name '${a.name}' must be CamelCase, e.g. AmpyOMSRejectsHigh`));
+    if (!a.summary.trim().endsWith('.')) diags.push(at(here('summary'), 'error', 'alert-summary', `summary must be one static sentence ending in a period`));
+    if (a.summary.includes('{{')) diags.push(at(here('summary'), 'error', 'alert-summary', `summary must be static; put {{ $labels }} and {{ $value }} in description`));
+    if (!/^(https?:\/\/\S+|[\w./-]+(#[\w-]+)?)$/.test(a.runbook)) diags.push(at(here('runbook'), 'error', 'alert-runbook', `runbook must be a URL or a repository path, got '${a.runbook}'`));
+
+    const inst = a.metric.instrument;
+    const needs: Record<string, readonly string[]> = {
+      rate: ['counter'],
+      ratio: ['counter'],
+      baseline: ['counter'],
+      quantile: ['histogram'],
+      value: ['gauge', 'updowncounter'],
+      absent: ['counter', 'updowncounter', 'gauge', 'histogram'],
+    };
+    if (!needs[a.kind]?.includes(inst))
+      diags.push(at(here('metric'), 'error', 'alert-kind', `a ${a.kind} alert needs a ${needs[a.kind]?.join(' or ')}; '${a.metric.name}' is a ${inst}`));
+    if (a.total && a.total.metric.instrument !== 'counter')
+      diags.push(at(here('total', 'metric'), 'error', 'alert-kind', `a ratio's total must be a counter; '${a.total.metric.name}' is a ${a.total.metric.instrument}`));
+
+    const field = (key: string, present: boolean, wanted: boolean, why: string): void => {
+      if (wanted && !present) diags.push(at(here(), 'error', 'alert-fields', `${a.kind} alert needs '${key}' (${why})`));
+      if (!wanted && present) diags.push(at(here(key), 'error', 'alert-fields', `'${key}' has no meaning for a ${a.kind} alert`, true));
+    };
+    field('threshold', a.threshold !== undefined, a.kind !== 'absent', 'the value it fires above');
+    field('window', a.window !== undefined, a.kind !== 'value', 'the range the rate or quantile is taken over');
+    field('quantile', a.quantile !== undefined, a.kind === 'quantile', 'e.g. 0.95');
+    field('factor', a.factor !== undefined, a.kind === 'baseline', 'how many times the baseline');
+    field('baseline_window', a.baselineWindow !== undefined, a.kind === 'baseline', 'the long range the baseline is taken over');
+    // total is optional for ratio (the same metric without matchers) and meaningless elsewhere.
+    if (a.total && a.kind !== 'ratio') diags.push(at(here('total'), 'error', 'alert-fields', `'total' has no meaning for a ${a.kind} alert`, true));
+    if (a.baselineWindow && a.window && durationMs(a.baselineWindow) <= durationMs(a.window))
+      diags.push(at(here('baseline_window'), 'error', 'alert-window', `baseline_window ${a.baselineWindow} must be longer than window ${a.window}`));
+    if (a.window && durationMs(a.window) < 60e3 && a.kind !== 'absent')
+      diags.push(at(here('window'), 'error', 'alert-window', `window ${a.window} is shorter than 1m: rates need at least four scrapes`));
+
+    checkLabels(a.metric, a.matchers, a.by, a.src, what, diags);
+    if (a.total) {
+      const totalLabels = new Set(a.total.metric.labels.map((l) => l.name));
+      checkLabels(a.total.metric, a.total.matchers, [], sub(a.src, 'total'), what, diags);
+      a.by.forEach((b, i) => {
+        if (!totalLabels.has(b)) diags.push(at(here('by', i), 'error', 'label-unknown', `${what}: total '${a.total!.metric.name}' has no label '${b}' to group by`));
+      });
+    }
+  }
+
+  for (const s of model.slos) {
+    const here = (...p: (string | number)[]) => sub(s.src, ...p);
+    const what = `SLO ${s.name}`;
+    const days = durationMs(s.period) / 86400e3;
+    if (days < 1 || days > 90) diags.push(at(here('period'), 'error', 'slo-period', `period ${s.period} must be between 1d and 90d`));
+    if (s.sli.kind === 'latency') {
+      const m = s.sli.metric;
+      if (m.instrument !== 'histogram') diags.push(at(here('sli', 'metric'), 'error', 'slo-sli', `a latency SLI needs a histogram; '${m.name}' is a ${m.instrument}`));
+      else if (m.buckets && !m.buckets.boundaries.includes(s.sli.threshold))
+        diags.push(at(here('sli', 'threshold'), 'error', 'slo-threshold-bucket', `threshold ${s.sli.threshold} is not a bucket boundary of '${m.name}' (${m.buckets.boundaries.join(', ')}): good events are counted from the le="${s.sli.threshold}" bucket`));
+      checkLabels(m, s.sli.matchers, s.by, sub(s.src, 'sli'), what, diags);
+    } else {
+      for (const key of ['good', 'bad', 'total'] as const) {
+        const sel = s.sli[key];
+        if (!sel) continue;
+        if (sel.metric.instrument !== 'counter')
+          diags.push(at(here('sli', key, 'metric'), 'error', 'slo-sli', `a ratio SLI counts events: '${sel.metric.name}' is a ${sel.metric.instrument}, not a counter`));
+        checkLabels(sel.metric, sel.matchers, s.by, sub(s.src, 'sli', key), what, diags);
+      }
+    }
+  }
+}

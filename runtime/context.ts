@@ -1,0 +1,32 @@
+import { context, createContextKey, trace, type Context } from '@opentelemetry/api';
+
+const CORE = createContextKey('ampyobs.context_core');
+
+/** Context core values set for a scope (brief §4.2): run_id, as_of, universe_id, message_id, client_order_id, symbol, mic. */
+export type ScopeValues = Readonly<Record<string, string | undefined>>;
+
+/** The context core values visible in `ctx` (defaults to the active context). */
+export function scopeValues(ctx: Context = context.active()): ScopeValues {
+  return (ctx.getValue(CORE) as ScopeValues | undefined) ?? {};
+}
+
+/** A context holding `values` on top of what `ctx` already carries. */
+export function withScopeValues(values: ScopeValues, ctx: Context = context.active()): Context {
+  const merged: Record<string, string | undefined> = { ...scopeValues(ctx) };
+  for (const [k, v] of Object.entries(values)) if (v !== undefined) merged[k] = v;
+  return ctx.setValue(CORE, merged);
+}
+
+/**
+ * Runs `fn` with context core values in scope: every log line inside carries them, and span helpers
+ * started inside add the ones the spec marks on_spans. Nested scopes add to and override outer ones.
+ */
+export function runInScope<T>(values: ScopeValues, fn: () => T): T {
+  return context.with(withScopeValues(values), fn);
+}
+
+/** trace_id and span_id of the active span, when one is recording or was propagated. */
+export function activeTraceIds(ctx: Context = context.active()): { trace_id?: string; span_id?: string } {
+  const sc = trace.getSpanContext(ctx);
+  return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
+}

@@ -1,0 +1,19 @@
+// The ampyobs runtime: the narrow seam generated helpers call, and the context and bus APIs.
+export type { AttributeValue, Decimal, EventDescriptor, FieldDescriptor, MetricDescriptor, SpanDescriptor, Timestamp } from './types.js';
+export {
+  defineCounter,
+  defineGauge,
+  defineHistogram,
+  defineUpDownCounter,
+  type CounterHelper,
+  type GaugeHelper,
+  type HistogramHelper,
+  type UpDownCounterHelper,
+} from './metrics.js';
+export { ALWAYS_SAMPLE_ATTRIBUTE, defineSpan, type SpanHelper, type SpanOptions } from './spans.js';
+export { configureLogs, defineEvent, type BusCorrelation, type EventHelper, type LogResource } from './logs.js';
+export { activeTraceIds, runInScope, scopeValues, withScopeValues, type ScopeValues } from './context.js';
+export { extractTraceContext, injectTraceHeaders, type BusHeaders } from './bus.js';
+export { providerEpoch, useProviders } from './providers.js';
+export { fingerprint, REDACTED } from './redact.js';
+export { decimalToString } from './values.js';

@@ -1,0 +1,90 @@
+import { pino, type Logger } from 'pino';
+import { activeTraceIds, scopeValues } from './context.js';
+import { fingerprint, REDACTED } from './redact.js';
+import { isoNanos } from './time.js';
+import type { EventDescriptor, FieldDescriptor } from './types.js';
+import { isDecimal } from './values.js';
+
+/** Resource fields every log line carries (brief §5 base fields). */
+export interface LogResource {
+  readonly service: string;
+  readonly env: string;
+  readonly service_version: string;
+}
+
+/** ampy-bus correlation object mirrored into a log line (brief §5 "Bus correlation"). */
+export interface BusCorrelation {
+  readonly topic?: string | undefined;
+  readonly schema_fqdn?: string | undefined;
+  readonly message_id?: string | undefined;
+  readonly partition_key?: string | undefined;
+}
+
+/** A generated log event helper: event name and level are fixed by the spec. */
+export interface EventHelper<F> {
+  /** Writes one JSON log line with the base fields, the context core, and `fields`. */
+  (fields: F, message: string): void;
+  readonly descriptor: EventDescriptor;
+}
+
+let logger: Logger | undefined;
+
+function defaultResource(): LogResource {
+  return {
+    service: process.env['OBS_SERVICE_NAME'] ?? 'unknown_service',
+    env: process.env['OBS_ENV'] ?? 'dev',
+    service_version: process.env['OBS_SERVICE_VERSION'] ?? '0.0.0',
+  };
+}
+
+/**
+ * Sets where log lines go and the resource fields they carry. Defaults: stdout (synchronous, so
+ * nothing is lost at exit) and OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION.
+ */
+export function configureLogs(opts: { resource?: LogResource; destination?: NodeJS.WritableStream | pino.DestinationStream; level?: string } = {}): void {
+  const resource = opts.resource ?? defaultResource();
+  logger = pino(
+    {
+      level: opts.level ?? 'debug',
+      messageKey: 'message',
+      base: { ...resource },
+      timestamp: () => `,"ts":"${isoNanos()}"`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    opts.destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+}
+
+function activeLogger(): Logger {
+  if (!logger) configureLogs();
+  return logger!;
+}
+
+function fieldValue(f: FieldDescriptor | undefined, v: unknown): unknown {
+  if (f?.secret) return f.fingerprint ? fingerprint(String(v)) : REDACTED;
+  // Decimals stay structured; a bigint beyond 2^53 keeps its digits as a string.
+  if (isDecimal(v) && typeof v.scaled === 'bigint') {
+    const n = Number(v.scaled);
+    return { scaled: Number.isSafeInteger(n) ? n : v.scaled.toString(), scale: v.scale };
+  }
+  if (v instanceof Date) return v.toISOString();
+  return v;
+}
+
+/** Defines a log event helper from its spec descriptor (called by generated code). */
+export function defineEvent<F>(d: EventDescriptor): EventHelper<F> {
+  const byName = new Map(d.fields.map((f) => [f.name, f]));
+  const emit = (fields: F, message: string): void => {
+    try {
+      const line: Record<string, unknown> = { ...activeTraceIds(), ...scopeValues() };
+      for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
+        if (v !== undefined) line[k] = fieldValue(byName.get(k), v);
+      }
+      line['event'] = d.name;
+      activeLogger()[d.level](line, message);
+    } catch {
+      // Logging must never throw into application code.
+    }
+  };
+  return Object.assign(emit, { descriptor: d });
+}

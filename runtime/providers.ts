@@ -1,0 +1,45 @@
+import { metrics, trace, type Meter, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
+
+const SCOPE = 'ampyobs';
+const SCOPE_VERSION = '0.1.0';
+
+interface State {
+  epoch: number;
+  meterProvider?: MeterProvider | undefined;
+  tracerProvider?: TracerProvider | undefined;
+  meter?: Meter | undefined;
+  tracer?: Tracer | undefined;
+}
+
+const state: State = { epoch: 0 };
+
+/**
+ * Points the helpers at these providers (init calls this; tests pass SDK providers with in-memory
+ * exporters). Without it, helpers use the OpenTelemetry API globals, which are no-ops until a
+ * global SDK is registered.
+ */
+export function useProviders(p: { meterProvider?: MeterProvider | undefined; tracerProvider?: TracerProvider | undefined }): void {
+  state.meterProvider = p.meterProvider;
+  state.tracerProvider = p.tracerProvider;
+  state.meter = undefined;
+  state.tracer = undefined;
+  // Instruments cached by helpers belong to the old provider; a new epoch makes them re-resolve.
+  state.epoch++;
+}
+
+/** Changes whenever providers change; helpers compare it to know their cached instrument is stale. */
+export function providerEpoch(): number {
+  return state.epoch;
+}
+
+/** The meter generated metric helpers record through. */
+export function meter(): Meter {
+  state.meter ??= (state.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, SCOPE_VERSION);
+  return state.meter;
+}
+
+/** The tracer generated span helpers start spans with. */
+export function tracer(): Tracer {
+  state.tracer ??= (state.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE, SCOPE_VERSION);
+  return state.tracer;
+}

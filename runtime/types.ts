@@ -1,0 +1,51 @@
+// Value types shared by generated helpers and the runtime.
+
+/** An exact decimal as ampy-proto carries it: value = scaled / 10^scale. Never stringified lossily. */
+export interface Decimal {
+  readonly scaled: number | bigint;
+  readonly scale: number;
+}
+
+/** A UTC instant: a Date or an ISO-8601 string. */
+export type Timestamp = Date | string;
+
+/** A primitive attribute value as the spec's types allow it. */
+export type AttributeValue = string | number | boolean | Decimal | Timestamp;
+
+/** What the runtime needs to know of one attribute of a signal, from the spec. */
+export interface FieldDescriptor {
+  readonly name: string;
+  readonly type: 'string' | 'int' | 'double' | 'bool' | 'enum' | 'decimal' | 'timestamp';
+  /** Redact (or fingerprint) whatever value arrives. */
+  readonly secret?: boolean;
+  readonly fingerprint?: boolean;
+}
+
+export interface MetricDescriptor {
+  /** OpenTelemetry instrument name, e.g. ampy.oms.rejections. */
+  readonly name: string;
+  readonly instrument: 'counter' | 'updowncounter' | 'gauge' | 'histogram';
+  readonly unit: string;
+  readonly description: string;
+  /** Explicit histogram bucket boundaries from the spec's bucket set. */
+  readonly buckets?: readonly number[];
+  /** Label names and, for enums, their legal values (untyped callers are checked against these). */
+  readonly labels: readonly { readonly name: string; readonly values?: readonly string[] }[];
+}
+
+export interface SpanDescriptor {
+  readonly name: string;
+  readonly kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+  /** Safety-critical: kept whatever the sampling ratio. */
+  readonly alwaysSample: boolean;
+  /** Safety-critical when a start attribute has one of these values. */
+  readonly alwaysSampleWhen: readonly { readonly name: string; readonly values: readonly string[] }[];
+  readonly attributes: readonly FieldDescriptor[];
+}
+
+export interface EventDescriptor {
+  /** Value of the log line's `event` field, e.g. order.reject. */
+  readonly name: string;
+  readonly level: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  readonly fields: readonly FieldDescriptor[];
+}

@@ -1,0 +1,101 @@
+// Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../codegen/cli.js';
+import { renderFiles } from '../../codegen/generate.js';
+import { readSpec } from '../../codegen/pipeline.js';
+import { diffOutput, MARKER, writeOutput } from '../../codegen/write.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SPEC = path.join(ROOT, 'spec');
+const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-gen-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const quiet = { out: () => {}, err: () => {} };
+
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, name.name);
+      if (name.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('generate', () => {
+  const result = readSpec(SPEC);
+
+  it('accepts the base spec without errors', () => {
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(result.model).toBeDefined();
+  });
+
+  it('renders byte-identical files from the same spec', () => {
+    const a = renderFiles(result.model!);
+    const b = renderFiles(readSpec(SPEC).model!);
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [k, v] of a) expect(b.get(k), k).toBe(v);
+  });
+
+  it('matches the committed generated/ exactly', () => {
+    expect(diffOutput(path.join(ROOT, 'generated'), renderFiles(result.model!))).toEqual([]);
+  });
+
+  it('writes the same bytes on two CLI runs and marks every file do-not-edit', () => {
+    const one = path.join(tmp, 'one');
+    const two = path.join(tmp, 'two');
+    expect(runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
+    expect(runCli(['generate', '--spec', SPEC, '--out', two], quiet)).toBe(0);
+    const a = snapshot(one);
+    expect(a).toEqual(snapshot(two));
+    for (const [file, text] of Object.entries(a)) {
+      if (file === MARKER || file.endsWith('.json')) continue;
+      expect(text, file).toMatch(/DO NOT EDIT/);
+    }
+  });
+
+  it('check passes on fresh output and fails, naming the file, when output is stale', () => {
+    const out = path.join(tmp, 'stale');
+    expect(runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    expect(runCli(['check', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    writeFileSync(path.join(out, 'metrics.ts'), '// edited by hand\n');
+    writeFileSync(path.join(out, 'leftover.ts'), '// from an older spec\n');
+    const errors: string[] = [];
+    expect(runCli(['check', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
+    expect(errors).toContain(`${path.join(out, 'metrics.ts')}: changed`);
+    expect(errors).toContain(`${path.join(out, 'leftover.ts')}: extra`);
+    // generate repairs it, removing the leftover.
+    expect(runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    expect(readdirSync(out)).not.toContain('leftover.ts');
+    expect(runCli(['check', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+  });
+
+  it('refuses to replace a directory it did not generate, leaving it intact', () => {
+    const out = path.join(tmp, 'users-own');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(path.join(out, 'notes.md'), 'mine\n');
+    const errors: string[] = [];
+    expect(runCli(['generate', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
+    expect(errors.join('\n')).toMatch(/refusing to replace it/);
+    expect(snapshot(out)).toEqual({ 'notes.md': 'mine\n' });
+    expect(() => writeOutput(out, new Map([['a.ts', 'x']]))).toThrow(/did not generate/);
+  });
+
+  it('rejects unknown commands and options with usage (exit 2)', () => {
+    expect(runCli(['frobnicate'], quiet)).toBe(2);
+    expect(runCli(['generate', '--bogus'], quiet)).toBe(2);
+    expect(runCli([], quiet)).toBe(2);
+  });
+
+  it('runs as a program: `ampyobs check` on this repository exits 0', () => {
+    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/cli.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(out).toMatch(/spec valid, generated up to date/);
+  });
+});
