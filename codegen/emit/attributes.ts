@@ -1,5 +1,5 @@
 import type { Model } from '../model.js';
-import { byKey, docText, enumTypeName, enumValuesName, isRequired, newProject, propKey, render, tsType } from './ts-common.js';
+import { byKey, docText, enumTypeName, enumValuesName, newProject, propKey, render, tsType } from './ts-common.js';
 
 /** Attributes that may never label a metric, with the advice the compiler prints when one is used. */
 function forbiddenLabels(model: Model): { name: string; advice: string }[] {
@@ -18,7 +18,9 @@ function forbiddenLabels(model: Model): { name: string; advice: string }[] {
 /** generated/attributes.ts: enum unions and value lists, the resource and context-core types, the metric-label guard. */
 export function emitAttributes(model: Model): string {
   const sf = newProject().createSourceFile('attributes.ts');
-  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['Decimal', 'Timestamp'], isTypeOnly: true });
+  const typed = [...model.resource.map((r) => r.attr), ...model.context.filter((c) => c.source === 'scope').map((c) => c.attr)];
+  const needed = ['Decimal', 'Timestamp'].filter((t) => typed.some((a) => tsType(a) === t));
+  if (needed.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: needed, isTypeOnly: true });
 
   for (const a of byKey(model.attributes.filter((x) => x.type === 'enum'), (x) => x.id)) {
     const memberDocs = a.members.map((m) => `- \`${m.value}\`: ${docText(m.brief)}${m.stability !== 'stable' ? ` (${m.stability})` : ''}${m.deprecated ? ` Deprecated: ${docText(m.deprecated.note)}` : ''}`);
@@ -79,6 +81,5 @@ export function emitAttributes(model: Model): string {
         docs: [{ description: `${docText(c.brief)}${c.onSpans ? ' Also set on spans started in the scope.' : ''}` }],
       })),
   });
-  void isRequired;
   return render(sf, model);
 }

@@ -1,7 +1,7 @@
 import type { LogEvent, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { byKey, docText, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, str, tsType, useDoc } from './ts-common.js';
+import { addRuntimeTypeImports, byKey, docText, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, str, useProperty, writeDoc } from './ts-common.js';
 
 export function fieldsTypeName(e: LogEvent): string {
   return `${pascal(e.name)}Fields`;
@@ -25,8 +25,7 @@ export function emitLogs(model: Model): string {
   const events = byKey(model.events, (e) => e.name);
   sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', 'type BusCorrelation'] });
   const uses = events.flatMap((e) => e.fields);
-  const rt = ['Decimal', 'Timestamp'].filter((t) => uses.some((u) => tsType(u.attr) === t));
-  if (rt.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: rt, isTypeOnly: true });
+  addRuntimeTypeImports(sf, model, uses);
   const types = neededTypes(uses);
   if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
 
@@ -43,13 +42,7 @@ export function emitLogs(model: Model): string {
       name: fieldsTypeName(e),
       docs: [{ description: `Fields of log event \`${e.name}\`.` }],
       properties: [
-        ...e.fields.map((f) => ({
-          name: propKey(f.name),
-          isReadonly: true,
-          hasQuestionToken: !isRequired(f),
-          type: tsType(f.attr),
-          docs: [{ description: useDoc(f) }],
-        })),
+        ...e.fields.map(useProperty),
         ...(busField
           ? [{ name: propKey(busField), isReadonly: true, hasQuestionToken: true, type: 'BusCorrelation', docs: [{ description: 'ampy-bus envelope correlation, when the line is about a message (see busCorrelation).' }] }]
           : []),
@@ -60,7 +53,7 @@ export function emitLogs(model: Model): string {
     w.writeLine('/** Typed log event helpers generated from the spec: `log.<eventName>(fields, message)`. */');
     w.write('export const log = ').inlineBlock(() => {
       for (const e of events) {
-        w.writeLine(`/**\n${eventDoc(model, e).split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
+        writeDoc(w, eventDoc(model, e));
         w.write(`${camel(e.name)}: defineEvent<${fieldsTypeName(e)}>(`).inlineBlock(() => {
           w.writeLine(`name: ${str(e.name)},`);
           w.writeLine(`level: '${e.level}',`);

@@ -1,20 +1,6 @@
 import type { Metric, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
-import {
-  byKey,
-  docText,
-  enumValuesName,
-  exampleLiteral,
-  groupBy,
-  isRequired,
-  neededTypes,
-  newProject,
-  propKey,
-  render,
-  str,
-  tsType,
-  useDoc,
-} from './ts-common.js';
+import { addRuntimeTypeImports, byKey, docText, enumValuesName, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, str, useProperty, writeDoc } from './ts-common.js';
 
 const HELPER: Record<Metric['instrument'], [define: string, method: string, type: string]> = {
   counter: ['defineCounter', 'add', 'CounterHelper'],
@@ -69,8 +55,7 @@ export function emitMetrics(model: Model): string {
   const types = neededTypes(metrics.flatMap((m) => m.labels));
   const values = [...new Set(metrics.flatMap((m) => m.labels.filter((l) => l.attr.type === 'enum').map((l) => enumValuesName(l.attr))))].sort();
   sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: [...values, ...types.map((t) => `type ${t}`), 'type ForbiddenMetricLabels'] });
-  if (metrics.some((m) => m.labels.some((l) => l.attr.type === 'decimal' || l.attr.type === 'timestamp')))
-    sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['Decimal', 'Timestamp'], isTypeOnly: true });
+  addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
 
   for (const m of metrics) {
     if (!m.labels.length) continue;
@@ -78,13 +63,7 @@ export function emitMetrics(model: Model): string {
       isExported: true,
       name: labelsTypeName(m),
       docs: [{ description: `Labels of \`${m.name}\`.` }],
-      properties: m.labels.map((l) => ({
-        name: propKey(l.name),
-        isReadonly: true,
-        hasQuestionToken: !isRequired(l),
-        type: tsType(l.attr),
-        docs: [{ description: useDoc(l) }],
-      })),
+      properties: m.labels.map(useProperty),
     });
   }
 
@@ -95,7 +74,7 @@ export function emitMetrics(model: Model): string {
         w.write(`${propKey(subsystem)}: `).inlineBlock(() => {
           for (const m of group) {
             const [define] = HELPER[m.instrument];
-            w.writeLine(`/**\n${helperDoc(m).split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
+            writeDoc(w, helperDoc(m));
             w.write(`${camel(m.short)}: ${define}<${paramType(m)}>(`).inlineBlock(() => {
               w.writeLine(`name: '${m.name}',`);
               w.writeLine(`instrument: '${m.instrument}',`);

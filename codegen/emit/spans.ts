@@ -1,7 +1,7 @@
 import type { Model, Span } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { byKey, docText, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, str, tsType, useDoc } from './ts-common.js';
+import { addRuntimeTypeImports, byKey, docText, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, str, useProperty, writeDoc } from './ts-common.js';
 
 function domain(s: Span): string {
   return s.name.split('.')[0] ?? s.name;
@@ -33,8 +33,7 @@ export function emitSpans(model: Model): string {
   const spans = byKey(model.spans, (s) => s.name);
   sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineSpan'] });
   const uses = spans.flatMap((s) => s.attributes);
-  const rt = ['Decimal', 'Timestamp'].filter((t) => uses.some((u) => tsType(u.attr) === t));
-  if (rt.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: rt, isTypeOnly: true });
+  addRuntimeTypeImports(sf, model, uses);
   const types = neededTypes(uses);
   if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
 
@@ -43,13 +42,7 @@ export function emitSpans(model: Model): string {
       isExported: true,
       name: spanAttributesTypeName(s),
       docs: [{ description: `Start attributes of span \`${s.name}\`.` }],
-      properties: s.attributes.map((a) => ({
-        name: propKey(a.name),
-        isReadonly: true,
-        hasQuestionToken: !isRequired(a),
-        type: tsType(a.attr),
-        docs: [{ description: useDoc(a) }],
-      })),
+      properties: s.attributes.map(useProperty),
     });
 
   sf.addStatements((w) => {
@@ -58,7 +51,7 @@ export function emitSpans(model: Model): string {
       for (const [d, group] of groupBy(spans, domain)) {
         w.write(`${propKey(d)}: `).inlineBlock(() => {
           for (const s of group) {
-            w.writeLine(`/**\n${spanDoc(s).split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
+            writeDoc(w, spanDoc(s));
             w.write(`${operation(s)}: defineSpan<${spanAttributesTypeName(s)}>(`).inlineBlock(() => {
               w.writeLine(`name: ${str(s.name)},`);
               w.writeLine(`kind: '${s.kind}',`);

@@ -1,4 +1,4 @@
-import { IndentationText, Project, QuoteKind, type SourceFile } from 'ts-morph';
+import { IndentationText, Project, QuoteKind, type CodeBlockWriter, type OptionalKind, type PropertySignatureStructure, type SourceFile } from 'ts-morph';
 import type { Attribute, AttributeUse, Model } from '../model.js';
 import { pascal } from '../names.js';
 
@@ -118,4 +118,26 @@ export function neededTypes(uses: readonly AttributeUse[]): string[] {
   const names = new Set<string>();
   for (const u of uses) if (u.attr.type === 'enum') names.add(enumTypeName(u.attr));
   return [...names].sort();
+}
+
+/** The interface property generated for one attribute use: wire name, optionality, type and TSDoc. */
+export function useProperty(u: AttributeUse): OptionalKind<PropertySignatureStructure> {
+  return {
+    name: propKey(u.name),
+    isReadonly: true,
+    hasQuestionToken: !isRequired(u),
+    type: tsType(u.attr),
+    docs: [{ description: useDoc(u) }],
+  };
+}
+
+/** Imports Decimal/Timestamp from the runtime when some use needs them. */
+export function addRuntimeTypeImports(sf: SourceFile, model: Model, uses: readonly AttributeUse[]): void {
+  const needed = ['Decimal', 'Timestamp'].filter((t) => uses.some((u) => tsType(u.attr) === t));
+  if (needed.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: needed, isTypeOnly: true });
+}
+
+/** Writes a multi-line TSDoc block. */
+export function writeDoc(w: CodeBlockWriter, text: string): void {
+  w.writeLine(`/**\n${text.split('\n').map((l) => ` * ${l}`.trimEnd()).join('\n')}\n */`);
 }
