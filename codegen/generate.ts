@@ -2,6 +2,7 @@ import { emitAttributes } from './emit/attributes.js';
 import { emitBus } from './emit/bus.js';
 import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
+import { emitInit } from './emit/init-file.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
 import { emitRegistryJson } from './emit/registry.js';
@@ -27,7 +28,8 @@ export function renderFiles(model: Model): FileSet {
     modules.push('bus');
   }
   files.set('registry.ts', emitRegistryTs(model));
-  modules.push('registry');
+  files.set('init.ts', emitInit(model));
+  modules.push('registry', 'init');
   files.set('index.ts', emitIndex(model, modules));
   files.set('registry.json', emitRegistryJson(model));
   files.set('docs/TELEMETRY.md', emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));

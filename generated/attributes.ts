@@ -98,11 +98,12 @@ export const domainValues: readonly Domain[] = ['bars', 'ticks', 'signals', 'ord
  * - `queue_full`: The export queue was full.
  * - `export_failed`: The exporter gave up after its retries.
  * - `shutdown`: Still queued when the shutdown deadline passed.
- * - `invalid_label`: A label value outside the spec, from untyped code.
+ * - `invalid_label`: A label value outside the spec or over its declared bound, from untyped code; recorded under the overflow value _other.
+ * - `invalid_value`: A measurement that is not a finite number, from untyped code; not recorded.
  */
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label';
+export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value';
 /** Every value of {@link DropReason}, in spec order. */
-export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label'];
+export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value'];
 
 /**
  * Why an FX provider call failed.

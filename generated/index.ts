@@ -7,3 +7,4 @@ export * from './spans.js';
 export * from './logs.js';
 export * from './bus.js';
 export * from './registry.js';
+export * from './init.js';

@@ -152,7 +152,7 @@ export interface MlSignalsEmittedLabels {
 export interface ObsDroppedLabels {
   /** Telemetry signal of the SDK's own accounting. One of: `traces`, `metrics`, `logs`. */
   readonly signal: TelemetrySignal;
-  /** Why the SDK dropped telemetry instead of blocking the application. One of: `queue_full`, `export_failed`, `shutdown`, `invalid_label`. */
+  /** Why the SDK dropped telemetry instead of blocking the application. One of: `queue_full`, `export_failed`, `shutdown`, `invalid_label`, `invalid_value`. */
   readonly reason: DropReason;
 }
 
@@ -226,7 +226,7 @@ export const metrics = {
       unit: 'ms',
       description: 'API request latency (seed 000 APIRequestLatency).',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route' }],
+      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }],
     }),
     /**
      * API requests handled (seed 000 APIRequestCount).
@@ -246,7 +246,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{request}',
       description: 'API requests handled (seed 000 APIRequestCount).',
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route' }, { name: 'status_class', values: httpStatusClassValues }],
+      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }, { name: 'status_class', values: httpStatusClassValues }],
     }),
   },
   bus: {
@@ -268,7 +268,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages consumed from ampy-bus.',
-      labels: [{ name: 'topic' }, { name: 'producer' }],
+      labels: [{ name: 'topic', maxValues: 100 }, { name: 'producer', maxValues: 50 }],
     }),
     /**
      * Messages published but not yet consumed, per consumer group.
@@ -288,7 +288,7 @@ export const metrics = {
       instrument: 'gauge',
       unit: '{message}',
       description: 'Messages published but not yet consumed, per consumer group.',
-      labels: [{ name: 'topic' }, { name: 'consumer' }],
+      labels: [{ name: 'topic', maxValues: 100 }, { name: 'consumer', maxValues: 50 }],
     }),
     /**
      * Time from publish to delivery to the consumer's handler.
@@ -310,7 +310,7 @@ export const metrics = {
       unit: 'ms',
       description: 'Time from publish to delivery to the consumer\'s handler.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'topic' }, { name: 'domain', values: domainValues }],
+      labels: [{ name: 'topic', maxValues: 100 }, { name: 'domain', values: domainValues }],
     }),
     /**
      * Messages sent to the dead-letter queue.
@@ -330,7 +330,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages sent to the dead-letter queue.',
-      labels: [{ name: 'topic' }, { name: 'reason', values: dlqReasonValues }],
+      labels: [{ name: 'topic', maxValues: 100 }, { name: 'reason', values: dlqReasonValues }],
     }),
     /**
      * Messages published to ampy-bus.
@@ -350,7 +350,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages published to ampy-bus.',
-      labels: [{ name: 'topic' }],
+      labels: [{ name: 'topic', maxValues: 100 }],
     }),
   },
   config: {
@@ -434,7 +434,7 @@ export const metrics = {
       instrument: 'gauge',
       unit: 'ms',
       description: 'Age of the newest rate per currency pair.',
-      labels: [{ name: 'pair' }],
+      labels: [{ name: 'pair', maxValues: 50 }],
     }),
   },
   ingest: {
@@ -562,7 +562,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{error}',
       description: 'Failed model calls.',
-      labels: [{ name: 'model_id' }, { name: 'reason', values: mlErrorReasonValues }],
+      labels: [{ name: 'model_id', maxValues: 50 }, { name: 'reason', values: mlErrorReasonValues }],
     }),
     /**
      * Model inference latency per batch.
@@ -584,7 +584,7 @@ export const metrics = {
       unit: 'ms',
       description: 'Model inference latency per batch.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'model_id' }],
+      labels: [{ name: 'model_id', maxValues: 50 }],
     }),
     /**
      * Signals emitted by models.
@@ -604,7 +604,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{signal}',
       description: 'Signals emitted by models.',
-      labels: [{ name: 'model_id' }, { name: 'domain', values: domainValues }],
+      labels: [{ name: 'model_id', maxValues: 50 }, { name: 'domain', values: domainValues }],
     }),
   },
   obs: {
@@ -612,8 +612,8 @@ export const metrics = {
      * Telemetry the SDK dropped rather than block the application.
      *
      * - Metric: `ampy.obs.dropped` (counter, unit `{item}`), exposed to Prometheus as `ampy_obs_dropped_total`
-     * - Labels: `signal` (traces | metrics | logs), `reason` (queue_full | export_failed | shutdown | invalid_label)
-     * - Series budget: 12 of 10000
+     * - Labels: `signal` (traces | metrics | logs), `reason` (queue_full | export_failed | shutdown | invalid_label | invalid_value)
+     * - Series budget: 15 of 10000
      * - Stability: stable
      *
      * @example

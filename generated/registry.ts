@@ -705,12 +705,13 @@ export const registry = {
             "queue_full",
             "export_failed",
             "shutdown",
-            "invalid_label"
+            "invalid_label",
+            "invalid_value"
           ]
         }
       ],
       max_series: 10000,
-      series_estimate: 12
+      series_estimate: 15
     },
     {
       name: "ampy.obs.export_failures",

@@ -17,3 +17,10 @@ export { extractTraceContext, injectTraceHeaders, type BusHeaders } from './bus.
 export { providerEpoch, useProviders } from './providers.js';
 export { fingerprint, REDACTED } from './redact.js';
 export { decimalToString } from './values.js';
+export { init, observability, type Observability, type ObsStatus } from './init.js';
+export { ConfigError, resolveConfig, parseHeaders, type Environment, type InitOptions, type ObsConfig, type SamplerName, type SpecDefaults } from './config.js';
+export { Redactor, redactor } from './redact.js';
+export { OVERFLOW_VALUE } from './metrics.js';
+export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
+export { createSampler, SafetyCriticalSampler } from './sampler.js';
+export type { QueueStats } from './export-queue.js';

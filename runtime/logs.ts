@@ -1,6 +1,8 @@
+import { SeverityNumber, type AnyValue, type Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { context } from '@opentelemetry/api';
 import { pino, type Logger } from 'pino';
 import { activeTraceIds, scopeValues } from './context.js';
-import { fingerprint, REDACTED } from './redact.js';
+import { fingerprint, redactor } from './redact.js';
 import { isoNanos } from './time.js';
 import type { EventDescriptor, FieldDescriptor } from './types.js';
 import { isDecimal } from './values.js';
@@ -28,6 +30,7 @@ export interface EventHelper<F> {
 }
 
 let logger: Logger | undefined;
+let otelLogger: OtelLogger | undefined;
 
 function defaultResource(): LogResource {
   return {
@@ -38,8 +41,8 @@ function defaultResource(): LogResource {
 }
 
 /**
- * Sets where log lines go and the resource fields they carry. Defaults: stdout (synchronous, so
- * nothing is lost at exit) and OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION.
+ * Sets where log lines go and the resource fields they carry (init calls this). Defaults: stdout,
+ * written synchronously so nothing is lost at exit, and OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION.
  */
 export function configureLogs(opts: { resource?: LogResource; destination?: NodeJS.WritableStream | pino.DestinationStream; level?: string } = {}): void {
   const resource = opts.resource ?? defaultResource();
@@ -55,20 +58,33 @@ export function configureLogs(opts: { resource?: LogResource; destination?: Node
   );
 }
 
+/** Also sends every log event as an OpenTelemetry log record (init sets it when log export is on). */
+export function setOtelLogger(l: OtelLogger | undefined): void {
+  otelLogger = l;
+}
+
 function activeLogger(): Logger {
   if (!logger) configureLogs();
   return logger!;
 }
 
-function fieldValue(f: FieldDescriptor | undefined, v: unknown): unknown {
-  if (f?.secret) return f.fingerprint ? fingerprint(String(v)) : REDACTED;
+const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
+  debug: SeverityNumber.DEBUG,
+  info: SeverityNumber.INFO,
+  warn: SeverityNumber.WARN,
+  error: SeverityNumber.ERROR,
+  fatal: SeverityNumber.FATAL,
+};
+
+function fieldValue(f: FieldDescriptor | undefined, key: string, v: unknown): unknown {
+  if (f?.secret) return f.fingerprint ? fingerprint(String(v)) : redactor().replacement;
   // Decimals stay structured; a bigint beyond 2^53 keeps its digits as a string.
-  if (isDecimal(v) && typeof v.scaled === 'bigint') {
+  if (isDecimal(v)) {
     const n = Number(v.scaled);
-    return { scaled: Number.isSafeInteger(n) ? n : v.scaled.toString(), scale: v.scale };
+    return { scaled: typeof v.scaled === 'bigint' && !Number.isSafeInteger(n) ? v.scaled.toString() : n, scale: v.scale };
   }
   if (v instanceof Date) return v.toISOString();
-  return v;
+  return redactor().value(key, v);
 }
 
 /** Defines a log event helper from its spec descriptor (called by generated code). */
@@ -76,12 +92,21 @@ export function defineEvent<F>(d: EventDescriptor): EventHelper<F> {
   const byName = new Map(d.fields.map((f) => [f.name, f]));
   const emit = (fields: F, message: string): void => {
     try {
-      const line: Record<string, unknown> = { ...activeTraceIds(), ...scopeValues() };
-      for (const [k, v] of Object.entries(fields as Record<string, unknown>)) {
-        if (v !== undefined) line[k] = fieldValue(byName.get(k), v);
-      }
+      const line: Record<string, unknown> = { ...activeTraceIds() };
+      for (const [k, v] of Object.entries(scopeValues())) if (v !== undefined) line[k] = redactor().value(k, v);
+      if (fields !== null && typeof fields === 'object')
+        for (const [k, v] of Object.entries(fields as Record<string, unknown>)) if (v !== undefined) line[k] = fieldValue(byName.get(k), k, v);
       line['event'] = d.name;
-      activeLogger()[d.level](line, message);
+      const text = redactor().text(String(message));
+      activeLogger()[d.level](line, text);
+      otelLogger?.emit({
+        severityNumber: SEVERITY[d.level],
+        severityText: d.level.toUpperCase(),
+        body: text,
+        eventName: d.name,
+        attributes: line as Record<string, AnyValue>,
+        context: context.active(),
+      });
     } catch {
       // Logging must never throw into application code.
     }

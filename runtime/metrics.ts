@@ -1,4 +1,5 @@
 import type { Attributes, Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/api';
+import { invalidInput } from './hooks.js';
 import { meter, providerEpoch } from './providers.js';
 import type { MetricDescriptor } from './types.js';
 
@@ -47,6 +48,59 @@ function create(d: MetricDescriptor): AnyInstrument {
   }
 }
 
+/** Value recorded in place of a label value outside the spec, so bad input cannot explode cardinality. */
+export const OVERFLOW_VALUE = '_other';
+
+/**
+ * Holds one call to the spec, whatever an untyped caller passed: unknown keys are dropped, an enum value
+ * outside its members or a bounded string past its declared number of values becomes OVERFLOW_VALUE,
+ * and each such repair is counted. Typed callers always pass the fast check.
+ */
+function labelGuard(d: MetricDescriptor): (labels: unknown) => Attributes {
+  const specs = d.labels.map((l) => ({
+    name: l.name,
+    values: l.values ? new Set<unknown>(l.values) : undefined,
+    max: l.maxValues,
+    seen: new Set<string>(),
+  }));
+  const names = new Set(d.labels.map((l) => l.name));
+  return (labels) => {
+    const out: Attributes = {};
+    if (labels === undefined || labels === null || typeof labels !== 'object') {
+      if (labels !== undefined && labels !== null) invalidInput('invalid_label');
+      return out;
+    }
+    const given = labels as Record<string, unknown>;
+    for (const s of specs) {
+      const v = given[s.name];
+      if (v === undefined) continue;
+      if (s.values) {
+        if (s.values.has(v)) out[s.name] = v as string;
+        else {
+          out[s.name] = OVERFLOW_VALUE;
+          invalidInput('invalid_label');
+        }
+      } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+        const text = String(v);
+        if (s.max !== undefined && !s.seen.has(text)) {
+          if (s.seen.size >= s.max) {
+            out[s.name] = OVERFLOW_VALUE;
+            invalidInput('invalid_label');
+            continue;
+          }
+          s.seen.add(text);
+        }
+        out[s.name] = text;
+      } else {
+        out[s.name] = OVERFLOW_VALUE;
+        invalidInput('invalid_label');
+      }
+    }
+    for (const k of Object.keys(given)) if (!names.has(k)) invalidInput('invalid_label');
+    return out;
+  };
+}
+
 /**
  * Binds a generated metric helper to an OpenTelemetry instrument. The instrument is created on first
  * use and again after providers change, so helpers declared at import time work once init runs.
@@ -54,14 +108,21 @@ function create(d: MetricDescriptor): AnyInstrument {
 function bind(d: MetricDescriptor): (value: number, labels: unknown) => void {
   let epoch = -1;
   let inst: AnyInstrument | undefined;
+  const guard = labelGuard(d);
+  const monotonic = d.instrument === 'counter' || d.instrument === 'histogram';
   return (value, labels) => {
     try {
+      if (typeof value !== 'number' || !Number.isFinite(value) || (monotonic && value < 0)) {
+        invalidInput('invalid_value');
+        return;
+      }
       if (epoch !== providerEpoch() || !inst) {
         inst = create(d);
         epoch = providerEpoch();
       }
-      if ('add' in inst) inst.add(value, labels as Attributes);
-      else if ('record' in inst) inst.record(value, labels as Attributes);
+      const attrs = guard(labels);
+      if ('add' in inst) inst.add(value, attrs);
+      else if ('record' in inst) inst.record(value, attrs);
     } catch {
       // A telemetry call must never throw into application code.
     }

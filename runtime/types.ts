@@ -29,8 +29,11 @@ export interface MetricDescriptor {
   readonly description: string;
   /** Explicit histogram bucket boundaries from the spec's bucket set. */
   readonly buckets?: readonly number[];
-  /** Label names and, for enums, their legal values (untyped callers are checked against these). */
-  readonly labels: readonly { readonly name: string; readonly values?: readonly string[] }[];
+  /**
+   * Label names with, for enums, their legal values and, for bounded strings, the declared number of
+   * distinct values: calls from untyped code are held to these.
+   */
+  readonly labels: readonly { readonly name: string; readonly values?: readonly string[]; readonly maxValues?: number }[];
 }
 
 export interface SpanDescriptor {

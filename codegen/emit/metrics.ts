@@ -81,7 +81,10 @@ export function emitMetrics(model: Model): string {
               w.writeLine(`unit: '${m.unit}',`);
               w.writeLine(`description: ${str(m.brief)},`);
               if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.join(', ')}],`);
-              const labels = m.labels.map((l) => `{ name: ${str(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''} }`);
+              const labels = m.labels.map(
+                (l) =>
+                  `{ name: ${str(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : ''} }`,
+              );
               w.writeLine(`labels: [${labels.join(', ')}],`);
             });
             w.write('),').newLine();

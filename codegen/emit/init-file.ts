@@ -1,0 +1,34 @@
+import type { Model } from '../model.js';
+import { newProject, render } from './ts-common.js';
+
+/** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */
+export function emitInit(model: Model): string {
+  const sf = newProject().createSourceFile('init.ts');
+  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability'] });
+  const defaults = [model.sampling && 'sampling: registry.sampling', model.redaction && 'redaction: registry.redaction'].filter(Boolean);
+  if (defaults.length) sf.addImportDeclaration({ moduleSpecifier: './registry.js', namedImports: ['registry'] });
+  sf.addFunction({
+    isExported: true,
+    name: 'init',
+    parameters: [{ name: 'options', type: 'InitOptions', initializer: '{}' }],
+    returnType: 'Observability',
+    docs: [
+      {
+        description: [
+          `Starts observability for this process with the defaults of spec '${model.registry.name}' ${model.registry.version}:`,
+          `${model.sampling ? `sampler \`${model.sampling.sampler}\` at ratio ${model.sampling.ratio} (${Object.entries(model.sampling.perEnv).map(([k, v]) => `${k} ${v}`).join(', ')})` : 'no sampling defaults'}, and`,
+          `${model.redaction ? `${model.redaction.keyPatterns.length} redaction key patterns and ${model.redaction.valuePatterns.length} value patterns` : 'the built-in redaction key patterns'}.`,
+          'OBS_* variables override options, which override OTEL_* variables. Call once, early; `await obs.shutdown()` before exit.',
+          '',
+          '@example',
+          '```ts',
+          "const obs = init({ serviceName: 'ampy-oms', serviceVersion: '2.3.1' });",
+          "process.on('SIGTERM', () => void obs.shutdown());",
+          '```',
+        ].join('\n'),
+      },
+    ],
+    statements: `return initRuntime(options, { ${defaults.join(', ')} });`,
+  });
+  return render(sf, model);
+}

@@ -1,0 +1,337 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+
+/** Deployment environments of the brief (§4.1). */
+export type Environment = 'dev' | 'paper' | 'prod';
+export type SamplerName = 'parent' | 'traceidratio' | 'always_on' | 'always_off';
+
+/** What a service may pass to init() (mirrors the ampy-config `observability:` keys, brief §16). */
+export interface InitOptions {
+  readonly serviceName?: string;
+  readonly serviceVersion?: string;
+  readonly environment?: Environment;
+  readonly region?: string;
+  readonly instanceId?: string;
+  readonly busCluster?: string;
+  readonly schemaVersion?: string;
+  readonly otlp?: {
+    readonly endpoint?: string;
+    readonly insecure?: boolean;
+    readonly headers?: Readonly<Record<string, string>>;
+    readonly tls?: { readonly caFile?: string; readonly certFile?: string; readonly keyFile?: string };
+    /** Per-export deadline, retries included. */
+    readonly timeoutMillis?: number;
+  };
+  readonly sampler?: { readonly type?: SamplerName; readonly ratio?: number };
+  readonly export?: { readonly traces?: boolean; readonly metrics?: boolean; readonly logs?: boolean };
+  readonly prometheus?: { readonly port?: number | null; readonly host?: string };
+  readonly redaction?: { readonly patterns?: readonly string[] };
+  /** Export queue bounds (spans and log records): what is held while the collector is slow or down. */
+  readonly queue?: { readonly maxSize?: number; readonly maxBatch?: number; readonly flushIntervalMillis?: number };
+  /** Metric export interval. */
+  readonly metricIntervalMillis?: number;
+  /** Where JSON log lines go; default stdout. */
+  readonly logDestination?: NodeJS.WritableStream;
+  /** Minimum level of log lines written. */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+}
+
+/** Defaults the generated init() passes from the spec (sampling and redaction sections). */
+export interface SpecDefaults {
+  readonly sampling?: { readonly sampler: SamplerName; readonly ratio: number; readonly perEnv: Readonly<Record<string, number>> };
+  readonly redaction?: {
+    readonly replacement: string;
+    readonly keyPatterns: readonly string[];
+    readonly valuePatterns: readonly { readonly id: string; readonly regex: string }[];
+  };
+}
+
+/** The resolved configuration the runtime runs with. */
+export interface ObsConfig {
+  readonly resource: {
+    readonly 'service.name': string;
+    readonly 'service.version': string;
+    readonly 'deployment.environment': Environment;
+    readonly 'service.instance.id': string;
+    readonly 'cloud.region'?: string;
+    readonly 'ampy.bus.cluster'?: string;
+    readonly 'ampy.schema_version'?: string;
+  } & Readonly<Record<string, string>>;
+  readonly otlp: {
+    readonly protocol: 'http/protobuf' | 'grpc';
+    /** Base URL: http(s)://host:port[/path] for HTTP, host:port for gRPC. */
+    readonly endpoint: string;
+    readonly insecure: boolean;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly ca?: Buffer;
+    readonly cert?: Buffer;
+    readonly key?: Buffer;
+    readonly timeoutMillis: number;
+  };
+  readonly sampler: { readonly type: SamplerName; readonly ratio: number };
+  readonly export: { readonly traces: boolean; readonly metrics: boolean; readonly logs: boolean };
+  readonly prometheus?: { readonly port: number; readonly host: string };
+  readonly redaction: { readonly keyPatterns: readonly string[]; readonly valuePatterns: readonly RegExp[]; readonly replacement: string };
+  readonly queue: { readonly maxSize: number; readonly maxBatch: number; readonly flushIntervalMillis: number };
+  readonly metricIntervalMillis: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+}
+
+/** A configuration value that cannot be used; names the variable or option and what is wrong. */
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`ampyobs: ${setting}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const ENVIRONMENTS: readonly Environment[] = ['dev', 'paper', 'prod'];
+const SAMPLERS: readonly SamplerName[] = ['parent', 'traceidratio', 'always_on', 'always_off'];
+/** Built-in key patterns; the spec's and OBS_REDACTION_RULES add to them. */
+const DEFAULT_KEY_PATTERNS = ['secret', 'password', 'token'];
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+function parseBool(env: Env, name: string): boolean | undefined {
+  const v = nonEmpty(env, name);
+  if (v === undefined) return undefined;
+  if (/^(true|1|yes)$/i.test(v)) return true;
+  if (/^(false|0|no)$/i.test(v)) return false;
+  throw new ConfigError(name, `'${v}' is not a boolean (use true or false)`);
+}
+
+function parseRatio(value: unknown, setting: string): number {
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(setting, `'${String(value)}' is not a ratio between 0.0 and 1.0`);
+  return n;
+}
+
+function parsePort(value: unknown, setting: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new ConfigError(setting, `'${String(value)}' is not a TCP port (1-65535)`);
+  return n;
+}
+
+/** `key1=val1,key2=val2` (values may be percent-encoded, as in OTEL_EXPORTER_OTLP_HEADERS). */
+export function parseHeaders(raw: string, setting: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    const key = part.slice(0, eq).trim();
+    if (eq <= 0 || key === '' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key))
+      throw new ConfigError(setting, `'${part.trim()}' is not key=value with a valid header name (expected key1=val1,key2=val2)`);
+    let value = part.slice(eq + 1).trim();
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      throw new ConfigError(setting, `the value of '${key}' has a malformed percent-encoding`);
+    }
+    out[key.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** OTEL_RESOURCE_ATTRIBUTES: `k=v,k2=v2`, percent-encoded values. */
+function parseResourceAttributes(env: Env): Record<string, string> {
+  const raw = nonEmpty(env, 'OTEL_RESOURCE_ATTRIBUTES');
+  if (!raw) return {};
+  const out: Record<string, string> = {};
+  for (const part of raw.split(',')) {
+    if (part.trim() === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new ConfigError('OTEL_RESOURCE_ATTRIBUTES', `'${part.trim()}' is not key=value`);
+    try {
+      out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      throw new ConfigError('OTEL_RESOURCE_ATTRIBUTES', `the value of '${part.slice(0, eq).trim()}' has a malformed percent-encoding`);
+    }
+  }
+  return out;
+}
+
+function readTlsFile(path: string | undefined, setting: string): Buffer | undefined {
+  if (path === undefined) return undefined;
+  try {
+    const data = readFileSync(path);
+    if (data.length === 0) throw new Error('file is empty');
+    return data;
+  } catch (e) {
+    throw new ConfigError(setting, `cannot read '${path}': ${(e as Error).message}`);
+  }
+}
+
+/** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
+function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc'; endpoint: string; tls: boolean | undefined } {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(setting, `'${raw}' is not a URL (expected http://host:4318, https://host:4318 or grpc://host:4317)`);
+  }
+  const scheme = url.protocol.replace(/:$/, '');
+  if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
+  if (scheme === 'grpc' || scheme === 'grpcs')
+    return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'grpcs' ? true : undefined };
+  if (scheme === 'http' || scheme === 'https') {
+    const grpc = protocolHint === 'grpc';
+    if (grpc) return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'https' };
+    return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls: scheme === 'https' };
+  }
+  throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc or grpcs)`);
+}
+
+const OTEL_SAMPLERS: Record<string, SamplerName> = {
+  always_on: 'always_on',
+  always_off: 'always_off',
+  traceidratio: 'traceidratio',
+  parentbased_traceidratio: 'parent',
+  parentbased_always_on: 'parent',
+};
+
+/**
+ * Resolves the runtime configuration. Precedence, highest first: `OBS_*` environment variables (the
+ * brief: environment overrides ampy-config), then init() options (the ampy-config mirror), then the
+ * standard `OTEL_*` variables, then the spec's defaults for the environment. Every bad value throws a
+ * ConfigError naming the variable or option.
+ */
+export function resolveConfig(options: InitOptions = {}, env: Env = process.env, spec: SpecDefaults = {}): ObsConfig {
+  const otelAttrs = parseResourceAttributes(env);
+
+  const envName = nonEmpty(env, 'OBS_ENV') ?? options.environment ?? otelAttrs['deployment.environment'] ?? otelAttrs['deployment.environment.name'] ?? 'dev';
+  if (!ENVIRONMENTS.includes(envName as Environment))
+    throw new ConfigError(nonEmpty(env, 'OBS_ENV') ? 'OBS_ENV' : 'environment', `'${envName}' is not one of ${ENVIRONMENTS.join(', ')}`);
+  const environment = envName as Environment;
+
+  const serviceName = nonEmpty(env, 'OBS_SERVICE_NAME') ?? options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME') ?? otelAttrs['service.name'] ?? inferServiceName(env);
+  const serviceVersion = nonEmpty(env, 'OBS_SERVICE_VERSION') ?? options.serviceVersion ?? otelAttrs['service.version'] ?? nonEmpty(env, 'npm_package_version') ?? '0.0.0';
+  const region = nonEmpty(env, 'OBS_REGION') ?? options.region ?? otelAttrs['cloud.region'];
+  const resource: Record<string, string> = {
+    ...otelAttrs,
+    'service.name': serviceName,
+    'service.version': serviceVersion,
+    'deployment.environment': environment,
+    'service.instance.id': options.instanceId ?? otelAttrs['service.instance.id'] ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+  };
+  if (region) resource['cloud.region'] = region;
+  const cluster = options.busCluster ?? otelAttrs['ampy.bus.cluster'];
+  if (cluster) resource['ampy.bus.cluster'] = cluster;
+  const schemaVersion = options.schemaVersion ?? otelAttrs['ampy.schema_version'];
+  if (schemaVersion) resource['ampy.schema_version'] = schemaVersion;
+
+  // Endpoint, protocol and transport security.
+  const endpointSetting = nonEmpty(env, 'OBS_OTLP_ENDPOINT') ? 'OBS_OTLP_ENDPOINT' : options.otlp?.endpoint ? 'otlp.endpoint' : nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : 'default endpoint';
+  const rawEndpoint = nonEmpty(env, 'OBS_OTLP_ENDPOINT') ?? options.otlp?.endpoint ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://collector:4318';
+  const protocolHint = nonEmpty(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocolHint && !['grpc', 'http/protobuf', 'http/json'].includes(protocolHint))
+    throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocolHint}' is not grpc or http/protobuf`);
+  const ep = parseEndpoint(rawEndpoint, endpointSetting, endpointSetting === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? protocolHint : undefined);
+
+  const insecureSetting = env['OBS_OTLP_INSECURE'] !== undefined && nonEmpty(env, 'OBS_OTLP_INSECURE') ? 'OBS_OTLP_INSECURE' : 'otlp.insecure';
+  const explicitInsecure = parseBool(env, 'OBS_OTLP_INSECURE') ?? options.otlp?.insecure ?? parseBool(env, 'OTEL_EXPORTER_OTLP_INSECURE');
+  // Plaintext is the dev default (brief §16); elsewhere it must be asked for.
+  const insecure = explicitInsecure ?? (ep.tls === true ? false : environment === 'dev');
+  if (ep.tls === true && explicitInsecure === true)
+    throw new ConfigError(insecureSetting, `is true but ${endpointSetting} '${rawEndpoint}' asks for TLS; drop one of them`);
+  if (!insecure && ep.tls !== true && ep.protocol === 'http/protobuf')
+    throw new ConfigError(
+      explicitInsecure === false ? insecureSetting : endpointSetting,
+      `'${rawEndpoint}' is plaintext http but insecure transport is not allowed${explicitInsecure === false ? '' : ` in ${environment}`}: use https:// or set OBS_OTLP_INSECURE=true`,
+    );
+
+  const headersRaw = nonEmpty(env, 'OBS_HEADERS');
+  const headers = headersRaw
+    ? parseHeaders(headersRaw, 'OBS_HEADERS')
+    : options.otlp?.headers
+      ? { ...options.otlp.headers }
+      : nonEmpty(env, 'OTEL_EXPORTER_OTLP_HEADERS')
+        ? parseHeaders(env['OTEL_EXPORTER_OTLP_HEADERS']!, 'OTEL_EXPORTER_OTLP_HEADERS')
+        : {};
+
+  const tlsFile = (obs: string, opt: string | undefined, otel: string): [string, string | undefined] =>
+    nonEmpty(env, obs) ? [obs, nonEmpty(env, obs)] : opt ? [`otlp.tls.${obs.slice(8).toLowerCase().replace('_file', 'File')}`, opt] : [otel, nonEmpty(env, otel)];
+  const [caSetting, caPath] = tlsFile('OBS_TLS_CA_FILE', options.otlp?.tls?.caFile, 'OTEL_EXPORTER_OTLP_CERTIFICATE');
+  const [certSetting, certPath] = tlsFile('OBS_TLS_CERT_FILE', options.otlp?.tls?.certFile, 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE');
+  const [keySetting, keyPath] = tlsFile('OBS_TLS_KEY_FILE', options.otlp?.tls?.keyFile, 'OTEL_EXPORTER_OTLP_CLIENT_KEY');
+  if ((certPath === undefined) !== (keyPath === undefined))
+    throw new ConfigError(certPath === undefined ? certSetting : keySetting, 'mTLS needs both a client certificate and its key (OBS_TLS_CERT_FILE and OBS_TLS_KEY_FILE)');
+  const ca = readTlsFile(caPath, caSetting);
+  const cert = readTlsFile(certPath, certSetting);
+  const key = readTlsFile(keyPath, keySetting);
+  if (insecure && (ca || cert))
+    throw new ConfigError(ca ? caSetting : certSetting, `TLS files are set but the connection to '${rawEndpoint}' is insecure; use https:// (or grpcs://) or drop the files`);
+
+  const timeoutMillis = options.otlp?.timeoutMillis ?? 10_000;
+  if (!Number.isInteger(timeoutMillis) || timeoutMillis <= 0) throw new ConfigError('otlp.timeoutMillis', `'${timeoutMillis}' is not a positive number of milliseconds`);
+
+  // Sampling: the spec's per-environment ratio is the default (dev samples everything).
+  const otelSampler = nonEmpty(env, 'OTEL_TRACES_SAMPLER');
+  if (otelSampler && !(otelSampler in OTEL_SAMPLERS)) throw new ConfigError('OTEL_TRACES_SAMPLER', `'${otelSampler}' is not one of ${Object.keys(OTEL_SAMPLERS).join(', ')}`);
+  const samplerRaw = nonEmpty(env, 'OBS_SAMPLER') ?? options.sampler?.type ?? (otelSampler ? OTEL_SAMPLERS[otelSampler] : undefined) ?? spec.sampling?.sampler ?? 'parent';
+  if (!SAMPLERS.includes(samplerRaw as SamplerName))
+    throw new ConfigError(nonEmpty(env, 'OBS_SAMPLER') ? 'OBS_SAMPLER' : 'sampler.type', `'${samplerRaw}' is not one of ${SAMPLERS.join(', ')}`);
+  const ratioSetting = nonEmpty(env, 'OBS_SAMPLER_RATIO') ? 'OBS_SAMPLER_RATIO' : options.sampler?.ratio !== undefined ? 'sampler.ratio' : 'OTEL_TRACES_SAMPLER_ARG';
+  const ratioRaw = nonEmpty(env, 'OBS_SAMPLER_RATIO') ?? options.sampler?.ratio ?? nonEmpty(env, 'OTEL_TRACES_SAMPLER_ARG');
+  const ratio = ratioRaw !== undefined ? parseRatio(ratioRaw, ratioSetting) : (spec.sampling?.perEnv[environment] ?? spec.sampling?.ratio ?? (environment === 'dev' ? 1 : 0.25));
+
+  const exportFlag = (obs: string, opt: boolean | undefined, otel: string): boolean => {
+    const off = nonEmpty(env, otel) === 'none';
+    return parseBool(env, obs) ?? opt ?? !off;
+  };
+  const sdkDisabled = parseBool(env, 'OTEL_SDK_DISABLED') === true;
+  const exportSignals = {
+    traces: !sdkDisabled && exportFlag('OBS_EXPORT_TRACES', options.export?.traces, 'OTEL_TRACES_EXPORTER'),
+    metrics: !sdkDisabled && exportFlag('OBS_EXPORT_METRICS', options.export?.metrics, 'OTEL_METRICS_EXPORTER'),
+    logs: !sdkDisabled && exportFlag('OBS_EXPORT_LOGS', options.export?.logs, 'OTEL_LOGS_EXPORTER'),
+  };
+
+  const promRaw = nonEmpty(env, 'OBS_PROM_PORT') ?? options.prometheus?.port ?? undefined;
+  const prometheus = promRaw === undefined || promRaw === null ? undefined : { port: parsePort(promRaw, nonEmpty(env, 'OBS_PROM_PORT') ? 'OBS_PROM_PORT' : 'prometheus.port'), host: options.prometheus?.host ?? '0.0.0.0' };
+
+  // Redaction: defaults, the spec's patterns and the operator's, all of them (never fewer).
+  const rules = nonEmpty(env, 'OBS_REDACTION_RULES');
+  const extra = rules !== undefined ? rules.split(',').map((s) => s.trim()) : [...(options.redaction?.patterns ?? [])];
+  if (extra.some((p) => p === '')) throw new ConfigError(rules !== undefined ? 'OBS_REDACTION_RULES' : 'redaction.patterns', 'has an empty pattern, which would redact every key');
+  const keyPatterns = [...new Set([...DEFAULT_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extra].map((p) => p.toLowerCase()))];
+  const valuePatterns = (spec.redaction?.valuePatterns ?? []).map((p) => {
+    try {
+      return new RegExp(p.regex, 'g');
+    } catch (e) {
+      throw new ConfigError(`redaction pattern ${p.id}`, (e as Error).message);
+    }
+  });
+
+  const queue = {
+    maxSize: options.queue?.maxSize ?? 2048,
+    maxBatch: options.queue?.maxBatch ?? 512,
+    flushIntervalMillis: options.queue?.flushIntervalMillis ?? 1000,
+  };
+  for (const [k, v] of Object.entries(queue)) if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`queue.${k}`, `'${v}' is not a positive integer`);
+  if (queue.maxBatch > queue.maxSize) throw new ConfigError('queue.maxBatch', `${queue.maxBatch} exceeds queue.maxSize ${queue.maxSize}`);
+
+  return {
+    resource: resource as ObsConfig['resource'],
+    otlp: { protocol: ep.protocol, endpoint: ep.endpoint, insecure, headers, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }), timeoutMillis },
+    sampler: { type: samplerRaw as SamplerName, ratio },
+    export: exportSignals,
+    ...(prometheus && { prometheus }),
+    redaction: { keyPatterns, valuePatterns, replacement: spec.redaction?.replacement ?? '***' },
+    queue,
+    metricIntervalMillis: options.metricIntervalMillis ?? 15_000,
+    logLevel: options.logLevel ?? (environment === 'dev' ? 'debug' : 'info'),
+  };
+}
+
+/** service.name when nothing sets it: the package name npm runs, else unknown_service:<process>. */
+function inferServiceName(env: Env): string {
+  return nonEmpty(env, 'npm_package_name') ?? `unknown_service:${process.title || 'node'}`;
+}

@@ -1,0 +1,110 @@
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { countDropped, countExportFailure, noteExportError, type Signal } from './self-metrics.js';
+
+export interface ExportQueueOptions<T> {
+  readonly signal: Signal;
+  readonly maxSize: number;
+  readonly maxBatch: number;
+  readonly flushIntervalMillis: number;
+  /** Sends one batch; resolves with the exporter's result (never rejects). */
+  readonly send: (batch: T[]) => Promise<ExportResult>;
+}
+
+/** Counters of one queue: every item accepted is eventually exported, dropped, or still queued. */
+export interface QueueStats {
+  readonly accepted: number;
+  readonly exported: number;
+  readonly dropped: { readonly queue_full: number; readonly export_failed: number; readonly shutdown: number };
+  readonly queued: number;
+  readonly inFlight: number;
+}
+
+/**
+ * A bounded export queue: push() never blocks and never throws; when the queue is full the item is
+ * dropped and counted. One export is in flight at a time, so a dead collector costs at most one
+ * pending request and maxSize items of memory.
+ */
+export class ExportQueue<T> {
+  private buffer: T[] = [];
+  private inFlight: Promise<void> | undefined;
+  private inFlightCount = 0;
+  private readonly timer: NodeJS.Timeout;
+  private closed = false;
+  private stats = { accepted: 0, exported: 0, queue_full: 0, export_failed: 0, shutdown: 0 };
+
+  constructor(private readonly opts: ExportQueueOptions<T>) {
+    this.timer = setInterval(() => void this.flushOnce(), opts.flushIntervalMillis);
+    this.timer.unref();
+  }
+
+  /** Accepts an item, or drops and counts it when the queue is full or closed. */
+  push(item: T): void {
+    if (this.closed) {
+      this.drop(1, 'shutdown');
+      return;
+    }
+    this.stats.accepted++;
+    if (this.buffer.length >= this.opts.maxSize) {
+      this.drop(1, 'queue_full');
+      return;
+    }
+    this.buffer.push(item);
+    if (this.buffer.length >= this.opts.maxBatch && !this.inFlight) void this.flushOnce();
+  }
+
+  private drop(n: number, reason: 'queue_full' | 'export_failed' | 'shutdown'): void {
+    this.stats[reason] += n;
+    countDropped(this.opts.signal, reason, n);
+  }
+
+  /** Starts one export if none is running; resolves when that export settles. */
+  private flushOnce(): Promise<void> {
+    if (this.inFlight || this.buffer.length === 0) return this.inFlight ?? Promise.resolve();
+    const batch = this.buffer.splice(0, this.opts.maxBatch);
+    this.inFlightCount = batch.length;
+    this.inFlight = this.opts
+      .send(batch)
+      .catch((error: unknown) => ({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }))
+      .then((result) => {
+        if (result.code === ExportResultCode.SUCCESS) this.stats.exported += batch.length;
+        else {
+          this.drop(batch.length, 'export_failed');
+          countExportFailure(this.opts.signal);
+          noteExportError(this.opts.signal, result.error);
+        }
+      })
+      .finally(() => {
+        this.inFlight = undefined;
+        this.inFlightCount = 0;
+      });
+    return this.inFlight;
+  }
+
+  /** Exports everything queued, batch after batch, until empty or the deadline passes. */
+  async flush(deadline: number): Promise<void> {
+    while ((this.buffer.length || this.inFlight) && Date.now() < deadline) {
+      const step = this.flushOnce();
+      await Promise.race([step, sleep(Math.max(0, deadline - Date.now()))]);
+    }
+  }
+
+  /** Flushes until the deadline, then drops (and counts) whatever is left. */
+  async shutdown(deadline: number): Promise<void> {
+    await this.flush(deadline);
+    this.closed = true;
+    clearInterval(this.timer);
+    const left = this.buffer.length;
+    this.buffer = [];
+    if (left) this.drop(left, 'shutdown');
+  }
+
+  /** Current counters. */
+  snapshot(): QueueStats {
+    const { accepted, exported, queue_full, export_failed, shutdown } = this.stats;
+    return { accepted, exported, dropped: { queue_full, export_failed, shutdown }, queued: this.buffer.length, inFlight: this.inFlightCount };
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}

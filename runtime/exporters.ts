@@ -1,0 +1,67 @@
+import { credentials, Metadata, type ChannelCredentials } from '@grpc/grpc-js';
+import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPLogExporter as HttpLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { OTLPMetricExporter as GrpcMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { OTLPMetricExporter as HttpMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as HttpTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
+import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ObsConfig } from './config.js';
+import type { Signal } from './self-metrics.js';
+
+/** Where a signal is sent, for messages. */
+export function signalUrl(cfg: ObsConfig, signal: Signal): string {
+  const o = cfg.otlp;
+  return o.protocol === 'grpc' ? `${o.insecure ? 'grpc' : 'grpcs'}://${o.endpoint}` : `${o.endpoint}/v1/${signal}`;
+}
+
+function grpcCredentials(cfg: ObsConfig): ChannelCredentials {
+  const o = cfg.otlp;
+  return o.insecure ? credentials.createInsecure() : credentials.createSsl(o.ca ?? null, o.key ?? null, o.cert ?? null);
+}
+
+function grpcMetadata(cfg: ObsConfig): Metadata {
+  const md = new Metadata();
+  for (const [k, v] of Object.entries(cfg.otlp.headers)) md.set(k, v);
+  return md;
+}
+
+function httpOptions(cfg: ObsConfig, signal: Signal) {
+  const o = cfg.otlp;
+  return {
+    url: signalUrl(cfg, signal),
+    headers: { ...o.headers },
+    timeoutMillis: o.timeoutMillis,
+    ...(!o.insecure && { httpAgentOptions: { ...(o.ca && { ca: o.ca }), ...(o.cert && { cert: o.cert }), ...(o.key && { key: o.key }) } }),
+  };
+}
+
+function grpcOptions(cfg: ObsConfig) {
+  return {
+    url: `${cfg.otlp.insecure ? 'http' : 'https'}://${cfg.otlp.endpoint}`,
+    credentials: grpcCredentials(cfg),
+    metadata: grpcMetadata(cfg),
+    timeoutMillis: cfg.otlp.timeoutMillis,
+  };
+}
+
+/** OTLP span exporter: protobuf over HTTP or gRPC, as the endpoint's scheme says. */
+export function createSpanExporter(cfg: ObsConfig): SpanExporter {
+  return cfg.otlp.protocol === 'grpc' ? new GrpcTraceExporter(grpcOptions(cfg)) : new HttpTraceExporter(httpOptions(cfg, 'traces'));
+}
+
+/** OTLP metric exporter (cumulative temporality, what Prometheus-style backends expect). */
+export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
+  const temporalityPreference = AggregationTemporalityPreference.CUMULATIVE;
+  return cfg.otlp.protocol === 'grpc'
+    ? new GrpcMetricExporter({ ...grpcOptions(cfg), temporalityPreference })
+    : new HttpMetricExporter({ ...httpOptions(cfg, 'metrics'), temporalityPreference });
+}
+
+/** OTLP log record exporter. */
+export function createLogExporter(cfg: ObsConfig): LogRecordExporter {
+  return cfg.otlp.protocol === 'grpc' ? new GrpcLogExporter(grpcOptions(cfg)) : new HttpLogExporter(httpOptions(cfg, 'logs'));
+}

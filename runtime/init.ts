@@ -1,0 +1,146 @@
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
+import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
+import type { QueueStats } from './export-queue.js';
+import { configureLogs, setOtelLogger } from './logs.js';
+import { startProcessMetrics } from './process-metrics.js';
+import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from './processors.js';
+import { useProviders } from './providers.js';
+import { Redactor, setRedactor } from './redact.js';
+import { createSampler } from './sampler.js';
+import { dropTotals, exportErrors, resetExportErrors, setEndpointDescriber } from './self-metrics.js';
+
+/** What init() returns: the resolved configuration, status, flush and shutdown. */
+export interface Observability {
+  readonly config: ObsConfig;
+  /** Queue counters, drop totals and the latest export error per signal. */
+  status(): ObsStatus;
+  /** Exports everything buffered, within the deadline. */
+  forceFlush(timeoutMillis?: number): Promise<void>;
+  /** Flushes within the deadline, then stops exporters; what is still queued is dropped and counted. */
+  shutdown(timeoutMillis?: number): Promise<void>;
+  /** URL of the Prometheus endpoint when OBS_PROM_PORT is set. */
+  readonly prometheusUrl?: string;
+}
+
+export interface ObsStatus {
+  readonly traces?: QueueStats;
+  readonly logs?: QueueStats;
+  readonly drops: Readonly<Record<string, number>>;
+  readonly errors: ReturnType<typeof exportErrors>;
+}
+
+let current: Observability | undefined;
+
+/**
+ * Starts observability for this process: resource attributes on every signal, OTLP export of traces,
+ * metrics and logs (each can be switched off), an optional Prometheus endpoint, the sampler with its
+ * safety-critical exception, redaction, and W3C propagation. Configuration: see resolveConfig.
+ * Throws ConfigError, naming the variable, for a bad setting; never afterwards.
+ */
+export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observability {
+  if (current) throw new ConfigError('init', 'ampyobs is already initialized in this process; call shutdown() first');
+  const cfg = resolveConfig(options, process.env, spec);
+  const resource = resourceFromAttributes(cfg.resource);
+
+  setRedactor(new Redactor(cfg.redaction.keyPatterns, cfg.redaction.valuePatterns, cfg.redaction.replacement));
+  setEndpointDescriber((signal) => signalUrl(cfg, signal));
+
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  const ownsContext = context.setGlobalContextManager(contextManager);
+  const ownsPropagator = propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  const queueOpts = cfg.queue;
+
+  let spanProcessor: QueueSpanProcessor | undefined;
+  let tracerProvider: BasicTracerProvider | undefined;
+  if (cfg.export.traces) {
+    spanProcessor = new QueueSpanProcessor(createSpanExporter(cfg), queueOpts);
+    tracerProvider = new BasicTracerProvider({ resource, sampler: createSampler(cfg.sampler.type, cfg.sampler.ratio), spanProcessors: [spanProcessor] });
+  }
+
+  const readers: MetricReader[] = [];
+  if (cfg.export.metrics)
+    readers.push(new PeriodicExportingMetricReader({ exporter: new CountingMetricExporter(createMetricExporter(cfg)), exportIntervalMillis: cfg.metricIntervalMillis, exportTimeoutMillis: Math.min(cfg.otlp.timeoutMillis, cfg.metricIntervalMillis) }));
+  let prometheusUrl: string | undefined;
+  if (cfg.prometheus) {
+    const { host, port } = cfg.prometheus;
+    readers.push(
+      new PrometheusExporter({ host, port }, (err) => {
+        if (err) process.stderr.write(`ampyobs: OBS_PROM_PORT: cannot serve metrics on ${host}:${port}: ${err.message}\n`);
+      }),
+    );
+    prometheusUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`;
+  }
+  const meterProvider = readers.length ? new MeterProvider({ resource, readers }) : undefined;
+
+  let logProcessor: QueueLogProcessor | undefined;
+  let loggerProvider: LoggerProvider | undefined;
+  if (cfg.export.logs) {
+    logProcessor = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
+    loggerProvider = new LoggerProvider({ resource, processors: [logProcessor] });
+    setOtelLogger(loggerProvider.getLogger('ampyobs'));
+  }
+  configureLogs({
+    resource: { service: cfg.resource['service.name'], env: cfg.resource['deployment.environment'], service_version: cfg.resource['service.version'] },
+    ...(options.logDestination && { destination: options.logDestination }),
+    level: cfg.logLevel,
+  });
+
+  // Third-party instrumentation reads the API globals; the generated helpers read useProviders.
+  const ownsTracer = tracerProvider ? trace.setGlobalTracerProvider(tracerProvider) : false;
+  const ownsMeter = meterProvider ? metrics.setGlobalMeterProvider(meterProvider) : false;
+  useProviders({ meterProvider, tracerProvider });
+  const stopProcessMetrics = meterProvider ? startProcessMetrics(Math.min(cfg.metricIntervalMillis, 10_000)) : () => {};
+
+  const status = (): ObsStatus => ({
+    ...(spanProcessor && { traces: spanProcessor.stats() }),
+    ...(logProcessor && { logs: logProcessor.stats() }),
+    drops: Object.fromEntries(dropTotals()),
+    errors: exportErrors(),
+  });
+
+  const obs: Observability = {
+    config: cfg,
+    status,
+    ...(prometheusUrl && { prometheusUrl }),
+    async forceFlush(timeoutMillis = 5000) {
+      const deadline = Date.now() + timeoutMillis;
+      await Promise.race([
+        Promise.allSettled([spanProcessor?.flushUntil(deadline), logProcessor?.flushUntil(deadline), meterProvider?.forceFlush()]),
+        new Promise((r) => setTimeout(r, timeoutMillis).unref()),
+      ]);
+    },
+    async shutdown(timeoutMillis = 5000) {
+      if (current !== obs) return;
+      const deadline = Date.now() + timeoutMillis;
+      stopProcessMetrics();
+      // Metrics last, so the drops counted while flushing spans and logs are exported too.
+      await Promise.allSettled([spanProcessor?.close(deadline), logProcessor?.close(deadline)]);
+      await Promise.race([Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+      setOtelLogger(undefined);
+      useProviders({});
+      if (ownsTracer) trace.disable();
+      if (ownsMeter) metrics.disable();
+      if (ownsPropagator) propagation.disable();
+      if (ownsContext) context.disable();
+      resetExportErrors();
+      current = undefined;
+    },
+  };
+  current = obs;
+  return obs;
+}
+
+/** The running instance, if init() was called. */
+export function observability(): Observability | undefined {
+  return current;
+}

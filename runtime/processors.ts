@@ -1,0 +1,146 @@
+import type { Attributes, Context } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { AggregationTemporality, AggregationType, type AggregationOption, type InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ExportQueue, type QueueStats } from './export-queue.js';
+import { redactor } from './redact.js';
+import { countDropped, countExportFailure, noteExportError } from './self-metrics.js';
+
+interface QueueOptions {
+  readonly maxSize: number;
+  readonly maxBatch: number;
+  readonly flushIntervalMillis: number;
+}
+
+function callExporter<T>(exporter: { export(items: T[], cb: (r: ExportResult) => void): void }, items: T[]): Promise<ExportResult> {
+  return new Promise((resolve) => {
+    try {
+      exporter.export(items, resolve);
+    } catch (error) {
+      resolve({ code: ExportResultCode.FAILED, error: error as Error });
+    }
+  });
+}
+
+function redactAttributes(a: Attributes): Attributes {
+  const r = redactor();
+  const out: Attributes = {};
+  for (const [k, v] of Object.entries(a)) out[k] = r.value(k, v) as Attributes[string];
+  return out;
+}
+
+/** A copy of a finished span with secrets scrubbed from attributes, events, links and status. */
+export function redactSpan(s: ReadableSpan): ReadableSpan {
+  const r = redactor();
+  return {
+    name: r.text(s.name),
+    kind: s.kind,
+    spanContext: () => s.spanContext(),
+    ...(s.parentSpanContext && { parentSpanContext: s.parentSpanContext }),
+    startTime: s.startTime,
+    endTime: s.endTime,
+    status: s.status.message ? { ...s.status, message: r.text(s.status.message) } : s.status,
+    attributes: redactAttributes(s.attributes),
+    links: s.links.map((l) => ({ ...l, ...(l.attributes && { attributes: redactAttributes(l.attributes) }) })),
+    events: s.events.map((e) => ({ ...e, ...(e.attributes && { attributes: redactAttributes(e.attributes) }) })),
+    duration: s.duration,
+    ended: s.ended,
+    resource: s.resource,
+    instrumentationScope: s.instrumentationScope,
+    droppedAttributesCount: s.droppedAttributesCount,
+    droppedEventsCount: s.droppedEventsCount,
+    droppedLinksCount: s.droppedLinksCount,
+  };
+}
+
+/** Queues sampled spans in a bounded buffer and exports them, redacted, off the application's path. */
+export class QueueSpanProcessor implements SpanProcessor {
+  private readonly queue: ExportQueue<ReadableSpan>;
+
+  constructor(private readonly exporter: SpanExporter, opts: QueueOptions) {
+    this.queue = new ExportQueue({ signal: 'traces', ...opts, send: (batch) => callExporter(exporter, batch.map(redactSpan)) });
+  }
+  onStart(_span: Span, _ctx: Context): void {}
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & 1) === 0) return;
+    this.queue.push(span);
+  }
+  forceFlush(): Promise<void> {
+    return this.queue.flush(Date.now() + 5000);
+  }
+  shutdown(): Promise<void> {
+    return this.close(Date.now() + 5000);
+  }
+  /** Exports what is queued until the deadline. */
+  flushUntil(deadline: number): Promise<void> {
+    return this.queue.flush(deadline);
+  }
+  /** Flushes until the deadline, counts the rest as dropped, stops the exporter. */
+  async close(deadline: number): Promise<void> {
+    await this.queue.shutdown(deadline);
+    await this.exporter.shutdown().catch(() => {});
+  }
+  stats(): QueueStats {
+    return this.queue.snapshot();
+  }
+}
+
+/** Queues log records in a bounded buffer and exports them off the application's path. */
+export class QueueLogProcessor implements LogRecordProcessor {
+  private readonly queue: ExportQueue<SdkLogRecord>;
+
+  constructor(private readonly exporter: LogRecordExporter, opts: QueueOptions) {
+    this.queue = new ExportQueue({ signal: 'logs', ...opts, send: (batch) => callExporter(exporter, batch) });
+  }
+  onEmit(record: SdkLogRecord): void {
+    this.queue.push(record);
+  }
+  forceFlush(): Promise<void> {
+    return this.queue.flush(Date.now() + 5000);
+  }
+  shutdown(): Promise<void> {
+    return this.close(Date.now() + 5000);
+  }
+  /** Exports what is queued until the deadline. */
+  flushUntil(deadline: number): Promise<void> {
+    return this.queue.flush(deadline);
+  }
+  /** Flushes until the deadline, counts the rest as dropped, stops the exporter. */
+  async close(deadline: number): Promise<void> {
+    await this.queue.shutdown(deadline);
+    await this.exporter.shutdown().catch(() => {});
+  }
+  stats(): QueueStats {
+    return this.queue.snapshot();
+  }
+}
+
+/** Wraps a metric exporter so failed exports and the points they carried are counted. */
+export class CountingMetricExporter implements PushMetricExporter {
+  constructor(private readonly inner: PushMetricExporter) {}
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this.inner.export(metrics, (result) => {
+      if (result.code !== ExportResultCode.SUCCESS) {
+        const points = metrics.scopeMetrics.reduce((n, s) => n + s.metrics.reduce((m, x) => m + x.dataPoints.length, 0), 0);
+        countDropped('metrics', 'export_failed', points);
+        countExportFailure('metrics');
+        noteExportError('metrics', result.error);
+      }
+      resultCallback(result);
+    });
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+  selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
+    return this.inner.selectAggregationTemporality?.(type) ?? AggregationTemporality.CUMULATIVE;
+  }
+  selectAggregation(type: InstrumentType): AggregationOption {
+    return this.inner.selectAggregation?.(type) ?? { type: AggregationType.DEFAULT };
+  }
+}
