@@ -1,0 +1,81 @@
+// Plain JavaScript can pass anything: helpers never throw, never explode cardinality, and count it.
+import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metrics, registry } from '../../generated/index.js';
+import { OVERFLOW_VALUE, useProviders } from '../../runtime/index.js';
+import * as self from '../../runtime/self-metrics.js';
+
+class Reader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+const reader = new Reader();
+beforeAll(() => useProviders({ meterProvider: new MeterProvider({ readers: [reader] }) }));
+afterAll(() => useProviders({}));
+
+async function points(name: string): Promise<DataPoint<number>[]> {
+  const { resourceMetrics } = await reader.collect();
+  return (resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name)?.dataPoints ?? []) as DataPoint<number>[];
+}
+const dropped = async (reason: string): Promise<number> =>
+  (await points('ampy.obs.dropped')).find((p) => p.attributes['signal'] === 'metrics' && p.attributes['reason'] === reason)?.value ?? 0;
+
+type Untyped = { add: (v: unknown, l?: unknown) => void; set: (v: unknown, l?: unknown) => void };
+
+describe('metric helpers called from untyped code', () => {
+  it('record an unknown enum value under the overflow value and count it', async () => {
+    const rejections = metrics.oms.rejections as unknown as Untyped;
+    rejections.add(1, { broker: 'alpaca', reason: 'riskcheck' });
+    rejections.add(1, { broker: 'robinhood', reason: 'risk_check' });
+    const dps = await points('ampy.oms.rejections');
+    expect(dps.map((d) => d.attributes)).toEqual(
+      expect.arrayContaining([
+        { broker: 'alpaca', reason: OVERFLOW_VALUE },
+        { broker: OVERFLOW_VALUE, reason: 'risk_check' },
+      ]),
+    );
+    expect(await dropped('invalid_label')).toBe(2);
+  });
+
+  it('drop unknown keys such as symbol instead of creating series', async () => {
+    const before = await dropped('invalid_label');
+    (metrics.oms.orderSubmit as unknown as Untyped).add(1, { broker: 'ibkr', outcome: 'ok', symbol: 'AAPL' });
+    const dps = await points('ampy.oms.order_submit');
+    expect(dps.map((d) => d.attributes)).toEqual([{ broker: 'ibkr', outcome: 'ok' }]);
+    expect(await dropped('invalid_label')).toBe(before + 1);
+  });
+
+  it('hold a bounded string label to its declared number of values', async () => {
+    const bound = registry.metrics.find((m) => m.name === 'ampy.fx.rate_staleness_ms')!.labels[0]!.max_cardinality!;
+    for (let i = 0; i < bound + 25; i++) metrics.fx.rateStalenessMs.set(i, { pair: `PAIR${i}` });
+    const dps = await points('ampy.fx.rate_staleness_ms');
+    expect(dps).toHaveLength(bound + 1);
+    expect(dps.filter((d) => d.attributes['pair'] === OVERFLOW_VALUE)).toHaveLength(1);
+  });
+
+  it('refuse values that are not finite numbers, counted, without throwing', async () => {
+    const counter = metrics.oms.fills as unknown as Untyped;
+    expect(() => counter.add('3', { broker: 'alpaca', side: 'buy' })).not.toThrow();
+    expect(() => counter.add(Number.NaN, { broker: 'alpaca', side: 'buy' })).not.toThrow();
+    expect(() => counter.add(-1, { broker: 'alpaca', side: 'buy' })).not.toThrow();
+    expect(() => counter.add(1, 'not an object')).not.toThrow();
+    expect(await points('ampy.oms.fills')).toEqual([expect.objectContaining({ value: 1, attributes: {} })]);
+    expect(await dropped('invalid_value')).toBe(3);
+  });
+});
+
+describe('self-metrics of the runtime', () => {
+  it('match the spec registry exactly', () => {
+    for (const helper of [self.dropped, self.exportFailures, self.gcPause, self.memBytes, self.cpuUtilization, self.openFds]) {
+      const d = helper.descriptor;
+      const spec = registry.metrics.find((m) => m.name === d.name);
+      expect(spec, d.name).toBeDefined();
+      expect({ instrument: d.instrument, unit: d.unit, labels: d.labels.map((l) => [l.name, l.values]) }).toEqual({
+        instrument: spec!.instrument,
+        unit: spec!.unit,
+        labels: spec!.labels.map((l) => [l.name, 'values' in l ? l.values : undefined]),
+      });
+      if ('buckets' in spec!) expect(d.buckets).toEqual(spec.buckets.boundaries);
+    }
+  });
+});
