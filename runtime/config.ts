@@ -110,13 +110,14 @@ function parseBool(env: Env, name: string): boolean | undefined {
 }
 
 function parseRatio(value: unknown, setting: string): number {
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (String(value).trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(setting, `'${String(value)}' is not a ratio between 0.0 and 1.0`);
+  const text = String(value).trim();
+  const n = typeof value === 'number' ? value : /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(setting, `'${String(value)}' is not a ratio between 0.0 and 1.0`);
   return n;
 }
 
 function parsePort(value: unknown, setting: string): number {
-  const n = Number(value);
+  const n = typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(String(value).trim()) : Number.NaN;
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new ConfigError(setting, `'${String(value)}' is not a TCP port (1-65535)`);
   return n;
 }
@@ -171,7 +172,7 @@ function readTlsFile(path: string | undefined, setting: string): Buffer | undefi
 }
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
-function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc'; endpoint: string; tls: boolean | undefined } {
+function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc'; endpoint: string; tls: boolean } {
   let url: URL;
   try {
     url = new URL(raw);
@@ -180,8 +181,8 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
   }
   const scheme = url.protocol.replace(/:$/, '');
   if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
-  if (scheme === 'grpc' || scheme === 'grpcs')
-    return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'grpcs' ? true : undefined };
+  // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
+  if (scheme === 'grpc' || scheme === 'grpcs') return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'grpcs' };
   if (scheme === 'http' || scheme === 'https') {
     const grpc = protocolHint === 'grpc';
     if (grpc) return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'https' };
@@ -190,12 +191,14 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
   throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc or grpcs)`);
 }
 
-const OTEL_SAMPLERS: Record<string, SamplerName> = {
-  always_on: 'always_on',
-  always_off: 'always_off',
-  traceidratio: 'traceidratio',
-  parentbased_traceidratio: 'parent',
-  parentbased_always_on: 'parent',
+/** OTEL_TRACES_SAMPLER values: our sampler and, for the parent-based fixed ones, the root ratio they imply. */
+const OTEL_SAMPLERS: Record<string, { type: SamplerName; ratio?: number }> = {
+  always_on: { type: 'always_on' },
+  always_off: { type: 'always_off' },
+  traceidratio: { type: 'traceidratio' },
+  parentbased_traceidratio: { type: 'parent' },
+  parentbased_always_on: { type: 'parent', ratio: 1 },
+  parentbased_always_off: { type: 'parent', ratio: 0 },
 };
 
 /**
@@ -209,7 +212,10 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
 
   const envName = nonEmpty(env, 'OBS_ENV') ?? options.environment ?? otelAttrs['deployment.environment'] ?? otelAttrs['deployment.environment.name'] ?? 'dev';
   if (!ENVIRONMENTS.includes(envName as Environment))
-    throw new ConfigError(nonEmpty(env, 'OBS_ENV') ? 'OBS_ENV' : 'environment', `'${envName}' is not one of ${ENVIRONMENTS.join(', ')}`);
+    throw new ConfigError(
+      nonEmpty(env, 'OBS_ENV') ? 'OBS_ENV' : options.environment !== undefined ? 'environment' : 'OTEL_RESOURCE_ATTRIBUTES',
+      `'${envName}' is not one of ${ENVIRONMENTS.join(', ')}`,
+    );
   const environment = envName as Environment;
 
   const serviceName = nonEmpty(env, 'OBS_SERVICE_NAME') ?? options.serviceName ?? nonEmpty(env, 'OTEL_SERVICE_NAME') ?? otelAttrs['service.name'] ?? inferServiceName(env);
@@ -236,16 +242,20 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
     throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocolHint}' is not grpc or http/protobuf`);
   const ep = parseEndpoint(rawEndpoint, endpointSetting, endpointSetting === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? protocolHint : undefined);
 
-  const insecureSetting = env['OBS_OTLP_INSECURE'] !== undefined && nonEmpty(env, 'OBS_OTLP_INSECURE') ? 'OBS_OTLP_INSECURE' : 'otlp.insecure';
+  const insecureSetting = nonEmpty(env, 'OBS_OTLP_INSECURE')
+    ? 'OBS_OTLP_INSECURE'
+    : options.otlp?.insecure !== undefined
+      ? 'otlp.insecure'
+      : 'OTEL_EXPORTER_OTLP_INSECURE';
   const explicitInsecure = parseBool(env, 'OBS_OTLP_INSECURE') ?? options.otlp?.insecure ?? parseBool(env, 'OTEL_EXPORTER_OTLP_INSECURE');
   // Plaintext is the dev default (brief §16); elsewhere it must be asked for.
-  const insecure = explicitInsecure ?? (ep.tls === true ? false : environment === 'dev');
-  if (ep.tls === true && explicitInsecure === true)
+  const insecure = explicitInsecure ?? (ep.tls ? false : environment === 'dev');
+  if (ep.tls && explicitInsecure === true)
     throw new ConfigError(insecureSetting, `is true but ${endpointSetting} '${rawEndpoint}' asks for TLS; drop one of them`);
-  if (!insecure && ep.tls !== true && ep.protocol === 'http/protobuf')
+  if (!insecure && !ep.tls)
     throw new ConfigError(
       explicitInsecure === false ? insecureSetting : endpointSetting,
-      `'${rawEndpoint}' is plaintext http but insecure transport is not allowed${explicitInsecure === false ? '' : ` in ${environment}`}: use https:// or set OBS_OTLP_INSECURE=true`,
+      `'${rawEndpoint}' is plaintext ${ep.protocol === 'grpc' ? 'gRPC' : 'http'} but insecure transport is not allowed${explicitInsecure === false ? '' : ` in ${environment}`}: use ${ep.protocol === 'grpc' ? 'grpcs://' : 'https://'} or set OBS_OTLP_INSECURE=true`,
     );
 
   const headersRaw = nonEmpty(env, 'OBS_HEADERS');
@@ -263,7 +273,10 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   const [certSetting, certPath] = tlsFile('OBS_TLS_CERT_FILE', options.otlp?.tls?.certFile, 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE');
   const [keySetting, keyPath] = tlsFile('OBS_TLS_KEY_FILE', options.otlp?.tls?.keyFile, 'OTEL_EXPORTER_OTLP_CLIENT_KEY');
   if ((certPath === undefined) !== (keyPath === undefined))
-    throw new ConfigError(certPath === undefined ? certSetting : keySetting, 'mTLS needs both a client certificate and its key (OBS_TLS_CERT_FILE and OBS_TLS_KEY_FILE)');
+    throw new ConfigError(
+      certPath !== undefined ? certSetting : keySetting,
+      `is set without its ${certPath !== undefined ? 'key (OBS_TLS_KEY_FILE)' : 'certificate (OBS_TLS_CERT_FILE)'}: mTLS needs both`,
+    );
   const ca = readTlsFile(caPath, caSetting);
   const cert = readTlsFile(certPath, certSetting);
   const key = readTlsFile(keyPath, keySetting);
@@ -276,12 +289,18 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   // Sampling: the spec's per-environment ratio is the default (dev samples everything).
   const otelSampler = nonEmpty(env, 'OTEL_TRACES_SAMPLER');
   if (otelSampler && !(otelSampler in OTEL_SAMPLERS)) throw new ConfigError('OTEL_TRACES_SAMPLER', `'${otelSampler}' is not one of ${Object.keys(OTEL_SAMPLERS).join(', ')}`);
-  const samplerRaw = nonEmpty(env, 'OBS_SAMPLER') ?? options.sampler?.type ?? (otelSampler ? OTEL_SAMPLERS[otelSampler] : undefined) ?? spec.sampling?.sampler ?? 'parent';
+  const otelChoice = otelSampler ? OTEL_SAMPLERS[otelSampler] : undefined;
+  const samplerRaw = nonEmpty(env, 'OBS_SAMPLER') ?? options.sampler?.type ?? otelChoice?.type ?? spec.sampling?.sampler ?? 'parent';
   if (!SAMPLERS.includes(samplerRaw as SamplerName))
     throw new ConfigError(nonEmpty(env, 'OBS_SAMPLER') ? 'OBS_SAMPLER' : 'sampler.type', `'${samplerRaw}' is not one of ${SAMPLERS.join(', ')}`);
   const ratioSetting = nonEmpty(env, 'OBS_SAMPLER_RATIO') ? 'OBS_SAMPLER_RATIO' : options.sampler?.ratio !== undefined ? 'sampler.ratio' : 'OTEL_TRACES_SAMPLER_ARG';
   const ratioRaw = nonEmpty(env, 'OBS_SAMPLER_RATIO') ?? options.sampler?.ratio ?? nonEmpty(env, 'OTEL_TRACES_SAMPLER_ARG');
-  const ratio = ratioRaw !== undefined ? parseRatio(ratioRaw, ratioSetting) : (spec.sampling?.perEnv[environment] ?? spec.sampling?.ratio ?? (environment === 'dev' ? 1 : 0.25));
+  // An OTEL parent-based fixed sampler implies its root ratio, unless OBS_* or code chose the sampler.
+  const impliedRatio = !nonEmpty(env, 'OBS_SAMPLER') && options.sampler?.type === undefined ? otelChoice?.ratio : undefined;
+  const ratio =
+    ratioRaw !== undefined
+      ? parseRatio(ratioRaw, ratioSetting)
+      : (impliedRatio ?? spec.sampling?.perEnv[environment] ?? spec.sampling?.ratio ?? (environment === 'dev' ? 1 : 0.25));
 
   const exportFlag = (obs: string, opt: boolean | undefined, otel: string): boolean => {
     const off = nonEmpty(env, otel) === 'none';
