@@ -2,8 +2,8 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic } from './diagnostics.js';
-import { renderFiles } from './generate.js';
+import { formatDiagnostic, SpecError } from './diagnostics.js';
+import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
 import { diffOutput, writeOutput } from './write.js';
 
@@ -18,19 +18,25 @@ interface Io {
 }
 
 /** Validates and renders; prints every diagnostic. Returns the files, or undefined on errors. */
-function build(specDir: string, io: Io): ReturnType<typeof renderFiles> | undefined {
+async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
   const result = readSpec(specDir);
   for (const d of result.diagnostics) io.err(formatDiagnostic(d));
-  if (!result.model) {
-    const n = result.diagnostics.filter((d) => d.severity === 'error').length;
+  const fail = (n: number): undefined => {
     io.err(`ampyobs: ${n} error(s) in ${specDir}; nothing was written`);
     return undefined;
+  };
+  if (!result.model) return fail(result.diagnostics.filter((d) => d.severity === 'error').length);
+  try {
+    return await renderFiles(result.model);
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    for (const d of e.diagnostics) io.err(formatDiagnostic(d));
+    return fail(e.diagnostics.length);
   }
-  return renderFiles(result.model);
 }
 
-function generateOnce(specDir: string, outDir: string, io: Io): number {
-  const files = build(specDir, io);
+async function generateOnce(specDir: string, outDir: string, io: Io): Promise<number> {
+  const files = await build(specDir, io);
   if (!files) return 1;
   try {
     const changed = writeOutput(outDir, files);
@@ -43,7 +49,7 @@ function generateOnce(specDir: string, outDir: string, io: Io): number {
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export function runCli(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): number | 'watching' {
+export async function runCli(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number | 'watching'> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -69,18 +75,18 @@ export function runCli(argv: readonly string[], io: Io = { out: (s) => console.l
   const specDir = values.spec;
   const outDir = values.out;
   if (command === 'generate') {
-    const code = generateOnce(specDir, outDir, io);
+    const code = await generateOnce(specDir, outDir, io);
     if (!values.watch) return code;
     let timer: NodeJS.Timeout | undefined;
     watch(path.resolve(specDir), { recursive: true }, () => {
       clearTimeout(timer);
-      timer = setTimeout(() => generateOnce(specDir, outDir, io), 100);
+      timer = setTimeout(() => void generateOnce(specDir, outDir, io), 100);
     });
     io.out(`ampyobs: watching ${specDir} (Ctrl-C to stop)`);
     return 'watching';
   }
   if (command === 'check') {
-    const files = build(specDir, io);
+    const files = await build(specDir, io);
     if (!files) return 1;
     const drift = diffOutput(outDir, files);
     if (drift.length) {
@@ -97,6 +103,6 @@ export function runCli(argv: readonly string[], io: Io = { out: (s) => console.l
 
 // Only when executed as a program, not when imported by tests.
 if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
-  const code = runCli(process.argv.slice(2));
+  const code = await runCli(process.argv.slice(2));
   if (code !== 'watching') process.exitCode = code;
 }

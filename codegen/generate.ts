@@ -1,21 +1,27 @@
 import { emitAttributes } from './emit/attributes.js';
 import { emitBus } from './emit/bus.js';
+import { renderDashboards } from './emit/dashboards.js';
 import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
 import { emitInit } from './emit/init-file.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
 import { emitRegistryJson } from './emit/registry.js';
+import { emitRegistryLibsonnet } from './emit/registry-libsonnet.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
 import { header } from './emit/ts-common.js';
+import { SpecError, type Diagnostic } from './diagnostics.js';
 import type { Model } from './model.js';
 
 /** Every generated file, by path relative to the output directory, in a stable order. */
 export type FileSet = ReadonlyMap<string, string>;
 
-/** Renders the whole output for a valid model, in memory. Same model, byte-identical files. */
-export function renderFiles(model: Model): FileSet {
+/**
+ * Renders the whole output for a valid model, in memory. Same model, byte-identical files. Throws a
+ * SpecError carrying located diagnostics when a dashboard does not evaluate.
+ */
+export async function renderFiles(model: Model): Promise<FileSet> {
   const files = new Map<string, string>();
   const modules = ['attributes', 'metrics', 'spans', 'logs'];
   files.set('attributes.ts', emitAttributes(model));
@@ -33,5 +39,13 @@ export function renderFiles(model: Model): FileSet {
   files.set('index.ts', emitIndex(model, modules));
   files.set('registry.json', emitRegistryJson(model));
   files.set('docs/TELEMETRY.md', emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
+  const registryLibsonnet = emitRegistryLibsonnet(model);
+  files.set('dashboards/registry.libsonnet', registryLibsonnet);
+  if (model.dashboardsDir) {
+    const diags: Diagnostic[] = [];
+    const dashboards = await renderDashboards(model.dashboardsDir, registryLibsonnet, diags);
+    if (diags.length) throw new SpecError(diags);
+    for (const [name, json] of dashboards) files.set(`dashboards/${name}`, json);
+  }
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }

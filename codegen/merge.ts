@@ -21,6 +21,8 @@ export interface Sourced<T> {
 export interface MergedSpec {
   readonly manifest?: Sourced<NonNullable<RawFragment['registry']>> | undefined;
   readonly codegen: NonNullable<RawFragment['codegen']>;
+  /** Directory of the manifest that set codegen options (paths in them are relative to it). */
+  readonly codegenDir?: string | undefined;
   readonly limits: NonNullable<RawFragment['limits']>;
   readonly lists: { readonly [K in ListSection]: Sourced<Item<K>>[] };
   readonly singletons: { readonly [K in SingletonSection]?: Sourced<NonNullable<RawFragment[K]>> };
@@ -47,6 +49,7 @@ export function mergeFragments(
   const dropped = new Set<string>();
   let manifest: MergedSpec['manifest'];
   let codegen: MergedSpec['codegen'] = {};
+  let codegenDir: string | undefined;
   let limits: MergedSpec['limits'] = {};
   let incomplete = false;
 
@@ -70,7 +73,10 @@ export function mergeFragments(
       // Only the spec being generated decides codegen options and limits.
       if (file.importDepth === 0) {
         if (data.registry && !bad.has('registry')) manifest = { raw: data.registry, src: { file, path: ['registry'] } };
-        if (data.codegen && !bad.has('codegen')) codegen = data.codegen;
+        if (data.codegen && !bad.has('codegen')) {
+          codegen = data.codegen;
+          codegenDir = file.specDir;
+        }
         if (data.limits && !bad.has('limits')) limits = data.limits;
       }
     }
@@ -104,5 +110,5 @@ export function mergeFragments(
       singletonDepth.set(section, file.importDepth);
     }
   }
-  return { manifest, codegen, limits, lists, singletons, dropped, incomplete };
+  return { manifest, codegen, codegenDir, limits, lists, singletons, dropped, incomplete };
 }

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Diagnostic } from './diagnostics.js';
 import { at, type SourceRef } from './load.js';
 import type { MergedSpec, Sourced } from './merge.js';
@@ -335,6 +336,7 @@ export function resolve(merged: MergedSpec, diags: Diagnostic[]): Model {
       brief: merged.manifest?.raw.brief ?? '',
     },
     runtimeImport: merged.codegen.runtime_import ?? 'ampyobs/runtime',
+    ...(merged.codegen.dashboards && merged.codegenDir && { dashboardsDir: path.resolve(merged.codegenDir, merged.codegen.dashboards) }),
     maxSeriesPerMetric: maxSeriesDefault,
     attributes,
     bucketSets,

@@ -170,7 +170,7 @@ export interface RawRedaction {
 export interface RawFragment {
   registry?: { name: string; version: string; brief?: string };
   imports?: string[];
-  codegen?: { runtime_import?: string };
+  codegen?: { runtime_import?: string; dashboards?: string };
   limits?: { max_series_per_metric?: number };
   attributes?: RawAttribute[];
   bucket_sets?: RawBucketSet[];

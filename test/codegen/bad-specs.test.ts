@@ -31,11 +31,11 @@ const cases = readdirSync(CATALOGUE)
   .sort();
 
 describe('bad spec catalogue', () => {
-  it('has a case for each rule it documents', () => {
+  it('has a case for each rule it documents', async () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
 
-  it.each(cases)('%s', (name) => {
+  it.each(cases)('%s', async (name) => {
     const c = parse(readFileSync(path.join(CATALOGUE, name), 'utf8')) as Case;
     const dir = path.join(root, name.replace(/\.yaml$/, ''));
     const spec = path.join(dir, 'spec');
@@ -55,7 +55,7 @@ describe('bad spec catalogue', () => {
     writeFileSync(path.join(out, 'index.ts'), '// previous output\n');
 
     const errors: string[] = [];
-    const code = runCli(['generate', '--spec', spec, '--out', out], { out: () => {}, err: (s) => errors.push(s) });
+    const code = await runCli(['generate', '--spec', spec, '--out', out], { out: () => {}, err: (s) => errors.push(s) });
 
     expect(code).toBe(1);
     const where = `${path.join(spec, c.file)}:${c.line}:`;

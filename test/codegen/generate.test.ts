@@ -32,27 +32,27 @@ function snapshot(dir: string): Record<string, string> {
 describe('generate', () => {
   const result = readSpec(SPEC);
 
-  it('accepts the base spec without errors', () => {
+  it('accepts the base spec without errors', async () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.model).toBeDefined();
   });
 
-  it('renders byte-identical files from the same spec', () => {
-    const a = renderFiles(result.model!);
-    const b = renderFiles(readSpec(SPEC).model!);
+  it('renders byte-identical files from the same spec', async () => {
+    const a = await renderFiles(result.model!);
+    const b = await renderFiles(readSpec(SPEC).model!);
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [k, v] of a) expect(b.get(k), k).toBe(v);
   });
 
-  it('matches the committed generated/ exactly', () => {
-    expect(diffOutput(path.join(ROOT, 'generated'), renderFiles(result.model!))).toEqual([]);
+  it('matches the committed generated/ exactly', async () => {
+    expect(diffOutput(path.join(ROOT, 'generated'), await renderFiles(result.model!))).toEqual([]);
   });
 
-  it('writes the same bytes on two CLI runs and marks every file do-not-edit', () => {
+  it('writes the same bytes on two CLI runs and marks every file do-not-edit', async () => {
     const one = path.join(tmp, 'one');
     const two = path.join(tmp, 'two');
-    expect(runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
-    expect(runCli(['generate', '--spec', SPEC, '--out', two], quiet)).toBe(0);
+    expect(await runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
+    expect(await runCli(['generate', '--spec', SPEC, '--out', two], quiet)).toBe(0);
     const a = snapshot(one);
     expect(a).toEqual(snapshot(two));
     for (const [file, text] of Object.entries(a)) {
@@ -61,40 +61,40 @@ describe('generate', () => {
     }
   });
 
-  it('check passes on fresh output and fails, naming the file, when output is stale', () => {
+  it('check passes on fresh output and fails, naming the file, when output is stale', async () => {
     const out = path.join(tmp, 'stale');
-    expect(runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
-    expect(runCli(['check', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    expect(await runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    expect(await runCli(['check', '--spec', SPEC, '--out', out], quiet)).toBe(0);
     writeFileSync(path.join(out, 'metrics.ts'), '// edited by hand\n');
     writeFileSync(path.join(out, 'leftover.ts'), '// from an older spec\n');
     const errors: string[] = [];
-    expect(runCli(['check', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
+    expect(await runCli(['check', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
     expect(errors).toContain(`${path.join(out, 'metrics.ts')}: changed`);
     expect(errors).toContain(`${path.join(out, 'leftover.ts')}: extra`);
     // generate repairs it, removing the leftover.
-    expect(runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    expect(await runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
     expect(readdirSync(out)).not.toContain('leftover.ts');
-    expect(runCli(['check', '--spec', SPEC, '--out', out], quiet)).toBe(0);
+    expect(await runCli(['check', '--spec', SPEC, '--out', out], quiet)).toBe(0);
   });
 
-  it('refuses to replace a directory it did not generate, leaving it intact', () => {
+  it('refuses to replace a directory it did not generate, leaving it intact', async () => {
     const out = path.join(tmp, 'users-own');
     mkdirSync(out, { recursive: true });
     writeFileSync(path.join(out, 'notes.md'), 'mine\n');
     const errors: string[] = [];
-    expect(runCli(['generate', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
+    expect(await runCli(['generate', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
     expect(errors.join('\n')).toMatch(/refusing to replace it/);
     expect(snapshot(out)).toEqual({ 'notes.md': 'mine\n' });
     expect(() => writeOutput(out, new Map([['a.ts', 'x']]))).toThrow(/did not generate/);
   });
 
-  it('rejects unknown commands and options with usage (exit 2)', () => {
-    expect(runCli(['frobnicate'], quiet)).toBe(2);
-    expect(runCli(['generate', '--bogus'], quiet)).toBe(2);
-    expect(runCli([], quiet)).toBe(2);
+  it('rejects unknown commands and options with usage (exit 2)', async () => {
+    expect(await runCli(['frobnicate'], quiet)).toBe(2);
+    expect(await runCli(['generate', '--bogus'], quiet)).toBe(2);
+    expect(await runCli([], quiet)).toBe(2);
   });
 
-  it('runs as a program: `ampyobs check` on this repository exits 0', () => {
+  it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
     const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/cli.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/spec valid, generated up to date/);
   });

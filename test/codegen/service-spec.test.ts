@@ -46,9 +46,9 @@ events:
 `,
   );
 
-  it('generates base and own helpers into its folder, and they compile', () => {
+  it('generates base and own helpers into its folder, and they compile', async () => {
     const errors: string[] = [];
-    const code = runCli(['generate', '--spec', path.join(svc, 'telemetry'), '--out', path.join(svc, 'src', 'telemetry')], { out: () => {}, err: (s) => errors.push(s) });
+    const code = await runCli(['generate', '--spec', path.join(svc, 'telemetry'), '--out', path.join(svc, 'src', 'telemetry')], { out: () => {}, err: (s) => errors.push(s) });
     expect(errors).toEqual([]);
     expect(code).toBe(0);
     write(
@@ -67,10 +67,10 @@ log.strategyRebalance({ strategy: 'mean_reversion' }, 'Rebalanced');
     expect(() => execFileSync(tsc, ['-p', path.join(svc, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' })).not.toThrow();
   });
 
-  it('cannot redefine a base attribute: unique-id points at both places', () => {
+  it('cannot redefine a base attribute: unique-id points at both places', async () => {
     write('telemetry/clash.yaml', 'attributes:\n  - id: broker\n    type: string\n    brief: Mine.\n');
     const errors: string[] = [];
-    expect(runCli(['check', '--spec', path.join(svc, 'telemetry'), '--out', path.join(svc, 'src', 'telemetry')], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
+    expect(await runCli(['check', '--spec', path.join(svc, 'telemetry'), '--out', path.join(svc, 'src', 'telemetry')], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
     const clash = errors.find((e) => e.includes('clash.yaml:2:5 error unique-id'));
     expect(clash).toMatch(/attribute 'broker' is already defined at .*spec\/attributes\/oms\.yaml:\d+:\d+/);
     rmSync(path.join(svc, 'telemetry', 'clash.yaml'));

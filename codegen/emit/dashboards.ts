@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Jsonnet } from '@hanazuki/node-jsonnet';
+import type { Diagnostic } from '../diagnostics.js';
+
+/**
+ * Evaluates every *.jsonnet dashboard of a directory against the registry.libsonnet of this run (found
+ * through a temporary import path, so dashboards never see a stale registry). Returns JSON files by
+ * name, formatted stably; jsonnet errors become diagnostics at their file and line.
+ */
+export async function renderDashboards(dir: string, registryLibsonnet: string, diags: Diagnostic[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let files: string[];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.jsonnet')).sort();
+  } catch (e) {
+    diags.push({ file: dir, line: 1, col: 1, severity: 'error', rule: 'dashboard', message: `cannot read the dashboards directory: ${(e as Error).message}` });
+    return out;
+  }
+  const jpath = mkdtempSync(path.join(tmpdir(), 'ampyobs-jsonnet-'));
+  try {
+    writeFileSync(path.join(jpath, 'registry.libsonnet'), registryLibsonnet);
+    for (const f of files) {
+      const file = path.join(dir, f);
+      try {
+        const json = await new Jsonnet().addJpath(jpath).addJpath(dir).evaluateFile(file);
+        out.set(f.replace(/\.jsonnet$/, '.json'), `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
+      } catch (e) {
+        diags.push(jsonnetDiagnostic(file, (e as Error).message));
+      }
+    }
+  } finally {
+    rmSync(jpath, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** `RUNTIME ERROR: Field does not exist: x\n\tdashboards/a.jsonnet:12:5-20\t…` → a located diagnostic. */
+function jsonnetDiagnostic(file: string, message: string): Diagnostic {
+  const first = message.split('\n')[0]?.trim() ?? message;
+  const loc = /([^\s()]+\.(?:jsonnet|libsonnet)):(\d+):(\d+)/.exec(message) ?? /([^\s()]+\.(?:jsonnet|libsonnet)):\((\d+):(\d+)\)/.exec(message);
+  const rel = (p: string): string => {
+    const r = path.relative(process.cwd(), p);
+    return r.startsWith('..') ? p : r;
+  };
+  return {
+    file: rel(loc?.[1] ?? file),
+    line: Number(loc?.[2] ?? 1),
+    col: Number(loc?.[3] ?? 1),
+    severity: 'error',
+    rule: 'dashboard',
+    message: `${first}${/Field does not exist/.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : ''}`,
+  };
+}
