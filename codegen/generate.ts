@@ -1,5 +1,6 @@
 import { emitAttributes } from './emit/attributes.js';
 import { emitBus } from './emit/bus.js';
+import { emitCollectorConfig } from './emit/collector.js';
 import { renderDashboards } from './emit/dashboards.js';
 import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
@@ -7,7 +8,9 @@ import { emitInit } from './emit/init-file.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
 import { emitRegistryJson } from './emit/registry.js';
+import { emitRules } from './emit/prometheus-rules.js';
 import { emitRegistryLibsonnet } from './emit/registry-libsonnet.js';
+import { emitRuleTests } from './emit/rule-tests.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
 import { header } from './emit/ts-common.js';
@@ -39,6 +42,11 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   files.set('index.ts', emitIndex(model, modules));
   files.set('registry.json', emitRegistryJson(model));
   files.set('docs/TELEMETRY.md', emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
+  for (const [p, text] of emitCollectorConfig(model)) files.set(p, text);
+  files.set('prometheus/ampyobs.rules.yaml', emitRules(model));
+  const ruleTests = emitRuleTests(model);
+  files.set('prometheus/ampyobs.rules.test.yaml', ruleTests.fast);
+  files.set('prometheus/ampyobs.rules.slow.test.yaml', ruleTests.slow);
   const registryLibsonnet = emitRegistryLibsonnet(model);
   files.set('dashboards/registry.libsonnet', registryLibsonnet);
   if (model.dashboardsDir) {

@@ -24,7 +24,11 @@ export async function renderDashboards(dir: string, registryLibsonnet: string, d
     for (const f of files) {
       const file = path.join(dir, f);
       try {
-        const json = await new Jsonnet().addJpath(jpath).addJpath(dir).evaluateFile(file);
+        // The binding's setters do not return the interpreter, whatever its typings say: call them one by one.
+        const vm = new Jsonnet();
+        vm.addJpath(dir);
+        vm.addJpath(jpath);
+        const json = await vm.evaluateFile(file);
         out.set(f.replace(/\.jsonnet$/, '.json'), `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
       } catch (e) {
         diags.push(jsonnetDiagnostic(file, (e as Error).message));

@@ -73,6 +73,15 @@ export function checkAlerts(model: Model, diags: Diagnostic[]): void {
       diags.push(at(here('window'), 'error', 'alert-window', `window ${a.window} is shorter than 1m: rates need at least four scrapes`));
 
     checkLabels(a.metric, a.matchers, a.by, a.src, what, diags);
+    for (const m of a.description.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
+      const inner = m[1] ?? '';
+      const label = /^\$labels\.(\w+)$/.exec(inner)?.[1];
+      if (label !== undefined) {
+        if (!a.by.includes(label))
+          diags.push(at(here('description'), 'error', 'alert-template', `{{ $labels.${label} }} is empty: the alert's series carry only its 'by' labels (${a.by.join(', ') || 'none'})`));
+      } else if (!/^\$value\s*\|\s*(humanize|humanizePercentage)$/.test(inner))
+        diags.push(at(here('description'), 'error', 'alert-template', `{{ ${inner} }} is not supported: use {{ $labels.<by label> }}, {{ $value | humanize }} or {{ $value | humanizePercentage }}`));
+    }
     if (a.total) {
       const totalLabels = new Set(a.total.metric.labels.map((l) => l.name));
       checkLabels(a.total.metric, a.total.matchers, [], sub(a.src, 'total'), what, diags);

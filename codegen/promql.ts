@@ -1,0 +1,103 @@
+// PromQL for the spec's semantic alerts and SLOs, written against the names the SDK really exposes.
+import type { Alert, Matcher, Metric, Schedule, Selector, Slo } from './model.js';
+import { fmt, sloRecordNames, type BurnTier } from './slo-windows.js';
+
+/** `{a="x", b=~"y|z"}` (empty string when there are no matchers). */
+export function selector(matchers: readonly Matcher[], extra: readonly string[] = []): string {
+  const parts = matchers.map((m) => (m.values.length === 1 ? `${m.label}="${m.values[0]}"` : `${m.label}=~"${m.values.join('|')}"`));
+  const all = [...parts, ...extra];
+  return all.length ? `{${all.join(', ')}}` : '';
+}
+
+/** Labels `absent()` returns for a selector: its single-value equality matchers. */
+export function absentLabels(matchers: readonly Matcher[]): Record<string, string> {
+  return Object.fromEntries(matchers.filter((m) => m.values.length === 1).map((m) => [m.label, m.values[0]!]));
+}
+
+const by = (labels: readonly string[]): string => (labels.length ? ` by (${labels.join(', ')})` : '');
+
+/** The counter series of a metric (the exporter's `_total` name), or a histogram's `_count`. */
+export function eventSeries(m: Metric): string {
+  return m.instrument === 'histogram' ? `${m.promName}_count` : m.promName;
+}
+
+/** PromQL that is non-empty exactly while the schedule is open (UTC; day_of_week() is 0 on Sunday). */
+export function scheduleExpr(s: Schedule): string {
+  const dayNumbers = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } as const;
+  const days = [...s.days].map((d) => dayNumbers[d]).sort((a, b) => a - b);
+  const contiguous = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
+  const dayExpr = contiguous ? `day_of_week() >= ${days[0]} <= ${days[days.length - 1]}` : days.map((d) => `day_of_week() == ${d}`).join(' or ');
+  const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  const t = 'hour() * 60 + minute()';
+  return `(${dayExpr}) and (${t} >= ${minutes(s.start)}) and (${t} < ${minutes(s.end)})`;
+}
+
+/** The expression of a semantic alert. */
+export function alertExpr(a: Alert): string {
+  const m = a.metric;
+  const sel = selector(a.matchers);
+  const w = a.window ?? '5m';
+  const op = a.op;
+  let expr: string;
+  switch (a.kind) {
+    case 'rate':
+      expr = `sum${by(a.by)} (rate(${m.promName}${sel}[${w}])) ${op} ${fmt(a.threshold!)}`;
+      break;
+    case 'ratio': {
+      const total = a.total ?? { metric: m, matchers: [] };
+      expr = `sum${by(a.by)} (rate(${m.promName}${sel}[${w}])) / sum${by(a.by)} (rate(${total.metric.promName}${selector(total.matchers)}[${w}])) ${op} ${fmt(a.threshold!)}`;
+      break;
+    }
+    case 'quantile':
+      expr = `histogram_quantile(${fmt(a.quantile!)}, sum by (${['le', ...a.by].join(', ')}) (rate(${m.promName}_bucket${sel}[${w}]))) ${op} ${fmt(a.threshold!)}`;
+      break;
+    case 'value':
+      expr = `max${by(a.by)} (${m.promName}${sel}) ${op} ${fmt(a.threshold!)}`;
+      break;
+    case 'baseline': {
+      const now = `sum${by(a.by)} (rate(${m.promName}${sel}[${w}]))`;
+      expr = `${now} > ${fmt(a.factor!)} * sum${by(a.by)} (rate(${m.promName}${sel}[${a.baselineWindow}])) and ${now} > ${fmt(a.threshold!)}`;
+      break;
+    }
+    case 'absent': {
+      const s = `${eventSeries(m)}${sel}`;
+      const idle = m.instrument === 'counter' || m.instrument === 'histogram' ? `sum(increase(${s}[${w}])) == 0` : `max(changes(${s}[${w}])) == 0`;
+      expr = `(${idle} or absent_over_time(${s}[${w}]))`;
+      break;
+    }
+  }
+  return a.during ? `(${expr}) and on() (${scheduleExpr(a.during)})` : expr;
+}
+
+/** Events and errors per second of an SLO over a window (before the recording rules name them). */
+export function sloRates(slo: Slo, window: string): { events: string; errors: string } {
+  const sli = slo.sli;
+  const group = by(slo.by);
+  if (sli.kind === 'latency') {
+    const m = sli.metric;
+    const sel = selector(sli.matchers);
+    const good = selector(sli.matchers, [`le="${sli.threshold}"`]);
+    const events = `sum${group} (rate(${m.promName}_count${sel}[${window}]))`;
+    return { events, errors: `${events} - sum${group} (rate(${m.promName}_bucket${good}[${window}]))` };
+  }
+  const rate = (s: Selector): string => `sum${group} (rate(${s.metric.promName}${selector(s.matchers)}[${window}]))`;
+  const events = rate(sli.total);
+  return { events, errors: sli.bad ? rate(sli.bad) : `${events} - ${rate(sli.good!)}` };
+}
+
+/** The expression of one burn-rate tier: both windows above factor × budget. */
+export function burnExpr(slo: Slo, tier: BurnTier): string {
+  const limit = fmt(tier.factor * (1 - slo.objective));
+  const sel = `{slo="${slo.name}"}`;
+  return `${sloRecordNames(tier.long).errorRatio}${sel} > ${limit} and ${sloRecordNames(tier.short).errorRatio}${sel} > ${limit}`;
+}
+
+/** The SLI series whose absence the SLO's absent alert watches. */
+export function sliSelector(slo: Slo): { series: string; matchers: readonly Matcher[] } {
+  const sli = slo.sli;
+  if (sli.kind === 'latency') return { series: `${sli.metric.promName}_count${selector(sli.matchers)}`, matchers: sli.matchers };
+  return { series: `${sli.total.metric.promName}${selector(sli.total.matchers)}`, matchers: sli.total.matchers };
+}
+
+/** How long an SLI may be absent before the absent alert fires. */
+export const SLI_ABSENT_FOR = '10m';
