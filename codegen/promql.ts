@@ -69,10 +69,18 @@ export function alertExpr(a: Alert): string {
   return a.during ? `(${expr}) and on() (${scheduleExpr(a.during)})` : expr;
 }
 
+/**
+ * Resource labels SLOs are kept per (service and environment: budgets are never shared across them),
+ * as the spec maps them onto series.
+ */
+export function sloResourceLabels(model: { readonly resource: readonly { readonly attr: { readonly id: string }; readonly metricLabel?: string }[] }): string[] {
+  return model.resource.filter((r) => r.metricLabel && (r.attr.id === 'service.name' || r.attr.id === 'deployment.environment')).map((r) => r.metricLabel!);
+}
+
 /** Events and errors per second of an SLO over a window (before the recording rules name them). */
-export function sloRates(slo: Slo, window: string): { events: string; errors: string } {
+export function sloRates(slo: Slo, window: string, resourceLabels: readonly string[] = []): { events: string; errors: string } {
   const sli = slo.sli;
-  const group = by(slo.by);
+  const group = by([...resourceLabels, ...slo.by]);
   if (sli.kind === 'latency') {
     const m = sli.metric;
     const sel = selector(sli.matchers);
@@ -101,3 +109,28 @@ export function sliSelector(slo: Slo): { series: string; matchers: readonly Matc
 
 /** How long an SLI may be absent before the absent alert fires. */
 export const SLI_ABSENT_FOR = '10m';
+
+/**
+ * What an alert measures, without its threshold: the expression an integration test can expect data
+ * from whether or not the alert fires.
+ */
+export function alertProbe(a: Alert): string {
+  const m = a.metric;
+  const sel = selector(a.matchers);
+  const w = a.window ?? '5m';
+  switch (a.kind) {
+    case 'rate':
+    case 'baseline':
+      return `sum${by(a.by)} (rate(${m.promName}${sel}[${w}]))`;
+    case 'ratio': {
+      const total = a.total ?? { metric: m, matchers: [] };
+      return `sum${by(a.by)} (rate(${m.promName}${sel}[${w}])) / sum${by(a.by)} (rate(${total.metric.promName}${selector(total.matchers)}[${w}]))`;
+    }
+    case 'quantile':
+      return `histogram_quantile(${fmt(a.quantile!)}, sum by (${['le', ...a.by].join(', ')}) (rate(${m.promName}_bucket${sel}[${w}])))`;
+    case 'value':
+      return `max${by(a.by)} (${m.promName}${sel})`;
+    case 'absent':
+      return `sum(increase(${eventSeries(m)}${sel}[${w}]))`;
+  }
+}

@@ -24,11 +24,8 @@ export async function renderDashboards(dir: string, registryLibsonnet: string, d
     for (const f of files) {
       const file = path.join(dir, f);
       try {
-        // The binding's setters do not return the interpreter, whatever its typings say: call them one by one.
-        const vm = new Jsonnet();
-        vm.addJpath(dir);
-        vm.addJpath(jpath);
-        const json = await vm.evaluateFile(file);
+        // Added last, the fresh registry takes precedence over any registry.libsonnet beside the dashboards.
+        const json = await new Jsonnet().addJpath(dir).addJpath(jpath).evaluateFile(file);
         out.set(f.replace(/\.jsonnet$/, '.json'), `${JSON.stringify(JSON.parse(json), null, 2)}\n`);
       } catch (e) {
         diags.push(jsonnetDiagnostic(file, (e as Error).message));
@@ -54,6 +51,6 @@ function jsonnetDiagnostic(file: string, message: string): Diagnostic {
     col: Number(loc?.[3] ?? 1),
     severity: 'error',
     rule: 'dashboard',
-    message: `${first}${/Field does not exist/.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : ''}`,
+    message: `${first}${/field does not exist/i.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : ''}`,
   };
 }

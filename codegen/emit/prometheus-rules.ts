@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Alert, Model, Slo } from '../model.js';
 import { pascal } from '../names.js';
-import { absentLabels, alertExpr, burnExpr, SLI_ABSENT_FOR, sliSelector, sloRates } from '../promql.js';
+import { absentLabels, alertExpr, burnExpr, SLI_ABSENT_FOR, sliSelector, sloRates, sloResourceLabels } from '../promql.js';
 import { burnTiers, fmt, sloRecordNames, sloWindows } from '../slo-windows.js';
 import { header } from './ts-common.js';
 
@@ -42,10 +42,10 @@ export function sliAbsentAlertName(slo: Slo): string {
 }
 
 /** Recording rules of an SLO: events, errors and their ratio for every window (totals, not only ratios). */
-export function sloRecordingRules(slo: Slo): RecordingRule[] {
+export function sloRecordingRules(slo: Slo, resourceLabels: readonly string[] = []): RecordingRule[] {
   return sloWindows(slo).flatMap((w) => {
     const names = sloRecordNames(w);
-    const rates = sloRates(slo, w);
+    const rates = sloRates(slo, w, resourceLabels);
     const labels = { slo: slo.name };
     return [
       { record: names.events, expr: rates.events, labels },
@@ -95,7 +95,7 @@ export function ruleGroups(model: Model): RuleGroup[] {
   const slos = [...model.slos].sort((a, b) => a.name.localeCompare(b.name));
   const alerts = [...model.alerts].sort((a, b) => a.name.localeCompare(b.name));
   return [
-    ...slos.map((slo) => ({ name: `ampy-slo-${slo.name}`, rules: [...sloRecordingRules(slo), ...sloAlertRules(slo)] })),
+    ...slos.map((slo) => ({ name: `ampy-slo-${slo.name}`, rules: [...sloRecordingRules(slo, sloResourceLabels(model)), ...sloAlertRules(slo)] })),
     ...(alerts.length ? [{ name: 'ampy-alerts', rules: alerts.map(alertRule) }] : []),
   ];
 }

@@ -1,5 +1,6 @@
 import type { Metric, Model } from '../model.js';
 import { durationMs } from '../names.js';
+import { sloResourceLabels } from '../promql.js';
 import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
 import { header } from './ts-common.js';
 
@@ -35,6 +36,7 @@ export function emitRegistryLibsonnet(model: Model): string {
       grafanaUnit: grafanaUnit(m),
       brief: m.brief,
       labels: m.labels.map((l) => l.name),
+      labelValues: Object.fromEntries(m.labels.filter((l) => l.attr.type === 'enum').map((l) => [l.name, l.attr.members.map((x) => x.value)])),
       series: seriesNames(m),
       ...(m.buckets && { buckets: m.buckets.boundaries }),
     };
@@ -59,6 +61,6 @@ export function emitRegistryLibsonnet(model: Model): string {
         },
       ]),
   );
-  const data = { registry: { name: model.registry.name, version: model.registry.version }, metrics, resourceLabels, slos };
+  const data = { registry: { name: model.registry.name, version: model.registry.version }, metrics, resourceLabels, sloLabels: sloResourceLabels(model), slos };
   return `${header(model)}\n${JSON.stringify(data, null, 2)}\n`;
 }

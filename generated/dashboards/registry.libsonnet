@@ -18,6 +18,17 @@
           "method",
           "route"
         ],
+        "labelValues": {
+          "method": [
+            "GET",
+            "POST",
+            "PUT",
+            "PATCH",
+            "DELETE",
+            "HEAD",
+            "OPTIONS"
+          ]
+        },
         "series": {
           "bucket": "ampy_api_request_latency_ms_bucket",
           "sum": "ampy_api_request_latency_ms_sum",
@@ -49,6 +60,23 @@
           "route",
           "status_class"
         ],
+        "labelValues": {
+          "method": [
+            "GET",
+            "POST",
+            "PUT",
+            "PATCH",
+            "DELETE",
+            "HEAD",
+            "OPTIONS"
+          ],
+          "status_class": [
+            "2xx",
+            "3xx",
+            "4xx",
+            "5xx"
+          ]
+        },
         "series": {
           "value": "ampy_api_requests_total"
         }
@@ -66,6 +94,7 @@
           "topic",
           "producer"
         ],
+        "labelValues": {},
         "series": {
           "value": "ampy_bus_consumed_total"
         }
@@ -81,6 +110,7 @@
           "topic",
           "consumer"
         ],
+        "labelValues": {},
         "series": {
           "value": "ampy_bus_consumer_lag"
         }
@@ -96,6 +126,18 @@
           "topic",
           "domain"
         ],
+        "labelValues": {
+          "domain": [
+            "bars",
+            "ticks",
+            "signals",
+            "orders",
+            "fills",
+            "positions",
+            "news",
+            "fx"
+          ]
+        },
         "series": {
           "bucket": "ampy_bus_delivery_latency_ms_bucket",
           "sum": "ampy_bus_delivery_latency_ms_sum",
@@ -126,6 +168,15 @@
           "topic",
           "reason"
         ],
+        "labelValues": {
+          "reason": [
+            "decode_error",
+            "schema_mismatch",
+            "max_retries",
+            "handler_error",
+            "expired"
+          ]
+        },
         "series": {
           "value": "ampy_bus_dlq_total"
         }
@@ -140,6 +191,7 @@
         "labels": [
           "topic"
         ],
+        "labelValues": {},
         "series": {
           "value": "ampy_bus_produced_total"
         }
@@ -156,6 +208,13 @@
         "labels": [
           "outcome"
         ],
+        "labelValues": {
+          "outcome": [
+            "applied",
+            "rejected",
+            "rolled_back"
+          ]
+        },
         "series": {
           "value": "ampy_config_reloads_total"
         }
@@ -170,6 +229,13 @@
         "labels": [
           "outcome"
         ],
+        "labelValues": {
+          "outcome": [
+            "applied",
+            "rejected",
+            "rolled_back"
+          ]
+        },
         "series": {
           "value": "ampy_config_secret_rotations_total"
         }
@@ -187,6 +253,20 @@
           "provider",
           "reason"
         ],
+        "labelValues": {
+          "provider": [
+            "ecb",
+            "oanda",
+            "polygon"
+          ],
+          "reason": [
+            "timeout",
+            "http_error",
+            "rate_limited",
+            "invalid_response",
+            "stale_quote"
+          ]
+        },
         "series": {
           "value": "ampy_fx_provider_fail_total"
         }
@@ -201,6 +281,7 @@
         "labels": [
           "pair"
         ],
+        "labelValues": {},
         "series": {
           "value": "ampy_fx_rate_staleness_ms"
         }
@@ -218,6 +299,27 @@
           "source",
           "domain"
         ],
+        "labelValues": {
+          "source": [
+            "yfinance",
+            "polygon",
+            "alpaca",
+            "iex",
+            "databento",
+            "benzinga",
+            "custom"
+          ],
+          "domain": [
+            "bars",
+            "ticks",
+            "signals",
+            "orders",
+            "fills",
+            "positions",
+            "news",
+            "fx"
+          ]
+        },
         "series": {
           "bucket": "ampy_ingest_batch_records_bucket",
           "sum": "ampy_ingest_batch_records_sum",
@@ -246,6 +348,27 @@
           "source",
           "domain"
         ],
+        "labelValues": {
+          "source": [
+            "yfinance",
+            "polygon",
+            "alpaca",
+            "iex",
+            "databento",
+            "benzinga",
+            "custom"
+          ],
+          "domain": [
+            "bars",
+            "ticks",
+            "signals",
+            "orders",
+            "fills",
+            "positions",
+            "news",
+            "fx"
+          ]
+        },
         "series": {
           "bucket": "ampy_ingest_batch_size_bytes_bucket",
           "sum": "ampy_ingest_batch_size_bytes_sum",
@@ -272,6 +395,24 @@
           "source",
           "reason"
         ],
+        "labelValues": {
+          "source": [
+            "yfinance",
+            "polygon",
+            "alpaca",
+            "iex",
+            "databento",
+            "benzinga",
+            "custom"
+          ],
+          "reason": [
+            "malformed_payload",
+            "schema_mismatch",
+            "missing_field",
+            "bad_timestamp",
+            "unknown_instrument"
+          ]
+        },
         "series": {
           "value": "ampy_ingest_decode_fail_total"
         }
@@ -287,6 +428,27 @@
           "source",
           "domain"
         ],
+        "labelValues": {
+          "source": [
+            "yfinance",
+            "polygon",
+            "alpaca",
+            "iex",
+            "databento",
+            "benzinga",
+            "custom"
+          ],
+          "domain": [
+            "bars",
+            "ticks",
+            "signals",
+            "orders",
+            "fills",
+            "positions",
+            "news",
+            "fx"
+          ]
+        },
         "series": {
           "value": "ampy_ingest_freshness_ms"
         }
@@ -302,6 +464,27 @@
           "source",
           "domain"
         ],
+        "labelValues": {
+          "source": [
+            "yfinance",
+            "polygon",
+            "alpaca",
+            "iex",
+            "databento",
+            "benzinga",
+            "custom"
+          ],
+          "domain": [
+            "bars",
+            "ticks",
+            "signals",
+            "orders",
+            "fills",
+            "positions",
+            "news",
+            "fx"
+          ]
+        },
         "series": {
           "value": "ampy_ingest_throughput_msgs_per_s"
         }
@@ -319,6 +502,15 @@
           "model_id",
           "reason"
         ],
+        "labelValues": {
+          "reason": [
+            "model_not_loaded",
+            "invalid_input",
+            "timeout",
+            "nan_output",
+            "internal"
+          ]
+        },
         "series": {
           "value": "ampy_ml_errors_total"
         }
@@ -333,6 +525,7 @@
         "labels": [
           "model_id"
         ],
+        "labelValues": {},
         "series": {
           "bucket": "ampy_ml_inference_latency_ms_bucket",
           "sum": "ampy_ml_inference_latency_ms_sum",
@@ -363,6 +556,18 @@
           "model_id",
           "domain"
         ],
+        "labelValues": {
+          "domain": [
+            "bars",
+            "ticks",
+            "signals",
+            "orders",
+            "fills",
+            "positions",
+            "news",
+            "fx"
+          ]
+        },
         "series": {
           "value": "ampy_ml_signals_emitted_total"
         }
@@ -380,6 +585,20 @@
           "signal",
           "reason"
         ],
+        "labelValues": {
+          "signal": [
+            "traces",
+            "metrics",
+            "logs"
+          ],
+          "reason": [
+            "queue_full",
+            "export_failed",
+            "shutdown",
+            "invalid_label",
+            "invalid_value"
+          ]
+        },
         "series": {
           "value": "ampy_obs_dropped_total"
         }
@@ -394,6 +613,13 @@
         "labels": [
           "signal"
         ],
+        "labelValues": {
+          "signal": [
+            "traces",
+            "metrics",
+            "logs"
+          ]
+        },
         "series": {
           "value": "ampy_obs_export_failures_total"
         }
@@ -411,6 +637,18 @@
           "broker",
           "side"
         ],
+        "labelValues": {
+          "broker": [
+            "alpaca",
+            "ibkr",
+            "paper"
+          ],
+          "side": [
+            "buy",
+            "sell",
+            "sell_short"
+          ]
+        },
         "series": {
           "value": "ampy_oms_fills_total"
         }
@@ -425,6 +663,13 @@
         "labels": [
           "broker"
         ],
+        "labelValues": {
+          "broker": [
+            "alpaca",
+            "ibkr",
+            "paper"
+          ]
+        },
         "series": {
           "bucket": "ampy_oms_order_latency_ms_bucket",
           "sum": "ampy_oms_order_latency_ms_sum",
@@ -455,6 +700,19 @@
           "broker",
           "outcome"
         ],
+        "labelValues": {
+          "broker": [
+            "alpaca",
+            "ibkr",
+            "paper"
+          ],
+          "outcome": [
+            "ok",
+            "retry",
+            "dlq",
+            "reject"
+          ]
+        },
         "series": {
           "value": "ampy_oms_order_submit_total"
         }
@@ -470,6 +728,23 @@
           "broker",
           "reason"
         ],
+        "labelValues": {
+          "broker": [
+            "alpaca",
+            "ibkr",
+            "paper"
+          ],
+          "reason": [
+            "risk_check",
+            "insufficient_funds",
+            "invalid_order",
+            "validation_failed",
+            "market_closed",
+            "rate_limited",
+            "duplicate_order",
+            "broker_error"
+          ]
+        },
         "series": {
           "value": "ampy_oms_rejections_total"
         }
@@ -484,6 +759,7 @@
         "grafanaUnit": "ms",
         "brief": "Age of the newest position snapshot relative to the newest fill.",
         "labels": [],
+        "labelValues": {},
         "series": {
           "value": "ampy_positions_snapshot_lag_ms"
         }
@@ -496,6 +772,7 @@
         "grafanaUnit": "short",
         "brief": "Position snapshots taken; the trading-hours watchdog alerts when it stops increasing.",
         "labels": [],
+        "labelValues": {},
         "series": {
           "value": "ampy_positions_snapshots_total"
         }
@@ -510,6 +787,7 @@
         "grafanaUnit": "percentunit",
         "brief": "Process CPU time over wall time since the previous sample (1 = one core).",
         "labels": [],
+        "labelValues": {},
         "series": {
           "value": "ampy_runtime_cpu_utilization"
         }
@@ -524,6 +802,14 @@
         "labels": [
           "kind"
         ],
+        "labelValues": {
+          "kind": [
+            "minor",
+            "major",
+            "incremental",
+            "weakcb"
+          ]
+        },
         "series": {
           "bucket": "ampy_runtime_gc_pause_ms_bucket",
           "sum": "ampy_runtime_gc_pause_ms_sum",
@@ -553,6 +839,14 @@
         "labels": [
           "type"
         ],
+        "labelValues": {
+          "type": [
+            "rss",
+            "heap_used",
+            "heap_total",
+            "external"
+          ]
+        },
         "series": {
           "value": "ampy_runtime_mem_bytes"
         }
@@ -565,6 +859,7 @@
         "grafanaUnit": "short",
         "brief": "Open file descriptors of the process.",
         "labels": [],
+        "labelValues": {},
         "series": {
           "value": "ampy_runtime_open_fds"
         }
@@ -577,6 +872,10 @@
     "env": "deployment.environment",
     "region": "cloud.region"
   },
+  "sloLabels": [
+    "service",
+    "env"
+  ],
   "slos": {
     "api-availability": {
       "name": "api-availability",
