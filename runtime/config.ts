@@ -33,6 +33,8 @@ export interface InitOptions {
   readonly metricIntervalMillis?: number;
   /** Where JSON log lines go; default stdout. */
   readonly logDestination?: NodeJS.WritableStream;
+  /** Append JSON log lines to this file instead (written synchronously, so nothing is lost at exit). */
+  readonly logFile?: string;
   /** Minimum level of log lines written. */
   readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 }
@@ -59,8 +61,9 @@ export interface ObsConfig {
     readonly 'ampy.schema_version'?: string;
   } & Readonly<Record<string, string>>;
   readonly otlp: {
-    readonly protocol: 'http/protobuf' | 'grpc';
-    /** Base URL: http(s)://host:port[/path] for HTTP, host:port for gRPC. */
+    /** `file`: OTLP-JSON lines into a local directory, for runs without a collector. */
+    readonly protocol: 'http/protobuf' | 'grpc' | 'file';
+    /** Base URL: http(s)://host:port[/path] for HTTP, host:port for gRPC, a directory for file. */
     readonly endpoint: string;
     readonly insecure: boolean;
     readonly headers: Readonly<Record<string, string>>;
@@ -172,7 +175,7 @@ function readTlsFile(path: string | undefined, setting: string): Buffer | undefi
 }
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
-function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc'; endpoint: string; tls: boolean } {
+function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc' | 'file'; endpoint: string; tls: boolean } {
   let url: URL;
   try {
     url = new URL(raw);
@@ -180,6 +183,11 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
     throw new ConfigError(setting, `'${raw}' is not a URL (expected http://host:4318, https://host:4318 or grpc://host:4317)`);
   }
   const scheme = url.protocol.replace(/:$/, '');
+  // Local files need no transport security: nothing leaves the machine.
+  if (scheme === 'file') {
+    if (!url.pathname || url.pathname === '/') throw new ConfigError(setting, `'${raw}' names no directory (expected file:///path/to/dir)`);
+    return { protocol: 'file', endpoint: decodeURIComponent(url.pathname), tls: true };
+  }
   if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
   // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
   if (scheme === 'grpc' || scheme === 'grpcs') return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'grpcs' };
@@ -188,7 +196,7 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
     if (grpc) return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'https' };
     return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls: scheme === 'https' };
   }
-  throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc or grpcs)`);
+  throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
 }
 
 /** OTEL_TRACES_SAMPLER values: our sampler and, for the parent-based fixed ones, the root ratio they imply. */
@@ -250,7 +258,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   const explicitInsecure = parseBool(env, 'OBS_OTLP_INSECURE') ?? options.otlp?.insecure ?? parseBool(env, 'OTEL_EXPORTER_OTLP_INSECURE');
   // Plaintext is the dev default (brief §16); elsewhere it must be asked for.
   const insecure = explicitInsecure ?? (ep.tls ? false : environment === 'dev');
-  if (ep.tls && explicitInsecure === true)
+  if (ep.tls && explicitInsecure === true && ep.protocol !== 'file')
     throw new ConfigError(insecureSetting, `is true but ${endpointSetting} '${rawEndpoint}' asks for TLS; drop one of them`);
   if (!insecure && !ep.tls)
     throw new ConfigError(

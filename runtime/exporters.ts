@@ -10,11 +10,13 @@ import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metric
 import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ObsConfig } from './config.js';
+import { FileLogExporter, FileMetricExporter, FileSpanExporter, telemetryFile } from './file-exporters.js';
 import type { Signal } from './self-metrics.js';
 
 /** Where a signal is sent, for messages. */
 export function signalUrl(cfg: ObsConfig, signal: Signal): string {
   const o = cfg.otlp;
+  if (o.protocol === 'file') return telemetryFile(o.endpoint, signal, cfg.resource['service.name']);
   return o.protocol === 'grpc' ? `${o.insecure ? 'grpc' : 'grpcs'}://${o.endpoint}` : `${o.endpoint}/v1/${signal}`;
 }
 
@@ -50,11 +52,13 @@ function grpcOptions(cfg: ObsConfig) {
 
 /** OTLP span exporter: protobuf over HTTP or gRPC, as the endpoint's scheme says. */
 export function createSpanExporter(cfg: ObsConfig): SpanExporter {
+  if (cfg.otlp.protocol === 'file') return new FileSpanExporter(signalUrl(cfg, 'traces'));
   return cfg.otlp.protocol === 'grpc' ? new GrpcTraceExporter(grpcOptions(cfg)) : new HttpTraceExporter(httpOptions(cfg, 'traces'));
 }
 
 /** OTLP metric exporter (cumulative temporality, what Prometheus-style backends expect). */
 export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
+  if (cfg.otlp.protocol === 'file') return new FileMetricExporter(signalUrl(cfg, 'metrics'));
   const temporalityPreference = AggregationTemporalityPreference.CUMULATIVE;
   return cfg.otlp.protocol === 'grpc'
     ? new GrpcMetricExporter({ ...grpcOptions(cfg), temporalityPreference })
@@ -63,5 +67,6 @@ export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
 
 /** OTLP log record exporter. */
 export function createLogExporter(cfg: ObsConfig): LogRecordExporter {
+  if (cfg.otlp.protocol === 'file') return new FileLogExporter(signalUrl(cfg, 'logs'));
   return cfg.otlp.protocol === 'grpc' ? new GrpcLogExporter(grpcOptions(cfg)) : new HttpLogExporter(httpOptions(cfg, 'logs'));
 }

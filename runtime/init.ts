@@ -6,6 +6,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { pino } from 'pino';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
@@ -92,6 +93,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   configureLogs({
     resource: { service: cfg.resource['service.name'], env: cfg.resource['deployment.environment'], service_version: cfg.resource['service.version'] },
     ...(options.logDestination && { destination: options.logDestination }),
+    ...(options.logFile && { destination: pino.destination({ dest: options.logFile, sync: true, append: true, mkdir: true }) }),
     level: cfg.logLevel,
   });
 

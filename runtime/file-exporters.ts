@@ -1,0 +1,57 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { JsonLogsSerializer, JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * Where one process writes a signal: `<dir>/<signal>-<service>-<pid>.jsonl`, one OTLP-JSON export request
+ * per line. A file per process, so processes sharing a directory never interleave partial lines.
+ */
+export function telemetryFile(dir: string, signal: 'traces' | 'metrics' | 'logs', service: string): string {
+  return path.join(dir, `${signal}-${service.replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}.jsonl`);
+}
+
+function append(file: string, bytes: Uint8Array | undefined): ExportResult {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    appendFileSync(file, `${Buffer.from(bytes ?? new Uint8Array()).toString('utf8')}\n`);
+    return { code: ExportResultCode.SUCCESS };
+  } catch (error) {
+    return { code: ExportResultCode.FAILED, error: error as Error };
+  }
+}
+
+/** Writes spans as OTLP-JSON lines: for local runs without a collector (OBS_OTLP_ENDPOINT=file://DIR). */
+export class FileSpanExporter implements SpanExporter {
+  constructor(private readonly file: string) {}
+  export(spans: ReadableSpan[], cb: (r: ExportResult) => void): void {
+    cb(append(this.file, JsonTraceSerializer.serializeRequest(spans)));
+  }
+  async shutdown(): Promise<void> {}
+}
+
+/** Writes metric collections as OTLP-JSON lines (cumulative, like the OTLP exporters). */
+export class FileMetricExporter implements PushMetricExporter {
+  constructor(private readonly file: string) {}
+  export(metrics: ResourceMetrics, cb: (r: ExportResult) => void): void {
+    cb(append(this.file, JsonMetricsSerializer.serializeRequest(metrics)));
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+  selectAggregationTemporality(): AggregationTemporality {
+    return AggregationTemporality.CUMULATIVE;
+  }
+}
+
+/** Writes log records as OTLP-JSON lines. */
+export class FileLogExporter implements LogRecordExporter {
+  constructor(private readonly file: string) {}
+  export(logs: ReadableLogRecord[], cb: (r: ExportResult) => void): void {
+    cb(append(this.file, JsonLogsSerializer.serializeRequest(logs)));
+  }
+  async forceFlush(): Promise<void> {}
+  async shutdown(): Promise<void> {}
+}
