@@ -1,16 +1,21 @@
 #!/usr/bin/env node
-import { watch } from 'node:fs';
+import { existsSync, watch } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, SpecError } from './diagnostics.js';
 import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
 import { diffOutput, writeOutput } from './write.js';
+import { packageRoot } from './package-root.js';
+import { inspectDir } from '../runtime/local/inspect.js';
 
 const USAGE = `Usage:
   ampyobs generate [--spec DIR] [--out DIR] [--watch]   validate the spec and write the generated files (all or nothing)
   ampyobs check    [--spec DIR] [--out DIR]             validate the spec; exit 1 if the generated files are stale
-Defaults: --spec ./spec, --out ./generated`;
+  ampyobs inspect  (--client-order-id ID | --trace-id ID) [--dir DIR] [--dashboards DIR]
+                                                        an order's log lines, trace across processes, metric series
+                                                        and dashboard panels, from local telemetry
+Defaults: --spec ./spec, --out ./generated, --dir ./.ampyobs/telemetry, --dashboards <out>/dashboards`;
 
 interface Io {
   readonly out: (s: string) => void;
@@ -59,6 +64,10 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
         spec: { type: 'string', default: 'spec' },
         out: { type: 'string', default: 'generated' },
         watch: { type: 'boolean', default: false },
+        dir: { type: 'string', default: '.ampyobs/telemetry' },
+        dashboards: { type: 'string' },
+        'client-order-id': { type: 'string' },
+        'trace-id': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -96,6 +105,23 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
     }
     io.out(`ampyobs: spec valid, ${outDir} up to date (${files.size} files)`);
     return 0;
+  }
+  if (command === 'inspect') {
+    const clientOrderId = values['client-order-id'];
+    const traceId = values['trace-id'];
+    if (!clientOrderId === !traceId) {
+      io.err(`ampyobs: inspect needs exactly one of --client-order-id or --trace-id\n${USAGE}`);
+      return 2;
+    }
+    try {
+      const dashboards = values.dashboards ?? path.join(existsSync(outDir) ? outDir : path.join(packageRoot(), 'generated'), 'dashboards');
+      const { lines, found } = inspectDir(values.dir, { ...(clientOrderId && { clientOrderId }), ...(traceId && { traceId }) }, dashboards);
+      for (const l of lines) (found ? io.out : io.err)(l);
+      return found ? 0 : 1;
+    } catch (e) {
+      io.err(`ampyobs: ${(e as Error).message}`);
+      return 1;
+    }
   }
   io.err(`ampyobs: unknown command '${command}'\n${USAGE}`);
   return 2;

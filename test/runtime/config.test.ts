@@ -740,3 +740,12 @@ describe('strictness', () => {
     expectConfigError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_INSECURE: 'false' }, 'OTEL_EXPORTER_OTLP_INSECURE');
   });
 });
+
+describe('OBS_OTLP_ENDPOINT=file://', () => {
+  it('selects local OTLP-JSON files in that directory, without transport security', () => {
+    expect(resolve({ OBS_ENV: 'prod', OBS_OTLP_ENDPOINT: 'file:///var/tmp/ampy%20telemetry' }).otlp).toMatchObject({ protocol: 'file', endpoint: '/var/tmp/ampy telemetry' });
+  });
+  it('needs a directory', () => {
+    expectConfigError({ OBS_OTLP_ENDPOINT: 'file:///' }, 'OBS_OTLP_ENDPOINT');
+  });
+});

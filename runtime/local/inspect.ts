@@ -1,0 +1,84 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { readLocalTelemetry, type LocalTelemetry } from './read.js';
+import { traceServices, traceTree } from './trace-tree.js';
+
+export interface InspectQuery {
+  readonly clientOrderId?: string;
+  readonly traceId?: string;
+}
+
+interface Panel {
+  readonly dashboard: string;
+  readonly title: string;
+  readonly exprs: readonly string[];
+}
+
+/** Panels of Grafana dashboard JSON files, with their PromQL. */
+export function dashboardPanels(dir: string): Panel[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .flatMap((f) => {
+      const d = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { title?: string; panels?: { title?: string; targets?: { expr?: string }[] }[] };
+      return (d.panels ?? [])
+        .filter((p) => p.targets?.length)
+        .map((p) => ({ dashboard: d.title ?? f, title: p.title ?? '', exprs: (p.targets ?? []).map((t) => t.expr ?? '') }));
+    });
+}
+
+/** The Prometheus names under which a metric's series appear (what panels reference). */
+function exposedNames(metric: string, kind: string): string[] {
+  const base = metric.replace(/[^a-zA-Z0-9_:]/g, '_');
+  if (kind === 'histogram') return [`${base}_bucket`, `${base}_count`, `${base}_sum`];
+  if (kind === 'sum') return [`${base}_total`, base];
+  return [base];
+}
+
+/**
+ * The correlation pivot of brief §12 as a report: the log lines of an order (or trace), the trace tree
+ * across processes, the metric series of the services on that path, and the dashboard panels that show them.
+ */
+export function inspect(t: LocalTelemetry, q: InspectQuery, dashboardsDir: string): { lines: string[]; found: boolean } {
+  const lines: string[] = [];
+  const logs = t.logs.filter((l) => (q.clientOrderId !== undefined && l['client_order_id'] === q.clientOrderId) || (q.traceId !== undefined && l.trace_id === q.traceId));
+  const traceIds = [...new Set([...(q.traceId ? [q.traceId] : []), ...logs.map((l) => String(l.trace_id ?? '')).filter(Boolean), ...t.spans.filter((s) => q.clientOrderId !== undefined && (s.attributes['client_order_id'] === q.clientOrderId || s.attributes['partition_key'] === q.clientOrderId)).map((s) => s.traceId)])];
+  const what = q.clientOrderId ? `client_order_id ${q.clientOrderId}` : `trace ${q.traceId}`;
+  if (!logs.length && !traceIds.some((id) => t.spans.some((s) => s.traceId === id))) return { lines: [`Nothing in the local telemetry for ${what}.`], found: false };
+
+  lines.push(`Log lines for ${what}`);
+  for (const l of t.logs.filter((x) => logs.includes(x) || traceIds.includes(String(x.trace_id))))
+    lines.push(`  ${String(l.ts).slice(11, 23)}  ${String(l.service).padEnd(17)} ${String(l['level']).padEnd(5)} ${String(l.event).padEnd(18)} ${String(l.message)}  trace_id=${String(l.trace_id ?? '–')}`);
+
+  const services = new Set<string>();
+  for (const id of traceIds) {
+    const path_ = traceServices(t.spans, id);
+    if (!path_.length) continue;
+    path_.forEach((s) => services.add(s));
+    lines.push('', `Trace ${id} across ${path_.join(' → ')}`);
+    for (const l of traceTree(t.spans, id, (s) => (s.attributes['ampy.always_sample'] ? '[always sampled]' : ''))) lines.push(`  ${l}`);
+  }
+
+  const series = t.points.filter((p) => services.has(p.service) && !p.metric.startsWith('ampy.runtime.') && !p.metric.startsWith('ampy.obs.'));
+  lines.push('', `Metric series of the services on this path (${[...services].join(', ')})`);
+  for (const p of series) {
+    const labels = Object.entries(p.attributes)
+      .map(([k, v]) => `${k}="${String(v)}"`)
+      .join(', ');
+    const value = p.kind === 'histogram' ? `count=${p.count} sum=${(p.sum ?? 0).toFixed(1)}` : String(p.value);
+    lines.push(`  ${p.service.padEnd(17)} ${p.metric}{${labels}} ${value}`);
+  }
+
+  const metricsSeen = new Map(series.map((p) => [p.metric, p.kind]));
+  const panels = dashboardPanels(dashboardsDir).filter((panel) => [...metricsSeen].some(([m, kind]) => exposedNames(m, kind).some((n) => panel.exprs.some((e) => new RegExp(`\\b${n}\\b`).test(e)))));
+  lines.push('', 'Dashboard panels that show them');
+  for (const p of panels) lines.push(`  ${p.dashboard} › ${p.title}`);
+  if (!panels.length) lines.push('  none found (are the dashboards generated?)');
+  return { lines, found: true };
+}
+
+/** Reads the folder and inspects; what `ampyobs inspect` prints. */
+export function inspectDir(dir: string, q: InspectQuery, dashboardsDir: string): { lines: string[]; found: boolean } {
+  return inspect(readLocalTelemetry(dir), q, dashboardsDir);
+}

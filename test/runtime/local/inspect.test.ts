@@ -1,0 +1,68 @@
+// `ampyobs inspect` pivots from an order id to its log lines, its trace across processes, the metric
+// series of the services on the path and the dashboard panels showing them.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../codegen/cli.js';
+import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
+import { inspectDir } from '../../../runtime/local/inspect.js';
+import { readLocalTelemetry } from '../../../runtime/local/read.js';
+import { CLEAN_ENV, withEnv } from '../../support/env.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-inspect-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(async () => {
+  let headers: Record<string, string> = {};
+  // Two services, one after the other, writing to the same folder as two processes would.
+  await withEnv({ ...CLEAN_ENV, OBS_OTLP_ENDPOINT: `file://${dir}` }, async () => {
+    const oms = init({ serviceName: 'ampy-oms', logFile: path.join(dir, 'log-ampy-oms.jsonl') });
+    await spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_x1', side: 'buy' }, async () => {
+      log.orderSubmit({ client_order_id: 'co_x1', broker: 'alpaca' }, 'Placed limit order');
+      metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
+      const envelope = { message_id: 'm1', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/dev/orders/v1/requests', partition_key: 'co_x1' };
+      headers = spans.bus.publish(envelope, () => injectBusHeaders(envelope));
+    });
+    spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_other', side: 'sell' }, () => log.orderSubmit({ client_order_id: 'co_other', broker: 'alpaca' }, 'Another order'));
+    await oms.shutdown(2000);
+
+    const broker = init({ serviceName: 'broker-alpaca', logFile: path.join(dir, 'log-broker-alpaca.jsonl') });
+    const { context, envelope } = extractBusContext(headers);
+    spans.bus.consume({ topic: envelope.topic!, message_id: envelope.message_id!, schema_fqdn: envelope.schema_fqdn!, partition_key: envelope.partition_key! }, () => {
+      log.brokerAck({ client_order_id: 'co_x1', broker_order_id: 'b1', status: 'accepted' }, 'Order accepted');
+      metrics.bus.consumed.add(1, { topic: 'ampy/dev/orders/v1/requests' });
+    }, { parent: context });
+    await broker.shutdown(2000);
+  });
+});
+
+describe('ampyobs inspect', () => {
+  it('joins log lines, the trace across processes, metric series and dashboard panels for an order', () => {
+    const t = readLocalTelemetry(dir);
+    const trace = t.spans.find((s) => s.name === 'oms.submit' && s.attributes['client_order_id'] === 'co_x1')!.traceId;
+    const { lines, found } = inspectDir(dir, { clientOrderId: 'co_x1' }, path.join(ROOT, 'generated', 'dashboards'));
+    const text = lines.join('\n');
+    expect(found).toBe(true);
+    expect(text).toMatch(/ampy-oms\s+info\s+order\.submit\s+Placed limit order/);
+    expect(text).toMatch(/broker-alpaca\s+info\s+broker\.ack\s+Order accepted/);
+    expect(text).not.toContain('Another order');
+    expect(text).toContain(`Trace ${trace} across ampy-oms → broker-alpaca`);
+    expect(text).toMatch(/ampy-oms\s+ampy\.oms\.order_submit\{broker="alpaca", outcome="ok"\} 1/);
+    expect(text).toMatch(/broker-alpaca\s+ampy\.bus\.consumed\{topic="ampy\/dev\/orders\/v1\/requests"\} 1/);
+    expect(text).toMatch(/Trading Path › .*[Oo]rder/);
+  });
+
+  it('finds the same by trace id, and says clearly when there is nothing', async () => {
+    const trace = readLocalTelemetry(dir).spans.find((s) => s.name === 'bus.consume')!.traceId;
+    expect(inspectDir(dir, { traceId: trace }, path.join(ROOT, 'generated', 'dashboards')).lines.join('\n')).toContain('Order accepted');
+    const out: string[] = [];
+    const err: string[] = [];
+    expect(await runCli(['inspect', '--client-order-id', 'co_missing', '--dir', dir], { out: (s) => out.push(s), err: (s) => err.push(s) })).toBe(1);
+    expect(err.join('\n')).toContain('Nothing in the local telemetry for client_order_id co_missing');
+    expect(await runCli(['inspect', '--dir', dir], { out: () => {}, err: () => {} })).toBe(2);
+    expect(await runCli(['inspect', '--trace-id', 'x', '--dir', path.join(dir, 'absent')], { out: () => {}, err: (s) => err.push(s) })).toBe(1);
+    expect(err.join('\n')).toMatch(/no local telemetry in .*absent: run `npm run demo` first/);
+  });
+});
