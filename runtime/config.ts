@@ -31,6 +31,11 @@ export interface InitOptions {
   readonly queue?: { readonly maxSize?: number; readonly maxBatch?: number; readonly flushIntervalMillis?: number };
   /** Metric export interval. */
   readonly metricIntervalMillis?: number;
+  /**
+   * Aggregate enum-only metrics in preallocated arrays and hand them to the readers at collection time
+   * (default on). The exported data is the same as the plain SDK path's; off is for comparisons.
+   */
+  readonly fastPath?: boolean;
   /** Where JSON log lines go; default stdout. */
   readonly logDestination?: NodeJS.WritableStream;
   /** Append JSON log lines to this file instead (written synchronously, so nothing is lost at exit). */

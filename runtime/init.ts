@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
+import { FastMetricProducer, setFastPath } from './fast-metrics.js';
 import { configureLogs, setOtelLogger } from './logs.js';
 import { startProcessMetrics } from './process-metrics.js';
 import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from './processors.js';
@@ -68,14 +69,23 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     tracerProvider = new BasicTracerProvider({ resource, sampler: createSampler(cfg.sampler.type, cfg.sampler.ratio), spanProcessors: [spanProcessor] });
   }
 
+  const fastPath = options.fastPath ?? true;
+  const metricProducers = fastPath ? [new FastMetricProducer(resource)] : [];
   const readers: MetricReader[] = [];
   if (cfg.export.metrics)
-    readers.push(new PeriodicExportingMetricReader({ exporter: new CountingMetricExporter(createMetricExporter(cfg)), exportIntervalMillis: cfg.metricIntervalMillis, exportTimeoutMillis: Math.min(cfg.otlp.timeoutMillis, cfg.metricIntervalMillis) }));
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new CountingMetricExporter(createMetricExporter(cfg)),
+        exportIntervalMillis: cfg.metricIntervalMillis,
+        exportTimeoutMillis: Math.min(cfg.otlp.timeoutMillis, cfg.metricIntervalMillis),
+        metricProducers,
+      }),
+    );
   let prometheusUrl: string | undefined;
   if (cfg.prometheus) {
     const { host, port } = cfg.prometheus;
     readers.push(
-      new PrometheusExporter({ host, port }, (err) => {
+      new PrometheusExporter({ host, port, metricProducers }, (err) => {
         if (err) process.stderr.write(`ampyobs: OBS_PROM_PORT: cannot serve metrics on ${host}:${port}: ${err.message}\n`);
       }),
     );
@@ -101,6 +111,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   const ownsTracer = tracerProvider ? trace.setGlobalTracerProvider(tracerProvider) : false;
   const ownsMeter = meterProvider ? metrics.setGlobalMeterProvider(meterProvider) : false;
   useProviders({ meterProvider, tracerProvider });
+  setFastPath(fastPath && meterProvider !== undefined);
   const stopProcessMetrics = meterProvider ? startProcessMetrics(Math.min(cfg.metricIntervalMillis, 10_000)) : () => {};
 
   const status = (): ObsStatus => ({
@@ -129,6 +140,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       await Promise.allSettled([spanProcessor?.close(deadline), logProcessor?.close(deadline)]);
       await Promise.race([Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
       setOtelLogger(undefined);
+      setFastPath(false);
       useProviders({});
       if (ownsTracer) trace.disable();
       if (ownsMeter) metrics.disable();

@@ -1,4 +1,5 @@
 import type { Attributes, Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/api';
+import { fastMetricFor, fastPathActive } from './fast-metrics.js';
 import { invalidInput } from './hooks.js';
 import { meter, providerEpoch } from './providers.js';
 import type { MetricDescriptor } from './types.js';
@@ -110,10 +111,19 @@ function bind(d: MetricDescriptor): (value: number, labels: unknown) => void {
   let inst: AnyInstrument | undefined;
   const guard = labelGuard(d);
   const monotonic = d.instrument === 'counter' || d.instrument === 'histogram';
+  const fast = fastMetricFor(d);
   return (value, labels) => {
     try {
       if (typeof value !== 'number' || !Number.isFinite(value) || (monotonic && value < 0)) {
         invalidInput('invalid_value');
+        return;
+      }
+      // Enum-only metrics aggregate in preallocated arrays; readers collect them through the producer.
+      if (fast && fastPathActive()) {
+        const slot = fast.slot(labels);
+        if (d.instrument === 'histogram') fast.record(slot, value);
+        else if (d.instrument === 'gauge') fast.set(slot, value);
+        else fast.add(slot, value);
         return;
       }
       if (epoch !== providerEpoch() || !inst) {
