@@ -254,7 +254,7 @@ export const log = {
   apiRequest: defineEvent<ApiRequestFields>({
     name: 'api.request',
     level: 'info',
-    fields: [{ name: 'method', type: 'enum' }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
+    fields: [{ name: 'method', type: 'enum', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
   }),
   /**
    * A batch of bars was ingested.
@@ -271,7 +271,7 @@ export const log = {
   barsIngest: defineEvent<BarsIngestFields>({
     name: 'bars.ingest',
     level: 'info',
-    fields: [{ name: 'source', type: 'enum' }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
+    fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
   }),
   /**
    * A broker acknowledged an order.
@@ -288,7 +288,7 @@ export const log = {
   brokerAck: defineEvent<BrokerAckFields>({
     name: 'broker.ack',
     level: 'info',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum' }, { name: 'broker', type: 'enum' }],
+    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }],
   }),
   /**
    * A message was dead-lettered.
@@ -305,7 +305,7 @@ export const log = {
   busDlq: defineEvent<BusDlqFields>({
     name: 'bus.dlq',
     level: 'error',
-    fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum' }, { name: 'error_message', type: 'string' }],
+    fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'] }, { name: 'error_message', type: 'string' }],
   }),
   /**
    * An ampy-config key changed (brief §11).
@@ -322,7 +322,7 @@ export const log = {
   configChange: defineEvent<ConfigChangeFields>({
     name: 'config.change',
     level: 'info',
-    fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum' }, { name: 'config_version', type: 'string' }],
+    fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }, { name: 'config_version', type: 'string' }],
   }),
   /**
    * A secret was rotated; only its fingerprint is logged.
@@ -339,7 +339,7 @@ export const log = {
   configSecretRotation: defineEvent<ConfigSecretRotationFields>({
     name: 'config.secret_rotation',
     level: 'info',
-    fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum' }],
+    fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }],
   }),
   /**
    * Features were computed.
@@ -390,7 +390,7 @@ export const log = {
   fxProviderFail: defineEvent<FxProviderFailFields>({
     name: 'fx.provider_fail',
     level: 'warn',
-    fields: [{ name: 'provider', type: 'enum' }, { name: 'reason', type: 'enum' }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
+    fields: [{ name: 'provider', type: 'enum', values: ['ecb', 'oanda', 'polygon'] }, { name: 'reason', type: 'enum', values: ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'] }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
   }),
   /**
    * An ingested payload could not be decoded.
@@ -407,7 +407,7 @@ export const log = {
   ingestDecodeFail: defineEvent<IngestDecodeFailFields>({
     name: 'ingest.decode_fail',
     level: 'warn',
-    fields: [{ name: 'source', type: 'enum' }, { name: 'reason', type: 'enum' }, { name: 'error_message', type: 'string' }],
+    fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'reason', type: 'enum', values: ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'] }, { name: 'error_message', type: 'string' }],
   }),
   /**
    * A model call failed.
@@ -424,7 +424,7 @@ export const log = {
   modelError: defineEvent<ModelErrorFields>({
     name: 'model.error',
     level: 'error',
-    fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum' }, { name: 'error_message', type: 'string' }],
+    fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'] }, { name: 'error_message', type: 'string' }],
   }),
   /**
    * An order was rejected.
@@ -441,7 +441,7 @@ export const log = {
   orderReject: defineEvent<OrderRejectFields>({
     name: 'order.reject',
     level: 'error',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum' }, { name: 'broker', type: 'enum' }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
+    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: ['risk_check', 'insufficient_funds', 'invalid_order', 'validation_failed', 'market_closed', 'rate_limited', 'duplicate_order', 'broker_error'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
   }),
   /**
    * An order was submitted to a broker.
@@ -458,7 +458,7 @@ export const log = {
   orderSubmit: defineEvent<OrderSubmitFields>({
     name: 'order.submit',
     level: 'info',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum' }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum' }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum' }, { name: 'notional_usd', type: 'decimal' }],
+    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum', values: ['buy', 'sell', 'sell_short'] }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum', values: ['DAY', 'GTC', 'IOC', 'FOK', 'OPG', 'CLS'] }, { name: 'notional_usd', type: 'decimal' }],
   }),
   /**
    * A position snapshot was taken.

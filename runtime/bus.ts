@@ -22,8 +22,9 @@ const getter: TextMapGetter<BusHeaders> = {
  * Uses the global propagator when one is registered, W3C trace context otherwise.
  */
 export function injectTraceHeaders(headers: BusHeaders, ctx: Context = context.active()): BusHeaders {
-  w3c.inject(ctx, headers, setter);
-  propagation.inject(ctx, headers, setter);
+  // A registered propagator (init registers W3C trace context and baggage) does it all; else W3C alone.
+  if (propagation.fields().length) propagation.inject(ctx, headers, setter);
+  else w3c.inject(ctx, headers, setter);
   return headers;
 }
 
@@ -32,6 +33,6 @@ export function injectTraceHeaders(headers: BusHeaders, ctx: Context = context.a
  * `scope` values (e.g. message_id, run_id from the envelope) join the context core.
  */
 export function extractTraceContext(headers: BusHeaders, scope: Readonly<Record<string, string | undefined>> = {}, base: Context = ROOT_CONTEXT): Context {
-  const ctx = propagation.extract(w3c.extract(base, headers, getter), headers, getter);
+  const ctx = propagation.fields().length ? propagation.extract(base, headers, getter) : w3c.extract(base, headers, getter);
   return withScopeValues(scope, ctx);
 }

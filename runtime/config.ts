@@ -36,8 +36,8 @@ export interface InitOptions {
    * (default on). The exported data is the same as the plain SDK path's; off is for comparisons.
    */
   readonly fastPath?: boolean;
-  /** Where JSON log lines go; default stdout. */
-  readonly logDestination?: NodeJS.WritableStream;
+  /** Where JSON log lines go (a stream or a pino destination); default stdout. */
+  readonly logDestination?: { write(line: string): unknown };
   /** Append JSON log lines to this file instead (written synchronously, so nothing is lost at exit). */
   readonly logFile?: string;
   /** Minimum level of log lines written. */

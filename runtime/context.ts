@@ -5,9 +5,11 @@ const CORE = createContextKey('ampyobs.context_core');
 /** Context core values set for a scope (brief §4.2): run_id, as_of, universe_id, message_id, client_order_id, symbol, mic. */
 export type ScopeValues = Readonly<Record<string, string | undefined>>;
 
+const EMPTY: ScopeValues = Object.freeze({});
+
 /** The context core values visible in `ctx` (defaults to the active context). */
 export function scopeValues(ctx: Context = context.active()): ScopeValues {
-  return (ctx.getValue(CORE) as ScopeValues | undefined) ?? {};
+  return (ctx.getValue(CORE) as ScopeValues | undefined) ?? EMPTY;
 }
 
 /** A context holding `values` on top of what `ctx` already carries. */
@@ -25,8 +27,8 @@ export function runInScope<T>(values: ScopeValues, fn: () => T): T {
   return context.with(withScopeValues(values), fn);
 }
 
-/** trace_id and span_id of the active span, when one is recording or was propagated. */
-export function activeTraceIds(ctx: Context = context.active()): { trace_id?: string; span_id?: string } {
+/** trace_id and span_id of the active span, when one is recording or was propagated (a fresh object). */
+export function activeTraceIds(ctx: Context = context.active()): Record<string, unknown> {
   const sc = trace.getSpanContext(ctx);
   return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
 }

@@ -26,6 +26,8 @@ export class FastMetric {
   readonly size: number;
   private readonly names: readonly string[];
   private readonly maps: readonly Map<unknown, number>[];
+  /** Per label: its declared bound when it is a bounded string (values get indices on first sight). */
+  private readonly bounded: readonly (number | undefined)[];
   private readonly strides: readonly number[];
   /** Per label, its values by index: members, then the overflow value; the last index means absent. */
   private readonly decode: readonly (string | undefined)[][];
@@ -42,7 +44,9 @@ export class FastMetric {
   constructor(readonly d: MetricDescriptor) {
     this.names = d.labels.map((l) => l.name);
     this.maps = d.labels.map((l) => new Map<unknown, number>((l.values ?? []).map((v, i) => [v, i])));
-    this.decode = d.labels.map((l) => [...(l.values ?? []), OVERFLOW, undefined]);
+    this.bounded = d.labels.map((l) => (l.values ? undefined : l.maxValues));
+    // Members (or room for the declared bound), then the overflow value, then "absent".
+    this.decode = d.labels.map((l) => [...(l.values ?? new Array<string | undefined>(l.maxValues ?? 0).fill(undefined)), OVERFLOW, undefined]);
     let size = 1;
     const strides: number[] = [];
     for (let i = d.labels.length - 1; i >= 0; i--) {
@@ -62,9 +66,9 @@ export class FastMetric {
     this.attrs = new Array<Attributes | undefined>(size);
   }
 
-  /** Whether a descriptor qualifies: every label an enum (bounded strings keep the SDK path). */
+  /** Whether a descriptor qualifies: every label an enum or a bounded string (what the spec allows). */
   static eligible(d: MetricDescriptor): boolean {
-    return d.labels.every((l) => l.values !== undefined && l.values.length > 0);
+    return d.labels.every((l) => (l.values !== undefined && l.values.length > 0) || (l.maxValues !== undefined && l.maxValues <= 10_000));
   }
 
   /** The slot of a label object; values outside the spec go to the overflow value and are counted. */
@@ -84,10 +88,8 @@ export class FastMetric {
       else {
         seen++;
         const found = this.maps[i]!.get(v);
-        if (found === undefined) {
-          invalidInput('invalid_label');
-          idx = this.decode[i]!.length - 2;
-        } else idx = found;
+        if (found !== undefined) idx = found;
+        else idx = this.assign(i, v);
       }
       slot += idx * this.strides[i]!;
     }
@@ -96,6 +98,40 @@ export class FastMetric {
     for (const k in given) if (Object.prototype.hasOwnProperty.call(given, k) && given[k] !== undefined) keys++;
     for (let n = keys - seen; n > 0; n--) invalidInput('invalid_label');
     return slot;
+  }
+
+  /**
+   * A value not seen before: for a bounded string, the next free index until the declared bound is
+   * reached (then the overflow value, counted); for an enum, always the overflow value, counted.
+   */
+  private assign(i: number, v: unknown): number {
+    const overflow = this.decode[i]!.length - 2;
+    const bound = this.bounded[i];
+    if (bound !== undefined && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) {
+      const text = String(v);
+      const map = this.maps[i]!;
+      const known = map.get(text);
+      if (known !== undefined) {
+        map.set(v, known);
+        return known;
+      }
+      const next = this.assigned(i);
+      if (next < bound) {
+        map.set(text, next);
+        if (v !== text) map.set(v, next);
+        this.decode[i]![next] = text;
+        return next;
+      }
+    }
+    invalidInput('invalid_label');
+    return overflow;
+  }
+
+  private readonly assignedCount: number[] = [];
+  private assigned(i: number): number {
+    const n = this.assignedCount[i] ?? 0;
+    this.assignedCount[i] = n + 1;
+    return n;
   }
 
   private absentSlot(): number {

@@ -44,7 +44,7 @@ function defaultResource(): LogResource {
  * Sets where log lines go and the resource fields they carry (init calls this). Defaults: stdout,
  * written synchronously so nothing is lost at exit, and OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION.
  */
-export function configureLogs(opts: { resource?: LogResource; destination?: NodeJS.WritableStream | pino.DestinationStream; level?: string } = {}): void {
+export function configureLogs(opts: { resource?: LogResource; destination?: { write(line: string): unknown }; level?: string } = {}): void {
   const resource = opts.resource ?? defaultResource();
   logger = pino(
     {
@@ -54,7 +54,7 @@ export function configureLogs(opts: { resource?: LogResource; destination?: Node
       timestamp: () => `,"ts":"${isoNanos()}"`,
       formatters: { level: (label) => ({ level: label }) },
     },
-    opts.destination ?? pino.destination({ dest: 1, sync: true }),
+    (opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ dest: 1, sync: true }),
   );
 }
 
@@ -76,8 +76,10 @@ const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
   fatal: SeverityNumber.FATAL,
 };
 
-function fieldValue(f: FieldDescriptor | undefined, key: string, v: unknown): unknown {
+function fieldValue(f: FieldDescriptor | undefined, members: ReadonlySet<unknown> | undefined, key: string, v: unknown): unknown {
   if (f?.secret) return f.fingerprint ? fingerprint(String(v)) : redactor().replacement;
+  // A member of the attribute's enum is a value the spec wrote: nothing to scrub (and scanning costs).
+  if (members?.has(v)) return v;
   // Decimals stay structured; a bigint beyond 2^53 keeps its digits as a string.
   if (isDecimal(v)) {
     const n = Number(v.scaled);
@@ -90,12 +92,22 @@ function fieldValue(f: FieldDescriptor | undefined, key: string, v: unknown): un
 /** Defines a log event helper from its spec descriptor (called by generated code). */
 export function defineEvent<F>(d: EventDescriptor): EventHelper<F> {
   const byName = new Map(d.fields.map((f) => [f.name, f]));
+  const members = new Map(d.fields.filter((f) => f.values).map((f) => [f.name, new Set<unknown>(f.values)]));
   const emit = (fields: F, message: string): void => {
     try {
-      const line: Record<string, unknown> = { ...activeTraceIds() };
-      for (const [k, v] of Object.entries(scopeValues())) if (v !== undefined) line[k] = redactor().value(k, v);
-      if (fields !== null && typeof fields === 'object')
-        for (const [k, v] of Object.entries(fields as Record<string, unknown>)) if (v !== undefined) line[k] = fieldValue(byName.get(k), k, v);
+      const line: Record<string, unknown> = activeTraceIds();
+      const scope = scopeValues();
+      for (const k in scope) {
+        const v = scope[k];
+        if (v !== undefined) line[k] = redactor().value(k, v);
+      }
+      if (fields !== null && typeof fields === 'object') {
+        const given = fields as Record<string, unknown>;
+        for (const k in given) {
+          const v = given[k];
+          if (v !== undefined) line[k] = fieldValue(byName.get(k), members.get(k), k, v);
+        }
+      }
       line['event'] = d.name;
       const text = redactor().text(String(message));
       activeLogger()[d.level](line, text);

@@ -41,11 +41,21 @@ export class Redactor {
     return hit;
   }
 
+  private readonly scanned = new Map<string, string>();
+
   /** A string with every secret-looking substring replaced. */
   text(s: string): string {
     if (!this.values) return s;
+    // Ids, symbols and messages repeat across a unit of work: remember recent results (bounded).
+    const hit = this.scanned.get(s);
+    if (hit !== undefined) return hit;
     this.values.lastIndex = 0;
-    return this.values.test(s) ? s.replace(this.values, this.replacement) : s;
+    const out = this.values.test(s) ? s.replace(this.values, this.replacement) : s;
+    if (s.length <= 256) {
+      if (this.scanned.size >= 4096) this.scanned.clear();
+      this.scanned.set(s, out);
+    }
+    return out;
   }
 
   /** A value as it may leave the process: redacted by key, scrubbed by value, nested objects included. */

@@ -47,18 +47,25 @@ const KINDS: Record<SpanDescriptor['kind'], SpanKind> = {
 
 function startAttributes(d: SpanDescriptor, attrs: Readonly<Record<string, unknown>>, ctx: Context): Attributes {
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(scopeValues(ctx))) if (v !== undefined) out[k] = v;
-  for (const f of d.attributes) {
+  const scope = scopeValues(ctx);
+  for (const k in scope) {
+    const v = scope[k];
+    if (v !== undefined) out[k] = v;
+  }
+  const fields = d.attributes;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     const raw = attrs[f.name];
     if (raw === undefined) continue;
-    const value = f.secret ? (f.fingerprint ? fingerprint(String(raw)) : undefined) : toSpanValue(raw);
+    const value = f.secret ? (f.fingerprint ? fingerprint(String(raw)) : undefined) : typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : toSpanValue(raw);
     if (value !== undefined) out[f.name] = value;
   }
-  if (d.alwaysSample || d.alwaysSampleWhen.some((c) => c.values.includes(String(attrs[c.name])))) {
-    out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
-  }
+  if (d.alwaysSample) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
+  else for (const c of d.alwaysSampleWhen) if (c.values.includes(String(attrs[c.name]))) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
   return out;
 }
+
+const NO_OPTIONS: SpanOptions = Object.freeze({});
 
 function toLinks(links: SpanOptions['links']): Link[] | undefined {
   return links?.map((l) => ('context' in l ? l : { context: l }));
@@ -70,8 +77,7 @@ function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
 
 /** Defines a span helper from its spec descriptor (called by generated code). */
 export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
-  const start = (attributes: A, options: SpanOptions = {}): Span => {
-    const parent = options.parent ?? context.active();
+  const begin = (attributes: A, options: SpanOptions, parent: Context): Span => {
     const links = toLinks(options.links);
     return tracer().startSpan(
       d.name,
@@ -84,15 +90,17 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
       parent,
     );
   };
-  const run = <T>(attributes: A, fn: (span: Span) => T, options: SpanOptions = {}): T => {
-    const span = start(attributes, options);
+  const start = (attributes: A, options: SpanOptions = {}): Span => begin(attributes, options, options.parent ?? context.active());
+  const run = <T>(attributes: A, fn: (span: Span) => T, options: SpanOptions = NO_OPTIONS): T => {
+    const parent = options.parent ?? context.active();
+    const span = begin(attributes, options, parent);
     const fail = (err: unknown): void => {
       span.recordException(err instanceof Error ? err : String(err));
       span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
     };
     let result: T;
     try {
-      result = context.with(trace.setSpan(options.parent ?? context.active(), span), fn, undefined, span);
+      result = context.with(trace.setSpan(parent, span), fn, undefined, span);
     } catch (err) {
       fail(err);
       span.end();

@@ -16,6 +16,8 @@ export type AttributeValue = string | number | boolean | Decimal | Timestamp;
 export interface FieldDescriptor {
   readonly name: string;
   readonly type: 'string' | 'int' | 'double' | 'bool' | 'enum' | 'decimal' | 'timestamp';
+  /** The members of an enum attribute. */
+  readonly values?: readonly string[];
   /** Redact (or fingerprint) whatever value arrives. */
   readonly secret?: boolean;
   readonly fingerprint?: boolean;

@@ -4,6 +4,7 @@ import { str } from './ts-common.js';
 /** The runtime descriptor of one attribute use: name, type, and redaction flags. */
 export function fieldDescriptor(u: AttributeUse): string {
   const parts = [`name: ${str(u.name)}`, `type: '${u.attr.type}'`];
+  if (u.attr.type === 'enum') parts.push(`values: [${u.attr.members.map((m) => str(m.value)).join(', ')}]`);
   if (u.attr.secret) parts.push('secret: true');
   if (u.attr.fingerprint) parts.push('fingerprint: true');
   return `{ ${parts.join(', ')} }`;

@@ -83,7 +83,7 @@ export function emitMetrics(model: Model): string {
               if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.join(', ')}],`);
               const labels = m.labels.map(
                 (l) =>
-                  `{ name: ${str(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : ''} }`,
+                  `{ name: ${str(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''} }`,
               );
               w.writeLine(`labels: [${labels.join(', ')}],`);
             });

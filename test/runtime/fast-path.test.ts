@@ -24,6 +24,8 @@ function traffic(): void {
   const brokers = ['alpaca', 'ibkr', 'paper'] as const;
   const reasons = ['risk_check', 'insufficient_funds', 'rate_limited'] as const;
   const untyped = (h: unknown) => h as { add: (v: unknown, l?: unknown) => void; record: (v: unknown, l?: unknown) => void; set: (v: unknown, l?: unknown) => void };
+  // Before the bound fills: a number for a string label is recorded as its text.
+  untyped(metrics.bus.consumed).add(1, { topic: 42 });
   for (let i = 0; i < 5000; i++) {
     const broker = brokers[i % 3]!;
     metrics.oms.orderSubmit.add(1, { broker, outcome: i % 11 ? 'ok' : 'reject' });
@@ -33,6 +35,9 @@ function traffic(): void {
     metrics.positions.snapshots.add(1);
     metrics.positions.snapshotLagMs.set(i);
     metrics.config.reloads.add(1, { outcome: 'applied' });
+    // A bounded string label (topic, at most 100 values): 105 topics, so the last ones overflow.
+    metrics.bus.consumed.add(1, { topic: `ampy/dev/t${i % 105}`, ...(i % 3 ? { producer: `svc-${i % 4}` } : {}) });
+    metrics.bus.deliveryLatencyMs.record(i % 300, { topic: `ampy/dev/t${i % 7}`, domain: i % 2 ? 'bars' : 'orders' });
   }
   // Untyped callers: unknown values overflow, unknown keys are dropped, junk values are refused.
   untyped(metrics.oms.rejections).add(1, { broker: 'robinhood', reason: 'risk_check' });
@@ -40,10 +45,11 @@ function traffic(): void {
   untyped(metrics.oms.orderLatencyMs).record(Number.NaN, { broker: 'alpaca' });
   untyped(metrics.oms.orderLatencyMs).record(12, {});
   untyped(metrics.oms.fills).add(1, 'nonsense');
+  untyped(metrics.bus.consumed).add(1, { topic: { nested: true } });
 }
 
 // Not the ampy.runtime.* metrics: the runtime records real GC pauses and memory into them.
-const WATCHED = /^ampy\.(oms|positions|config)\.|^ampy\.obs\.dropped$/;
+const WATCHED = /^ampy\.(oms|positions|config|bus)\.|^ampy\.obs\.dropped$/;
 
 async function run(fastPath: boolean): Promise<{ points: ReceivedPoint[]; page: string }> {
   const receiver = new OtlpReceiver();
@@ -71,7 +77,7 @@ const normalise = (points: ReceivedPoint[]) =>
 const promLines = (page: string) =>
   page
     .split('\n')
-    .filter((l) => /^ampy_(oms|positions|config)_|^ampy_obs_dropped/.test(l))
+    .filter((l) => /^ampy_(oms|positions|config|bus)_|^ampy_obs_dropped/.test(l))
     .map((l) => l.replace(/,?otel_scope_[a-z]+="[^"]*"/g, ''))
     .sort();
 
@@ -85,6 +91,9 @@ describe('fast path for enum-labelled metrics', () => {
     expect(promLines(fast.page)).toEqual(promLines(plain.page));
     // The junk was handled the same way on both paths.
     expect(fast.points.find((p) => p.metric === 'ampy.oms.rejections' && p.attributes['broker'] === '_other')?.value).toBe(1);
-    expect(fast.points.find((p) => p.metric === 'ampy.obs.dropped' && p.attributes['reason'] === 'invalid_label')?.value).toBe(3);
+    expect(fast.points.filter((p) => p.metric === 'ampy.bus.consumed' && p.attributes['topic'] === '_other').length).toBeGreaterThan(0);
+    expect(fast.points.find((p) => p.metric === 'ampy.bus.consumed' && p.attributes['topic'] === '42')?.value).toBe(1);
+    // 2 untyped enum mistakes + 1 unknown key + 1 non-primitive topic + the topics past the bound.
+    expect(fast.points.find((p) => p.metric === 'ampy.obs.dropped' && p.attributes['reason'] === 'invalid_label')?.value).toBeGreaterThan(4);
   });
 });

@@ -1,0 +1,216 @@
+// npm run bench: generated helpers against the raw libraries underneath, measured in the same run, on
+// the same process, with the same attributes. Ratios, not absolute times, are what we judge: the
+// machine is shared and noisy.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { metrics as otelMetrics, propagation, context, trace, ROOT_CONTEXT } from '@opentelemetry/api';
+import { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ExportResultCode } from '@opentelemetry/core';
+import { pino } from 'pino';
+import client from 'prom-client';
+import { Bench } from 'tinybench';
+import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../generated/index.js';
+import { configureLogs, runInScope, useProviders } from '../../runtime/index.js';
+import { measureLoad } from './load.js';
+
+const BATCH = 1000;
+const quick = process.argv.includes('--quick');
+const out = path.resolve(process.env['BENCH_OUT'] ?? '.ampyobs/bench/results.json');
+
+const noopSpans: SpanExporter = { export: (_s, cb) => cb({ code: ExportResultCode.SUCCESS }), shutdown: async () => {} };
+const noopMetrics: PushMetricExporter = {
+  export: (_m, cb) => cb({ code: ExportResultCode.SUCCESS }),
+  forceFlush: async () => {},
+  shutdown: async () => {},
+  selectAggregationTemporality: () => AggregationTemporality.CUMULATIVE,
+};
+
+async function asyncDevNull(): Promise<pino.DestinationStream> {
+  const dest = pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 });
+  // Writing before the stream opened would crash at exit (sonic-boom is not ready yet).
+  await new Promise<void>((r) => dest.once('ready', () => r()));
+  return dest;
+}
+
+/** Per-call latency p99 in ns: individually timed calls, minus the timer's own cost. */
+function perCallP99(fn: () => void, n = quick ? 20_000 : 100_000): number {
+  const samples = new Float64Array(n);
+  for (let i = 0; i < 2000; i++) fn();
+  let timer = Infinity;
+  for (let i = 0; i < 1000; i++) {
+    const a = process.hrtime.bigint();
+    timer = Math.min(timer, Number(process.hrtime.bigint() - a));
+  }
+  for (let i = 0; i < n; i++) {
+    const a = process.hrtime.bigint();
+    fn();
+    samples[i] = Number(process.hrtime.bigint() - a) - timer;
+  }
+  samples.sort();
+  return Math.max(0, samples[Math.floor(n * 0.99)]!);
+}
+
+interface Row {
+  readonly name: string;
+  readonly helperNs: number;
+  readonly helperP99Ns: number;
+  readonly rawNs?: number;
+  readonly rawLabel?: string;
+  readonly promNs?: number;
+  readonly target?: { readonly kind: 'faster' | 'within'; readonly factor: number };
+}
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-bench-'));
+  // The SDK as a service runs it: metrics to a file (exported hourly, so never during the run).
+  const obs = init({ serviceName: 'bench', otlp: { endpoint: `file://${tmp}` }, export: { traces: false, logs: false }, metricIntervalMillis: 3_600_000 });
+  // Spans of both the helper and the raw tracer go through one BatchSpanProcessor with a no-op exporter.
+  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopSpans, { maxQueueSize: 1_000_000, scheduledDelayMillis: 200 })] });
+  useProviders({ meterProvider: otelMetrics.getMeterProvider(), tracerProvider });
+  configureLogs({ resource: { service: 'bench', env: 'dev', service_version: '1' }, destination: await asyncDevNull(), level: 'info' });
+
+  const rawMeter = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: noopMetrics, exportIntervalMillis: 3_600_000 })] }).getMeter('raw');
+  const rawCounter = rawMeter.createCounter('raw.rejections');
+  const rawHistogram = rawMeter.createHistogram('raw.latency', { advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] } });
+  const rawGauge = rawMeter.createGauge('raw.mem');
+  const rawTopic = rawMeter.createCounter('raw.consumed');
+  const rawTracer = tracerProvider.getTracer('raw');
+  const rawLog = pino({ base: { service: 'bench', env: 'dev', service_version: '1' }, messageKey: 'message' }, await asyncDevNull());
+  const reg = new client.Registry();
+  const promCounter = new client.Counter({ name: 'prom_rejections_total', help: 'x', labelNames: ['broker', 'reason'], registers: [reg] });
+  const promHistogram = new client.Histogram({ name: 'prom_latency', help: 'x', labelNames: ['broker'], buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000], registers: [reg] });
+  const promGauge = new client.Gauge({ name: 'prom_mem', help: 'x', labelNames: ['type'], registers: [reg] });
+
+  const envelope = { message_id: '018f5e32-9b2a-7cde-9333-4f1ab2a49e77', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/prod/orders/v1/requests', partition_key: 'co_1', run_id: 'live_trading_44' };
+  const activeSpan = rawTracer.startSpan('parent');
+  const activeCtx = trace.setSpan(ROOT_CONTEXT, activeSpan);
+  const headers = context.with(activeCtx, () => injectBusHeaders(envelope));
+  const scope = { run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL' };
+
+  let v = 0;
+  const cases: { name: string; helper: () => void; raw?: [string, () => void]; prom?: () => void; target?: Row['target'] }[] = [
+    {
+      name: 'counter.add (enum labels)',
+      helper: () => metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' }),
+      raw: ['OTel counter.add', () => rawCounter.add(1, { broker: 'alpaca', reason: 'risk_check' })],
+      prom: () => promCounter.inc({ broker: 'alpaca', reason: 'risk_check' }, 1),
+      target: { kind: 'faster', factor: 5 },
+    },
+    {
+      name: 'histogram.record (enum labels)',
+      helper: () => metrics.oms.orderLatencyMs.record((v = (v + 7.3) % 900), { broker: 'alpaca' }),
+      raw: ['OTel histogram.record', () => rawHistogram.record((v = (v + 7.3) % 900), { broker: 'alpaca' })],
+      prom: () => promHistogram.observe({ broker: 'alpaca' }, (v = (v + 7.3) % 900)),
+      target: { kind: 'faster', factor: 2 },
+    },
+    {
+      name: 'gauge.set (enum labels)',
+      helper: () => metrics.runtime.memBytes.set(123_456_789, { type: 'rss' }),
+      raw: ['OTel gauge.record', () => rawGauge.record(123_456_789, { type: 'rss' })],
+      prom: () => promGauge.set({ type: 'rss' }, 123_456_789),
+    },
+    {
+      name: 'counter.add (bounded string label)',
+      helper: () => metrics.bus.consumed.add(1, { topic: 'ampy/prod/orders/v1/requests' }),
+      raw: ['OTel counter.add', () => rawTopic.add(1, { topic: 'ampy/prod/orders/v1/requests' })],
+    },
+    {
+      name: 'span start+end',
+      helper: () => spans.oms.submit.start({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }).end(),
+      // The helper also stamps the scope's context core (run_id, client_order_id, symbol): so does raw.
+      raw: ['OTel tracer.startSpan+end', () => rawTracer.startSpan('oms.submit', { attributes: { ...scope, broker: 'alpaca', client_order_id: 'co_1', side: 'buy' } }).end()],
+      target: { kind: 'within', factor: 1.1 },
+    },
+    {
+      name: 'span with-span form',
+      helper: () => spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, () => v++),
+      raw: ['OTel startActiveSpan+end', () => rawTracer.startActiveSpan('oms.submit', { attributes: { ...scope, broker: 'alpaca', client_order_id: 'co_1', side: 'buy' } }, (s) => (v++, s.end()))],
+      target: { kind: 'within', factor: 1.1 },
+    },
+    {
+      name: 'log event (context core + redaction)',
+      // The scope is opened once per unit of work (see `scoped` below), not per line.
+      helper: () => log.orderSubmit({ client_order_id: 'co_20250905_001', broker: 'alpaca', symbol: 'AAPL', mic: 'XNAS', side: 'buy', tif: 'DAY' }, 'Placed limit order'),
+      raw: [
+        'pino.info, same fields',
+        () => rawLog.info({ run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL', broker: 'alpaca', mic: 'XNAS', side: 'buy', tif: 'DAY', event: 'order.submit' }, 'Placed limit order'),
+      ],
+      target: { kind: 'within', factor: 1 },
+    },
+    {
+      name: 'bus inject (W3C + envelope)',
+      helper: () => context.with(activeCtx, () => injectBusHeaders(envelope)),
+      raw: ['propagation.inject + copy', () => context.with(activeCtx, () => propagation.inject(context.active(), { ...envelope }))],
+    },
+    {
+      name: 'bus extract',
+      helper: () => extractBusContext(headers),
+      raw: ['propagation.extract', () => propagation.extract(ROOT_CONTEXT, headers)],
+    },
+  ];
+
+  const bench = new Bench({ time: quick ? 150 : 600, warmupTime: quick ? 50 : 200 });
+  const batch = (f: () => void) => () => {
+    for (let i = 0; i < BATCH; i++) f();
+  };
+  // Helpers run inside a context-core scope, as in a service handling an order.
+  const scoped = (f: () => void) => () => runInScope(scope, f);
+  for (const c of cases) {
+    bench.add(`${c.name} | helper`, scoped(batch(c.helper)));
+    if (c.raw) bench.add(`${c.name} | raw`, batch(c.raw[1]));
+    if (c.prom) bench.add(`${c.name} | prom`, batch(c.prom));
+  }
+  await bench.run();
+  const median = (name: string): number | undefined => {
+    const r = bench.tasks.find((t) => t.name === name)?.result as { latency?: { p50: number } } | undefined;
+    return r?.latency ? (r.latency.p50 * 1e6) / BATCH : undefined;
+  };
+
+  const rows: Row[] = cases.map((c) => ({
+    name: c.name,
+    helperNs: median(`${c.name} | helper`)!,
+    helperP99Ns: runInScope(scope, () => perCallP99(c.helper)),
+    ...(c.raw && { rawNs: median(`${c.name} | raw`)!, rawLabel: c.raw[0] }),
+    ...(c.prom && { promNs: median(`${c.name} | prom`)! }),
+    ...(c.target && { target: c.target }),
+  }));
+  activeSpan.end();
+
+  const verdict = (r: Row): string => {
+    if (!r.target || r.rawNs === undefined) return '';
+    const speedup = r.rawNs / r.helperNs;
+    return r.target.kind === 'faster' ? `${speedup >= r.target.factor ? 'met' : 'MISSED'} (≥${r.target.factor}× faster)` : `${r.helperNs <= r.rawNs * r.target.factor ? 'met' : 'MISSED'} (≤${r.target.factor}× raw)`;
+  };
+  const f = (n: number | undefined): string => (n === undefined ? '–' : n < 10 ? n.toFixed(1) : n.toFixed(0));
+  const lines = [
+    `ampyobs bench — ${cpus()[0]?.model ?? 'cpu'} ×${cpus().length}, Node ${process.version}${quick ? ' (quick)' : ''}`,
+    '',
+    '| operation | helper ns/op (median) | helper p99 ns/call | raw ns/op | raw / helper | prom-client ns/op | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map((r) => `| ${r.name} | ${f(r.helperNs)} | ${f(r.helperP99Ns)} | ${f(r.rawNs)} ${r.rawLabel ? `(${r.rawLabel})` : ''} | ${r.rawNs ? `${(r.rawNs / r.helperNs).toFixed(2)}×` : '–'} | ${f(r.promNs)} | ${verdict(r)} |`),
+    '',
+    `Every helper under 5 µs at p99: ${rows.every((r) => r.helperP99Ns < 5000) ? 'yes' : `NO (${rows.filter((r) => r.helperP99Ns >= 5000).map((r) => r.name).join(', ')})`}`,
+  ];
+  await obs.shutdown(2000);
+  await tracerProvider.shutdown();
+
+  const load = await measureLoad(quick ? 3 : 10);
+  lines.push(
+    '',
+    `Load: ${load.rates.spans} spans/s, ${load.rates.points} metric points/s, ${load.rates.logs} log lines/s for ${load.seconds} s, exported over OTLP/HTTP to a local receiver`,
+    '',
+    '| | without SDK | with SDK | added by the SDK | brief budget |',
+    '| --- | ---: | ---: | ---: | --- |',
+    `| RSS (max) | ${load.without.rssMb.toFixed(1)} MB | ${load.with.rssMb.toFixed(1)} MB | ${(load.with.rssMb - load.without.rssMb).toFixed(1)} MB | < 50 MB |`,
+    `| CPU (share of one core) | ${(load.without.cpuShare * 100).toFixed(2)} % | ${(load.with.cpuShare * 100).toFixed(2)} % | ${((load.with.cpuShare - load.without.cpuShare) * 100).toFixed(2)} % | < 3 % |`,
+    `| telemetry delivered | | ${load.with.delivered.spans} spans, ${load.with.delivered.logs} log records | dropped: ${load.with.dropped} | |`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n`);
+  mkdirSync(path.dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, rows, load }, null, 2)}\n`);
+  process.stdout.write(`\nresults: ${out}\n`);
+}
+
+await main();

@@ -1,0 +1,55 @@
+// One load process for the bench: the same loop with the SDK initialised (mode sdk) or not (mode none).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pino } from 'pino';
+import { init, log, metrics, spans } from '../../generated/index.js';
+
+const [mode, secondsArg, endpoint] = process.argv.slice(2);
+const seconds = Number(secondsArg);
+const RATES = { spans: 10_000, points: 50_000, logs: 10_000 };
+const TICK_MS = 10;
+
+const obs =
+  mode === 'sdk'
+    ? init({
+        serviceName: 'load',
+        environment: 'prod',
+        sampler: { type: 'always_on' },
+        otlp: { endpoint: endpoint!, insecure: true },
+        metricIntervalMillis: 1000,
+        logDestination: pino.destination({ dest: '/dev/null', sync: false }),
+      })
+    : undefined;
+
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+let rss = 0;
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let ticks = 0;
+await new Promise<void>((resolve) => {
+  const timer = setInterval(() => {
+    if (mode === 'sdk') {
+      for (let i = 0; i < (RATES.spans * TICK_MS) / 1000; i++) spans.oms.submit.start({ broker: 'alpaca', client_order_id: `co_${i}`, side: 'buy' }).end();
+      for (let i = 0; i < (RATES.points * TICK_MS) / 1000; i++) metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
+      for (let i = 0; i < (RATES.logs * TICK_MS) / 1000; i++) log.brokerAck({ client_order_id: `co_${i}`, broker_order_id: 'b1', status: 'accepted' }, 'Order accepted');
+    }
+    rss = Math.max(rss, process.memoryUsage().rss);
+    if (++ticks >= (seconds * 1000) / TICK_MS) {
+      clearInterval(timer);
+      resolve();
+    }
+  }, TICK_MS);
+});
+const wall = performance.now() - t0;
+const used = process.cpuUsage(cpu0);
+const status = obs?.status();
+await obs?.shutdown(5000);
+process.stdout.write(
+  JSON.stringify({
+    rssMb: rss / 2 ** 20,
+    cpuShare: (used.user + used.system) / 1000 / wall,
+    loopDelayP99Ms: delay.percentile(99) / 1e6,
+    dropped: Object.values(status?.drops ?? {}).reduce((a, b) => a + b, 0),
+    queued: { spans: status?.traces?.queued ?? 0, logs: status?.logs?.queued ?? 0 },
+  }),
+);
