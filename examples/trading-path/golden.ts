@@ -284,15 +284,19 @@ export function diffGolden(expected: Golden, actual: Golden): string[] {
       for (const x of unmatchedL) left.set(id(x), [...(left.get(id(x)) ?? []), x]);
       for (const y of unmatchedR) right.set(id(y), [...(right.get(id(y)) ?? []), y]);
       for (const k of [...new Set([...left.keys(), ...right.keys()])].sort()) {
-        const l = left.get(k) ?? [];
-        const r = right.get(k) ?? [];
-        if (l.length === 1 && r.length === 1) {
+        const l = [...(left.get(k) ?? [])];
+        const r = [...(right.get(k) ?? [])];
+        // Pair each changed entry with its closest counterpart of the same identity and show what changed.
+        while (l.length && r.length) {
+          const x = l.shift();
+          let best = 0;
+          for (let i = 1; i < r.length; i++) if (deepDiff(x, r[i]).length < deepDiff(x, r[best]).length) best = i;
+          const [y] = r.splice(best, 1);
           out.push(`~ ${d}/${section} ${k}`);
-          for (const line of deepDiff(l[0], r[0])) out.push(`    ${line}`);
-        } else {
-          for (const x of l) out.push(`- ${d}/${section} ${k}: ${canonical(x)}`);
-          for (const y of r) out.push(`+ ${d}/${section} ${k}: ${canonical(y)}`);
+          for (const line of deepDiff(x, y)) out.push(`    ${line}`);
         }
+        for (const x of l) out.push(`- ${d}/${section} ${k}: ${canonical(x)}`);
+        for (const y of r) out.push(`+ ${d}/${section} ${k}: ${canonical(y)}`);
       }
     }
   }

@@ -1,0 +1,212 @@
+// The trading-path demo end to end (brief §12), from one run of the `npm run demo` CLI in a clean
+// environment: correlation (log line → trace → metric series → dashboard panels), security (no planted
+// secret in any sink), golden telemetry, and the report the CLI prints.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkGolden, diffGolden, goldenOf, readGolden } from '../../examples/trading-path/golden.js';
+import { SERVICES } from '../../examples/trading-path/run.js';
+import { registry } from '../../generated/index.js';
+import { fingerprint } from '../../runtime/index.js';
+import { dashboardPanels } from '../../runtime/local/inspect.js';
+import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry } from '../../runtime/local/read.js';
+import { traceServices } from '../../runtime/local/trace-tree.js';
+import { parentOf, ROOT, SECRET_FRAGMENTS, SECRET_REF, spawnDemoCli, traceOf, type CliRun } from './helpers.js';
+
+let dir = '';
+let cli: CliRun;
+let t: LocalTelemetry;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-demo-'));
+  cli = spawnDemoCli(dir);
+  // The telemetry is complete once the report is printed (runDemo waits for every service to exit).
+  await cli.reported;
+  t = readLocalTelemetry(dir);
+}, 90_000);
+
+afterAll(() => {
+  cli?.kill();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const REJECTED = 'co_20250905_003';
+const FILLED = 'co_20250905_001';
+const SLOW = 'co_20250905_005';
+
+/** Pivot of brief §12: from the order's log line to its trace, then to the series of the services on it. */
+function pivot(clientOrderId: string): { traceId: string; trace: LocalSpan[]; path: string[]; logs: LocalLog[] } {
+  const line = t.logs.find((l) => l.event === 'order.submit' && l['client_order_id'] === clientOrderId);
+  expect(line, `order.submit log line of ${clientOrderId}`).toBeDefined();
+  const traceId = String(line!.trace_id);
+  expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+  const trace = traceOf(t, traceId);
+
+  // One complete tree: a single root (the fetch that started it) and every parent exported.
+  expect(trace.filter((s) => !s.parentSpanId).map((s) => `${s.name}@${s.service}`)).toEqual(['ingest.fetch@ampy-ingest']);
+  for (const s of trace) if (s.parentSpanId) expect(parentOf(trace, s), `parent of ${s.name}@${s.service}`).toBeDefined();
+  expect(trace.find((s) => s.name === 'oms.submit')?.attributes['client_order_id']).toBe(clientOrderId);
+  // The log line sits on a span of that trace, and every line about the order is on the same trace.
+  expect(trace.some((s) => s.spanId === line!['span_id'])).toBe(true);
+  const orderLogs = t.logs.filter((l) => l['client_order_id'] === clientOrderId);
+  expect(orderLogs.length).toBeGreaterThanOrEqual(2);
+  expect(new Set(orderLogs.map((l) => l.trace_id))).toEqual(new Set([traceId]));
+  const logs = t.logs.filter((l) => l.trace_id === traceId);
+  for (const l of logs) expect(trace.some((s) => s.spanId === l['span_id']), `span of log ${String(l.event)}`).toBe(true);
+
+  const path_ = traceServices(t.spans, traceId);
+  expect(path_.length).toBeGreaterThanOrEqual(4);
+  expect(new Set(trace.map((s) => s.service)).size).toBe(path_.length);
+
+  // Metrics of the services on the path: every hop of the trace has its series, labelled consistently.
+  const series = t.points.filter((p) => path_.includes(p.service));
+  const has = (metric: string, service: string, labels: Record<string, string>, positive = true): boolean =>
+    series.some((p) => p.metric === metric && p.service === service && Object.entries(labels).every(([k, v]) => p.attributes[k] === v) && (!positive || (p.kind === 'histogram' ? (p.count ?? 0) > 0 : (p.value ?? 0) > 0)));
+  for (const c of trace.filter((s) => s.name === 'bus.consume')) {
+    const topic = String(c.attributes['topic']);
+    const producer = parentOf(trace, c)!.service;
+    expect(has('ampy.bus.consumed', c.service, { topic, producer }), `ampy.bus.consumed{topic=${topic},producer=${producer}} from ${c.service}`).toBe(true);
+    expect(has('ampy.bus.delivery_latency_ms', c.service, { topic }), `ampy.bus.delivery_latency_ms{topic=${topic}} from ${c.service}`).toBe(true);
+  }
+  for (const p of trace.filter((s) => s.name === 'bus.publish')) expect(has('ampy.bus.produced', p.service, { topic: String(p.attributes['topic']) }), `ampy.bus.produced from ${p.service}`).toBe(true);
+  const submit = trace.find((s) => s.name === 'oms.submit')!;
+  expect(has('ampy.oms.order_submit', 'ampy-oms', { broker: String(submit.attributes['broker']), outcome: clientOrderId === REJECTED ? 'reject' : 'ok' })).toBe(true);
+  expect(has('ampy.oms.order_latency_ms', 'ampy-oms', { broker: String(submit.attributes['broker']) })).toBe(true);
+  const infer = trace.find((s) => s.name === 'model.infer')!;
+  expect(has('ampy.ml.inference_latency_ms', infer.service, { model_id: String(infer.attributes['model_id']) })).toBe(true);
+  expect(has('ampy.ingest.batch_records', 'ampy-ingest', { source: String(trace[0]!.attributes['source']), domain: 'bars' })).toBe(true);
+
+  // …and the dashboard panels that show those series.
+  const panels = dashboardPanels(path.join(ROOT, 'generated/dashboards'));
+  const onPanels = new Set(
+    registry.metrics
+      .filter((m) => series.some((p) => p.metric === m.name))
+      .filter((m) => panels.some((panel) => panel.exprs.some((e) => new RegExp(`\\b${m.prometheus}(_bucket)?\\b`).test(e))))
+      .map((m) => m.name),
+  );
+  for (const m of ['ampy.oms.order_submit', 'ampy.oms.order_latency_ms', 'ampy.bus.delivery_latency_ms', 'ampy.ml.inference_latency_ms', 'ampy.bus.consumed', 'ampy.bus.produced']) expect(onPanels, `a panel for ${m}`).toContain(m);
+  return { traceId, trace, path: path_, logs };
+}
+
+describe('trading-path demo: correlation', () => {
+  it(`pivots from ${FILLED}'s log line to its trace across all five processes and to their metric series`, () => {
+    const { trace, path: services, logs } = pivot(FILLED);
+    expect(services).toEqual([...SERVICES]);
+    expect(logs.map((l) => l.event)).toEqual(['bars.ingest', 'features.compute', 'signals.emit', 'order.submit', 'broker.ack', 'fills.update', 'positions.snapshot']);
+    expect(trace.map((s) => s.name)).toEqual(expect.arrayContaining(['ingest.fetch', 'features.compute', 'model.infer', 'signals.emit', 'oms.submit', 'broker.ack', 'fills.update', 'positions.snapshot']));
+    const fill = trace.find((s) => s.name === 'fills.update')!;
+    const side = trace.find((s) => s.name === 'oms.submit')!.attributes['side'];
+    expect(t.points.some((p) => p.metric === 'ampy.oms.fills' && p.service === fill.service && p.attributes['side'] === side && (p.value ?? 0) > 0)).toBe(true);
+    expect(t.points.some((p) => p.metric === 'ampy.positions.snapshots' && p.service === 'ampy-positions' && (p.value ?? 0) > 0)).toBe(true);
+    // Fan-out: the signal's publish links to the signal it carries.
+    const signalPublish = trace.find((s) => s.name === 'bus.publish' && s.service === 'ampy-model-server')!;
+    expect(signalPublish.links.map((l) => l.spanId)).toEqual([trace.find((s) => s.name === 'signals.emit')!.spanId]);
+  });
+
+  it(`pivots from the rejected order ${REJECTED} to its trace (ingest → model → OMS → broker → OMS) and the rejection series`, () => {
+    const { trace, path: services, logs } = pivot(REJECTED);
+    expect(services).toEqual(['ampy-ingest', 'ampy-model-server', 'ampy-oms', 'broker-alpaca']);
+    expect(logs.map((l) => l.event)).toEqual(['bars.ingest', 'features.compute', 'signals.emit', 'order.submit', 'order.reject']);
+    const ack = trace.find((s) => s.name === 'broker.ack')!;
+    expect(ack.attributes).toMatchObject({ status: 'rejected', client_order_id: REJECTED, 'ampy.always_sample': true });
+    const reject = trace.find((s) => s.name === 'oms.reject')!;
+    expect(reject.attributes).toMatchObject({ client_order_id: REJECTED, reject_reason: 'risk_check', http_status: 429, 'ampy.always_sample': true });
+    expect(t.points.some((p) => p.metric === 'ampy.oms.rejections' && p.service === reject.service && p.attributes['reason'] === reject.attributes['reject_reason'] && p.value === 1)).toBe(true);
+    expect(trace.some((s) => s.service === 'ampy-positions')).toBe(false);
+  });
+});
+
+describe('trading-path demo: security', () => {
+  it('lets no planted secret into any log line, span or metric (every file of the run, as raw text)', () => {
+    const files = readdirSync(dir).filter((f) => f !== '.ampyobs-telemetry');
+    // Log lines, OTLP logs, traces and metrics of all five processes.
+    for (const prefix of ['log-', 'logs-', 'traces-', 'metrics-']) expect(files.filter((f) => f.startsWith(prefix)).length, prefix).toBe(SERVICES.length);
+    for (const f of files) {
+      const text = readFileSync(path.join(dir, f), 'utf8');
+      for (const secret of SECRET_FRAGMENTS) expect(text.includes(secret), `${secret} in ${f}`).toBe(false);
+    }
+  });
+
+  it('leaves the redaction marks and fingerprints where the secrets were', () => {
+    const fp = fingerprint(SECRET_REF);
+    // The broker's reject log line: secret_ref fingerprinted, payload replaced, auth scrubbed from the message.
+    const reject = t.logs.filter((l) => l.event === 'order.reject');
+    expect(reject).toHaveLength(1);
+    expect(reject[0]).toMatchObject({ secret_ref: fp, broker_payload: '***' });
+    expect(String(reject[0]!.message)).toMatch(/\(auth \*\*\*\)$/);
+    // The same record exported as an OTLP log record.
+    const otlp = readdirSync(dir)
+      .filter((f) => f.startsWith('logs-broker-alpaca-'))
+      .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+      .join('\n');
+    expect(otlp).toContain(`{"key":"secret_ref","value":{"stringValue":"${fp}"}}`);
+    expect(otlp).toContain('{"key":"broker_payload","value":{"stringValue":"***"}}');
+    expect(otlp).toContain('(auth ***)');
+    // The careless debug attribute on every oms.submit span keeps its shape with the token replaced.
+    const submits = t.spans.filter((s) => s.name === 'oms.submit');
+    expect(submits.length).toBe(7);
+    for (const s of submits) {
+      const debug = JSON.parse(String(s.attributes['order.debug'])) as Record<string, unknown>;
+      expect(debug['auth']).toBe('***');
+      expect(debug['client_order_id']).toBe(s.attributes['client_order_id']);
+    }
+  });
+});
+
+describe('trading-path demo: golden telemetry', () => {
+  it('matches the fixtures in test/fixtures/golden (bars → signals → orders → fills → positions)', () => {
+    const diff = checkGolden(dir);
+    expect(diff, `golden telemetry differs; if intended, run \`npm run golden:update\`:\n${diff.join('\n')}`).toEqual([]);
+  });
+
+  it('fails, with a readable diff, when a signal changes shape', () => {
+    const expected = readGolden();
+    expect(Object.keys(expected).sort()).toEqual(['bars', 'fills', 'orders', 'positions', 'signals']);
+    const mutate = (f: (x: { spans: LocalSpan[]; logs: LocalLog[]; points: LocalTelemetry['points'][number][] }) => void): string[] => {
+      const copy = { spans: t.spans.map((s) => ({ ...s, attributes: { ...s.attributes } })), logs: t.logs.map((l) => ({ ...l })), points: t.points.map((p) => ({ ...p, attributes: { ...p.attributes } })) };
+      f(copy);
+      return diffGolden(expected, goldenOf(copy));
+    };
+    // A log field disappears from one event.
+    const dropped = mutate(({ logs }) => logs.filter((l) => l.event === 'order.submit').forEach((l) => delete (l as Record<string, unknown>)['tif']));
+    expect(dropped.join('\n')).toMatch(/orders\/logs ampy-oms order\.submit[\s\S]*fields\.tif: "DAY" → \(absent\)/);
+    // A span attribute changes type.
+    const retyped = mutate(({ spans }) => spans.filter((s) => s.name === 'positions.snapshot').forEach((s) => ((s.attributes as Record<string, unknown>)['pnl_unrealized'] = 12.5)));
+    expect(retyped.join('\n')).toMatch(/positions\/spans ampy-positions positions\.snapshot[\s\S]*attributes\.pnl_unrealized: "<decimal:2>" → "<number>"/);
+    // A metric grows a label.
+    const relabelled = mutate(({ points }) => points.filter((p) => p.metric === 'ampy.oms.order_submit').forEach((p) => ((p.attributes as Record<string, unknown>)['symbol'] = 'AAPL')));
+    expect(relabelled.join('\n')).toMatch(/orders\/metrics ampy-oms ampy\.oms\.order_submit[\s\S]*labelSets/);
+    // A span is renamed.
+    const renamed = mutate(({ spans }) => spans.filter((s) => s.name === 'fills.update').forEach((s) => ((s as { name: string }).name = 'fills.apply')));
+    expect(renamed.some((l) => l.startsWith('- fills/spans ampy-positions fills.update'))).toBe(true);
+    expect(renamed.some((l) => l.startsWith('+ fills/spans ampy-positions fills.apply'))).toBe(true);
+  });
+});
+
+describe('trading-path demo: the CLI', () => {
+  it('exits 0 and its report names the reject, the dead-lettered message and the slow order', async () => {
+    const run = await cli.exited;
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const out = run.stdout;
+    const reject = /✗ reject\s+(co_\d{8}_\d{3}) rejected by alpaca: risk_check \(HTTP 429\); trace ([0-9a-f]{32})/.exec(out);
+    expect(reject?.[1]).toBe(REJECTED);
+    const dlq = /✗ DLQ\s+message ([0-9a-f-]{36}) on (\S+) dead-lettered: decode_error; trace ([0-9a-f]{32})/.exec(out);
+    expect(dlq?.[2]).toBe('ampy/dev/bars/v1/1m');
+    const slow = /⏱ slow\s+(co_\d{8}_\d{3}) waited (\d+) ms at the broker; trace ([0-9a-f]{32})/.exec(out);
+    expect(slow?.[1]).toBe(SLOW);
+    expect(Number(slow?.[2])).toBeGreaterThanOrEqual(600);
+    // What the report names is what the telemetry holds.
+    expect(t.logs.find((l) => l.event === 'order.reject')?.trace_id).toBe(reject?.[2]);
+    expect(t.logs.find((l) => l.event === 'bus.dlq')).toMatchObject({ message_id: dlq?.[1], trace_id: dlq?.[3] });
+    expect(t.spans.find((s) => s.name === 'oms.submit' && s.attributes['client_order_id'] === SLOW)?.traceId).toBe(slow?.[3]);
+    // The rejected order's trace is printed as a tree, its safety-critical spans marked.
+    expect(out).toContain(`Trace of the rejected order ${REJECTED}`);
+    expect(out).toMatch(/broker\.ack [\d.]+ms {2}\[always sampled\]/);
+    expect(out).toMatch(/oms\.reject [\d.]+ms {2}\[always sampled\]/);
+    for (const secret of SECRET_FRAGMENTS) expect(out.includes(secret), secret).toBe(false);
+    // Reported for the record: runDemo leaves its 20 s stop deadline timer armed, so the CLI lingers after the report.
+    console.info(`demo CLI: report after ${run.reportedAfterMs} ms, exit after ${run.exitedAfterMs} ms`);
+  }, 60_000);
+});
