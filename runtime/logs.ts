@@ -30,6 +30,8 @@ export interface EventHelper<F> {
 }
 
 let logger: Logger | undefined;
+// One object per level, not one per line.
+const LEVEL_FIELDS: Record<string, { level: string }> = Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((l) => [l, Object.freeze({ level: l })]));
 let otelLogger: OtelLogger | undefined;
 
 function defaultResource(): LogResource {
@@ -52,7 +54,7 @@ export function configureLogs(opts: { resource?: LogResource; destination?: { wr
       messageKey: 'message',
       base: { ...resource },
       timestamp: () => `,"ts":"${isoNanos()}"`,
-      formatters: { level: (label) => ({ level: label }) },
+      formatters: { level: (label) => LEVEL_FIELDS[label] ?? { level: label } },
     },
     (opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ dest: 1, sync: true }),
   );

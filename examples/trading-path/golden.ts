@@ -308,18 +308,13 @@ export function checkGolden(telemetryDir: string, fixturesDir: string = GOLDEN_D
   return diffGolden(readGolden(fixturesDir), goldenOf(readLocalTelemetry(telemetryDir)));
 }
 
-/** Runs the default demo with a clean environment (dev, local files) into a fresh temporary folder. */
-export async function runDefaultDemo(): Promise<string> {
-  for (const k of Object.keys(process.env)) if (k.startsWith('OBS_') || k.startsWith('OTEL_')) delete process.env[k];
-  const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-golden-'));
-  await runDemo({ dir, quiet: true });
-  return dir;
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const update = argv.includes('--update');
-  const dir = await runDefaultDemo();
+  // The default demo as `npm run demo` runs it on a clean machine: dev, local files, no collector.
+  for (const k of Object.keys(process.env)) if (k.startsWith('OBS_') || k.startsWith('OTEL_')) delete process.env[k];
+  const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-golden-'));
   try {
+    await runDemo({ dir, quiet: true });
     if (update) {
       for (const f of writeGolden(goldenOf(readLocalTelemetry(dir)))) process.stdout.write(`wrote ${path.relative(process.cwd(), f)}\n`);
       return 0;

@@ -51,6 +51,8 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
   let outstanding = 0;
   let lastActivity = Date.now();
   const ready = new Set<string>();
+  let stopping = false;
+  let failure: Error | undefined;
 
   for (const name of SERVICES) {
     const port = await freePort();
@@ -69,6 +71,10 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.set(name, child);
+    // A service that dies before the flow is done fails the run at once, naming it.
+    child.once('exit', (code, signal) => {
+      if (!stopping) failure ??= new Error(`demo: ${name} exited (${signal ?? `code ${code}`}) before the run finished; see its output above`);
+    });
     child.on('message', (m: BusMessage) => {
       lastActivity = Date.now();
       if (m.kind === 'ready') ready.add(name);
@@ -86,6 +92,10 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
   const waitFor = async (what: string, ok: () => boolean, timeoutMs: number): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     while (!ok()) {
+      if (failure) {
+        for (const c of children.values()) c.kill();
+        throw failure;
+      }
       if (Date.now() > deadline) throw new Error(`demo: timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -95,9 +105,15 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
   deliver({ topic: 'demo/control/ingest', headers: {}, payload: { batches: opts.batches ?? barBatches(), runId: 'demo_run_001' } });
   // Quiet: nothing in flight and no bus traffic for a moment.
   await waitFor('the trading path to settle', () => outstanding === 0 && Date.now() - lastActivity > 300, 120_000);
-  const exits = [...children.values()].map((c) => new Promise<void>((r) => c.once('exit', () => r())));
+  stopping = true;
+  const exits = [...children.values()].map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r()))));
   for (const c of children.values()) c.send({ kind: 'stop' } satisfies BusMessage);
-  await Promise.race([Promise.all(exits), new Promise((_, reject) => setTimeout(() => reject(new Error('demo: services did not stop within 20 s')), 20_000))]);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([Promise.all(exits), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('demo: services did not stop within 20 s')), 20_000)))]);
+  } finally {
+    clearTimeout(timer);
+  }
   return { endpoint, promPorts };
 }
 

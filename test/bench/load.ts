@@ -13,21 +13,29 @@ interface ChildResult {
 
 const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
 
-async function child(mode: 'sdk' | 'none', seconds: number, endpoint: string): Promise<ChildResult> {
+export interface Rates {
+  readonly spans: number;
+  readonly points: number;
+  readonly logs: number;
+  /** Sample every span and export metrics every second, or run on the SDK's prod defaults. */
+  readonly allSampled: boolean;
+}
+
+async function child(mode: 'sdk' | 'none', seconds: number, endpoint: string, rates: Rates): Promise<ChildResult> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')));
-  const { stdout } = await promisify(execFile)(TSX, [path.join(import.meta.dirname, 'load-child.ts'), mode, String(seconds), endpoint], { env, maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(TSX, [path.join(import.meta.dirname, 'load-child.ts'), mode, String(seconds), endpoint, JSON.stringify(rates)], { env, maxBuffer: 1 << 20 });
   return JSON.parse(stdout) as ChildResult;
 }
 
-export async function measureLoad(seconds: number) {
+export async function measureLoad(seconds: number, rates: Rates) {
   const receiver = new OtlpReceiver();
   const endpoint = await receiver.startHttp();
   try {
-    const without = await child('none', seconds, endpoint);
-    const withSdk = await child('sdk', seconds, endpoint);
+    const without = await child('none', seconds, endpoint, rates);
+    const withSdk = await child('sdk', seconds, endpoint, rates);
     return {
       seconds,
-      rates: { spans: 10_000, points: 50_000, logs: 10_000 },
+      rates,
       without,
       with: { ...withSdk, delivered: { spans: receiver.spans.length, logs: receiver.logs.length } },
       dropped: withSdk.dropped,
