@@ -86,9 +86,10 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
       if (tick % (1000 / TICK) === 0) {
         const second = tick / (1000 / TICK);
         const st = obs.status().traces!;
-        samples.push({ second, phase, loopDelayP99Ms: delay.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20, queuedSpans: st.queued, droppedSpans: st.dropped.queue_full + st.dropped.export_failed });
+        const sample: SoakSample = { second, phase, loopDelayP99Ms: delay.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20, queuedSpans: st.queued, droppedSpans: st.dropped.queue_full + st.dropped.export_failed };
+        samples.push(sample);
         delay.reset();
-        if (!o.quiet) process.stdout.write(`  ${String(second).padStart(4)}s ${phase.padEnd(10)} loop p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms  rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB  queued ${st.queued}  dropped ${st.dropped.queue_full + st.dropped.export_failed}\n`);
+        if (!o.quiet) process.stdout.write(`  ${String(second).padStart(4)}s ${phase.padEnd(10)} loop p99 ${sample.loopDelayP99Ms.toFixed(1)} ms  rss ${sample.rssMb.toFixed(0)} MB  queued ${sample.queuedSpans}  dropped ${sample.droppedSpans}\n`);
         // Phase changes happen off the load loop.
         if (second === o.upSeconds) {
           phase = 'down';
