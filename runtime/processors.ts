@@ -54,17 +54,17 @@ export function redactSpan(s: ReadableSpan): ReadableSpan {
   };
 }
 
-/** Queues sampled spans in a bounded buffer and exports them, redacted, off the application's path. */
-export class QueueSpanProcessor implements SpanProcessor {
-  private readonly queue: ExportQueue<ReadableSpan>;
+/** What both queue processors share: a bounded export queue in front of an exporter, flushed by deadline. */
+abstract class QueueProcessor<T> {
+  protected readonly queue: ExportQueue<T>;
 
-  constructor(private readonly exporter: SpanExporter, opts: QueueOptions) {
-    this.queue = new ExportQueue({ signal: 'traces', ...opts, send: (batch) => callExporter(exporter, batch.map(redactSpan)) });
-  }
-  onStart(_span: Span, _ctx: Context): void {}
-  onEnd(span: ReadableSpan): void {
-    if ((span.spanContext().traceFlags & 1) === 0) return;
-    this.queue.push(span);
+  constructor(
+    private readonly exporter: { shutdown(): Promise<void> },
+    signal: 'traces' | 'logs',
+    opts: QueueOptions,
+    send: (batch: T[]) => Promise<ExportResult>,
+  ) {
+    this.queue = new ExportQueue({ signal, ...opts, send });
   }
   forceFlush(): Promise<void> {
     return this.queue.flush(Date.now() + 5000);
@@ -86,33 +86,25 @@ export class QueueSpanProcessor implements SpanProcessor {
   }
 }
 
-/** Queues log records in a bounded buffer and exports them off the application's path. */
-export class QueueLogProcessor implements LogRecordProcessor {
-  private readonly queue: ExportQueue<SdkLogRecord>;
+/** Queues sampled spans in a bounded buffer and exports them, redacted, off the application's path. */
+export class QueueSpanProcessor extends QueueProcessor<ReadableSpan> implements SpanProcessor {
+  constructor(exporter: SpanExporter, opts: QueueOptions) {
+    super(exporter, 'traces', opts, (batch) => callExporter(exporter, batch.map(redactSpan)));
+  }
+  onStart(_span: Span, _ctx: Context): void {}
+  onEnd(span: ReadableSpan): void {
+    if ((span.spanContext().traceFlags & 1) === 0) return;
+    this.queue.push(span);
+  }
+}
 
-  constructor(private readonly exporter: LogRecordExporter, opts: QueueOptions) {
-    this.queue = new ExportQueue({ signal: 'logs', ...opts, send: (batch) => callExporter(exporter, batch) });
+/** Queues log records in a bounded buffer and exports them off the application's path. */
+export class QueueLogProcessor extends QueueProcessor<SdkLogRecord> implements LogRecordProcessor {
+  constructor(exporter: LogRecordExporter, opts: QueueOptions) {
+    super(exporter, 'logs', opts, (batch) => callExporter(exporter, batch));
   }
   onEmit(record: SdkLogRecord): void {
     this.queue.push(record);
-  }
-  forceFlush(): Promise<void> {
-    return this.queue.flush(Date.now() + 5000);
-  }
-  shutdown(): Promise<void> {
-    return this.close(Date.now() + 5000);
-  }
-  /** Exports what is queued until the deadline. */
-  flushUntil(deadline: number): Promise<void> {
-    return this.queue.flush(deadline);
-  }
-  /** Flushes until the deadline, counts the rest as dropped, stops the exporter. */
-  async close(deadline: number): Promise<void> {
-    await this.queue.shutdown(deadline);
-    await this.exporter.shutdown().catch(() => {});
-  }
-  stats(): QueueStats {
-    return this.queue.snapshot();
   }
 }
 

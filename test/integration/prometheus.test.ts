@@ -3,7 +3,6 @@
 // threshold shows up in /api/v1/alerts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,22 +13,13 @@ import { init, metrics, registry } from '../../generated/index.js';
 import type { Observability } from '../../runtime/index.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
+import { freePort } from '../support/ports.js';
 import { requireTool } from '../support/tools.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const prometheusBin = requireTool('prometheus');
 const model = readSpec(path.join(ROOT, 'spec')).model!;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 type Helper = { add?: (v: number, l?: unknown) => void; record?: (v: number, l?: unknown) => void; set?: (v: number, l?: unknown) => void };

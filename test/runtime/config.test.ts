@@ -3,7 +3,6 @@
 // arrive, the Prometheus page, the JSON log line), and a bad value must give a ConfigError naming the
 // variable. Pure parsing and precedence go through resolveConfig directly, with the spec's defaults.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type Obse
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { OtlpReceiver, type SignalName } from '../support/otlp-receiver.js';
+import { freePort } from '../support/ports.js';
 
 type Vars = Record<string, string>;
 
@@ -79,14 +79,6 @@ function rootSpans(n: number): void {
 
 const requests = (r: OtlpReceiver, signal: SignalName): number => r.requests.filter((q) => q.signal === signal).length;
 const spanCount = (r: OtlpReceiver, name = 'oms.submit'): number => r.spans.filter((s) => s.name === name).length;
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, () => r()));
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** GET with retries: the Prometheus server starts listening asynchronously. */
 async function scrape(url: string): Promise<{ status: number; type: string; body: string }> {

@@ -1,21 +1,13 @@
 // The fast path (enum-only metrics aggregated in arrays, handed over by a MetricProducer) exports
 // exactly what the plain SDK path exports: same points over OTLP, same Prometheus page.
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { init, metrics } from '../../generated/index.js';
 import { fastPathActive } from '../../runtime/fast-metrics.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
+import { freePort } from '../support/ports.js';
 import { OtlpReceiver, type ReceivedPoint } from '../support/otlp-receiver.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The same deterministic traffic every time: valid calls, untyped junk, optional labels left out. */
 function traffic(): void {
