@@ -5,7 +5,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { busCorrelation, extractBusContext, injectBusHeaders, log, metrics, spans } from '../generated/index.js';
-import { configureLogs, runInScope, useProviders } from '../runtime/index.js';
+import { configureLogs, flushLogs, runInScope, useProviders } from '../runtime/index.js';
 
 class Reader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -41,6 +41,9 @@ await runInScope({ run_id: 'live_trading_44' }, async () => {
   }, { parent });
 });
 
+// stdout log lines are buffered; show them before the summary.
+flushLogs();
+await new Promise((r) => setTimeout(r, 50));
 console.log('\n— spans (one trace across the bus hop) —');
 const finished = exporter.getFinishedSpans();
 const depthOf = (s: (typeof finished)[number]): number => {

@@ -11,7 +11,7 @@ export {
   type UpDownCounterHelper,
 } from './metrics.js';
 export { ALWAYS_SAMPLE_ATTRIBUTE, defineSpan, type SpanHelper, type SpanOptions } from './spans.js';
-export { configureLogs, defineEvent, type BusCorrelation, type EventHelper, type LogResource } from './logs.js';
+export { configureLogs, defineEvent, flushLogs, type BusCorrelation, type EventHelper, type LogResource } from './logs.js';
 export { activeTraceIds, runInScope, scopeValues, withScopeValues, type ScopeValues } from './context.js';
 export { extractTraceContext, injectTraceHeaders, type BusHeaders } from './bus.js';
 export { providerEpoch, useProviders } from './providers.js';

@@ -11,7 +11,7 @@ import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type Spec
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
 import { FastMetricProducer, setFastPath } from './fast-metrics.js';
-import { configureLogs, setOtelLogger } from './logs.js';
+import { configureLogs, flushLogs, setOtelLogger } from './logs.js';
 import { startProcessMetrics } from './process-metrics.js';
 import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from './processors.js';
 import { useProviders } from './providers.js';
@@ -140,6 +140,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       await Promise.allSettled([spanProcessor?.close(deadline), logProcessor?.close(deadline)]);
       await Promise.race([Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
       setOtelLogger(undefined);
+      flushLogs();
       setFastPath(false);
       useProviders({});
       if (ownsTracer) trace.disable();

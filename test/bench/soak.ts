@@ -64,7 +64,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     otlp: { endpoint: `http://127.0.0.1:${port}`, timeoutMillis: 1000 },
     metricIntervalMillis: 1000,
     queue: { maxSize: 2048, maxBatch: 512, flushIntervalMillis: 200 },
-    logDestination: pino.destination({ dest: '/dev/null', sync: false }),
+    logDestination: pino.destination({ dest: '/dev/null', sync: false, minLength: 4096 }),
   });
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
