@@ -1,10 +1,10 @@
 // broker-alpaca: acknowledges orders (one is rejected by risk checks, one is slow) and reports fills.
 import { randomUUID } from 'node:crypto';
-import { extractBusContext, injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
+import { injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
 import { runInScope } from '../../../runtime/index.js';
 import type { Envelope } from '../bus.js';
 import type { OrderAck, OrderRequest } from './oms.js';
-import { sleep, TOPICS } from './common.js';
+import { consume, sleep, TOPICS } from './common.js';
 
 /** Which orders the simulated broker treats specially, by client order id suffix. */
 export const SCENARIO = { rejectSuffix: '_003', slowSuffix: '_005', slowMs: 650 } as const;
@@ -20,11 +20,8 @@ export interface Fill {
 
 /** Handles an order request: ack (or reject) after the broker's latency, then a fill. */
 export async function onOrder(e: Envelope, publish: (e: Envelope) => void): Promise<void> {
-  const { context, envelope } = extractBusContext(e.headers);
-  const order = e.payload as OrderRequest & { sent_at: number };
-  await spans.bus.consume({ topic: e.topic, message_id: envelope.message_id ?? '', schema_fqdn: envelope.schema_fqdn ?? '', partition_key: envelope.partition_key ?? '', consumer: 'broker-alpaca' }, async () => {
-    metrics.bus.consumed.add(1, { topic: e.topic, producer: 'ampy-oms' });
-    metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - order.sent_at), { topic: e.topic, domain: 'orders' });
+  const order = e.payload as OrderRequest;
+  await consume(e, { consumer: 'broker-alpaca', producer: 'ampy-oms', domain: 'orders' }, async (envelope) => {
     const rejected = order.client_order_id.endsWith(SCENARIO.rejectSuffix);
     await sleep(order.client_order_id.endsWith(SCENARIO.slowSuffix) ? SCENARIO.slowMs : 15 + (order.symbol.length % 4) * 5);
     const broker_order_id = randomUUID();
@@ -56,5 +53,5 @@ export async function onOrder(e: Envelope, publish: (e: Envelope) => void): Prom
         metrics.bus.produced.add(1, { topic: fillOut.topic });
       });
     });
-  }, { parent: context });
+  });
 }

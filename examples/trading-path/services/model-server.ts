@@ -1,11 +1,11 @@
 // Features and model: consumes bars, computes features, infers, emits a signal and publishes it.
 import { randomUUID } from 'node:crypto';
 import type { SpanContext } from '@opentelemetry/api';
-import { busCorrelation, extractBusContext, injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
+import { busCorrelation, injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
 import { runInScope } from '../../../runtime/index.js';
 import type { Envelope } from '../bus.js';
 import type { BarBatch } from './ingest.js';
-import { sleep, TOPICS } from './common.js';
+import { consume, sleep, TOPICS } from './common.js';
 
 const MODEL = 'hyper@2025-09-01';
 
@@ -19,19 +19,16 @@ export interface Signal {
 
 /** Handles one bar batch from the bus: continues the producer's trace, dead-letters what cannot be decoded. */
 export async function onBars(e: Envelope, publish: (e: Envelope) => void): Promise<void> {
-  const { context, envelope } = extractBusContext(e.headers);
-  const consumed = { topic: e.topic, message_id: envelope.message_id ?? '', schema_fqdn: envelope.schema_fqdn ?? '', partition_key: envelope.partition_key ?? '', consumer: 'ampy-model-server' };
-  await spans.bus.consume(consumed, async () => {
-    metrics.bus.consumed.add(1, { topic: e.topic, producer: 'ampy-ingest' });
+  await consume(e, { consumer: 'ampy-model-server', producer: 'ampy-ingest', domain: 'bars' }, async (envelope) => {
     if (typeof e.payload !== 'object' || e.payload === null) {
       const error_message = 'cannot decode ampy.bars.v1.BarBatch: invalid wire type at offset 0';
-      spans.bus.dlq.start({ topic: e.topic, message_id: consumed.message_id, reason: 'decode_error', error_message }).end();
-      log.busDlq({ topic: e.topic, message_id: consumed.message_id, reason: 'decode_error', error_message, ampy_bus: busCorrelation(envelope) }, 'Dead-lettered an undecodable bar batch');
+      const message_id = envelope.message_id ?? '';
+      spans.bus.dlq.start({ topic: e.topic, message_id, reason: 'decode_error', error_message }).end();
+      log.busDlq({ topic: e.topic, message_id, reason: 'decode_error', error_message, ampy_bus: busCorrelation(envelope) }, 'Dead-lettered an undecodable bar batch');
       metrics.bus.dlq.add(1, { topic: e.topic, reason: 'decode_error' });
       return;
     }
-    const batch = e.payload as BarBatch & { sent_at: number };
-    metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - batch.sent_at), { topic: e.topic, domain: 'bars' });
+    const batch = e.payload as BarBatch;
     const last = batch.bars[batch.bars.length - 1]!;
     await runInScope({ universe_id: 'us_equities_demo', symbol: batch.symbol, mic: batch.mic, as_of: last.ts }, async () => {
       await spans.features.compute({ window: '5m', universe_id: 'us_equities_demo', as_of: last.ts }, async () => {
@@ -60,5 +57,5 @@ export async function onBars(e: Envelope, publish: (e: Envelope) => void): Promi
         metrics.bus.produced.add(1, { topic: out.topic });
       }, { links: emitted ? [emitted] : [] });
     });
-  }, { parent: context });
+  });
 }

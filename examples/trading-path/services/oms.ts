@@ -1,10 +1,10 @@
 // OMS: turns signals into orders, sends them to the broker, and tracks acknowledgements.
 import { randomUUID } from 'node:crypto';
-import { extractBusContext, injectBusHeaders, log, metrics, spans, type RejectReason } from '../../../generated/index.js';
+import { injectBusHeaders, log, metrics, spans, type RejectReason } from '../../../generated/index.js';
 import { runInScope } from '../../../runtime/index.js';
 import type { Envelope } from '../bus.js';
 import type { Signal } from './model-server.js';
-import { TOPICS } from './common.js';
+import { consume, TOPICS } from './common.js';
 
 export interface OrderRequest {
   readonly client_order_id: string;
@@ -30,11 +30,8 @@ let sequence = 0;
 
 /** Places an order for a signal. */
 export async function onSignal(e: Envelope, publish: (e: Envelope) => void, accountId = 'ALPACA-PAPER-01'): Promise<void> {
-  const { context, envelope } = extractBusContext(e.headers);
-  const signal = e.payload as Signal & { sent_at: number };
-  await spans.bus.consume({ topic: e.topic, message_id: envelope.message_id ?? '', schema_fqdn: envelope.schema_fqdn ?? '', partition_key: envelope.partition_key ?? '', consumer: 'ampy-oms' }, async () => {
-    metrics.bus.consumed.add(1, { topic: e.topic, producer: 'ampy-model-server' });
-    metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - signal.sent_at), { topic: e.topic, domain: 'signals' });
+  const signal = e.payload as Signal;
+  await consume(e, { consumer: 'ampy-oms', producer: 'ampy-model-server', domain: 'signals' }, async (envelope) => {
     const client_order_id = `co_20250905_${String(++sequence).padStart(3, '0')}`;
     const order: OrderRequest = {
       client_order_id,
@@ -63,16 +60,13 @@ export async function onSignal(e: Envelope, publish: (e: Envelope) => void, acco
         });
       });
     });
-  }, { parent: context });
+  });
 }
 
 /** Records the broker's acknowledgement: latency, outcome, and rejects (always traced). */
 export async function onAck(e: Envelope): Promise<void> {
-  const { context, envelope } = extractBusContext(e.headers);
-  const ack = e.payload as OrderAck & { sent_at: number };
-  await spans.bus.consume({ topic: e.topic, message_id: envelope.message_id ?? '', schema_fqdn: envelope.schema_fqdn ?? '', partition_key: envelope.partition_key ?? '', consumer: 'ampy-oms' }, async () => {
-    metrics.bus.consumed.add(1, { topic: e.topic, producer: 'broker-alpaca' });
-    metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - ack.sent_at), { topic: e.topic, domain: 'orders' });
+  const ack = e.payload as OrderAck;
+  await consume(e, { consumer: 'ampy-oms', producer: 'broker-alpaca', domain: 'orders' }, async () => {
     const started = submitted.get(ack.client_order_id);
     if (started !== undefined) metrics.oms.orderLatencyMs.record(performance.now() - started, { broker: 'alpaca' });
     await runInScope({ client_order_id: ack.client_order_id }, async () => {
@@ -83,5 +77,5 @@ export async function onAck(e: Envelope): Promise<void> {
         });
       } else metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
     });
-  }, { parent: context });
+  });
 }

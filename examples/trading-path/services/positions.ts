@@ -1,18 +1,16 @@
 // Fills and positions: applies fills and snapshots positions.
-import { extractBusContext, log, metrics, spans } from '../../../generated/index.js';
+import { log, metrics, spans } from '../../../generated/index.js';
 import { runInScope } from '../../../runtime/index.js';
 import type { Envelope } from '../bus.js';
 import type { Fill } from './broker.js';
+import { consume } from './common.js';
 
 const positions = new Map<string, { qty: number; cost: number }>();
 
 /** Applies a fill and snapshots the position it changes. */
 export async function onFill(e: Envelope): Promise<void> {
-  const { context, envelope } = extractBusContext(e.headers);
   const fill = e.payload as Fill & { sent_at: number };
-  await spans.bus.consume({ topic: e.topic, message_id: envelope.message_id ?? '', schema_fqdn: envelope.schema_fqdn ?? '', partition_key: envelope.partition_key ?? '', consumer: 'ampy-positions' }, async () => {
-    metrics.bus.consumed.add(1, { topic: e.topic, producer: 'broker-alpaca' });
-    metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - fill.sent_at), { topic: e.topic, domain: 'fills' });
+  await consume(e, { consumer: 'ampy-positions', producer: 'broker-alpaca', domain: 'fills' }, async () => {
     await runInScope({ client_order_id: fill.client_order_id, symbol: fill.symbol }, async () => {
       spans.fills.update({ fill_qty: fill.fill_qty, price: fill.price, account_id: fill.account_id, client_order_id: fill.client_order_id }, () => {
         log.fillsUpdate({ account_id: fill.account_id, fill_qty: fill.fill_qty, price: fill.price, client_order_id: fill.client_order_id, symbol: fill.symbol }, 'Fill applied');
@@ -31,5 +29,5 @@ export async function onFill(e: Envelope): Promise<void> {
         metrics.positions.snapshotLagMs.set(Math.max(0, Date.now() - fill.sent_at));
       });
     });
-  }, { parent: context });
+  });
 }
