@@ -13,8 +13,8 @@ import {
 import { invalidInput } from './hooks.js';
 import type { MetricDescriptor } from './types.js';
 
-/** Value recorded in place of a label value outside the spec (same as the SDK path's guard). */
-const OVERFLOW = '_other';
+/** Value recorded in place of a label value outside the spec, on both the fast and the SDK path. */
+export const OVERFLOW_VALUE = '_other';
 
 /**
  * Pre-aggregation of a metric whose labels are all enums: every label set the spec allows has a dense
@@ -46,7 +46,7 @@ export class FastMetric {
     this.maps = d.labels.map((l) => new Map<unknown, number>((l.values ?? []).map((v, i) => [v, i])));
     this.bounded = d.labels.map((l) => (l.values ? undefined : l.maxValues));
     // Members (or room for the declared bound), then the overflow value, then "absent".
-    this.decode = d.labels.map((l) => [...(l.values ?? new Array<string | undefined>(l.maxValues ?? 0).fill(undefined)), OVERFLOW, undefined]);
+    this.decode = d.labels.map((l) => [...(l.values ?? new Array<string | undefined>(l.maxValues ?? 0).fill(undefined)), OVERFLOW_VALUE, undefined]);
     let size = 1;
     const strides: number[] = [];
     for (let i = d.labels.length - 1; i >= 0; i--) {

@@ -20,7 +20,7 @@ export { decimalToString } from './values.js';
 export { init, observability, type Observability, type ObsStatus } from './init.js';
 export { ConfigError, resolveConfig, parseHeaders, type Environment, type InitOptions, type ObsConfig, type SamplerName, type SpecDefaults } from './config.js';
 export { Redactor, redactor } from './redact.js';
-export { OVERFLOW_VALUE } from './metrics.js';
+export { OVERFLOW_VALUE } from './fast-metrics.js';
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
 export type { QueueStats } from './export-queue.js';

@@ -1,5 +1,5 @@
 import type { Attributes, Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/api';
-import { fastMetricFor, fastPathActive } from './fast-metrics.js';
+import { fastMetricFor, fastPathActive, OVERFLOW_VALUE } from './fast-metrics.js';
 import { invalidInput } from './hooks.js';
 import { meter, providerEpoch } from './providers.js';
 import type { MetricDescriptor } from './types.js';
@@ -49,8 +49,6 @@ function create(d: MetricDescriptor): AnyInstrument {
   }
 }
 
-/** Value recorded in place of a label value outside the spec, so bad input cannot explode cardinality. */
-export const OVERFLOW_VALUE = '_other';
 
 /**
  * Holds one call to the spec, whatever an untyped caller passed: unknown keys are dropped, an enum value
