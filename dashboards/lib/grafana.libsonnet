@@ -12,6 +12,11 @@ local r = import 'registry.libsonnet';
 
 local columns = 24;
 
+// The Grafana release of the reference stack (deploy/docker-compose.yml) and the dashboard schema version it
+// writes: dashboards at this version need no migration when Grafana loads them.
+local grafanaVersion = '13.1.3';
+local schemaVersion = 42;
+
 // The one data source every panel and target uses: the dashboard's `$datasource` variable.
 local datasource = { type: 'prometheus', uid: '${datasource}' };
 
@@ -177,6 +182,8 @@ local panel(type, title, description, unit, targets, w, h) =
   assert std.length(targets) > 0 : "panel '%s' has no query" % title;
   {
     type: type,
+    // The Grafana release the panel options are written for: Grafana runs no plugin migration on them.
+    pluginVersion: grafanaVersion,
     title: title,
     description: description,
     datasource: datasource,
@@ -224,6 +231,7 @@ local stat(title, description, unit, targets, w=6, h=4, steps=null, decimals=nul
         [if decimals != null then 'decimals']: decimals,
       },
     },
+    // Every option of the stat panel's schema, so Grafana has nothing to migrate on load.
     options: {
       reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
       colorMode: 'value',
@@ -231,21 +239,29 @@ local stat(title, description, unit, targets, w=6, h=4, steps=null, decimals=nul
       justifyMode: 'auto',
       orientation: 'auto',
       textMode: 'auto',
+      text: {},
+      wideLayout: true,
+      showPercentChange: false,
+      percentChangeColorMode: 'standard',
     },
   };
 
 local heatmap(title, description, unit, targets, w=12, h=8) =
   panel('heatmap', title, description, unit, [t { format: 'heatmap' } for t in targets], w, h) {
+    // Every option of the heatmap panel's schema, so Grafana has nothing to migrate on load.
     options: {
       calculate: false,
       cellGap: 1,
-      color: { mode: 'scheme', scheme: 'Oranges', fill: 'dark-orange', exponent: 0.5, steps: 64, reverse: false },
+      cellValues: { unit: unit },
+      color: { mode: 'scheme', scheme: 'Oranges', fill: 'dark-orange', scale: 'exponential', exponent: 0.5, steps: 64, reverse: false },
+      exemplars: { color: 'rgba(255,0,255,0.7)' },
       yAxis: { axisPlacement: 'left', unit: unit, reverse: false },
       rowsFrame: { layout: 'auto' },
       filterValues: { le: 1e-9 },
       showValue: 'never',
       legend: { show: true },
-      tooltip: { mode: 'single', yHistogram: true },
+      tooltip: { mode: 'single', yHistogram: true, showColorScale: false },
+      selectionMode: 'x',
     },
   };
 
@@ -373,7 +389,7 @@ local dashboard(uid, title, description, tags, panels, templating=variables.stan
     title: title,
     description: description,
     tags: std.uniq(std.sort(['ampy'] + tags)),
-    schemaVersion: 39,
+    schemaVersion: schemaVersion,
     version: 1,
     editable: true,
     graphTooltip: 1,
@@ -412,6 +428,8 @@ local dashboard(uid, title, description, tags, panels, templating=variables.stan
 
 {
   columns: columns,
+  grafanaVersion: grafanaVersion,
+  schemaVersion: schemaVersion,
   datasource: datasource,
   q: q,
   num: num,

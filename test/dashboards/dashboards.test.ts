@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Jsonnet } from '@hanazuki/node-jsonnet';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { runCli } from '../../codegen/cli.js';
+import { VERSIONS } from '../../codegen/emit/stack.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const GENERATED = path.join(ROOT, 'generated', 'dashboards');
@@ -38,7 +40,9 @@ interface Panel {
   datasource?: { type?: string; uid?: string };
   gridPos: GridPos;
   targets?: Target[];
-  fieldConfig?: { defaults?: { unit?: string } };
+  pluginVersion?: string;
+  options?: Record<string, unknown>;
+  fieldConfig?: { defaults?: { unit?: string }; overrides?: { properties?: { id: string; value?: { viz?: boolean; tooltip?: boolean } }[] }[] };
   panels?: Panel[];
 }
 interface Variable {
@@ -55,6 +59,8 @@ interface Dashboard {
   title: string;
   tags: string[];
   schemaVersion: number;
+  refresh: unknown;
+  timepicker?: Record<string, unknown>;
   templating: { list: Variable[] };
   panels: Panel[];
 }
@@ -82,6 +88,18 @@ interface LibsonnetRegistry {
 
 // ---------------------------------------------------------------------------------------------------
 // Inputs
+
+/** The dashboard schema version Grafana writes at the stack's version (see dashboards/lib/grafana.libsonnet). */
+const SCHEMA_VERSION = 42;
+
+interface OptionSchema {
+  keys: string[];
+  required: string[];
+  defaults: string[];
+  nested: Record<string, { keys: string[]; required: string[] }>;
+}
+/** Panel option schemas noted from Grafana's published panel schemas (the fixture names its source). */
+const panelOptions = parse(readFileSync(path.join(ROOT, 'test/fixtures/grafana/panel-options.yaml'), 'utf8')) as Record<'stat' | 'heatmap', OptionSchema>;
 
 const files = readdirSync(GENERATED)
   .filter((f) => f.endsWith('.json'))
@@ -155,8 +173,47 @@ describe('generated dashboards', () => {
     expect(dashboards.get('slo-overview.json')!.uid).toBe('ampy-slo-overview');
   });
 
-  it('set schemaVersion 39', () => {
-    for (const [f, d] of dashboards) expect(d.schemaVersion, f).toBe(39);
+  it(`are at schemaVersion ${SCHEMA_VERSION} and in its migrated form, with every panel at the stack's Grafana version`, () => {
+    // The Grafana of the reference stack: panels carry its version, so Grafana runs no plugin migration.
+    const compose = parse(readFileSync(path.join(ROOT, 'deploy/docker-compose.yml'), 'utf8')) as { services: Record<string, { image: string }> };
+    expect(compose.services['grafana']!.image).toBe(`grafana/grafana:${VERSIONS.grafana}`);
+    for (const [f, d] of dashboards) {
+      expect(d.schemaVersion, f).toBe(SCHEMA_VERSION);
+      // What the migrations up to 42 would change: refresh a string (v40), no timepicker.time_options (v41),
+      // fields hidden from the visualization also hidden from the tooltip (v42).
+      expect(typeof d.refresh, `${f}: refresh`).toBe('string');
+      expect(d.timepicker ?? {}, f).not.toHaveProperty('time_options');
+      for (const p of allPanels(d)) {
+        if (!isRow(p)) expect(p.pluginVersion, `${f}: ${p.title}`).toBe(VERSIONS.grafana);
+        for (const o of p.fieldConfig?.overrides ?? []) {
+          for (const prop of o.properties ?? []) {
+            if (prop.id === 'custom.hideFrom' && prop.value?.viz) expect(prop.value.tooltip, `${f}: ${p.title}`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
+  it('give stat and heatmap panels every option their schema requires or defaults, and no other', () => {
+    const seen = { stat: 0, heatmap: 0 };
+    for (const [f, d] of dashboards) {
+      for (const p of allPanels(d).filter((p) => p.type === 'stat' || p.type === 'heatmap')) {
+        const schema = panelOptions[p.type as 'stat' | 'heatmap'];
+        seen[p.type as 'stat' | 'heatmap']++;
+        const where = `${f}: ${p.type} '${p.title}'`;
+        const options = p.options ?? {};
+        for (const k of new Set([...schema.required, ...schema.defaults])) expect(options, where).toHaveProperty(k);
+        for (const k of Object.keys(options)) expect(schema.keys, `${where}: option ${k}`).toContain(k);
+        for (const [k, nested] of Object.entries(schema.nested)) {
+          const v = options[k] as Record<string, unknown> | undefined;
+          if (v === undefined) continue;
+          for (const r of nested.required) expect(v, `${where}: ${k}.${r}`).toHaveProperty(r);
+          for (const key of Object.keys(v)) expect(nested.keys, `${where}: option ${k}.${key}`).toContain(key);
+        }
+      }
+    }
+    expect(seen.stat).toBeGreaterThan(0);
+    expect(seen.heatmap).toBeGreaterThan(0);
   });
 
   it('have a $datasource variable that every panel, target and query variable uses', () => {
