@@ -1,329 +1,300 @@
-// The reference stack: the generated collector config is well formed and agrees with the spec and the SDK,
-// and the compose file and Prometheus config of deploy/ validate with the real tools.
+// The reference stack in deploy/: the compose file and its scale-out profile, Prometheus, Tempo and Grafana
+// provisioning validate with the real tools where they exist here (docker-compose config, promtool) and
+// agree with the generated files and the spec: retention covers what the rules read, the gateways are
+// where the edge looks for them, and every Grafana query names series something really writes.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_DIR, COLLECTOR_TLS_OVERLAY_PATH, emitCollectorConfig, keyPatternRegex } from '../../codegen/emit/collector.js';
+import { COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_DIR, COLLECTOR_TLS_OVERLAY_PATH, emitCollectorConfig, GATEWAY_CONFIG_PATH } from '../../codegen/emit/collector.js';
+import { gatewaySizing, MEMORY_MIB } from '../../codegen/emit/collector-sizing.js';
+import { ruleGroups } from '../../codegen/emit/prometheus-rules.js';
+import { COLLECTOR_IMAGE, COMPOSE, PORTS, VERSIONS } from '../../codegen/emit/stack.js';
 import { durationMs } from '../../codegen/names.js';
 import { readSpec } from '../../codegen/pipeline.js';
-import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../runtime/spans.js';
+import { longestRuleLookback, prometheusRetention, RETENTION_MARGIN } from '../../codegen/retention.js';
+import { requireTool } from '../support/tools.js';
+
+type Obj = Record<string, any>;
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const DEPLOY = path.join(ROOT, 'deploy');
 const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-stack-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-type Obj = Record<string, any>;
-
-const spec = readSpec(path.join(ROOT, 'spec'));
-if (!spec.model) throw new Error(`the spec does not resolve: ${JSON.stringify(spec.diagnostics.slice(0, 3))}`);
-const model = spec.model;
+const model = readSpec(path.join(ROOT, 'spec')).model!;
 const files = emitCollectorConfig(model);
-const gateway = parse(files.get(COLLECTOR_CONFIG_PATH)!) as Obj;
-const overlay = parse(files.get(COLLECTOR_TLS_OVERLAY_PATH)!) as Obj;
-const pipelines = Object.entries(gateway['service']['pipelines'] as Record<string, Obj>);
-/** `tail_sampling/x` → `tail_sampling`. */
-const typeOf = (id: string): string => id.split('/')[0]!;
-const ofType = (section: string, type: string): [string, Obj][] =>
-  Object.entries((gateway[section] ?? {}) as Record<string, Obj>).filter(([id]) => typeOf(id) === type);
+const edge = parse(files.get(COLLECTOR_CONFIG_PATH)!) as Obj;
+const gateway = parse(files.get(GATEWAY_CONFIG_PATH)!) as Obj;
+const readYaml = (rel: string): Obj => parse(readFileSync(path.join(DEPLOY, rel), 'utf8')) as Obj;
+const prometheusYml = readYaml('prometheus/prometheus.yml');
+const datasourcesRaw = readFileSync(path.join(DEPLOY, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8');
+const datasources = new Map(((parse(datasourcesRaw) as Obj)['datasources'] as Obj[]).map((d) => [d['uid'] as string, d]));
 
-/** A tool from PATH or /usr/bin: in CI a missing tool fails the test, elsewhere it skips it. */
-function tool(name: string, skip: (why: string) => void): string | undefined {
-  for (const dir of [...(process.env['PATH'] ?? '').split(path.delimiter), '/usr/bin']) {
-    if (!dir) continue;
-    const p = path.join(dir, name);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      // next
-    }
-  }
-  if (process.env['CI']) throw new Error(`${name} is required in CI and was not found`);
-  skip(`${name} not found on this machine (not CI)`);
-  return undefined;
+const dockerCompose = requireTool('docker-compose');
+const promtool = requireTool('promtool');
+
+/** `docker-compose config` validates and resolves without a Docker engine; the mounted files need not exist. */
+function compose(extra: string[]): Obj {
+  const env = { ...process.env };
+  for (const v of ['AMPY_BIND', 'AMPY_TLS_DIR', 'COMPOSE_PROFILES']) delete env[v];
+  const r = spawnSync(dockerCompose!, ['-f', 'deploy/docker-compose.yml', ...extra, 'config'], { cwd: ROOT, encoding: 'utf8', env });
+  expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  return parse(r.stdout) as Obj;
 }
-
-describe('generated collector config', () => {
-  it('is deterministic and starts with the generated header', () => {
-    expect(emitCollectorConfig(model)).toEqual(files);
-    expect([...files.keys()].sort()).toEqual([COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_OVERLAY_PATH].sort());
-    for (const text of files.values()) expect(text).toMatch(/^# Code generated by ampyobs from spec .*DO NOT EDIT\.\n/);
+const mounts = (svc: Obj): [string, string][] =>
+  (svc['volumes'] as string[]).map((v) => {
+    const [src, dst] = v.split(':');
+    return [src!.startsWith('/') ? path.relative(ROOT, src!) : src!, dst!];
   });
+const activeServices = (c: Obj, profiles: string[]): string[] =>
+  Object.entries(c['services'] as Record<string, Obj>)
+    .filter(([, s]) => !s['profiles'] || (s['profiles'] as string[]).some((p) => profiles.includes(p)))
+    .map(([n]) => n)
+    .sort();
+/** `1g` / `512m` → MiB. */
+const mib = (limit: string | number): number => {
+  if (typeof limit === 'number') return limit / (1024 * 1024);
+  const m = /^(\d+)([gm])$/.exec(limit);
+  if (!m) throw new Error(`mem_limit ${limit}`);
+  return Number(m[1]) * (m[2] === 'g' ? 1024 : 1);
+};
 
-  it('has traces, metrics and logs pipelines that reference only defined components', () => {
-    expect(pipelines.map(([name]) => name).sort()).toEqual(['logs', 'metrics', 'traces']);
-    for (const [name, p] of pipelines) {
-      for (const [kind, section] of [['receivers', 'receivers'], ['processors', 'processors'], ['exporters', 'exporters']] as const) {
-        expect(p[kind], `${name}.${kind}`).toBeInstanceOf(Array);
-        expect((p[kind] as string[]).length, `${name}.${kind}`).toBeGreaterThan(kind === 'processors' ? 1 : 0);
-        for (const id of p[kind] as string[]) expect(Object.keys(gateway[section]), `${name}.${kind}: ${id} is not defined`).toContain(id);
-      }
-    }
-    for (const id of gateway['service']['extensions'] as string[]) expect(Object.keys(gateway['extensions'])).toContain(id);
-    // Nothing defined and left unused.
-    for (const section of ['receivers', 'processors', 'exporters'] as const) {
-      const used = new Set(pipelines.flatMap(([, p]) => p[section] as string[]));
-      for (const id of Object.keys(gateway[section])) expect(used.has(id), `${section}: ${id} is in no pipeline`).toBe(true);
-    }
-  });
-
-  it('has no ${...} the collector would expand as a config source', () => {
-    for (const [f, text] of files) expect(text.split('\n').filter((l) => !l.startsWith('#')).join('\n'), f).not.toContain('${');
-  });
-
-  it('puts memory_limiter first and batch last in every pipeline, with a positive check_interval', () => {
-    for (const [name, p] of pipelines) {
-      const procs = p['processors'] as string[];
-      expect(typeOf(procs[0]!), name).toBe('memory_limiter');
-      expect(typeOf(procs[procs.length - 1]!), name).toBe('batch');
-    }
-    for (const [id, ml] of ofType('processors', 'memory_limiter')) {
-      expect(durationMs(String(ml['check_interval'] ?? '0s')), id).toBeGreaterThan(0);
-      expect(ml['limit_percentage'], id).toBe(80);
-      expect(ml['spike_limit_percentage'], id).toBe(25);
-    }
-    const [, batch] = ofType('processors', 'batch')[0]!;
-    expect(batch).toMatchObject({ send_batch_size: 512, timeout: '2s' });
-  });
-
-  it('tail-samples only traces, with the policies of the spec and the SDK marker', () => {
-    for (const [name, p] of pipelines) {
-      const has = (p['processors'] as string[]).some((id) => typeOf(id) === 'tail_sampling');
-      expect(has, `${name}: tail_sampling`).toBe(name === 'traces');
-    }
-    const tail = model.sampling!.tail!;
-    const [, ts] = ofType('processors', 'tail_sampling')[0]!;
-    expect(ts['decision_wait']).toBe(tail.decisionWait);
-    const policies = ts['policies'] as Obj[];
-    const byType = (t: string): Obj[] => policies.filter((x) => x['type'] === t);
-    expect(new Set(policies.map((x) => x['name'])).size, 'policy names are unique').toBe(policies.length);
-    expect(byType('status_code').map((x) => x['status_code']['status_codes'])).toEqual(tail.keepErrors ? [['ERROR']] : []);
-    expect(byType('latency').map((x) => x['latency']['threshold_ms'])).toEqual([tail.latencyThresholdMs]);
-    expect(byType('probabilistic').map((x) => x['probabilistic']['sampling_percentage'])).toEqual([tail.basePercentage]);
-    expect(byType('boolean_attribute').map((x) => x['boolean_attribute'])).toEqual([{ key: ALWAYS_SAMPLE_ATTRIBUTE, value: true }]);
-    expect(byType('string_attribute').map((x) => x['string_attribute'])).toEqual([{ key: ALWAYS_SAMPLE_ATTRIBUTE, values: ['true'] }]);
-    // Inverted decisions are deprecated: nothing may rely on invert_match.
-    expect(JSON.stringify(policies)).not.toContain('invert_match');
-  });
-
-  it('redacts every signal with exactly the key and value patterns of the spec', () => {
-    const r = model.redaction!;
-    const redactions = ofType('processors', 'redaction');
-    expect(redactions.length).toBeGreaterThan(0);
-    for (const [name, p] of pipelines) {
-      expect((p['processors'] as string[]).some((id) => typeOf(id) === 'redaction'), `${name}: redaction`).toBe(true);
-    }
-    for (const [id, red] of redactions) {
-      // Without allow_all_keys the processor fails closed and deletes every attribute not in allowed_keys.
-      expect(red['allow_all_keys'], id).toBe(true);
-      expect(red['blocked_key_patterns'], id).toEqual(r.keyPatterns.map(keyPatternRegex));
-      expect(red['blocked_values'], id).toEqual(r.valuePatterns.map((v) => v.regex));
-      expect(['debug', 'info', 'silent'], id).toContain(red['summary']);
-      expect(red['ignored_keys'], id).toEqual(model.resource.map((x) => x.attr.id));
-    }
-    // A summary on metrics would add data-point attributes, hence series labels.
-    const metricsRedaction = (gateway['service']['pipelines']['metrics']['processors'] as string[]).find((id) => typeOf(id) === 'redaction')!;
-    expect(gateway['processors'][metricsRedaction]['summary']).toBe('silent');
-  });
-
-  it('has redaction regexes that compile and that RE2 (Go) accepts', () => {
-    const re2Unsupported = /\(\?<?[=!]|\\[1-9]|\\k<|\(\?>|[*+?}]\+/;
-    for (const [id, red] of ofType('processors', 'redaction')) {
-      for (const v of red['blocked_values'] as string[]) {
-        expect(() => new RegExp(v), `${id}: ${v}`).not.toThrow();
-        expect(v, `${id}: lookaround, backreference or possessive quantifier`).not.toMatch(re2Unsupported);
-      }
-      for (const [i, k] of (red['blocked_key_patterns'] as string[]).entries()) {
-        expect(k.startsWith('(?i)'), `${id}: ${k} is case-insensitive like the SDK`).toBe(true);
-        const re = new RegExp(k.slice('(?i)'.length), 'i');
-        const word = model.redaction!.keyPatterns[i]!;
-        // Case-insensitive substring, as runtime/redact.ts matches keys.
-        expect(re.test(`http.request.header.${word.toUpperCase()}_x`), `${id}: ${k}`).toBe(true);
-      }
-    }
-    // The patterns really catch what they are for (and what the SDK catches).
-    const values = model.redaction!.valuePatterns.map((v) => new RegExp(v.regex));
-    for (const secret of ['Authorization: Bearer abc.def-123', 'AKIAABCDEFGHIJKLMNOP', 'vault://kv/oms/alpaca', '4111 1111 1111 1111', 'https://u:p@host/x']) {
-      expect(values.some((re) => re.test(secret)), secret).toBe(true);
-    }
-  });
-
-  it('copies exactly the metric labels of the spec from the resource, and promotes nothing else', () => {
-    const want = model.resource.filter((r) => r.metricLabel).map((r) => [r.metricLabel!, r.attr.id] as const);
-    expect(want.map(([l]) => l).sort()).toEqual(['env', 'region', 'service', 'version']);
-    const statements = ofType('processors', 'transform')
-      .flatMap(([, t]) => (t['metric_statements'] as Obj[]).flatMap((g) => g['statements'] as string[]))
-      .map((s) => /^set\(datapoint\.attributes\["([^"]+)"\], resource\.attributes\["([^"]+)"\]\)/.exec(s))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1]!, m[2]!] as const);
-    expect(statements).toEqual(want);
-    for (const [id, e] of Object.entries(gateway['exporters'] as Record<string, Obj>)) {
-      expect(e['resource_to_telemetry_conversion']?.['enabled'] ?? false, `${id}: resource_to_telemetry_conversion`).toBe(false);
-    }
-    // Every pipeline that carries metrics runs the label copy before batching.
-    const procs = gateway['service']['pipelines']['metrics']['processors'] as string[];
-    expect(procs.indexOf('transform/metric_labels')).toBeGreaterThan(0);
-    expect(procs.indexOf('transform/metric_labels')).toBeLessThan(procs.length - 1);
-  });
-
-  it('names every spec metric in Prometheus exactly as the SDK Prometheus exporter does', () => {
-    const [, prw] = ofType('exporters', 'prometheusremotewrite')[0]!;
-    // No unit or type suffix from the exporter (add_metric_suffixes is the deprecated spelling of the same thing).
-    expect(prw['translation_strategy']).toBe('UnderscoreEscapingWithoutSuffixes');
-    expect(prw).not.toHaveProperty('add_metric_suffixes');
-    // The one statement that renames: `_total` on monotonic sums; evaluate it as the collector would.
-    const renames = ofType('processors', 'transform')
-      .flatMap(([, t]) => (t['metric_statements'] as Obj[]).flatMap((g) => g['statements'] as string[]))
-      .filter((s) => s.startsWith('set(metric.name'));
-    expect(renames).toHaveLength(1);
-    const m = /^set\(metric\.name, Concat\(\[metric\.name, "(\w+)"\], "(_)"\)\) where metric\.type == METRIC_DATA_TYPE_SUM and metric\.is_monotonic == true and not IsMatch\(metric\.name, "([^"]+)"\)$/.exec(renames[0]!);
-    expect(m, renames[0]).not.toBeNull();
-    const [, suffix, sep, skip] = m!;
-    const collectorName = (name: string, instrument: string): string => {
-      const monotonicSum = instrument === 'counter';
-      const renamed = monotonicSum && !new RegExp(skip!).test(name) ? `${name}${sep}${suffix}` : name;
-      // UnderscoreEscapingWithoutSuffixes: runs of characters invalid in a metric name become one `_`.
-      return renamed.split(/[^a-zA-Z0-9_:]+/).filter(Boolean).join('_');
-    };
-    for (const metric of model.metrics) expect(collectorName(metric.name, metric.instrument), metric.name).toBe(metric.promName);
-    // Edge cases the SDK exporter handles: no doubled _total, and no _total on up-down counters or gauges.
-    expect(collectorName('ampy.x.requests_total', 'counter')).toBe('ampy_x_requests_total');
-    expect(collectorName('ampy.x.total', 'counter')).toBe('ampy_x_total');
-    expect(collectorName('ampy.x.inflight', 'updowncounter')).toBe('ampy_x_inflight');
-    expect(collectorName('ampy.x.latency_ms', 'histogram')).toBe('ampy_x_latency_ms');
-  });
-
-  it('uses current component names only', () => {
-    const deprecated = new Set(['otlp', 'otlphttp', 'loki', 'logging']);
-    for (const id of Object.keys(gateway['exporters'])) expect(deprecated.has(typeOf(id)), `exporter ${id} is deprecated`).toBe(false);
-    expect(ofType('exporters', 'otlp_grpc').length).toBe(1);
-    expect(ofType('exporters', 'otlp_http').length).toBe(1);
-    expect(gateway['service']['telemetry']['metrics']).not.toHaveProperty('address');
-    expect(gateway['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']).toMatchObject({ host: '0.0.0.0', port: 8888 });
-  });
-
-  it('sends each signal to its backend of the reference stack', () => {
-    const p = gateway['service']['pipelines'];
-    expect(gateway['exporters'][p['traces']['exporters'][0]]).toMatchObject({ endpoint: 'tempo:4317', tls: { insecure: true } });
-    expect(gateway['exporters'][p['metrics']['exporters'][0]]['endpoint']).toBe('http://prometheus:9090/api/v1/write');
-    expect(gateway['exporters'][p['logs']['exporters'][0]]['endpoint']).toBe('http://loki:3100/otlp');
-    expect(gateway['receivers']['otlp']['protocols']).toEqual({ grpc: { endpoint: '0.0.0.0:4317' }, http: { endpoint: '0.0.0.0:4318' } });
-    expect(gateway['extensions']['health_check']['endpoint']).toBe('0.0.0.0:13133');
-  });
-
-  it('has a TLS overlay that requires client certificates on both OTLP receivers', () => {
-    const protocols = overlay['receivers']['otlp']['protocols'] as Obj;
-    expect(Object.keys(protocols).sort()).toEqual(['grpc', 'http']);
-    for (const [name, proto] of Object.entries(protocols)) {
-      expect(Object.keys(proto), name).toEqual(['tls']);
-      expect(proto['tls'], name).toEqual({
-        cert_file: `${COLLECTOR_TLS_DIR}/server.crt`,
-        key_file: `${COLLECTOR_TLS_DIR}/server.key`,
-        client_ca_file: `${COLLECTOR_TLS_DIR}/ca.crt`,
-      });
-    }
-    // Only the receivers change: the overlay merges into the gateway config.
-    expect(Object.keys(overlay)).toEqual(['receivers']);
-  });
-});
-
-describe('deploy/', () => {
-  const prometheusYml = parse(readFileSync(path.join(DEPLOY, 'prometheus/prometheus.yml'), 'utf8')) as Obj;
-  const compose = (extra: string[], skip: (why: string) => void): Obj | undefined => {
-    const dc = tool('docker-compose', skip);
-    if (!dc) return undefined;
-    // `config` validates and resolves without a Docker engine; the mounted generated files need not exist.
-    const env = { ...process.env };
-    delete env['AMPY_BIND'];
-    delete env['AMPY_TLS_DIR'];
-    const r = spawnSync(dc, ['-f', 'deploy/docker-compose.yml', ...extra, 'config'], { cwd: ROOT, encoding: 'utf8', env });
-    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    return parse(r.stdout) as Obj;
-  };
-  const mounts = (svc: Obj): [string, string][] =>
-    (svc['volumes'] as string[]).map((v) => {
-      const [src, dst] = v.split(':');
-      return [src!.startsWith('/') ? path.relative(ROOT, src!) : src!, dst!];
-    });
-
-  it('docker-compose config validates the stack, with pinned images, the brief\'s ports and the generated files mounted', (ctx) => {
-    const c = compose([], (why) => ctx.skip(why));
-    if (!c) return;
+describe.skipIf(!dockerCompose)('deploy/docker-compose.yml (docker-compose config)', () => {
+  it('runs the edge collector, one gateway, Prometheus, Tempo, Loki and Grafana, images pinned to the versions of the generated configs', () => {
+    const c = compose([]);
     const services = c['services'] as Record<string, Obj>;
-    expect(Object.keys(services).sort()).toEqual(['collector', 'grafana', 'loki', 'prometheus', 'tempo']);
-    for (const [name, s] of Object.entries(services)) {
-      expect(s['image'], `${name}: image pinned to a version`).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
-    }
-    expect(services['collector']!['image']).toMatch(/^otel\/opentelemetry-collector-contrib:/);
+    expect(activeServices(c, [])).toEqual(['collector', COMPOSE.gatewayService, 'grafana', 'loki', 'prometheus', 'tempo'].sort());
+    for (const [name, s] of Object.entries(services)) expect(s['image'], `${name}: image pinned to a version`).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
+    expect(services[COMPOSE.edgeService]!['image']).toBe(COLLECTOR_IMAGE);
+    expect(services[COMPOSE.gatewayService]!['image']).toBe(COLLECTOR_IMAGE);
+    expect(services['prometheus']!['image']).toBe(`prom/prometheus:v${VERSIONS.prometheus}`);
+    expect(services['grafana']!['image']).toBe(`grafana/grafana:${VERSIONS.grafana}`);
+    expect(services['tempo']!['image']).toBe(`grafana/tempo:${VERSIONS.tempo}`);
+    expect(services['loki']!['image']).toBe(`grafana/loki:${VERSIONS.loki}`);
     const published = Object.values(services).flatMap((s) => (s['ports'] ?? []) as string[]).map((p) => Number(/:(\d+):\d+/.exec(p)![1]));
-    for (const port of [4317, 4318, 9090, 3000, 3100, 3200]) expect(published).toContain(port);
+    for (const port of [PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.healthCheck, 9090, 3000, 3100, 3200]) expect(published).toContain(port);
+    // Only the edge is reachable from the host: the gateways take traces from it alone.
+    expect(services[COMPOSE.gatewayService]!['ports'] ?? []).toEqual([]);
+  });
 
-    const collector = mounts(services['collector']!);
-    for (const f of [COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_OVERLAY_PATH]) {
-      expect(collector.map(([s]) => s)).toContain(`generated/${f}`);
+  it('mounts each tier\'s generated config where its command loads it, with the memory limit the sizing assumes', () => {
+    const services = compose([])['services'] as Record<string, Obj>;
+    const tiers = [
+      [COMPOSE.edgeService, COLLECTOR_CONFIG_PATH, MEMORY_MIB.edge],
+      [COMPOSE.gatewayService, GATEWAY_CONFIG_PATH, MEMORY_MIB.gateway],
+    ] as const;
+    for (const [svc, file, memory] of tiers) {
+      const s = services[svc]!;
+      const target = `/etc/otelcol-contrib/${path.basename(file)}`;
+      expect(mounts(s), svc).toContainEqual([`generated/${file}`, target]);
+      expect(s['command'], svc).toEqual([`--config=${target}`]);
+      expect(mib(s['mem_limit']), svc).toBe(memory);
     }
-    expect(services['collector']!['command']).toEqual([`--config=/etc/otelcol-contrib/${path.basename(COLLECTOR_CONFIG_PATH)}`]);
-    expect(collector).toContainEqual([`generated/${COLLECTOR_CONFIG_PATH}`, `/etc/otelcol-contrib/${path.basename(COLLECTOR_CONFIG_PATH)}`]);
+    expect(mounts(services[COMPOSE.edgeService]!).map(([s]) => s)).toContain(`generated/${COLLECTOR_TLS_OVERLAY_PATH}`);
+  });
 
-    const prom = services['prometheus']!;
+  it(`adds a second gateway under the same DNS name with --profile ${COMPOSE.scaleOutProfile}`, () => {
+    const base = compose([]);
+    const scaled = compose(['--profile', COMPOSE.scaleOutProfile]);
+    const added = activeServices(scaled, [COMPOSE.scaleOutProfile]).filter((s) => !activeServices(base, []).includes(s));
+    expect(added).toHaveLength(1);
+    const services = scaled['services'] as Record<string, Obj>;
+    const second = services[added[0]!]!;
+    const first = services[COMPOSE.gatewayService]!;
+    // The same replica: image, config, command, memory.
+    for (const k of ['image', 'command', 'volumes', 'mem_limit']) expect(second[k], k).toEqual(first[k]);
+    // Both answer to the name the edge's DNS resolver looks up (the first by its service name).
+    expect(second['networks']['default']['aliases']).toContain(COMPOSE.backends.gatewayHost);
+    expect(COMPOSE.gatewayService).toBe(COMPOSE.backends.gatewayHost);
+    expect(edge['exporters']['load_balancing']['resolver']['dns']['hostname']).toBe(COMPOSE.backends.gatewayHost);
+  });
+
+  it('keeps metrics for the longest range the generated rules read plus the SLO overview\'s view', () => {
+    const prom = (compose([])['services'] as Record<string, Obj>)['prometheus']!;
+    const flag = (prom['command'] as string[]).find((a) => a.startsWith('--storage.tsdb.retention.time='));
+    const retention = flag?.split('=')[1] ?? '';
+    const groups = ruleGroups(model);
+    expect(retention).toBe(prometheusRetention(groups));
+    // The SLO rules read 30 days back: a 14-day retention made every "30-day" SLI a 14-day one.
+    expect(durationMs(retention)).toBeGreaterThanOrEqual(longestRuleLookback(groups) + durationMs(RETENTION_MARGIN));
+    expect(longestRuleLookback(groups)).toBe(Math.max(...model.slos.map((s) => durationMs(s.period))));
+    // The margin covers the SLO overview's default time range.
+    const slo = JSON.parse(readFileSync(path.join(ROOT, 'generated/dashboards/slo-overview.json'), 'utf8')) as Obj;
+    expect(durationMs(String(slo['time']['from']).replace(/^now-/, ''))).toBeLessThanOrEqual(durationMs(RETENTION_MARGIN));
+    expect(prom['command']).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage']));
     const rules = mounts(prom).find(([s]) => s === 'generated/prometheus/ampyobs.rules.yaml');
     expect(rules, 'the generated rules file is mounted').toBeDefined();
     expect(prometheusYml['rule_files']).toEqual([rules![1]]);
-    expect(prom['command']).toEqual(expect.arrayContaining(['--storage.tsdb.retention.time=14d', '--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage']));
+  });
 
-    const grafana = mounts(services['grafana']!);
+  it('provisions Grafana from deploy/ and the generated dashboards', () => {
+    const grafana = mounts((compose([])['services'] as Record<string, Obj>)['grafana']!);
     const dashboards = grafana.find(([s]) => s === 'generated/dashboards');
     expect(dashboards, 'the generated dashboards directory is mounted').toBeDefined();
-    const provider = parse(readFileSync(path.join(DEPLOY, 'grafana/provisioning/dashboards/dashboards.yaml'), 'utf8')) as Obj;
+    const provider = readYaml('grafana/provisioning/dashboards/dashboards.yaml');
     expect(provider['providers'].map((p: Obj) => p['options']['path'])).toEqual([dashboards![1]]);
     expect(grafana).toContainEqual(['deploy/grafana/provisioning', '/etc/grafana/provisioning']);
   });
 
-  it('docker-compose config validates the TLS override, which loads the generated overlay', (ctx) => {
-    const c = compose(['-f', 'deploy/docker-compose.tls.yml'], (why) => ctx.skip(why));
-    if (!c) return;
-    const collector = c['services']['collector'] as Obj;
-    expect(collector['command']).toEqual(['--config=/etc/otelcol-contrib/otel-collector.yaml', '--config=/etc/otelcol-contrib/otel-collector.tls.yaml']);
+  it('validates the TLS override, which loads the generated overlay into the edge collector', () => {
+    const collector = compose(['-f', 'deploy/docker-compose.tls.yml'])['services'][COMPOSE.edgeService] as Obj;
+    expect(collector['command']).toEqual([COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_OVERLAY_PATH].map((f) => `--config=/etc/otelcol-contrib/${path.basename(f)}`));
     expect(mounts(collector).map(([, d]) => d)).toContain(COLLECTOR_TLS_DIR);
   });
+});
 
-  it('promtool check config accepts deploy/prometheus/prometheus.yml', (ctx) => {
-    const promtool = tool('promtool', (why) => ctx.skip(why));
-    if (!promtool) return;
-    // promtool also checks the rule files, which exist only inside the container (and only after
-    // `npm run generate`): check a temp copy whose rule_files points at a small valid rules file.
+describe('deploy/prometheus', () => {
+  it.skipIf(!promtool)('promtool check config accepts prometheus.yml', () => {
+    // promtool also checks the rule files, which exist only inside the container: check a copy whose
+    // rule_files points at a small valid rules file.
     const rulesFile = path.join(tmp, 'ampyobs.rules.yaml');
     writeFileSync(rulesFile, 'groups:\n  - name: stand-in\n    rules:\n      - record: ampyobs:stand_in:sum\n        expr: sum(up)\n');
     const copy = path.join(tmp, 'prometheus.yml');
     writeFileSync(copy, JSON.stringify({ ...prometheusYml, rule_files: [rulesFile] }, null, 2));
-    const r = spawnSync(promtool, ['check', 'config', copy], { encoding: 'utf8' });
+    const r = spawnSync(promtool!, ['check', 'config', copy], { encoding: 'utf8' });
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(`${r.stdout}${r.stderr}`).toContain('1 rule files found');
-    // The collector's own metrics are scraped where the generated config exposes them.
-    const port = gateway['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['port'];
-    const targets = (prometheusYml['scrape_configs'] as Obj[]).flatMap((s) => (s['static_configs'] as Obj[]).flatMap((x) => x['targets'] as string[]));
-    expect(targets).toContain(`collector:${port}`);
   });
 
-  it('keeps the dev retention of the brief and links the data sources by fixed uid', () => {
-    const tempo = parse(readFileSync(path.join(DEPLOY, 'tempo/tempo.yaml'), 'utf8')) as Obj;
+  it('scrapes the own metrics of the edge and of every gateway replica', () => {
+    const jobs = prometheusYml['scrape_configs'] as Obj[];
+    const statics = jobs.flatMap((s) => ((s['static_configs'] ?? []) as Obj[]).flatMap((x) => x['targets'] as string[]));
+    const port = edge['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['port'];
+    expect(statics).toContain(`${COMPOSE.edgeService}:${port}`);
+    const dns = jobs.flatMap((s) => (s['dns_sd_configs'] ?? []) as Obj[]);
+    expect(dns).toContainEqual(expect.objectContaining({ names: [COMPOSE.backends.gatewayHost], type: 'A', port: gateway['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['port'] }));
+  });
+});
+
+describe('deploy/tempo and deploy/loki', () => {
+  const tempo = readYaml('tempo/tempo.yaml');
+  it('leave span metrics and the service graph to the gateways: Tempo sees only sampled traces', () => {
+    expect(tempo).not.toHaveProperty('metrics_generator');
+    expect(JSON.stringify(tempo)).not.toMatch(/metrics_generator|span-metrics|service-graphs/);
+    expect(tempo['distributor']['receivers']['otlp']['protocols']['grpc']['endpoint']).toBe(`0.0.0.0:${COMPOSE.backends.tempoOtlpGrpc.split(':')[1]}`);
+  });
+
+  it('keep the dev retention', () => {
     expect(tempo['backend_worker']['compaction']['block_retention']).toBe('48h');
-    const loki = parse(readFileSync(path.join(DEPLOY, 'loki/loki.yaml'), 'utf8')) as Obj;
+    const loki = readYaml('loki/loki.yaml');
     expect(loki['limits_config']['retention_period']).toBe('72h');
     expect(loki['compactor']['retention_enabled']).toBe(true);
-    const ds = parse(readFileSync(path.join(DEPLOY, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8')) as Obj;
-    const byUid = new Map((ds['datasources'] as Obj[]).map((d) => [d['uid'] as string, d]));
-    expect([...byUid.keys()].sort()).toEqual(['loki', 'prometheus', 'tempo']);
-    expect(byUid.get('prometheus')!['jsonData']['exemplarTraceIdDestinations'][0]['datasourceUid']).toBe('tempo');
-    expect(byUid.get('tempo')!['jsonData']['tracesToLogsV2']['datasourceUid']).toBe('loki');
-    expect(byUid.get('tempo')!['jsonData']['tracesToMetrics']['datasourceUid']).toBe('prometheus');
-    expect(byUid.get('loki')!['jsonData']['derivedFields'][0]).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: 'tempo' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Grafana
+
+/** Series names and labels the gateways write, from the connectors' documented output and our config. */
+function traceSeries(): { series: Set<string>; labels: Set<string>; statusCodes: string[]; serviceMap: string[] } {
+  const fx = parse(readFileSync(path.join(ROOT, 'test/fixtures/collector/connector-series-0.159.0.yaml'), 'utf8')) as Obj;
+  const sm = gateway['connectors']['span_metrics'] as Obj;
+  expect(gateway['exporters']['prometheus_remote_write/traces']['translation_strategy']).toBe('UnderscoreEscapingWithSuffixes');
+  const promName = (name: string, type: string, unit?: string): string[] => {
+    let n = name.replace(/[^a-zA-Z0-9_:]+/g, '_');
+    if (unit) n = `${n}_${fx['unit_suffixes'][unit]}`;
+    if (type === 'sum') return [n.endsWith('_total') ? n : `${n}_total`];
+    return ['bucket', 'sum', 'count'].map((s) => `${n}_${s}`);
+  };
+  const series = new Set<string>();
+  for (const m of fx['span_metrics']['metrics'] as Obj[]) {
+    const unit = m['unit'] === 'histogram.unit' ? sm['histogram']['unit'] : m['unit'];
+    for (const n of promName(`${sm['namespace']}.${m['name']}`, m['type'], unit)) series.add(n);
+  }
+  for (const m of fx['service_graph']['metrics'] as Obj[]) for (const n of promName(m['name'], m['type'], m['unit'])) series.add(n);
+  // Data point attributes, after transform/traces_metrics renames the spec's resource attributes to labels.
+  const renames = new Map(model.resource.filter((r) => r.metricLabel).map((r) => [r.attr.id, r.metricLabel!]));
+  const attrs = [...fx['span_metrics']['attributes'], ...(sm['dimensions'] as Obj[]).map((d) => d['name']), ...fx['service_graph']['attributes']] as string[];
+  const labels = new Set(['instance', 'le', ...attrs.map((a) => (renames.get(a) ?? a).replace(/[^a-zA-Z0-9_]/g, '_'))]);
+  return { series, labels, statusCodes: fx['span_metrics']['values']['status.code'], serviceMap: fx['grafana_service_map'] };
+}
+
+describe('deploy/grafana', () => {
+  const provisioning = path.join(DEPLOY, 'grafana/provisioning');
+
+  it('has every provisioning folder Grafana reads at start, each with a valid apiVersion 1 file', () => {
+    for (const dir of ['alerting', 'dashboards', 'datasources', 'plugins']) {
+      const yamls = existsSync(path.join(provisioning, dir)) ? readdirSync(path.join(provisioning, dir)).filter((f) => /\.ya?ml$/.test(f)) : [];
+      expect(yamls.length, `provisioning/${dir}`).toBeGreaterThan(0);
+      for (const f of yamls) expect((parse(readFileSync(path.join(provisioning, dir, f), 'utf8')) as Obj)['apiVersion'], `${dir}/${f}`).toBe(1);
+    }
+  });
+
+  it('links the data sources by fixed uid, and exemplars to Tempo under both trace id label spellings', () => {
+    expect([...datasources.keys()].sort()).toEqual(['loki', 'prometheus', 'tempo']);
+    const exemplars = datasources.get('prometheus')!['jsonData']['exemplarTraceIdDestinations'] as Obj[];
+    // trace_id: the OTLP path (the collectors' remote write); traceID: Tempo's metrics-generator, client libraries.
+    expect(exemplars.map((e) => e['name']).sort()).toEqual(['traceID', 'trace_id']);
+    for (const e of exemplars) expect(e['datasourceUid']).toBe('tempo');
+    const tempo = datasources.get('tempo')!['jsonData'] as Obj;
+    expect(tempo['tracesToLogsV2']['datasourceUid']).toBe('loki');
+    expect(tempo['tracesToMetrics']['datasourceUid']).toBe('prometheus');
+    expect(tempo['serviceMap']['datasourceUid']).toBe('prometheus');
+    expect(datasources.get('loki')!['jsonData']['derivedFields'][0]).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: 'tempo' });
     // Grafana expands $VAR in provisioning files: every Grafana macro must be written $$.
-    const raw = readFileSync(path.join(DEPLOY, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8');
-    expect(raw.replace(/\$\$/g, '')).not.toContain('$');
+    expect(datasourcesRaw.replace(/\$\$/g, '')).not.toContain('$');
+  });
+
+  it('reads trace-to-metrics and the service map from series the gateways write, with labels they carry', () => {
+    const { series, labels, statusCodes, serviceMap } = traceSeries();
+    const tempo = datasources.get('tempo')!['jsonData'] as Obj;
+    const tags = tempo['tracesToMetrics']['tags'] as Obj[];
+    for (const t of tags) expect(labels.has(t['value'] ?? t['key']), `tag ${t['key']} -> ${t['value']}`).toBe(true);
+    const queries = (tempo['tracesToMetrics']['queries'] as Obj[]).map((q) => q['query'] as string);
+    expect(queries.length).toBeGreaterThanOrEqual(2);
+    for (const q of queries) {
+      const names = [...q.matchAll(/\b([a-z_:][a-z0-9_:]*)\{/g)].map((m) => m[1]!);
+      expect(names.length, q).toBeGreaterThan(0);
+      for (const n of names) expect(series.has(n), `${n} is not written by the gateways (${[...series].join(', ')})`).toBe(true);
+      for (const [, l] of q.matchAll(/(?:by \(|, )([a-z_]+)(?=[,)])/g)) expect(labels.has(l!), `label ${l} in ${q}`).toBe(true);
+      for (const [, l, v] of q.matchAll(/([a-z_]+)="([^"]*)"/g)) {
+        expect(labels.has(l!), `label ${l} in ${q}`).toBe(true);
+        if (l === 'status_code') expect(statusCodes).toContain(v);
+      }
+      // The Tempo metrics-generator names are gone.
+      expect(q).not.toMatch(/traces_spanmetrics_/);
+    }
+    // Grafana's service map reads fixed names: the service graph connector's, with the standard suffixes.
+    for (const n of serviceMap) expect(series.has(n), n).toBe(true);
+  });
+
+  it.skipIf(!promtool)('has trace-to-metrics queries that parse (promtool, every query as a recording rule)', () => {
+    const tempo = datasources.get('tempo')!['jsonData'] as Obj;
+    const rules = (tempo['tracesToMetrics']['queries'] as Obj[]).map((q, i) => ({
+      record: `ampyobs_datasource:traces_to_metrics:q${i}`,
+      // Grafana's macros, as Grafana fills them in.
+      expr: (q['query'] as string).replace(/\$\$__tags/g, 'service="ampy-oms"').replace(/\$\$__rate_interval/g, '1m'),
+    }));
+    const file = path.join(tmp, 'datasource-queries.yaml');
+    writeFileSync(file, JSON.stringify({ groups: [{ name: 'traces-to-metrics', rules }] }));
+    const r = spawnSync(promtool!, ['check', 'rules', file], { encoding: 'utf8' });
+    expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
+  });
+});
+
+describe('deploy/README.md', () => {
+  const readme = readFileSync(path.join(DEPLOY, 'README.md'), 'utf8');
+
+  it('names the upstream versions the configs were checked against', () => {
+    expect(readme).toContain(`collector-contrib ${VERSIONS.collectorContrib}`);
+    expect(readme).toContain(`OpenTelemetry operator ${VERSIONS.otelOperator}`);
+    expect(readme).toContain(`prometheus-operator ${VERSIONS.prometheusOperator}`);
+    expect(readme).toContain(`Prometheus ${VERSIONS.prometheus}`);
+    expect(readme).toContain(`Grafana ${VERSIONS.grafana}`);
+    expect(readme).toContain(`Tempo ${VERSIONS.tempo}`);
+    expect(readme).toContain(`Loki ${VERSIONS.loki}`);
+  });
+
+  it('states the sizing the generated configs use', () => {
+    const size = gatewaySizing(model.sampling!.tail!.decisionWait);
+    const n = (x: number): string => x.toLocaleString('en-US');
+    expect(readme).toContain(`${n(size.spansPerSecond)} spans/s`);
+    expect(readme).toContain(`num_traces: ${n(size.numTraces)}`);
+    expect(readme).toContain(`${MEMORY_MIB.gateway} MiB`);
+    expect(readme).toContain(`${MEMORY_MIB.edge} MiB`);
+    expect(readme).toContain(`retention ${prometheusRetention(ruleGroups(model))}`);
   });
 });
