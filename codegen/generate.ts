@@ -4,6 +4,7 @@ import { emitCollectorConfig } from './emit/collector.js';
 import { renderDashboards } from './emit/dashboards.js';
 import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
+import { emitK8s } from './emit/k8s.js';
 import { emitInit } from './emit/init-file.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
@@ -49,11 +50,13 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   files.set('prometheus/ampyobs.rules.slow.test.yaml', ruleTests.slow);
   const registryLibsonnet = emitRegistryLibsonnet(model);
   files.set('dashboards/registry.libsonnet', registryLibsonnet);
+  let dashboards = new Map<string, string>();
   if (model.dashboardsDir) {
     const diags: Diagnostic[] = [];
-    const dashboards = await renderDashboards(model.dashboardsDir, registryLibsonnet, diags);
+    dashboards = await renderDashboards(model.dashboardsDir, registryLibsonnet, diags);
     if (diags.length) throw new SpecError(diags);
     for (const [name, json] of dashboards) files.set(`dashboards/${name}`, json);
   }
+  for (const [p, text] of emitK8s(model, dashboards)) files.set(p, text);
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
