@@ -1,10 +1,13 @@
+import type { RuleId } from './diagnostic-rules.js';
+import { compareText } from './order.js';
+
 /** A problem found in a spec, reported as `file:line:col severity rule: message`. */
 export interface Diagnostic {
   readonly file: string;
   readonly line: number;
   readonly col: number;
   readonly severity: 'error' | 'warning';
-  readonly rule: string;
+  readonly rule: RuleId;
   readonly message: string;
 }
 
@@ -17,7 +20,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.rule.localeCompare(b.rule),
+      compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.rule, b.rule),
   );
 }
 

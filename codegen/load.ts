@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { RuleId } from './diagnostic-rules.js';
 import type { Diagnostic } from './diagnostics.js';
 import { packageRoot } from './package-root.js';
 
@@ -169,7 +170,7 @@ export function position(file: SpecFile, p: SpecPath, key = false): { line: numb
 }
 
 /** Builds a diagnostic located at a source reference. */
-export function at(ref: SourceRef, severity: Diagnostic['severity'], rule: string, message: string, key = false): Diagnostic {
+export function at(ref: SourceRef, severity: Diagnostic['severity'], rule: RuleId, message: string, key = false): Diagnostic {
   const { line, col } = position(ref.file, ref.path, key);
   return { file: ref.file.display, line, col, severity, rule, message };
 }

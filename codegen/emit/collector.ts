@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar } from 'yaml';
+import { YAML_DOCUMENT_OPTIONS, yamlComment } from '../escape/yaml.js';
 import type { Model } from '../model.js';
 import { header } from './ts-common.js';
 
@@ -122,7 +123,7 @@ function gatewayDocument(model: Model): Document {
     },
   };
 
-  const doc = new Document(config, { aliasDuplicateObjects: false });
+  const doc = new Document(config, { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS });
   doc.commentBefore = lines(
     'OpenTelemetry Collector gateway of the reference stack (deploy/docker-compose.yml, brief §8).',
     'Apps send OTLP to 4317 (gRPC) / 4318 (HTTP); traces go to Tempo, metrics to Prometheus, logs to Loki.',
@@ -212,7 +213,7 @@ function tlsOverlayDocument(): Document {
     key_file: `${COLLECTOR_TLS_DIR}/server.key`,
     client_ca_file: `${COLLECTOR_TLS_DIR}/ca.crt`,
   };
-  const doc = new Document({ receivers: { otlp: { protocols: { grpc: { tls }, http: { tls } } } } }, { aliasDuplicateObjects: false });
+  const doc = new Document({ receivers: { otlp: { protocols: { grpc: { tls }, http: { tls } } } } }, { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS });
   doc.commentBefore = lines(
     'Overlay: TLS with client certificates (mTLS) on both OTLP receivers (brief §10).',
     `Use with --config=otel-collector.yaml --config=otel-collector.tls.yaml; certificates are mounted at ${COLLECTOR_TLS_DIR}.`,
@@ -226,7 +227,7 @@ function q(s: string): string {
 }
 
 function lines(...text: string[]): string {
-  return text.map((t) => ` ${t}`).join('\n');
+  return text.map((t) => ` ${yamlComment(t)}`).join('\n');
 }
 
 /** Puts a comment above the key at `path`. */
