@@ -37,3 +37,30 @@ export class SpecError extends Error {
     this.name = 'SpecError';
   }
 }
+
+/**
+ * An unexpected error inside ampyobs, tagged with what it was doing, so the CLI can report it as one
+ * `internal` diagnostic instead of a stack trace.
+ */
+export class InternalError extends Error {
+  constructor(
+    readonly stage: string,
+    cause: unknown,
+  ) {
+    super(`${stage}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'InternalError';
+  }
+}
+
+/** The one diagnostic an unexpected error becomes. */
+export function internalDiagnostic(file: string, stage: string, cause: unknown): Diagnostic {
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message.split('\n')[0]}` : String(cause);
+  return {
+    file,
+    line: 1,
+    col: 1,
+    severity: 'error',
+    rule: 'internal',
+    message: `unexpected error while ${stage} (${why}); this is a bug in ampyobs: please report it with the spec that triggers it`,
+  };
+}
