@@ -4,10 +4,10 @@ import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
 import { addRuntimeTypeImports, byKey, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
-function domain(s: Span): string {
+export function spanDomain(s: Span): string {
   return s.name.split('.')[0] ?? s.name;
 }
-function operation(s: Span): string {
+export function spanOperation(s: Span): string {
   return camel(s.name.split('.').slice(1).join('_'));
 }
 export function spanAttributesTypeName(s: Span): string {
@@ -24,7 +24,7 @@ function spanDoc(s: Span): string {
   if (s.links) lines.push(`- Links: ${tsDoc(s.links.brief)} Pass them as \`{ links }\`.`);
   if (s.deprecated) lines.push('', `@deprecated ${tsDoc(s.deprecated.note)}`);
   const ex = `{ ${s.attributes.filter(isRequired).map((a) => `${propKey(a.name)}: ${exampleLiteral(a.attr)}`).join(', ')} }`;
-  lines.push('', '@example', '```ts', tsDoc(`await spans.${domain(s)}.${operation(s)}(${ex}, async (span) => {`), '  // work inside the span; errors are recorded and rethrown', '});', '```');
+  lines.push('', '@example', '```ts', tsDoc(`await spans.${spanDomain(s)}.${spanOperation(s)}(${ex}, async (span) => {`), '  // work inside the span; errors are recorded and rethrown', '});', '```');
   return lines.join('\n');
 }
 
@@ -49,11 +49,11 @@ export function emitSpans(model: Model): string {
   sf.addStatements((w) => {
     w.writeLine('/** Typed span helpers generated from the spec, grouped by domain (`<domain>.<operation>`). */');
     w.write('export const spans = ').inlineBlock(() => {
-      for (const [d, group] of groupBy(spans, domain)) {
+      for (const [d, group] of groupBy(spans, spanDomain)) {
         w.write(`${propKey(d)}: `).inlineBlock(() => {
           for (const s of group) {
             writeDoc(w, spanDoc(s));
-            w.write(`${operation(s)}: defineSpan<${spanAttributesTypeName(s)}>(`).inlineBlock(() => {
+            w.write(`${spanOperation(s)}: defineSpan<${spanAttributesTypeName(s)}>(`).inlineBlock(() => {
               w.writeLine(`name: ${tsString(s.name)},`);
               w.writeLine(`kind: ${tsString(s.kind)},`);
               w.writeLine(`alwaysSample: ${s.alwaysSample},`);
