@@ -40,7 +40,7 @@ export function baseSpecDir(): string {
 
 function displayPath(abs: string): string {
   const rel = path.relative(process.cwd(), abs);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel || '.';
 }
 
 /** The largest spec file read: far above any real fragment, far below what would stall the generator. */
