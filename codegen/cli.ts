@@ -2,7 +2,8 @@
 import { existsSync, watch } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatDiagnostic, SpecError } from './diagnostics.js';
+import { formatDiagnostic, InternalError, internalDiagnostic, SpecError } from './diagnostics.js';
+import { MANIFEST } from './load.js';
 import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
 import { diffOutput, writeOutput } from './write.js';
@@ -34,9 +35,10 @@ async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
   try {
     return await renderFiles(result.model);
   } catch (e) {
-    if (!(e instanceof SpecError)) throw e;
-    for (const d of e.diagnostics) io.err(formatDiagnostic(d));
-    return fail(e.diagnostics.length);
+    // Whatever happens, one located line and exit 1, never a stack trace.
+    const diags = e instanceof SpecError ? e.diagnostics : [internalDiagnostic(path.join(specDir, MANIFEST), e instanceof InternalError ? e.stage : 'rendering the output', e instanceof InternalError ? e.cause : e)];
+    for (const d of diags) io.err(formatDiagnostic(d));
+    return fail(diags.length);
   }
 }
 
@@ -87,17 +89,28 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
     const code = await generateOnce(specDir, outDir, io);
     if (!values.watch) return code;
     let timer: NodeJS.Timeout | undefined;
-    watch(path.resolve(specDir), { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void generateOnce(specDir, outDir, io), 100);
-    });
+    try {
+      watch(path.resolve(specDir), { recursive: true }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void generateOnce(specDir, outDir, io), 100);
+      });
+    } catch (e) {
+      io.err(`ampyobs: cannot watch ${specDir}: ${(e as Error).message}`);
+      return 1;
+    }
     io.out(`ampyobs: watching ${specDir} (Ctrl-C to stop)`);
     return 'watching';
   }
   if (command === 'check') {
     const files = await build(specDir, io);
     if (!files) return 1;
-    const drift = diffOutput(outDir, files);
+    let drift;
+    try {
+      drift = diffOutput(outDir, files);
+    } catch (e) {
+      io.err(`ampyobs: cannot compare with ${outDir}: ${(e as Error).message}`);
+      return 1;
+    }
     if (drift.length) {
       for (const d of drift) io.err(`${path.join(outDir, d.file)}: ${d.kind}`);
       io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`npm run generate\` and commit the result`);

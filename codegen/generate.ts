@@ -1,10 +1,10 @@
 import { emitAttributes } from './emit/attributes.js';
 import { emitBus } from './emit/bus.js';
-import { emitCollectorConfig } from './emit/collector.js';
+import { COLLECTOR_CONFIG_PATH, emitCollectorConfig } from './emit/collector.js';
 import { renderDashboards } from './emit/dashboards.js';
 import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
-import { emitK8s } from './emit/k8s.js';
+import { emitK8s, K8S_RULES_PATH } from './emit/k8s.js';
 import { emitInit } from './emit/init-file.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
@@ -15,48 +15,69 @@ import { emitRuleTests } from './emit/rule-tests.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
 import { header } from './emit/ts-common.js';
-import { SpecError, type Diagnostic } from './diagnostics.js';
+import { InternalError, SpecError, type Diagnostic } from './diagnostics.js';
 import type { Model } from './model.js';
+import { compareText } from './order.js';
 
 /** Every generated file, by path relative to the output directory, in a stable order. */
 export type FileSet = ReadonlyMap<string, string>;
 
 /**
  * Renders the whole output for a valid model, in memory. Same model, byte-identical files. Throws a
- * SpecError carrying located diagnostics when a dashboard does not evaluate.
+ * SpecError carrying located diagnostics when a dashboard does not evaluate, and an InternalError
+ * naming the file it was rendering when an emitter fails unexpectedly.
  */
 export async function renderFiles(model: Model): Promise<FileSet> {
   const files = new Map<string, string>();
+  const put = (file: string, render: () => string | undefined): boolean => {
+    let text: string | undefined;
+    try {
+      text = render();
+    } catch (e) {
+      if (e instanceof SpecError) throw e;
+      throw new InternalError(`rendering ${file}`, e);
+    }
+    if (text !== undefined) files.set(file, text);
+    return text !== undefined;
+  };
   const modules = ['attributes', 'metrics', 'spans', 'logs'];
-  files.set('attributes.ts', emitAttributes(model));
-  files.set('metrics.ts', emitMetrics(model));
-  files.set('spans.ts', emitSpans(model));
-  files.set('logs.ts', emitLogs(model));
-  const bus = emitBus(model);
-  if (bus) {
-    files.set('bus.ts', bus);
-    modules.push('bus');
-  }
-  files.set('registry.ts', emitRegistryTs(model));
-  files.set('init.ts', emitInit(model));
+  put('attributes.ts', () => emitAttributes(model));
+  put('metrics.ts', () => emitMetrics(model));
+  put('spans.ts', () => emitSpans(model));
+  put('logs.ts', () => emitLogs(model));
+  if (put('bus.ts', () => emitBus(model))) modules.push('bus');
+  put('registry.ts', () => emitRegistryTs(model));
+  put('init.ts', () => emitInit(model));
   modules.push('registry', 'init');
-  files.set('index.ts', emitIndex(model, modules));
-  files.set('registry.json', emitRegistryJson(model));
-  files.set('docs/TELEMETRY.md', emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
-  for (const [p, text] of emitCollectorConfig(model)) files.set(p, text);
-  files.set('prometheus/ampyobs.rules.yaml', emitRules(model));
-  const ruleTests = emitRuleTests(model);
-  files.set('prometheus/ampyobs.rules.test.yaml', ruleTests.fast);
-  files.set('prometheus/ampyobs.rules.slow.test.yaml', ruleTests.slow);
-  const registryLibsonnet = emitRegistryLibsonnet(model);
-  files.set('dashboards/registry.libsonnet', registryLibsonnet);
+  put('index.ts', () => emitIndex(model, modules));
+  put('registry.json', () => emitRegistryJson(model));
+  put('docs/TELEMETRY.md', () => emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
+  put(COLLECTOR_CONFIG_PATH, () => {
+    for (const [p, text] of emitCollectorConfig(model)) files.set(p, text);
+    return undefined;
+  });
+  put('prometheus/ampyobs.rules.yaml', () => emitRules(model));
+  put('prometheus/ampyobs.rules.test.yaml', () => {
+    const ruleTests = emitRuleTests(model);
+    files.set('prometheus/ampyobs.rules.slow.test.yaml', ruleTests.slow);
+    return ruleTests.fast;
+  });
+  put('dashboards/registry.libsonnet', () => emitRegistryLibsonnet(model));
   let dashboards = new Map<string, string>();
   if (model.dashboardsDir) {
     const diags: Diagnostic[] = [];
-    dashboards = await renderDashboards(model.dashboardsDir, registryLibsonnet, diags);
+    try {
+      dashboards = await renderDashboards(model.dashboardsDir, files.get('dashboards/registry.libsonnet')!, diags);
+    } catch (e) {
+      if (e instanceof SpecError) throw e;
+      throw new InternalError('rendering the dashboards', e);
+    }
     if (diags.length) throw new SpecError(diags);
     for (const [name, json] of dashboards) files.set(`dashboards/${name}`, json);
   }
-  for (const [p, text] of emitK8s(model, dashboards)) files.set(p, text);
-  return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  put(K8S_RULES_PATH, () => {
+    for (const [p, text] of emitK8s(model, dashboards)) files.set(p, text);
+    return undefined;
+  });
+  return new Map([...files.entries()].sort(([a], [b]) => compareText(a, b)));
 }

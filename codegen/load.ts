@@ -1,7 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { RuleId } from './diagnostic-rules.js';
 import type { Diagnostic } from './diagnostics.js';
+import { compareText } from './order.js';
 import { packageRoot } from './package-root.js';
 
 /** A JSON path into a YAML document: map keys and sequence indexes. */
@@ -38,32 +40,121 @@ export function baseSpecDir(): string {
 
 function displayPath(abs: string): string {
   const rel = path.relative(process.cwd(), abs);
-  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel;
+  return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel || '.';
 }
 
-function listYaml(dir: string): string[] {
+/** The largest spec file read: far above any real fragment, far below what would stall the generator. */
+export const MAX_SPEC_FILE_BYTES = 1 << 20;
+
+/** A diagnostic about a file as a whole (it could not be read, so there is no position inside it). */
+function fileProblem(abs: string, rule: 'spec-file' | 'yaml-syntax', message: string, line = 1, col = 1): Diagnostic {
+  return { file: displayPath(abs), line, col, severity: 'error', rule, message };
+}
+
+const errorCode = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+
+/**
+ * Every *.yaml / *.yml file under a spec directory, following symbolic links once: a link back to a
+ * directory being walked is a loop and is reported, a file or directory reached twice is read once.
+ * Entries that are not regular files, cannot be read or are over the size limit are reported.
+ */
+function listYaml(dir: string, diags: Diagnostic[]): string[] {
   const out: string[] = [];
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = path.join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/\.ya?ml$/.test(name)) out.push(p);
+  const seen = new Set<string>();
+  const walking: string[] = [];
+  const walk = (d: string, real: string): void => {
+    let names: string[];
+    try {
+      names = readdirSync(d).sort(compareText);
+    } catch (e) {
+      diags.push(fileProblem(d, 'spec-file', `cannot read directory: ${errorCode(e)}`));
+      return;
     }
+    walking.push(real);
+    for (const name of names) {
+      const p = path.join(d, name);
+      const isYaml = /\.ya?ml$/.test(name);
+      let st;
+      let r: string;
+      try {
+        st = statSync(p);
+        r = realpathSync(p);
+      } catch (e) {
+        const code = errorCode(e);
+        if (code === 'ELOOP') diags.push(fileProblem(p, 'spec-file', 'symbolic link loop: it resolves to itself; remove or fix the link'));
+        else if (isYaml) diags.push(fileProblem(p, 'spec-file', code === 'ENOENT' ? 'broken symbolic link: its target does not exist' : `cannot read: ${code}`));
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (walking.some((w) => w === r || w.startsWith(`${r}${path.sep}`)))
+          diags.push(fileProblem(p, 'spec-file', `symbolic link loop: it leads to ${displayPath(r)}, which contains it; remove the link`));
+        else if (!seen.has(r)) {
+          seen.add(r);
+          walk(p, r);
+        }
+        continue;
+      }
+      if (!isYaml || seen.has(r)) continue;
+      seen.add(r);
+      if (!st.isFile()) diags.push(fileProblem(p, 'spec-file', 'not a regular file (a pipe, socket or device?); spec files are plain YAML files'));
+      else if (st.size > MAX_SPEC_FILE_BYTES)
+        diags.push(fileProblem(p, 'spec-file', `${st.size} bytes, over the ${MAX_SPEC_FILE_BYTES}-byte limit of a spec file; split it into several files`));
+      else out.push(p);
+    }
+    walking.pop();
   };
-  walk(dir);
+  const real = realpathSync(dir);
+  seen.add(real);
+  walk(dir, real);
   // Manifest first, then the rest in a stable order so merged output never depends on the filesystem.
-  return out.sort((a, b) => {
-    const am = path.relative(dir, a) === MANIFEST ? 0 : 1;
-    const bm = path.relative(dir, b) === MANIFEST ? 0 : 1;
-    return am - bm || a.localeCompare(b);
-  });
+  const rank = (p: string): number => (path.relative(dir, p) === MANIFEST ? 0 : 1);
+  return out.sort((a, b) => rank(a) - rank(b) || compareText(path.relative(dir, a), path.relative(dir, b)));
+}
+
+/** The text of a spec file, or a diagnostic saying why it has none: unreadable, grown over the limit, binary. */
+function readText(abs: string, diags: Diagnostic[]): string | undefined {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(abs);
+  } catch (e) {
+    diags.push(fileProblem(abs, 'spec-file', `cannot read: ${errorCode(e)}`));
+    return undefined;
+  }
+  if (bytes.length > MAX_SPEC_FILE_BYTES) {
+    diags.push(fileProblem(abs, 'spec-file', `${bytes.length} bytes, over the ${MAX_SPEC_FILE_BYTES}-byte limit of a spec file; split it into several files`));
+    return undefined;
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    diags.push(fileProblem(abs, 'spec-file', 'not UTF-8 text (a binary file?); spec files are YAML in UTF-8'));
+    return undefined;
+  }
+  const nul = text.indexOf('\0');
+  if (nul >= 0) {
+    const before = text.slice(0, nul).split('\n');
+    diags.push(fileProblem(abs, 'spec-file', 'holds a NUL byte (a binary file?); spec files are YAML text', before.length, (before.at(-1)?.length ?? 0) + 1));
+    return undefined;
+  }
+  return text;
 }
 
 function parseFile(abs: string, specDir: string, importDepth: number, diags: Diagnostic[]): SpecFile {
-  const text = readFileSync(abs, 'utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   const display = displayPath(abs);
+  const lines = new LineCounter();
+  const base = { display, absPath: abs, specDir, isManifest: path.relative(specDir, abs) === MANIFEST, importDepth, lines };
+  // A file that cannot be read or parsed contributes nothing; the merge knows the spec is incomplete.
+  const unusable = (): SpecFile => ({ ...base, doc: parseDocument(''), data: undefined });
+  const text = readText(abs, diags);
+  if (text === undefined) return unusable();
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    diags.push(fileProblem(abs, 'yaml-syntax', `cannot parse: ${(e as Error).message.split('\n')[0]}`));
+    return unusable();
+  }
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
     diags.push({
@@ -75,19 +166,31 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
       message: e.message.split('\n')[0] ?? e.message,
     });
   }
-  // An empty file is an empty fragment; a file with syntax errors contributes nothing.
-  const data: unknown = doc.errors.length === 0 ? ((doc.toJS() as unknown) ?? {}) : undefined;
-  return {
-    display,
-    absPath: abs,
-    specDir,
-    isManifest: path.relative(specDir, abs) === MANIFEST,
-    importDepth,
-    doc,
-    lines,
-    data,
-  };
+  if (doc.errors.length > 0) return { ...base, doc, data: undefined };
+  let data: unknown;
+  try {
+    // An empty file is an empty fragment.
+    data = (doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown) ?? {};
+  } catch (e) {
+    const message = (e as Error).message;
+    diags.push(
+      fileProblem(
+        abs,
+        'yaml-syntax',
+        /alias/i.test(message)
+          ? `expands more than ${MAX_ALIAS_COUNT} aliases (a YAML "billion laughs" bomb?); write the values out or use fewer aliases`
+          : e instanceof RangeError
+            ? 'nested too deeply to read'
+            : `cannot read its values: ${message.split('\n')[0]}`,
+      ),
+    );
+    return { ...base, doc, data: undefined };
+  }
+  return { ...base, doc, data };
 }
+
+/** Aliases a file may expand: anchors are fine, exponential expansion is not. */
+const MAX_ALIAS_COUNT = 100;
 
 /**
  * Reads a spec directory and, first, every registry it imports (depth-first, each once).
@@ -107,21 +210,21 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
       return;
     }
     if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-      const msg = `spec directory ${displayPath(abs)} does not exist`;
+      const msg = existsSync(abs) ? `${displayPath(abs)} is a file, not a spec directory` : `spec directory ${displayPath(abs)} does not exist`;
       if (from) diags.push(at(from, 'error', 'import-not-found', msg));
       else diags.push({ file: displayPath(abs), line: 1, col: 1, severity: 'error', rule: 'import-not-found', message: msg });
       return;
     }
     const manifestPath = path.join(abs, MANIFEST);
-    if (!existsSync(manifestPath)) {
+    if (!existsSync(manifestPath) || !statSync(manifestPath).isFile()) {
       const msg = `no ${MANIFEST} manifest in ${displayPath(abs)}: create one with registry: {name, version}`;
       if (from) diags.push(at(from, 'error', 'manifest-missing', msg));
       else diags.push({ file: displayPath(manifestPath), line: 1, col: 1, severity: 'error', rule: 'manifest-missing', message: msg });
       return;
     }
     visiting.push(abs);
-    const own = listYaml(abs).map((p) => parseFile(p, abs, depth, diags));
-    const manifest = own[0];
+    const own = listYaml(abs, diags).map((p) => parseFile(p, abs, depth, diags));
+    const manifest = own.find((f) => f.isManifest);
     const imports = manifest && isRecord(manifest.data) ? manifest.data['imports'] : undefined;
     if (manifest && Array.isArray(imports)) {
       imports.forEach((entry, i) => {
@@ -169,7 +272,7 @@ export function position(file: SpecFile, p: SpecPath, key = false): { line: numb
 }
 
 /** Builds a diagnostic located at a source reference. */
-export function at(ref: SourceRef, severity: Diagnostic['severity'], rule: string, message: string, key = false): Diagnostic {
+export function at(ref: SourceRef, severity: Diagnostic['severity'], rule: RuleId, message: string, key = false): Diagnostic {
   const { line, col } = position(ref.file, ref.path, key);
   return { file: ref.file.display, line, col, severity, rule, message };
 }

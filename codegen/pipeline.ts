@@ -1,9 +1,11 @@
-import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
-import { loadSpec, type SpecFile } from './load.js';
+import path from 'node:path';
+import { internalDiagnostic, sortDiagnostics, type Diagnostic } from './diagnostics.js';
+import { loadSpec, MANIFEST, type SpecFile } from './load.js';
 import { mergeFragments } from './merge.js';
 import type { Model } from './model.js';
 import { resolve } from './resolve.js';
 import { checkSchema } from './schema-check.js';
+import { checkText } from './text-check.js';
 import { validateModel } from './validate/index.js';
 
 export interface SpecResult {
@@ -13,15 +15,34 @@ export interface SpecResult {
   readonly files: readonly SpecFile[];
 }
 
-/** spec directory → load → schema → merge → resolve → validate. Never throws for a bad spec. */
+/**
+ * spec directory → load → schema → merge → resolve → validate. Never throws: a bad spec gives located
+ * diagnostics, and an unexpected error one `internal` diagnostic naming the file or stage it met.
+ */
 export function readSpec(specDir: string): SpecResult {
   const diags: Diagnostic[] = [];
-  const files = loadSpec(specDir, diags);
-  const poisoned = new Map(files.map((f) => [f, checkSchema(f, diags)] as const));
-  const merged = mergeFragments(files, poisoned, diags);
-  const model = resolve(merged, diags);
-  validateModel(model, merged, diags);
-  const diagnostics = sortDiagnostics(diags);
-  const failed = diagnostics.some((d) => d.severity === 'error');
-  return { ...(failed ? {} : { model }), diagnostics, files };
+  let files: SpecFile[] = [];
+  let stage = 'reading the spec directory';
+  let current = path.join(specDir, MANIFEST);
+  try {
+    files = loadSpec(specDir, diags);
+    const poisoned = new Map<SpecFile, ReadonlySet<string>>();
+    for (const f of files) {
+      stage = 'checking a file against the spec schema';
+      current = f.display;
+      poisoned.set(f, new Set([...checkText(f, diags), ...checkSchema(f, diags)]));
+    }
+    current = path.join(specDir, MANIFEST);
+    stage = 'merging the spec files';
+    const merged = mergeFragments(files, poisoned, diags);
+    stage = 'resolving references';
+    const model = resolve(merged, diags);
+    stage = 'validating the spec';
+    validateModel(model, merged, diags);
+    const diagnostics = sortDiagnostics(diags);
+    const failed = diagnostics.some((d) => d.severity === 'error');
+    return { ...(failed ? {} : { model }), diagnostics, files };
+  } catch (e) {
+    return { diagnostics: [...sortDiagnostics(diags), internalDiagnostic(current, stage, e)], files };
+  }
 }

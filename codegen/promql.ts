@@ -1,11 +1,12 @@
 // PromQL for the spec's semantic alerts and SLOs, written against the names the SDK really exposes.
+import { labelMatcher } from './escape/promql.js';
 import type { Alert, Matcher, Metric, Schedule, Selector, Slo } from './model.js';
-import { fmt, sloRecordNames, type BurnTier } from './slo-windows.js';
+import { crossesMidnight, DAY_NUMBERS, minuteOfDay } from './schedule.js';
+import { burnThreshold, fmt, sloRecordNames, type BurnTier } from './slo-windows.js';
 
-/** `{a="x", b=~"y|z"}` (empty string when there are no matchers). */
-export function selector(matchers: readonly Matcher[], extra: readonly string[] = []): string {
-  const parts = matchers.map((m) => (m.values.length === 1 ? `${m.label}="${m.values[0]}"` : `${m.label}=~"${m.values.join('|')}"`));
-  const all = [...parts, ...extra];
+/** `{a="x", b=~"y|z"}` (empty string when there are no matchers); values are quoted for PromQL and RE2. */
+export function selector(matchers: readonly Matcher[], extra: readonly Matcher[] = []): string {
+  const all = [...matchers, ...extra].map((m) => labelMatcher(m.label, m.values));
   return all.length ? `{${all.join(', ')}}` : '';
 }
 
@@ -21,15 +22,19 @@ export function eventSeries(m: Metric): string {
   return m.instrument === 'histogram' ? `${m.promName}_count` : m.promName;
 }
 
-/** PromQL that is non-empty exactly while the schedule is open (UTC; day_of_week() is 0 on Sunday). */
+/**
+ * PromQL that is non-empty exactly while the schedule is open (UTC; day_of_week() is 0 on Sunday). A
+ * window crossing midnight is open from `start` on a listed day, or before `end` on the day after one.
+ */
 export function scheduleExpr(s: Schedule): string {
-  const dayNumbers = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } as const;
-  const days = [...s.days].map((d) => dayNumbers[d]).sort((a, b) => a - b);
+  const days = [...s.days].map((d) => DAY_NUMBERS[d]).sort((a, b) => a - b);
   const contiguous = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-  const dayExpr = contiguous ? `day_of_week() >= ${days[0]} <= ${days[days.length - 1]}` : days.map((d) => `day_of_week() == ${d}`).join(' or ');
-  const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  const onDays = (day: string): string => (contiguous ? `${day} >= ${days[0]} <= ${days[days.length - 1]}` : days.map((d) => `${day} == ${d}`).join(' or '));
   const t = 'hour() * 60 + minute()';
-  return `(${dayExpr}) and (${t} >= ${minutes(s.start)}) and (${t} < ${minutes(s.end)})`;
+  const start = minuteOfDay(s.start);
+  const end = minuteOfDay(s.end);
+  if (!crossesMidnight(s)) return `(${onDays('day_of_week()')}) and (${t} >= ${start}) and (${t} < ${end})`;
+  return `((${onDays('day_of_week()')}) and (${t} >= ${start})) or ((${onDays('((day_of_week() + 6) % 7)')}) and (${t} < ${end}))`;
 }
 
 /** The expression of a semantic alert. */
@@ -84,7 +89,7 @@ export function sloRates(slo: Slo, window: string, resourceLabels: readonly stri
   if (sli.kind === 'latency') {
     const m = sli.metric;
     const sel = selector(sli.matchers);
-    const good = selector(sli.matchers, [`le="${sli.threshold}"`]);
+    const good = selector(sli.matchers, [{ label: 'le', values: [String(sli.threshold)] }]);
     const events = `sum${group} (rate(${m.promName}_count${sel}[${window}]))`;
     return { events, errors: `${events} - sum${group} (rate(${m.promName}_bucket${good}[${window}]))` };
   }
@@ -95,8 +100,8 @@ export function sloRates(slo: Slo, window: string, resourceLabels: readonly stri
 
 /** The expression of one burn-rate tier: both windows above factor × budget. */
 export function burnExpr(slo: Slo, tier: BurnTier): string {
-  const limit = fmt(tier.factor * (1 - slo.objective));
-  const sel = `{slo="${slo.name}"}`;
+  const limit = fmt(burnThreshold(slo, tier));
+  const sel = selector([{ label: 'slo', values: [slo.name] }]);
   return `${sloRecordNames(tier.long).errorRatio}${sel} > ${limit} and ${sloRecordNames(tier.short).errorRatio}${sel} > ${limit}`;
 }
 

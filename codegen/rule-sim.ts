@@ -85,21 +85,19 @@ export function clock(tMs: number): { dayOfWeek: number; minuteOfDay: number } {
 }
 
 /**
- * Steps an alert through evaluations: returns the first evaluation at which it fires (value at that
- * time), given the expression's value at each time (undefined = no result) and its `for`.
+ * Steps an alert through evaluations, given the expression's value at each time (undefined = no
+ * result) and its `for`: the value at each step while the alert fires, undefined while it does not.
  */
-export function firstFiring(valueAt: (tMs: number) => number | undefined, forMs: number, stepMs: number, horizonMs: number): { fireMs: number; activeMs: number; value: number } | undefined {
+export function firingStates(valueAt: (tMs: number) => number | undefined, forMs: number, stepMs: number, horizonMs: number): (number | undefined)[] {
+  const states: (number | undefined)[] = [];
   let activeSince: number | undefined;
   for (let t = 0; t <= horizonMs; t += stepMs) {
     const v = valueAt(t);
-    if (v === undefined) {
-      activeSince = undefined;
-      continue;
-    }
-    activeSince ??= t;
-    if (t - activeSince >= forMs) return { fireMs: t, activeMs: activeSince, value: v };
+    if (v === undefined) activeSince = undefined;
+    else activeSince ??= t;
+    states.push(v !== undefined && activeSince !== undefined && t - activeSince >= forMs ? v : undefined);
   }
-  return undefined;
+  return states;
 }
 
 /** Go's %.4g: four significant digits, trailing zeros dropped. */
@@ -140,15 +138,4 @@ export function humanize(v: number): string {
 /** Prometheus' `humanizePercentage`. */
 export function humanizePercentage(v: number): string {
   return `${g4(v * 100)}%`;
-}
-
-/** Expands a description template the way Prometheus does for the templates the spec uses. */
-export function expandTemplate(text: string, labels: Readonly<Record<string, string>>, value: number): string {
-  return text.replace(/\{\{\s*([^}]*?)\s*\}\}/g, (_, inner: string) => {
-    const m = /^\$labels\.(\w+)$/.exec(inner);
-    if (m) return labels[m[1]!] ?? '';
-    if (/^\$value\s*\|\s*humanizePercentage$/.test(inner)) return humanizePercentage(value);
-    if (/^\$value\s*\|\s*humanize$/.test(inner)) return humanize(value);
-    throw new Error(`template {{ ${inner} }} is not supported by the rule test generator`);
-  });
 }

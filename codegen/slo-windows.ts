@@ -41,8 +41,28 @@ const TIERS = [
 const MINUTE = 60e3;
 const roundMinutes = (ms: number, min: number): number => Math.max(min, Math.round(ms / MINUTE) * MINUTE);
 
-/** The four burn-rate tiers of an SLO, derived from its period. */
+/**
+ * The burn-rate tiers of an SLO, derived from its period: the four of the workbook, less those an error
+ * ratio can never reach (see unreachableBurnTiers).
+ */
 export function burnTiers(slo: Slo): BurnTier[] {
+  return allBurnTiers(slo).filter((t) => burnThreshold(slo, t) < 1);
+}
+
+/**
+ * Tiers whose threshold, factor × error budget, is 1 or more: an error ratio is at most 1, so they
+ * could never fire. They are left out of the rules, their tests and the dashboards, with a warning.
+ */
+export function unreachableBurnTiers(slo: Slo): BurnTier[] {
+  return allBurnTiers(slo).filter((t) => burnThreshold(slo, t) >= 1);
+}
+
+/** The error ratio above which a tier fires. */
+export function burnThreshold(slo: Pick<Slo, 'objective'>, tier: Pick<BurnTier, 'factor'>): number {
+  return Number((tier.factor * (1 - slo.objective)).toPrecision(12));
+}
+
+function allBurnTiers(slo: Slo): BurnTier[] {
   const period = durationMs(slo.period);
   return TIERS.map((t) => {
     // Short windows need several scrapes; long windows are at least twelve of them.

@@ -1,5 +1,7 @@
+import { tsDoc, tsString } from '../escape/ts.js';
 import type { Model } from '../model.js';
-import { byKey, docText, enumTypeName, enumValuesName, newProject, propKey, render, tsType } from './ts-common.js';
+import { compareText } from '../order.js';
+import { byKey, enumTypeName, enumValuesName, newProject, propKey, render, tsType } from './ts-common.js';
 
 /** Attributes that may never label a metric, with the advice the compiler prints when one is used. */
 function forbiddenLabels(model: Model): { name: string; advice: string }[] {
@@ -12,7 +14,7 @@ function forbiddenLabels(model: Model): { name: string; advice: string }[] {
   for (const r of model.resource)
     if (r.metricLabel && !out.has(r.metricLabel))
       out.set(r.metricLabel, `${r.metricLabel} is the resource attribute ${r.attr.id}: it is set once at init, never per call`);
-  return [...out.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, advice]) => ({ name, advice }));
+  return [...out.entries()].sort(([a], [b]) => compareText(a, b)).map(([name, advice]) => ({ name, advice }));
 }
 
 /** generated/attributes.ts: enum unions and value lists, the resource and context-core types, the metric-label guard. */
@@ -23,16 +25,16 @@ export function emitAttributes(model: Model): string {
   if (needed.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: needed, isTypeOnly: true });
 
   for (const a of byKey(model.attributes.filter((x) => x.type === 'enum'), (x) => x.id)) {
-    const memberDocs = a.members.map((m) => `- \`${m.value}\`: ${docText(m.brief)}${m.stability !== 'stable' ? ` (${m.stability})` : ''}${m.deprecated ? ` Deprecated: ${docText(m.deprecated.note)}` : ''}`);
+    const memberDocs = a.members.map((m) => `- \`${tsDoc(m.value)}\`: ${tsDoc(m.brief)}${m.stability !== 'stable' ? ` (${m.stability})` : ''}${m.deprecated ? ` Deprecated: ${tsDoc(m.deprecated.note)}` : ''}`);
     sf.addTypeAlias({
       isExported: true,
       name: enumTypeName(a),
-      type: a.members.map((m) => `'${m.value}'`).join(' | '),
-      docs: [{ description: `${docText(a.brief)}\n\nAttribute \`${a.id}\` (${a.stability}).\n\n${memberDocs.join('\n')}${a.deprecated ? `\n\n@deprecated ${docText(a.deprecated.note)}` : ''}` }],
+      type: a.members.map((m) => tsString(m.value)).join(' | '),
+      docs: [{ description: `${tsDoc(a.brief)}\n\nAttribute \`${tsDoc(a.id)}\` (${a.stability}).\n\n${memberDocs.join('\n')}${a.deprecated ? `\n\n@deprecated ${tsDoc(a.deprecated.note)}` : ''}` }],
     });
     sf.addStatements((w) => {
       w.writeLine(`/** Every value of {@link ${enumTypeName(a)}}, in spec order. */`);
-      w.writeLine(`export const ${enumValuesName(a)}: readonly ${enumTypeName(a)}[] = [${a.members.map((m) => `'${m.value}'`).join(', ')}];`);
+      w.writeLine(`export const ${enumValuesName(a)}: readonly ${enumTypeName(a)}[] = [${a.members.map((m) => tsString(m.value)).join(', ')}];`);
     });
   }
 
@@ -49,8 +51,8 @@ export function emitAttributes(model: Model): string {
       name: propKey(f.name),
       isReadonly: true,
       hasQuestionToken: true,
-      type: `{ readonly '${f.advice}': never }`,
-      docs: [{ description: `@deprecated ${f.advice}.` }],
+      type: `{ readonly ${tsString(f.advice)}: never }`,
+      docs: [{ description: `@deprecated ${tsDoc(f.advice)}.` }],
     })),
   });
 
@@ -63,7 +65,7 @@ export function emitAttributes(model: Model): string {
       isReadonly: true,
       hasQuestionToken: r.requirement !== 'required',
       type: tsType(r.attr),
-      docs: [{ description: `${docText(r.attr.brief)}${r.env ? ` Environment: \`${r.env}\`.` : ''}${r.default ? ` Default: \`${r.default}\`.` : ''}` }],
+      docs: [{ description: `${tsDoc(r.attr.brief)}${r.env ? ` Environment: \`${tsDoc(r.env)}\`.` : ''}${r.default ? ` Default: \`${tsDoc(r.default)}\`.` : ''}` }],
     })),
   });
 
@@ -78,7 +80,7 @@ export function emitAttributes(model: Model): string {
         isReadonly: true,
         hasQuestionToken: true,
         type: tsType(c.attr),
-        docs: [{ description: `${docText(c.brief)}${c.onSpans ? ' Also set on spans started in the scope.' : ''}` }],
+        docs: [{ description: `${tsDoc(c.brief)}${c.onSpans ? ' Also set on spans started in the scope.' : ''}` }],
       })),
   });
   return render(sf, model);

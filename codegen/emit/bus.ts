@@ -1,5 +1,6 @@
+import { tsDoc, tsString } from '../escape/ts.js';
 import type { Model } from '../model.js';
-import { docText, newProject, propKey, render, str } from './ts-common.js';
+import { newProject, propKey, render } from './ts-common.js';
 
 /** generated/bus.ts: the envelope type and typed inject/extract of bus headers with W3C trace context. */
 export function emitBus(model: Model): string | undefined {
@@ -20,10 +21,10 @@ export function emitBus(model: Model): string | undefined {
       isReadonly: true,
       hasQuestionToken: h.requirement !== 'required',
       type: 'string',
-      docs: [{ description: `${docText(h.attr.brief)} Header \`${h.header}\`.` }],
+      docs: [{ description: `${tsDoc(h.attr.brief)} Header \`${tsDoc(h.header)}\`.` }],
     })),
   });
-  const headerList = bus.headers.map((h) => str(h.header)).join(', ');
+  const headerList = bus.headers.map((h) => tsString(h.header)).join(', ');
   const logKeys = bus.headers.filter((h) => h.inLogObject).map((h) => h.header);
   sf.addStatements((w) => {
     w.writeLine(`/** Envelope header names, in spec order. */`);
@@ -57,12 +58,12 @@ export function emitBus(model: Model): string | undefined {
       w.writeLine('  if (value !== undefined) envelope[name] = value;');
       w.writeLine('}');
       const scoped = bus.headers.filter((h) => model.context.some((c) => c.source === 'scope' && c.attr.id === h.attr.id));
-      w.writeLine(`return { context: extractTraceContext(headers, { ${scoped.map((h) => `${propKey(h.attr.id)}: envelope[${str(h.header)}]`).join(', ')} }), envelope };`);
+      w.writeLine(`return { context: extractTraceContext(headers, { ${scoped.map((h) => `${propKey(h.attr.id)}: envelope[${tsString(h.header)}]`).join(', ')} }), envelope };`);
     });
     w.blankLine();
-    w.writeLine(`/** The \`${bus.logObject}\` correlation object for a log line about this message (brief §5). */`);
+    w.writeLine(`/** The \`${tsDoc(bus.logObject)}\` correlation object for a log line about this message (brief §5). */`);
     w.write('export function busCorrelation(envelope: Partial<BusEnvelope>): BusCorrelation').block(() => {
-      w.writeLine(`return { ${logKeys.map((k) => `${propKey(k)}: envelope[${str(k)}]`).join(', ')} };`);
+      w.writeLine(`return { ${logKeys.map((k) => `${propKey(k)}: envelope[${tsString(k)}]`).join(', ')} };`);
     });
   });
   return render(sf, model);

@@ -1,4 +1,5 @@
 import { Document, isMap, isScalar } from 'yaml';
+import { YAML_DOCUMENT_OPTIONS, yamlComment } from '../escape/yaml.js';
 import type { Model } from '../model.js';
 import {
   ALWAYS_SAMPLE_ATTRIBUTE,
@@ -24,7 +25,6 @@ import {
 } from './collector-components.js';
 import { COMPOSE, GATEWAY_INSTANCE_ENV, type Backends, type Tier } from './stack.js';
 import { header } from './ts-common.js';
-
 
 /** Paths, relative to the output directory, of the files emitCollectorConfig writes. */
 export const COLLECTOR_CONFIG_PATH = 'collector/otel-collector.yaml';
@@ -147,7 +147,7 @@ function gatewayConfig(model: Model, backends: Backends): Yaml {
 
 /** The compose file of a tier with its explanatory comments. */
 function annotate(model: Model, tier: Tier, config: Yaml): Document {
-  const doc = new Document(config, { aliasDuplicateObjects: false });
+  const doc = new Document(config, { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS });
   note(doc, ['processors', 'memory_limiter'], 'First in every pipeline; batch is last. Sizing rules: deploy/README.md "Sizing".');
   if (redactionPolicy(model)) {
     note(
@@ -240,7 +240,7 @@ function tlsOverlayDocument(): Document {
     key_file: `${COLLECTOR_TLS_DIR}/server.key`,
     client_ca_file: `${COLLECTOR_TLS_DIR}/ca.crt`,
   };
-  const doc = new Document({ receivers: { otlp: { protocols: { grpc: { tls }, http: { tls } } } } }, { aliasDuplicateObjects: false });
+  const doc = new Document({ receivers: { otlp: { protocols: { grpc: { tls }, http: { tls } } } } }, { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS });
   doc.commentBefore = lines(
     'Overlay: TLS with client certificates (mTLS) on both OTLP receivers of the edge collector.',
     `Use with --config=otel-collector.yaml --config=otel-collector.tls.yaml; certificates are mounted at ${COLLECTOR_TLS_DIR}.`,
@@ -250,7 +250,7 @@ function tlsOverlayDocument(): Document {
 }
 
 function lines(...text: string[]): string {
-  return text.map((t) => ` ${t}`).join('\n');
+  return text.map((t) => ` ${yamlComment(t)}`).join('\n');
 }
 
 /** Puts a comment above the key at `path`. */

@@ -1,3 +1,4 @@
+import { tsDoc } from '../escape/ts.js';
 import type { Model } from '../model.js';
 import { newProject, render } from './ts-common.js';
 
@@ -15,8 +16,8 @@ export function emitInit(model: Model): string {
     docs: [
       {
         description: [
-          `Starts observability for this process with the defaults of spec '${model.registry.name}' ${model.registry.version}:`,
-          `${model.sampling ? `sampler \`${model.sampling.sampler}\` at ratio ${model.sampling.ratio} (${Object.entries(model.sampling.perEnv).map(([k, v]) => `${k} ${v}`).join(', ')})` : 'no sampling defaults'}, and`,
+          `Starts observability for this process with the defaults of spec '${tsDoc(model.registry.name)}' ${tsDoc(model.registry.version)}:`,
+          `${model.sampling ? `sampler \`${model.sampling.sampler}\` at ratio ${model.sampling.ratio} (${Object.entries(model.sampling.perEnv).map(([k, v]) => `${tsDoc(k)} ${v}`).join(', ')})` : 'no sampling defaults'}, and`,
           `${model.redaction ? `${model.redaction.keyPatterns.length} redaction key patterns and ${model.redaction.valuePatterns.length} value patterns` : 'the built-in redaction key patterns'}.`,
           'OBS_* variables override options, which override OTEL_* variables. Call once, early; `await obs.shutdown()` before exit.',
           '',

@@ -1,7 +1,7 @@
 // Kubernetes manifests for teams that run the prometheus-operator and the OpenTelemetry operator, from
 // the same model as the compose stack: the same rule groups, the same dashboards, the same two collector
 // tiers. No namespace is set: apply them into the namespace of your choice.
-import { stringify } from 'yaml';
+import { toYaml } from '../escape/yaml.js';
 import type { Model } from '../model.js';
 import { prometheusRetention } from '../retention.js';
 import { collectorConfig } from './collector.js';
@@ -35,7 +35,7 @@ export function emitK8s(model: Model, dashboards: ReadonlyMap<string, string>): 
 }
 
 function render(model: Model, resources: Resource[]): string {
-  return `${header(model, '#')}\n${resources.map((r) => stringify(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
+  return `${header(model, '#')}\n${resources.map((r) => toYaml(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
 }
 
 function prometheusRule(model: Model): Resource {

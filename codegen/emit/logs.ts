@@ -1,21 +1,22 @@
+import { tsDoc, tsString } from '../escape/ts.js';
 import type { LogEvent, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addRuntimeTypeImports, byKey, docText, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, str, useProperty, writeDoc } from './ts-common.js';
+import { addRuntimeTypeImports, byKey, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 export function fieldsTypeName(e: LogEvent): string {
   return `${pascal(e.name)}Fields`;
 }
 
 function eventDoc(model: Model, e: LogEvent): string {
-  const lines = [docText(e.brief)];
-  if (e.note) lines.push('', docText(e.note));
-  lines.push('', `- Event: \`${e.name}\` at level \`${e.level}\` (${e.stability})`);
-  if (e.fields.length) lines.push(`- Fields: ${e.fields.map((f) => `\`${f.name}\`${isRequired(f) ? '' : '?'}`).join(', ')}`);
-  lines.push(`- Base fields on every line: ${model.logBase.map((f) => `\`${f.field}\``).join(', ')}`);
-  if (e.deprecated) lines.push('', `@deprecated ${docText(e.deprecated.note)}`);
+  const lines = [tsDoc(e.brief)];
+  if (e.note) lines.push('', tsDoc(e.note));
+  lines.push('', `- Event: \`${tsDoc(e.name)}\` at level \`${e.level}\` (${e.stability})`);
+  if (e.fields.length) lines.push(`- Fields: ${e.fields.map((f) => `\`${tsDoc(f.name)}\`${isRequired(f) ? '' : '?'}`).join(', ')}`);
+  lines.push(`- Base fields on every line: ${model.logBase.map((f) => `\`${tsDoc(f.field)}\``).join(', ')}`);
+  if (e.deprecated) lines.push('', `@deprecated ${tsDoc(e.deprecated.note)}`);
   const ex = `{ ${e.fields.filter(isRequired).map((f) => `${propKey(f.name)}: ${exampleLiteral(f.attr)}`).join(', ')} }`;
-  lines.push('', '@example', '```ts', `log.${camel(e.name)}(${ex}, ${str(e.brief.replace(/\.$/, ''))});`, '```');
+  lines.push('', '@example', '```ts', tsDoc(`log.${camel(e.name)}(${ex}, ${tsString(e.brief.replace(/\.$/, ''))});`), '```');
   return lines.join('\n');
 }
 
@@ -23,7 +24,8 @@ function eventDoc(model: Model, e: LogEvent): string {
 export function emitLogs(model: Model): string {
   const sf = newProject().createSourceFile('logs.ts');
   const events = byKey(model.events, (e) => e.name);
-  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', 'type BusCorrelation'] });
+  // BusCorrelation types the bus field of every event, which exists only when the spec has a bus.
+  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', ...(model.bus ? ['type BusCorrelation'] : [])] });
   const uses = events.flatMap((e) => e.fields);
   addRuntimeTypeImports(sf, model, uses);
   const types = neededTypes(uses);
@@ -32,7 +34,7 @@ export function emitLogs(model: Model): string {
   sf.addTypeAlias({
     isExported: true,
     name: 'LogEventName',
-    type: events.map((e) => `'${e.name}'`).join(' | '),
+    type: events.map((e) => tsString(e.name)).join(' | '),
     docs: [{ description: 'Every value the `event` field of a log line can take (brief §5 domain enums).' }],
   });
   const busField = model.bus?.logObject;
@@ -40,7 +42,7 @@ export function emitLogs(model: Model): string {
     sf.addInterface({
       isExported: true,
       name: fieldsTypeName(e),
-      docs: [{ description: `Fields of log event \`${e.name}\`.` }],
+      docs: [{ description: `Fields of log event \`${tsDoc(e.name)}\`.` }],
       properties: [
         ...e.fields.map(useProperty),
         ...(busField
@@ -55,8 +57,8 @@ export function emitLogs(model: Model): string {
       for (const e of events) {
         writeDoc(w, eventDoc(model, e));
         w.write(`${camel(e.name)}: defineEvent<${fieldsTypeName(e)}>(`).inlineBlock(() => {
-          w.writeLine(`name: ${str(e.name)},`);
-          w.writeLine(`level: '${e.level}',`);
+          w.writeLine(`name: ${tsString(e.name)},`);
+          w.writeLine(`level: ${tsString(e.level)},`);
           w.writeLine(`fields: [${e.fields.map(fieldDescriptor).join(', ')}],`);
         });
         w.write('),').newLine();

@@ -1,6 +1,7 @@
+import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
 import type { Metric, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
-import { addRuntimeTypeImports, byKey, docText, enumValuesName, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, str, useProperty, writeDoc } from './ts-common.js';
+import { addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 const HELPER: Record<Metric['instrument'], [define: string, method: string, type: string]> = {
   counter: ['defineCounter', 'add', 'CounterHelper'],
@@ -20,26 +21,26 @@ function paramType(m: Metric): string {
 
 function helperDoc(m: Metric): string {
   const [, method] = HELPER[m.instrument];
-  const lines = [docText(m.brief)];
-  if (m.note) lines.push('', docText(m.note));
+  const lines = [tsDoc(m.brief)];
+  if (m.note) lines.push('', tsDoc(m.note));
   lines.push(
     '',
-    `- Metric: \`${m.name}\` (${m.instrument}, unit \`${m.unit}\`), exposed to Prometheus as \`${m.promName}\`${m.instrument === 'histogram' ? ' (`_bucket`, `_sum`, `_count`)' : ''}`,
+    `- Metric: \`${tsDoc(m.name)}\` (${m.instrument}, unit \`${tsDoc(m.unit)}\`), exposed to Prometheus as \`${tsDoc(m.promName)}\`${m.instrument === 'histogram' ? ' (`_bucket`, `_sum`, `_count`)' : ''}`,
   );
   if (m.labels.length)
     lines.push(
       `- Labels: ${m.labels
-        .map((l) => `\`${l.name}\`${isRequired(l) ? '' : '?'}${l.attr.type === 'enum' ? ` (${l.attr.members.map((x) => x.value).join(' | ')})` : l.attr.maxCardinality ? ` (≤ ${l.attr.maxCardinality} values)` : ''}`)
+        .map((l) => `\`${tsDoc(l.name)}\`${isRequired(l) ? '' : '?'}${l.attr.type === 'enum' ? ` (${l.attr.members.map((x) => tsDoc(x.value)).join(' | ')})` : l.attr.maxCardinality ? ` (≤ ${l.attr.maxCardinality} values)` : ''}`)
         .join(', ')}`,
     );
   else lines.push('- Labels: none (resource attributes only)');
-  if (m.buckets) lines.push(`- Buckets (\`${m.buckets.id}\`, ${m.buckets.unit}): ${m.buckets.boundaries.join(', ')}`);
+  if (m.buckets) lines.push(`- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`);
   lines.push(`- Series budget: ${m.seriesEstimate} of ${m.maxSeries}`, `- Stability: ${m.stability}`);
-  if (m.deprecated) lines.push('', `@deprecated ${docText(m.deprecated.note)}`);
+  if (m.deprecated) lines.push('', `@deprecated ${tsDoc(m.deprecated.note)}`);
   const example = m.labels.length
     ? `{ ${m.labels.filter(isRequired).map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`).join(', ')} }`
     : '';
-  lines.push('', '@example', '```ts', `metrics.${m.subsystem}.${camel(m.short)}.${method}(${m.instrument === 'counter' ? 1 : 12.5}${example ? `, ${example}` : ''});`, '```');
+  lines.push('', '@example', '```ts', tsDoc(`metrics.${m.subsystem}.${camel(m.short)}.${method}(${m.instrument === 'counter' ? 1 : 12.5}${example ? `, ${example}` : ''});`), '```');
   return lines.join('\n');
 }
 
@@ -62,7 +63,7 @@ export function emitMetrics(model: Model): string {
     sf.addInterface({
       isExported: true,
       name: labelsTypeName(m),
-      docs: [{ description: `Labels of \`${m.name}\`.` }],
+      docs: [{ description: `Labels of \`${tsDoc(m.name)}\`.` }],
       properties: m.labels.map(useProperty),
     });
   }
@@ -76,14 +77,14 @@ export function emitMetrics(model: Model): string {
             const [define] = HELPER[m.instrument];
             writeDoc(w, helperDoc(m));
             w.write(`${camel(m.short)}: ${define}<${paramType(m)}>(`).inlineBlock(() => {
-              w.writeLine(`name: '${m.name}',`);
-              w.writeLine(`instrument: '${m.instrument}',`);
-              w.writeLine(`unit: '${m.unit}',`);
-              w.writeLine(`description: ${str(m.brief)},`);
-              if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.join(', ')}],`);
+              w.writeLine(`name: ${tsString(m.name)},`);
+              w.writeLine(`instrument: ${tsString(m.instrument)},`);
+              w.writeLine(`unit: ${tsString(m.unit)},`);
+              w.writeLine(`description: ${tsString(m.brief)},`);
+              if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.map((b) => tsLiteral(b)).join(', ')}],`);
               const labels = m.labels.map(
                 (l) =>
-                  `{ name: ${str(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''} }`,
+                  `{ name: ${tsString(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''} }`,
               );
               w.writeLine(`labels: [${labels.join(', ')}],`);
             });

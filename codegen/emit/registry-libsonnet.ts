@@ -1,5 +1,7 @@
+import { jsonnetValue } from '../escape/jsonnet.js';
 import type { Metric, Model } from '../model.js';
 import { durationMs } from '../names.js';
+import { compareText } from '../order.js';
 import { sloResourceLabels } from '../promql.js';
 import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
 import { header } from './ts-common.js';
@@ -27,7 +29,7 @@ export function seriesNames(m: Metric): Record<string, string> {
  */
 export function emitRegistryLibsonnet(model: Model): string {
   const metrics: Record<string, Record<string, unknown>> = {};
-  for (const m of [...model.metrics].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const m of [...model.metrics].sort((a, b) => compareText(a.name, b.name))) {
     (metrics[m.subsystem] ??= {})[m.short] = {
       name: m.name,
       prom: m.promName,
@@ -44,7 +46,7 @@ export function emitRegistryLibsonnet(model: Model): string {
   const resourceLabels = Object.fromEntries(model.resource.filter((r) => r.metricLabel).map((r) => [r.metricLabel!, r.attr.id]));
   const slos = Object.fromEntries(
     [...model.slos]
-      .sort((a, b) => a.name.localeCompare(b.name))
+      .sort((a, b) => compareText(a.name, b.name))
       .map((s) => [
         s.name,
         {
@@ -62,5 +64,5 @@ export function emitRegistryLibsonnet(model: Model): string {
       ]),
   );
   const data = { registry: { name: model.registry.name, version: model.registry.version }, metrics, resourceLabels, sloLabels: sloResourceLabels(model), slos };
-  return `${header(model)}\n${JSON.stringify(data, null, 2)}\n`;
+  return `${header(model)}\n${jsonnetValue(data)}\n`;
 }

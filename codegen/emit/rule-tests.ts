@@ -1,10 +1,13 @@
-import { stringify } from 'yaml';
+import { promString } from '../escape/promql.js';
+import { toYaml } from '../escape/yaml.js';
 import type { Alert, AttributeUse, Metric, Model, Slo } from '../model.js';
 import { durationMs } from '../names.js';
-import { absentLabels, eventSeries, SLI_ABSENT_FOR, sliSelector } from '../promql.js';
-import { expandTemplate, extrapolatedRate, firstFiring, histogramQuantile, instant, clock, sum, type SimSeries } from '../rule-sim.js';
-import { burnTiers, fmt, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
-import { alertRule, burnAlertName, sliAbsentAlertName, sloAlertRules } from './prometheus-rules.js';
+import { compareText } from '../order.js';
+import { eventSeries, SLI_ABSENT_FOR, selector } from '../promql.js';
+import { clock, extrapolatedRate, firingStates, histogramQuantile, instant, sum, type SimSeries } from '../rule-sim.js';
+import { crossesMidnight, scheduleOpen } from '../schedule.js';
+import { burnThreshold, burnTiers, fmt, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
+import { alertDefinition, burnAlertName, expectedAlert, sliAbsentAlertName, sloAlertDefinitions } from './prometheus-rules.js';
 import { header } from './ts-common.js';
 
 const MINUTE = 60e3;
@@ -30,7 +33,7 @@ function toSim(l: Linear): SimSeries {
 
 function seriesText(l: Linear): string {
   const labels = Object.entries(l.labels)
-    .map(([k, v]) => `${k}="${v}"`)
+    .map(([k, v]) => `${k}=${promString(v)}`)
     .join(', ');
   return `${l.name}${labels ? `{${labels}}` : ''}`;
 }
@@ -59,17 +62,18 @@ function alertLabels(m: Metric, a: { matchers: Alert['matchers']; by: readonly s
   return out;
 }
 
+/** Whether a value meets the alert's comparison. */
+function meets(a: Alert, v: number, th: number): boolean {
+  return { '>': v > th, '>=': v >= th, '<': v < th, '<=': v <= th, '==': v === th }[a.op];
+}
+
 /** The value of a semantic alert's expression at time t over the given series (one output group). */
 function alertValue(a: Alert, series: readonly SimSeries[], stepMs: number): (t: number) => number | undefined {
   const w = durationMs(a.window ?? '5m');
-  const cmp = (v: number | undefined, th: number): number | undefined => {
-    if (v === undefined) return undefined;
-    const ok = { '>': v > th, '>=': v >= th, '<': v < th, '<=': v <= th, '==': v === th }[a.op];
-    return ok ? v : undefined;
-  };
+  const cmp = (v: number | undefined, th: number): number | undefined => (v !== undefined && meets(a, v, th) ? v : undefined);
   const rateOf = (name: string, t: number, range = w) => sum(series.filter((s) => s.name === name).map((s) => extrapolatedRate(s, stepMs, t, range, true)));
   const m = a.metric;
-  return (t) => {
+  const value = (t: number): number | undefined => {
     switch (a.kind) {
       case 'rate':
         return cmp(rateOf(m.promName, t), a.threshold!);
@@ -97,30 +101,35 @@ function alertValue(a: Alert, series: readonly SimSeries[], stepMs: number): (t:
       case 'absent': {
         const s = series.filter((x) => x.name === eventSeries(m));
         const idle = m.instrument === 'gauge' || m.instrument === 'updowncounter' ? undefined : sum(s.map((x) => extrapolatedRate(x, stepMs, t, w, false)));
-        const value = s.length === 0 ? 1 : idle === 0 ? 0 : undefined;
-        if (value === undefined) return undefined;
-        if (!a.during) return value;
-        const { dayOfWeek, minuteOfDay } = clock(t);
-        const dayNumbers = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } as const;
-        const open = a.during.days.some((d) => dayNumbers[d] === dayOfWeek);
-        const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
-        return open && minuteOfDay >= minutes(a.during.start) && minuteOfDay < minutes(a.during.end) ? value : undefined;
+        return s.length === 0 ? 1 : idle === 0 ? 0 : undefined;
       }
     }
   };
+  const during = a.during;
+  if (!during) return value;
+  return (t) => {
+    const { dayOfWeek, minuteOfDay } = clock(t);
+    return scheduleOpen(during, dayOfWeek, minuteOfDay) ? value(t) : undefined;
+  };
 }
 
-/** Synthetic series for an alert: one set above its threshold, one below. */
-function alertScenario(a: Alert, above: boolean): Linear[] {
+/**
+ * Synthetic series for an alert: `firing` ones that meet its condition, or ones that do not. Which side
+ * of the threshold fires depends on the comparison; the validator has made sure both sides exist.
+ */
+function alertScenario(a: Alert, firing: boolean): Linear[] {
   const m = a.metric;
   const labels = alertLabels(m, a);
   const t = a.threshold ?? 0;
+  const high = firing === (a.op !== '<' && a.op !== '<=');
   switch (a.kind) {
     case 'rate':
-      return [{ name: m.promName, labels, start: 0, slope: above ? Math.max(1, t * 2 * 60) : (t / 2) * 60 }];
+      return [{ name: m.promName, labels, start: 0, slope: high ? Math.max(1, t * 2 * 60) : (t / 2) * 60 }];
     case 'ratio': {
       const total = a.total ?? { metric: m, matchers: [] };
-      const wanted = above ? Math.min(0.9, Math.max(0.5, t * 2)) : t / 2;
+      let above = Math.min(0.9, Math.max(0.5, t * 2));
+      if (!(above > t)) above = (t + 1) / 2;
+      const wanted = high ? above : t / 2;
       const numSlope = 600 * wanted;
       if (total.metric !== m) return [{ name: m.promName, labels, start: 0, slope: numSlope }, { name: total.metric.promName, labels: alertLabels(total.metric, { matchers: total.matchers, by: a.by }), start: 0, slope: 600 }];
       // Same metric: the rest of the total carries another value of the first matcher's label.
@@ -130,31 +139,39 @@ function alertScenario(a: Alert, above: boolean): Linear[] {
     }
     case 'quantile': {
       const bounds = m.buckets!.boundaries;
-      // Every observation in one bucket: the quantile is that bucket's lower bound plus q of its width.
-      const valueIn = (i: number): number => (i === 0 ? 0 : bounds[i - 1]!) + (bounds[i]! - (i === 0 ? 0 : bounds[i - 1]!)) * a.quantile!;
-      const index = above ? bounds.findIndex((_, i) => valueIn(i) > t) : 0;
-      const upper = bounds[index]!;
+      // Every observation in one bucket: the quantile is that bucket's lower bound plus q of its width;
+      // in the +Inf bucket it is the highest boundary.
+      const lower = (i: number): number => (i === 0 ? 0 : bounds[i - 1]!);
+      const valueIn = (i: number): number => (i === bounds.length ? bounds[i - 1]! : lower(i) + (bounds[i]! - lower(i)) * a.quantile!);
+      const buckets = [...bounds.keys(), bounds.length];
+      const index = high ? (buckets.find((i) => valueIn(i) > t) ?? bounds.length) : 0;
+      const upper = index === bounds.length ? Infinity : bounds[index]!;
       return [
         ...[...bounds, Infinity].map((b) => ({ name: `${m.promName}_bucket`, labels: { ...labels, le: b === Infinity ? '+Inf' : String(b) }, start: 0, slope: b >= upper ? 60 : 0 })),
         { name: `${m.promName}_count`, labels, start: 0, slope: 60 },
       ];
     }
     case 'value':
-      return [{ name: m.promName, labels, start: above ? Math.max(2 * t, 1) : t / 2, slope: 0 }];
+      if (a.op === '==') return [{ name: m.promName, labels, start: firing ? t : t + 1, slope: 0 }];
+      return [{ name: m.promName, labels, start: high ? Math.max(2 * t, t + 1) : Math.min(t / 2, t - 1), slope: 0 }];
     case 'baseline':
-      return above
+      return firing
         ? [{ name: m.promName, labels, start: 0, slope: (t / 2) * 60, change: { step: 60, slope: Math.max(2, Math.ceil(t * 2 * 60)) } }]
         : [{ name: m.promName, labels, start: 0, slope: (t / 2) * 60 }];
     case 'absent':
-      // Above: the counter stops moving; below: it keeps increasing.
-      return [{ name: eventSeries(m), labels, start: 5, slope: above ? 0 : 1 }];
+      // Firing: the counter stops moving; quiet: it keeps increasing.
+      return [{ name: eventSeries(m), labels, start: 5, slope: firing ? 0 : 1 }];
   }
 }
 
+interface ExpectedAlert {
+  exp_labels: Record<string, string>;
+  exp_annotations: Record<string, string>;
+}
 interface AlertTest {
   readonly eval_time: string;
   readonly alertname: string;
-  readonly exp_alerts: { exp_labels: Record<string, string>; exp_annotations: Record<string, string> }[];
+  readonly exp_alerts: ExpectedAlert[];
 }
 interface TestCase {
   readonly name: string;
@@ -165,42 +182,61 @@ interface TestCase {
 }
 
 const at = (ms: number): string => (ms === 0 ? '0s' : formatDuration(ms));
+const DAY_STEPS = 24 * 60;
 
-/** Tests of one spec alert: silent below the threshold, silent until `for` elapses, then firing exactly. */
+/** A test generator that cannot test an alert: a bug, since the validator rejects alerts that cannot fire. */
+function cannotTest(a: Alert, why: string): Error {
+  return new Error(`rule test generator: alert ${a.name} ${why}`);
+}
+
+/**
+ * Tests of one spec alert: silent below the threshold, silent until `for` elapses, then firing exactly.
+ * An alert with a schedule also goes silent when the schedule closes, and one whose schedule crosses
+ * midnight keeps firing across it.
+ */
 function alertTests(a: Alert): TestCase[] {
-  const rule = alertRule(a);
+  const def = alertDefinition(a);
   const forMs = durationMs(a.for);
-  const horizon = Math.max(24 * 60, (forMs + durationMs(a.window ?? '5m')) / MINUTE + 120);
+  // A weekly schedule opens within eight days of promtool's time 0 (a Thursday, 00:00 UTC).
+  const horizon = Math.max(a.during ? 8 * DAY_STEPS : DAY_STEPS, Math.ceil((forMs + durationMs(a.window ?? '5m')) / MINUTE) + 120);
   const up = alertScenario(a, true);
-  const fire = firstFiring(alertValue(a, up.map(toSim), MINUTE), forMs, MINUTE, horizon * MINUTE);
-  if (!fire) throw new Error(`rule test generator: alert ${a.name} never fires on its own above-threshold series`);
+  const states = firingStates(alertValue(a, up.map(toSim), MINUTE), forMs, MINUTE, horizon * MINUTE);
+  const fire = states.findIndex((v) => v !== undefined);
+  if (fire < 0) throw cannotTest(a, 'never fires on its own firing series');
   const labels = Object.fromEntries(a.by.map((b) => [b, alertLabels(a.metric, a)[b]!]));
-  const expected = {
-    exp_labels: { ...rule.labels, ...labels },
-    exp_annotations: { summary: rule.annotations.summary, description: expandTemplate(rule.annotations.description, labels, fire.value), runbook_url: rule.annotations.runbook_url },
-  };
-  const steps = Math.ceil(fire.fireMs / MINUTE) + 10;
+  const expected = (step: number): ExpectedAlert[] => (states[step] === undefined ? [] : [expectedAlert(def, labels, states[step])]);
+  const checks: number[] = [...(fire > 0 ? [fire - 1] : []), fire];
+  if (a.during) {
+    const closesAfter = (step: number): number => {
+      const c = states.findIndex((v, i) => i > step && v === undefined);
+      if (c < 0) throw cannotTest(a, `never goes silent when its schedule ${a.during!.id} closes`);
+      return c;
+    };
+    if (crossesMidnight(a.during)) {
+      const midnight = states.findIndex((v, i) => i > fire && i % DAY_STEPS === 0 && v !== undefined && states[i - 1] !== undefined && states[i + 1] !== undefined);
+      if (midnight < 0) throw cannotTest(a, `never fires across midnight in its schedule ${a.during.id}`);
+      checks.push(midnight - 1, midnight, midnight + 1, closesAfter(midnight));
+    } else checks.push(closesAfter(fire));
+  }
+  const steps = Math.max(...checks) + 10;
   const down = alertScenario(a, false);
-  const quiet = firstFiring(alertValue(a, down.map(toSim), MINUTE), forMs, MINUTE, steps * MINUTE);
-  if (quiet) throw new Error(`rule test generator: alert ${a.name} fires on its below-threshold series`);
-  const cases: TestCase[] = [
+  const quiet = firingStates(alertValue(a, down.map(toSim), MINUTE), forMs, MINUTE, steps * MINUTE);
+  if (quiet.some((v) => v !== undefined)) throw cannotTest(a, 'fires on its quiet series');
+  const schedule = a.during ? `, only while ${a.during.id} is open${crossesMidnight(a.during) ? ', across midnight' : ''}` : '';
+  return [
     {
-      name: `${a.name}: fires once its condition held for ${a.for}`,
+      name: `${a.name}: fires once its condition held for ${a.for}${schedule}`,
       interval: '1m',
       input_series: inputSeries(up, steps),
-      alert_rule_test: [
-        ...(fire.fireMs > 0 ? [{ eval_time: at(fire.fireMs - MINUTE), alertname: a.name, exp_alerts: [] }] : []),
-        { eval_time: at(fire.fireMs), alertname: a.name, exp_alerts: [expected] },
-      ],
+      alert_rule_test: checks.map((step) => ({ eval_time: at(step * MINUTE), alertname: a.name, exp_alerts: expected(step) })),
     },
     {
-      name: `${a.name}: stays silent below its threshold`,
+      name: `${a.name}: stays silent ${a.op === '==' ? 'away from' : a.op.startsWith('<') ? 'above' : 'below'} its threshold`,
       interval: '1m',
       input_series: inputSeries(down, steps),
-      alert_rule_test: [{ eval_time: at(fire.fireMs), alertname: a.name, exp_alerts: [] }],
+      alert_rule_test: [{ eval_time: at(fire * MINUTE), alertname: a.name, exp_alerts: [] }],
     },
   ];
-  return cases;
 }
 
 /** SLI series whose error ratio is exactly `ratio` (events per step `events`). */
@@ -232,9 +268,8 @@ function sloSeries(slo: Slo, events: number, ratio: number): Linear[] {
   ];
 }
 
-function burnExpected(slo: Slo, tierIndex: number, value: number) {
-  const rule = sloAlertRules(slo)[tierIndex]!;
-  return { exp_labels: rule.labels, exp_annotations: { summary: rule.annotations.summary, description: expandTemplate(rule.annotations.description, {}, value), runbook_url: rule.annotations.runbook_url } };
+function burnExpected(slo: Slo, tierIndex: number, value: number): ExpectedAlert {
+  return expectedAlert(sloAlertDefinitions(slo)[tierIndex]!, {}, value);
 }
 
 /** Expected recording values of an SLO at tMs, computed the way Prometheus computes them. */
@@ -256,7 +291,7 @@ function recordingTests(slo: Slo, windows: readonly string[], tMs: number, serie
       errors = sli.bad ? rateOf(matches(sli.bad), ms) : events - rateOf(matches(sli.good!), ms);
     }
     const n = sloRecordNames(w);
-    const lbl = `{slo="${slo.name}"}`;
+    const lbl = selector([{ label: 'slo', values: [slo.name] }]);
     const sample = (name: string, value: number) => ({ expr: `${name}${lbl}`, eval_time: at(tMs), exp_samples: [{ labels: `${name}${lbl}`, value }] });
     return [sample(n.events, events), sample(n.errors, errors), sample(n.errorRatio, errors / events)];
   });
@@ -268,20 +303,22 @@ function sloFastTests(slo: Slo): TestCase[] {
   const short = sloWindows(slo).filter((w) => durationMs(w) <= 6 * HOUR);
   const horizon = Math.max(...short.map(durationMs));
   const fast = tiers.map((t, i) => ({ t, i })).filter(({ t }) => durationMs(t.long) <= 6 * HOUR);
+  // An error ratio above every fast tier's threshold: 50%, unless a low objective puts one above it.
+  const top = Math.max(0, ...fast.map(({ t }) => burnThreshold(slo, t)));
+  const ratio = top < 0.5 ? 0.5 : Number(((top + 1) / 2).toPrecision(12));
   const fires = fast.map(({ t, i }) => ({ i, at: MINUTE + durationMs(t.for) }));
   const alertTests: AlertTest[] = [];
   for (const f of fires) {
-    const firing = fires.filter((g) => g.at <= f.at).map((g) => burnExpected(slo, g.i, 0.5));
-    const before = fires.filter((g) => g.at <= f.at - MINUTE).map((g) => burnExpected(slo, g.i, 0.5));
+    const firing = fires.filter((g) => g.at <= f.at).map((g) => burnExpected(slo, g.i, ratio));
+    const before = fires.filter((g) => g.at <= f.at - MINUTE).map((g) => burnExpected(slo, g.i, ratio));
     alertTests.push({ eval_time: at(f.at - MINUTE), alertname: burnAlertName(slo), exp_alerts: before }, { eval_time: at(f.at), alertname: burnAlertName(slo), exp_alerts: firing });
   }
-  const sli = sliSelector(slo);
-  const absentRule = sloAlertRules(slo).at(-1)!;
-  const fastSeries = sloSeries(slo, 120, 0.5);
+  const absentRule = sloAlertDefinitions(slo).at(-1)!;
+  const fastSeries = sloSeries(slo, 120, ratio);
   const forMs = durationMs(SLI_ABSENT_FOR);
   return [
     {
-      name: `SLO ${slo.name}: recordings (windows up to 6h) and fast burn at a 50% error ratio`,
+      name: `SLO ${slo.name}: recordings (windows up to 6h) and fast burn at a ${fmt(ratio * 100)}% error ratio`,
       interval: '1m',
       input_series: inputSeries(fastSeries, horizon / MINUTE + 5),
       alert_rule_test: alertTests,
@@ -302,7 +339,7 @@ function sloFastTests(slo: Slo): TestCase[] {
         {
           eval_time: at(forMs),
           alertname: sliAbsentAlertName(slo),
-          exp_alerts: [{ exp_labels: { ...absentRule.labels, ...absentLabels(sli.matchers) }, exp_annotations: { ...absentRule.annotations } }],
+          exp_alerts: [expectedAlert(absentRule, {}, 1)],
         },
       ],
     },
@@ -315,10 +352,11 @@ function sloSlowTests(slo: Slo): TestCase[] {
   const long = sloWindows(slo).filter((w) => durationMs(w) > 6 * HOUR);
   const periodMs = Math.max(...long.map(durationMs));
   const budget = 1 - slo.objective;
-  // A slow burn: 1.5x the budget. Only tiers whose factor is under 1.5 fire.
-  const ratio = 1.5 * budget;
+  // A slow burn: 1.5x the budget (or halfway to an error ratio of 1, when that is less). Only the slow
+  // tiers whose threshold is under it fire.
+  const ratio = Number(Math.min(1.5 * budget, (1 + budget) / 2).toPrecision(12));
   const slow = tiers.map((t, i) => ({ t, i })).filter(({ t }) => durationMs(t.short) >= 2 * HOUR);
-  const firing = slow.filter(({ t }) => t.factor < 1.5);
+  const firing = slow.filter(({ t }) => burnThreshold(slo, t) < ratio);
   const fires = firing.map(({ t, i }) => ({ i, at: HOUR + durationMs(t.for) }));
   const maxAt = Math.max(HOUR * 2, ...fires.map((f) => f.at));
   const longSeries = sloSeries(slo, 3600, 0.5);
@@ -330,7 +368,7 @@ function sloSlowTests(slo: Slo): TestCase[] {
       promql_expr_test: recordingTests(slo, long, periodMs, longSeries, HOUR),
     },
     {
-      name: `SLO ${slo.name}: slow burn at 1.5x the budget fires the slow tiers only`,
+      name: `SLO ${slo.name}: slow burn at ${fmt(ratio / budget)}x the budget fires the slow tiers only`,
       interval: '1h',
       input_series: inputSeries(sloSeries(slo, 2000, ratio), maxAt / HOUR + 2),
       alert_rule_test: fires.flatMap((f) => [
@@ -342,13 +380,13 @@ function sloSlowTests(slo: Slo): TestCase[] {
 }
 
 function testFile(model: Model, interval: string, tests: TestCase[]): string {
-  return `${header(model, '#')}\n${stringify({ rule_files: ['ampyobs.rules.yaml'], evaluation_interval: interval, tests }, { lineWidth: 0 })}`;
+  return `${header(model, '#')}\n${toYaml({ rule_files: ['ampyobs.rules.yaml'], evaluation_interval: interval, tests }, { lineWidth: 0 })}`;
 }
 
 /** generated/prometheus/ampyobs.rules.test.yaml (minute resolution) and ampyobs.rules.slow.test.yaml (hour resolution). */
 export function emitRuleTests(model: Model): { fast: string; slow: string } {
-  const alerts = [...model.alerts].sort((x, y) => x.name.localeCompare(y.name));
-  const slos = [...model.slos].sort((x, y) => x.name.localeCompare(y.name));
+  const alerts = [...model.alerts].sort((x, y) => compareText(x.name, y.name));
+  const slos = [...model.slos].sort((x, y) => compareText(x.name, y.name));
   return {
     fast: testFile(model, '1m', [...alerts.flatMap(alertTests), ...slos.flatMap(sloFastTests)]),
     slow: testFile(model, '1h', slos.flatMap(sloSlowTests)),

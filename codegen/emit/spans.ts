@@ -1,12 +1,13 @@
+import { tsDoc, tsString } from '../escape/ts.js';
 import type { Model, Span } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addRuntimeTypeImports, byKey, docText, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, str, useProperty, writeDoc } from './ts-common.js';
+import { addRuntimeTypeImports, byKey, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
-function domain(s: Span): string {
+export function spanDomain(s: Span): string {
   return s.name.split('.')[0] ?? s.name;
 }
-function operation(s: Span): string {
+export function spanOperation(s: Span): string {
   return camel(s.name.split('.').slice(1).join('_'));
 }
 export function spanAttributesTypeName(s: Span): string {
@@ -14,16 +15,16 @@ export function spanAttributesTypeName(s: Span): string {
 }
 
 function spanDoc(s: Span): string {
-  const lines = [docText(s.brief)];
-  if (s.note) lines.push('', docText(s.note));
-  lines.push('', `- Span: \`${s.name}\` (kind ${s.kind}, ${s.stability})`);
-  if (s.attributes.length) lines.push(`- Attributes: ${s.attributes.map((a) => `\`${a.name}\`${isRequired(a) ? '' : '?'}`).join(', ')}`);
+  const lines = [tsDoc(s.brief)];
+  if (s.note) lines.push('', tsDoc(s.note));
+  lines.push('', `- Span: \`${tsDoc(s.name)}\` (kind ${s.kind}, ${s.stability})`);
+  if (s.attributes.length) lines.push(`- Attributes: ${s.attributes.map((a) => `\`${tsDoc(a.name)}\`${isRequired(a) ? '' : '?'}`).join(', ')}`);
   if (s.alwaysSample) lines.push('- Safety-critical: always sampled, whatever the ratio.');
-  for (const c of s.alwaysSampleWhen) lines.push(`- Safety-critical when \`${c.name}\` is ${c.values.map((v) => `\`${v}\``).join(' or ')}: always sampled.`);
-  if (s.links) lines.push(`- Links: ${docText(s.links.brief)} Pass them as \`{ links }\`.`);
-  if (s.deprecated) lines.push('', `@deprecated ${docText(s.deprecated.note)}`);
+  for (const c of s.alwaysSampleWhen) lines.push(`- Safety-critical when \`${tsDoc(c.name)}\` is ${c.values.map((v) => `\`${tsDoc(v)}\``).join(' or ')}: always sampled.`);
+  if (s.links) lines.push(`- Links: ${tsDoc(s.links.brief)} Pass them as \`{ links }\`.`);
+  if (s.deprecated) lines.push('', `@deprecated ${tsDoc(s.deprecated.note)}`);
   const ex = `{ ${s.attributes.filter(isRequired).map((a) => `${propKey(a.name)}: ${exampleLiteral(a.attr)}`).join(', ')} }`;
-  lines.push('', '@example', '```ts', `await spans.${domain(s)}.${operation(s)}(${ex}, async (span) => {`, '  // work inside the span; errors are recorded and rethrown', '});', '```');
+  lines.push('', '@example', '```ts', tsDoc(`await spans.${spanDomain(s)}.${spanOperation(s)}(${ex}, async (span) => {`), '  // work inside the span; errors are recorded and rethrown', '});', '```');
   return lines.join('\n');
 }
 
@@ -41,22 +42,22 @@ export function emitSpans(model: Model): string {
     sf.addInterface({
       isExported: true,
       name: spanAttributesTypeName(s),
-      docs: [{ description: `Start attributes of span \`${s.name}\`.` }],
+      docs: [{ description: `Start attributes of span \`${tsDoc(s.name)}\`.` }],
       properties: s.attributes.map(useProperty),
     });
 
   sf.addStatements((w) => {
     w.writeLine('/** Typed span helpers generated from the spec, grouped by domain (`<domain>.<operation>`). */');
     w.write('export const spans = ').inlineBlock(() => {
-      for (const [d, group] of groupBy(spans, domain)) {
+      for (const [d, group] of groupBy(spans, spanDomain)) {
         w.write(`${propKey(d)}: `).inlineBlock(() => {
           for (const s of group) {
             writeDoc(w, spanDoc(s));
-            w.write(`${operation(s)}: defineSpan<${spanAttributesTypeName(s)}>(`).inlineBlock(() => {
-              w.writeLine(`name: ${str(s.name)},`);
-              w.writeLine(`kind: '${s.kind}',`);
+            w.write(`${spanOperation(s)}: defineSpan<${spanAttributesTypeName(s)}>(`).inlineBlock(() => {
+              w.writeLine(`name: ${tsString(s.name)},`);
+              w.writeLine(`kind: ${tsString(s.kind)},`);
               w.writeLine(`alwaysSample: ${s.alwaysSample},`);
-              w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${str(c.name)}, values: [${c.values.map(str).join(', ')}] }`).join(', ')}],`);
+              w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`);
               w.writeLine(`attributes: [${s.attributes.map(fieldDescriptor).join(', ')}],`);
             });
             w.write('),').newLine();

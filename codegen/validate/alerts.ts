@@ -1,9 +1,13 @@
+import { parseTemplate } from '../alert-template.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { at, type SourceRef } from '../load.js';
 import type { Matcher, Metric, Model } from '../model.js';
 import { durationMs } from '../names.js';
 
 const CAMEL = /^[A-Z][a-z0-9]*([A-Z][A-Za-z0-9]*)*$/;
+const DAY = 86400e3;
+/** An http(s) URL written with the characters RFC 3986 allows: what alert routers and browsers accept as a link. */
+const RUNBOOK_URL = /^https?:\/\/[A-Za-z0-9._~:/?#[\]@!$&'()*+,;=%-]+$/;
 
 function sub(src: SourceRef, ...p: (string | number)[]): SourceRef {
   return { file: src.file, path: [...src.path, ...p] };
@@ -40,7 +44,7 @@ export function checkAlerts(model: Model, diags: Diagnostic[]): void {
     if (!CAMEL.test(a.name)) diags.push(at(here('name'), 'error', 'alert-name', `alert name '${a.name}' must be CamelCase, e.g. AmpyOMSRejectsHigh`));
     if (!a.summary.trim().endsWith('.')) diags.push(at(here('summary'), 'error', 'alert-summary', `summary must be one static sentence ending in a period`));
     if (a.summary.includes('{{')) diags.push(at(here('summary'), 'error', 'alert-summary', `summary must be static; put {{ $labels }} and {{ $value }} in description`));
-    if (!/^(https?:\/\/\S+|[\w./-]+(#[\w-]+)?)$/.test(a.runbook)) diags.push(at(here('runbook'), 'error', 'alert-runbook', `runbook must be a URL or a repository path, got '${a.runbook}'`));
+    if (!RUNBOOK_URL.test(a.runbook)) diags.push(at(here('runbook'), 'error', 'alert-runbook', `runbook must be an http(s) URL (RFC 3986 characters only, no spaces, quotes or braces), got '${a.runbook}'`));
 
     const inst = a.metric.instrument;
     const needs: Record<string, readonly string[]> = {
@@ -71,16 +75,24 @@ export function checkAlerts(model: Model, diags: Diagnostic[]): void {
       diags.push(at(here('baseline_window'), 'error', 'alert-window', `baseline_window ${a.baselineWindow} must be longer than window ${a.window}`));
     if (a.window && durationMs(a.window) < 60e3 && a.kind !== 'absent')
       diags.push(at(here('window'), 'error', 'alert-window', `window ${a.window} is shorter than 1m: rates need at least four scrapes`));
+    // Longer horizons are what SLOs are for; they also bound the rule tests, which step minute by minute.
+    if (a.window && durationMs(a.window) > DAY)
+      diags.push(at(here('window'), 'error', 'alert-window', `window ${a.window} is longer than 1d: for budgets over days, declare an SLO`));
+    if (durationMs(a.for) > DAY) diags.push(at(here('for'), 'error', 'alert-window', `for ${a.for} is longer than 1d: for budgets over days, declare an SLO`));
+    if (a.baselineWindow && durationMs(a.baselineWindow) > 30 * DAY)
+      diags.push(at(here('baseline_window'), 'error', 'alert-window', `baseline_window ${a.baselineWindow} is longer than 30d`));
+
+    for (const key of Object.keys(a.labels)) {
+      const why = key === 'severity' ? `set it with 'severity:'` : key.startsWith('__') ? 'Prometheus reserves names starting with __' : key === 'alertname' ? 'Prometheus sets it to the alert name' : undefined;
+      if (why) diags.push(at(here('labels', key), 'error', 'label-reserved', `alert label '${key}' is reserved: ${why}`, true));
+    }
 
     checkLabels(a.metric, a.matchers, a.by, a.src, what, diags);
-    for (const m of a.description.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) {
-      const inner = m[1] ?? '';
-      const label = /^\$labels\.(\w+)$/.exec(inner)?.[1];
-      if (label !== undefined) {
-        if (!a.by.includes(label))
-          diags.push(at(here('description'), 'error', 'alert-template', `{{ $labels.${label} }} is empty: the alert's series carry only its 'by' labels (${a.by.join(', ') || 'none'})`));
-      } else if (!/^\$value\s*\|\s*(humanize|humanizePercentage)$/.test(inner))
-        diags.push(at(here('description'), 'error', 'alert-template', `{{ ${inner} }} is not supported: use {{ $labels.<by label> }}, {{ $value | humanize }} or {{ $value | humanizePercentage }}`));
+    for (const part of parseTemplate(a.description)) {
+      if (part.kind === 'label' && !a.by.includes(part.label))
+        diags.push(at(here('description'), 'error', 'alert-template', `{{ $labels.${part.label} }} is empty: the alert's series carry only its 'by' labels (${a.by.join(', ') || 'none'})`));
+      else if (part.kind === 'unsupported')
+        diags.push(at(here('description'), 'error', 'alert-template', `{{ ${part.inner} }} is not supported: use {{ $labels.<by label> }}, {{ $value | humanize }} or {{ $value | humanizePercentage }}`));
     }
     if (a.total) {
       const totalLabels = new Set(a.total.metric.labels.map((l) => l.name));
@@ -94,6 +106,7 @@ export function checkAlerts(model: Model, diags: Diagnostic[]): void {
   for (const s of model.slos) {
     const here = (...p: (string | number)[]) => sub(s.src, ...p);
     const what = `SLO ${s.name}`;
+    if (!RUNBOOK_URL.test(s.runbook)) diags.push(at(here('runbook'), 'error', 'alert-runbook', `runbook must be an http(s) URL (RFC 3986 characters only, no spaces, quotes or braces), got '${s.runbook}'`));
     const days = durationMs(s.period) / 86400e3;
     if (days < 1 || days > 90) diags.push(at(here('period'), 'error', 'slo-period', `period ${s.period} must be between 1d and 90d`));
     if (s.sli.kind === 'latency') {

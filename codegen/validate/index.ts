@@ -4,7 +4,9 @@ import type { Model } from '../model.js';
 import { checkAlerts } from './alerts.js';
 import { checkAttributes } from './attributes.js';
 import { checkMetrics } from './metrics.js';
+import { checkNames } from './names.js';
 import { checkPolicy } from './policy.js';
+import { checkReachability } from './reachability.js';
 import { checkSignals } from './signals.js';
 
 /** Runs every semantic rule on a resolved model. */
@@ -13,5 +15,7 @@ export function validateModel(model: Model, merged: MergedSpec, diags: Diagnosti
   checkMetrics(model, diags);
   checkSignals(model, diags);
   checkAlerts(model, diags);
+  checkReachability(model, diags);
   checkPolicy(model, merged, diags);
+  checkNames(model, diags);
 }

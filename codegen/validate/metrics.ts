@@ -2,7 +2,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import { at } from '../load.js';
 import type { Model } from '../model.js';
 import { labelSize } from '../resolve.js';
-import { unitProblem } from './units.js';
+import { reservedLabel } from '../reserved-labels.js';
+import { negativeBoundaryProblem, unitProblem } from './units.js';
 
 const METRIC_NAME = /^ampy\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
@@ -17,6 +18,9 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
     });
     const problem = unitProblem(b.unit);
     if (problem) diags.push(at(here('unit'), 'error', 'base-unit', problem));
+    const negative = b.boundaries.findIndex((v) => v < 0);
+    if (negative >= 0 && !problem)
+      diags.push(at(here('boundaries', negative), 'error', 'bucket-sign', `boundary ${b.boundaries[negative]} of '${b.id}' is negative: ${negativeBoundaryProblem(b.unit)}`));
   }
 
   const carriers = (attrId: string): string => {
@@ -68,6 +72,8 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
       }
       if (!/^[a-z][a-z0-9_]*$/.test(l.name))
         diags.push(at(lsrc, 'error', 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
+      const reserved = reservedLabel(model, l.name);
+      if (reserved) diags.push(at(lsrc, 'error', 'label-reserved', `'${m.name}' cannot have a label named '${l.name}': ${reserved}; give it another name with 'as'`));
       if (a.deprecated) diags.push(at(lsrc, 'warning', 'deprecated-ref', `'${a.id}' is deprecated: ${a.deprecated.note}`));
     }
     if (bounded && m.seriesEstimate > m.maxSeries) {

@@ -24,3 +24,17 @@ export function unitProblem(unit: string): string | undefined {
   const hint = HINTS[unit] ?? 'use ms, By, bp, 1, USD, or a count annotation like {order} or {message}/s';
   return `unit '${unit}' is not a base unit: ${hint}`;
 }
+
+/** Units whose quantities can be negative: basis points and money (slippage, PnL) and plain ratios of change. */
+const SIGNED_UNITS = new Set(['bp', 'USD', '1']);
+
+/**
+ * Why a histogram bucket set in this unit cannot have a negative boundary. Durations, sizes and counts
+ * are never negative. Basis points, money and ratios can be, but a histogram records only non-negative
+ * values: OpenTelemetry drops negative measurements and the runtime counts them as invalid_value.
+ */
+export function negativeBoundaryProblem(unit: string): string {
+  return SIGNED_UNITS.has(unit)
+    ? `'${unit}' values can be negative, but a histogram records only values >= 0 (OpenTelemetry drops negative measurements; the runtime counts them as invalid_value): record the magnitude and put the sign in an enum label, such as side`
+    : `a quantity in '${unit}' (${unit === 'ms' ? 'a duration' : unit === 'By' ? 'a size' : 'a count'}) is never negative`;
+}

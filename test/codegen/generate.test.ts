@@ -48,6 +48,13 @@ describe('generate', () => {
     expect(diffOutput(path.join(ROOT, 'generated'), await renderFiles(result.model!))).toEqual([]);
   });
 
+  it('writes output that depends on the spec alone: not on the working directory, locale, time zone or environment', async () => {
+    const out = path.join(tmp, 'elsewhere');
+    const env = { ...process.env, LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', TZ: 'Pacific/Chatham', HOME: tmp, USER: 'someone-else' };
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'codegen', 'cli.ts'), 'generate', '--spec', SPEC, '--out', out], { cwd: tmp, env, encoding: 'utf8' });
+    expect(diffOutput(out, new Map(Object.entries(snapshot(path.join(ROOT, 'generated'))).filter(([f]) => f !== MARKER)))).toEqual([]);
+  });
+
   it('writes the same bytes on two CLI runs and marks every file do-not-edit', async () => {
     const one = path.join(tmp, 'one');
     const two = path.join(tmp, 'two');

@@ -1,0 +1,127 @@
+// Names that every tool downstream accepts, and generated identifiers that do not collide.
+import type { Diagnostic } from '../diagnostics.js';
+import { enumTypeName, enumValuesName } from '../emit/ts-common.js';
+import { fieldsTypeName } from '../emit/logs.js';
+import { labelsTypeName } from '../emit/metrics.js';
+import { spanAttributesTypeName, spanDomain, spanOperation } from '../emit/spans.js';
+import { at, type SourceRef } from '../load.js';
+import type { Model } from '../model.js';
+import { camel } from '../names.js';
+
+/**
+ * The longest name of a metric as exposed (with its longest suffix), a span, a log event or an alert.
+ * Datadog documents 200 characters for metric names and tags; OpenTelemetry allows 255 for an
+ * instrument name; Prometheus and Grafana Cloud/Mimir accept 1024 for label names and 2048 for values.
+ * The tightest wins, so a name survives every backend.
+ */
+export const MAX_NAME_LENGTH = 200;
+/**
+ * The longest key: metric label, span attribute, log field. Half of Datadog's 200-character
+ * `key:value` tag, so a key leaves room for its value.
+ */
+export const MAX_KEY_LENGTH = 100;
+
+/**
+ * Names the generated modules export whatever the spec holds, and the runtime names they import. An
+ * enum type or label type of the same name would collide with them (index.ts re-exports every module).
+ * test/codegen/generated-names.test.ts keeps this list equal to what the emitters write.
+ */
+export const FIXED_GENERATED_NAMES: readonly string[] = [
+  'ForbiddenMetricLabels',
+  'ResourceAttributes',
+  'ContextCore',
+  'metrics',
+  'spans',
+  'log',
+  'LogEventName',
+  'BusEnvelope',
+  'busHeaderNames',
+  'injectBusHeaders',
+  'extractBusContext',
+  'busCorrelation',
+  'registry',
+  'Registry',
+  'init',
+  // Imported from the runtime and @opentelemetry/api into generated modules.
+  'Decimal',
+  'Timestamp',
+  'BusCorrelation',
+  'BusHeaders',
+  'Context',
+  'InitOptions',
+  'Observability',
+  'initRuntime',
+  'defineCounter',
+  'defineUpDownCounter',
+  'defineHistogram',
+  'defineGauge',
+  'defineSpan',
+  'defineEvent',
+  'extractTraceContext',
+  'injectTraceHeaders',
+];
+
+function checkLengths(model: Model, diags: Diagnostic[]): void {
+  const long = (src: SourceRef, what: string, name: string, limit: number): void => {
+    if (name.length > limit)
+      diags.push(at(src, 'error', 'name-length', `${what} '${name.slice(0, 40)}…' is ${name.length} characters, over the ${limit} that every metrics and tracing backend accepts; shorten it`));
+  };
+  const name = (src: SourceRef): SourceRef => ({ file: src.file, path: [...src.path, 'name'] });
+  for (const m of model.metrics) {
+    const exposed = m.instrument === 'histogram' ? `${m.promName}_bucket` : m.promName;
+    long(name(m.src), 'metric (exposed as)', exposed, MAX_NAME_LENGTH);
+    for (const l of m.labels) long(l.src, 'label', l.name, MAX_KEY_LENGTH);
+  }
+  for (const s of model.spans) {
+    long(name(s.src), 'span name', s.name, MAX_NAME_LENGTH);
+    for (const u of s.attributes) long(u.src, 'span attribute', u.name, MAX_KEY_LENGTH);
+  }
+  for (const e of model.events) {
+    long(name(e.src), 'event name', e.name, MAX_NAME_LENGTH);
+    for (const u of e.fields) long(u.src, 'log field', u.name, MAX_KEY_LENGTH);
+  }
+  for (const a of model.alerts) long(name(a.src), 'alert name', a.name, MAX_NAME_LENGTH);
+  for (const a of model.attributes) long({ file: a.src.file, path: [...a.src.path, 'id'] }, 'attribute id', a.id, MAX_KEY_LENGTH);
+}
+
+/**
+ * Generated identifiers from different spec names must differ: `order.side` and `order_side` are both
+ * `OrderSide`, `ampy.oms.a_b` and `ampy.oms.a__b` both `metrics.oms.aB`. A collision would not compile.
+ */
+function checkIdentifiers(model: Model, diags: Diagnostic[]): void {
+  const fixed = new Set(FIXED_GENERATED_NAMES);
+  const taken = new Map<string, string>();
+  const claim = (scope: string, id: string, owner: string, src: SourceRef): void => {
+    const key = `${scope}\u0000${id}`;
+    const prev = taken.get(key) ?? (scope === 'module' && fixed.has(id) ? 'ampyobs itself' : undefined);
+    if (prev !== undefined) diags.push(at(src, 'error', 'generated-name', `${owner} would generate '${id}', which ${prev} also generates; rename one of them`));
+    else taken.set(key, owner);
+  };
+  for (const a of model.attributes) {
+    if (a.type !== 'enum') continue;
+    const src = { file: a.src.file, path: [...a.src.path, 'id'] };
+    claim('module', enumTypeName(a), `attribute '${a.id}'`, src);
+    claim('module', enumValuesName(a), `attribute '${a.id}'`, src);
+  }
+  for (const m of model.metrics) {
+    const src = { file: m.src.file, path: [...m.src.path, 'name'] };
+    if (m.labels.length) claim('module', labelsTypeName(m), `metric '${m.name}'`, src);
+    claim(`metrics.${m.subsystem}`, camel(m.short), `metric '${m.name}'`, src);
+  }
+  for (const s of model.spans) {
+    const src = { file: s.src.file, path: [...s.src.path, 'name'] };
+    claim('module', spanAttributesTypeName(s), `span '${s.name}'`, src);
+    claim(`spans.${spanDomain(s)}`, spanOperation(s), `span '${s.name}'`, src);
+  }
+  for (const e of model.events) {
+    const src = { file: e.src.file, path: [...e.src.path, 'name'] };
+    claim('module', fieldsTypeName(e), `event '${e.name}'`, src);
+    claim('log', camel(e.name), `event '${e.name}'`, src);
+  }
+}
+
+/** Name lengths and generated identifiers. */
+export function checkNames(model: Model, diags: Diagnostic[]): void {
+  checkLengths(model, diags);
+  checkIdentifiers(model, diags);
+}
