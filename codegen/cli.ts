@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 import { existsSync, watch } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateCommand, type OutputTarget } from './command.js';
 import { formatDiagnostic, SpecError } from './diagnostics.js';
 import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
@@ -23,7 +23,7 @@ interface Io {
 }
 
 /** Validates and renders; prints every diagnostic. Returns the files, or undefined on errors. */
-async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
+async function build({ specDir, outDir }: OutputTarget, io: Io): Promise<FileSet | undefined> {
   const result = readSpec(specDir);
   for (const d of result.diagnostics) io.err(formatDiagnostic(d));
   const fail = (n: number): undefined => {
@@ -32,7 +32,7 @@ async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
   };
   if (!result.model) return fail(result.diagnostics.filter((d) => d.severity === 'error').length);
   try {
-    return await renderFiles(result.model);
+    return await renderFiles(result.model, { specDir, outDir });
   } catch (e) {
     if (!(e instanceof SpecError)) throw e;
     for (const d of e.diagnostics) io.err(formatDiagnostic(d));
@@ -41,7 +41,7 @@ async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
 }
 
 async function generateOnce(specDir: string, outDir: string, io: Io): Promise<number> {
-  const files = await build(specDir, io);
+  const files = await build({ specDir, outDir }, io);
   if (!files) return 1;
   try {
     const changed = writeOutput(outDir, files);
@@ -95,12 +95,12 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
     return 'watching';
   }
   if (command === 'check') {
-    const files = await build(specDir, io);
+    const files = await build({ specDir, outDir }, io);
     if (!files) return 1;
     const drift = diffOutput(outDir, files);
     if (drift.length) {
       for (const d of drift) io.err(`${path.join(outDir, d.file)}: ${d.kind}`);
-      io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`npm run generate\` and commit the result`);
+      io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`${generateCommand({ specDir, outDir })}\` and commit the result`);
       return 1;
     }
     io.out(`ampyobs: spec valid, ${outDir} up to date (${files.size} files)`);
@@ -125,10 +125,4 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
   }
   io.err(`ampyobs: unknown command '${command}'\n${USAGE}`);
   return 2;
-}
-
-// Only when executed as a program, not when imported by tests.
-if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
-  const code = await runCli(process.argv.slice(2));
-  if (code !== 'watching') process.exitCode = code;
 }

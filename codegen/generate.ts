@@ -15,6 +15,7 @@ import { emitRuleTests } from './emit/rule-tests.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
 import { header } from './emit/ts-common.js';
+import { generateCommand, type OutputTarget } from './command.js';
 import { SpecError, type Diagnostic } from './diagnostics.js';
 import type { Model } from './model.js';
 
@@ -22,10 +23,12 @@ import type { Model } from './model.js';
 export type FileSet = ReadonlyMap<string, string>;
 
 /**
- * Renders the whole output for a valid model, in memory. Same model, byte-identical files. Throws a
- * SpecError carrying located diagnostics when a dashboard does not evaluate.
+ * Renders the whole output for a valid model, in memory. Same model and target, byte-identical files;
+ * the target only shapes the regenerate command in file headers. Throws a SpecError carrying located
+ * diagnostics when a dashboard does not evaluate.
  */
-export async function renderFiles(model: Model): Promise<FileSet> {
+export async function renderFiles(spec: Model, target: OutputTarget): Promise<FileSet> {
+  const model: Model = { ...spec, generateCommand: generateCommand(target) };
   const files = new Map<string, string>();
   const modules = ['attributes', 'metrics', 'spans', 'logs'];
   files.set('attributes.ts', emitAttributes(model));

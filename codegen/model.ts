@@ -220,6 +220,8 @@ export interface Model {
   readonly runtimeImport: string;
   /** Absolute directory of the jsonnet dashboards to evaluate, when the manifest names one. */
   readonly dashboardsDir?: string;
+  /** The command that regenerates the output, for file headers; set by `renderFiles`. */
+  readonly generateCommand?: string;
   readonly maxSeriesPerMetric: number;
   readonly attributes: readonly Attribute[];
   readonly bucketSets: readonly BucketSet[];

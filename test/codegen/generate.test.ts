@@ -1,6 +1,6 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,14 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-gen-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const quiet = { out: () => {}, err: () => {} };
+// How `npm run generate` runs here: the committed headers name these directories.
+const TARGET = { specDir: 'spec', outDir: 'generated' };
+
+/** The command a service can run, with directories relative to the working directory and '/' separators. */
+function regenerate(spec: string, out: string): string {
+  const rel = (p: string): string => path.relative(process.cwd(), p).split(path.sep).join('/');
+  return `npx ampyobs generate --spec ${rel(spec)} --out ${rel(out)}`;
+}
 
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -38,26 +46,29 @@ describe('generate', () => {
   });
 
   it('renders byte-identical files from the same spec', async () => {
-    const a = await renderFiles(result.model!);
-    const b = await renderFiles(readSpec(SPEC).model!);
+    const a = await renderFiles(result.model!, TARGET);
+    const b = await renderFiles(readSpec(SPEC).model!, TARGET);
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [k, v] of a) expect(b.get(k), k).toBe(v);
   });
 
   it('matches the committed generated/ exactly', async () => {
-    expect(diffOutput(path.join(ROOT, 'generated'), await renderFiles(result.model!))).toEqual([]);
+    expect(diffOutput(path.join(ROOT, 'generated'), await renderFiles(result.model!, TARGET))).toEqual([]);
   });
 
-  it('writes the same bytes on two CLI runs and marks every file do-not-edit', async () => {
+  it('writes the same bytes on two CLI runs and marks every file do-not-edit, naming the command that regenerates it', async () => {
     const one = path.join(tmp, 'one');
-    const two = path.join(tmp, 'two');
     expect(await runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
-    expect(await runCli(['generate', '--spec', SPEC, '--out', two], quiet)).toBe(0);
+    renameSync(one, path.join(tmp, 'first'));
+    expect(await runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
     const a = snapshot(one);
-    expect(a).toEqual(snapshot(two));
+    expect(a).toEqual(snapshot(path.join(tmp, 'first')));
+    const command = regenerate(SPEC, one);
     for (const [file, text] of Object.entries(a)) {
       if (file === MARKER || file.endsWith('.json')) continue;
       expect(text, file).toMatch(/DO NOT EDIT/);
+      expect(text, file).toContain(`run \`${command}\``);
+      expect(text, file).not.toContain('npm run generate');
     }
   });
 
@@ -71,6 +82,7 @@ describe('generate', () => {
     expect(await runCli(['check', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
     expect(errors).toContain(`${path.join(out, 'metrics.ts')}: changed`);
     expect(errors).toContain(`${path.join(out, 'leftover.ts')}: extra`);
+    expect(errors).toContain(`ampyobs: ${out} is stale (2 file(s)); run \`${regenerate(SPEC, out)}\` and commit the result`);
     // generate repairs it, removing the leftover.
     expect(await runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
     expect(readdirSync(out)).not.toContain('leftover.ts');
@@ -95,7 +107,7 @@ describe('generate', () => {
   });
 
   it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
-    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/cli.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/bin.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/spec valid, generated up to date/);
   });
 });
