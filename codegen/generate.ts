@@ -17,6 +17,8 @@ import { emitSpans } from './emit/spans.js';
 import { header } from './emit/ts-common.js';
 import { generateCommand, type OutputTarget } from './command.js';
 import { SpecError, type Diagnostic } from './diagnostics.js';
+import { loadJsonnet } from './jsonnet-binding.js';
+import { at } from './load.js';
 import type { Model } from './model.js';
 
 /** Every generated file, by path relative to the output directory, in a stable order. */
@@ -25,7 +27,7 @@ export type FileSet = ReadonlyMap<string, string>;
 /**
  * Renders the whole output for a valid model, in memory. Same model and target, byte-identical files;
  * the target only shapes the regenerate command in file headers. Throws a SpecError carrying located
- * diagnostics when a dashboard does not evaluate.
+ * diagnostics when a dashboard does not evaluate or the jsonnet binding is unavailable.
  */
 export async function renderFiles(spec: Model, target: OutputTarget): Promise<FileSet> {
   const model: Model = { ...spec, generateCommand: generateCommand(target) };
@@ -54,9 +56,11 @@ export async function renderFiles(spec: Model, target: OutputTarget): Promise<Fi
   const registryLibsonnet = emitRegistryLibsonnet(model);
   files.set('dashboards/registry.libsonnet', registryLibsonnet);
   let dashboards = new Map<string, string>();
-  if (model.dashboardsDir) {
+  if (model.dashboards) {
+    const binding = loadJsonnet();
+    if ('problem' in binding) throw new SpecError([at(model.dashboards.src, 'error', 'dashboard', binding.problem)]);
     const diags: Diagnostic[] = [];
-    dashboards = await renderDashboards(model.dashboardsDir, registryLibsonnet, diags);
+    dashboards = await renderDashboards(binding.Jsonnet, model.dashboards.dir, registryLibsonnet, diags);
     if (diags.length) throw new SpecError(diags);
     for (const [name, json] of dashboards) files.set(`dashboards/${name}`, json);
   }
