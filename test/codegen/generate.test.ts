@@ -1,6 +1,6 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { runCli } from '../../codegen/cli.js';
 import { renderFiles } from '../../codegen/generate.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { diffOutput, MARKER, writeOutput } from '../../codegen/write.js';
+import { snapshot } from '../support/files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SPEC = path.join(ROOT, 'spec');
@@ -22,19 +23,6 @@ const TARGET = { specDir: 'spec', outDir: 'generated' };
 function regenerate(spec: string, out: string): string {
   const rel = (p: string): string => path.relative(process.cwd(), p).split(path.sep).join('/');
   return `npx ampyobs generate --spec ${rel(spec)} --out ${rel(out)}`;
-}
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, name.name);
-      if (name.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 describe('generate', () => {

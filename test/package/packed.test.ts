@@ -3,10 +3,11 @@
 // path back to this repository's node_modules), then the README's service workflow through the bin
 // npm links: generate, compile, run and scrape, check. Slow (a real install); never skipped.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listTree, snapshot } from '../support/files.js';
 import { freePort } from '../support/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -70,33 +71,6 @@ function write(rel: string, text: string): void {
   const p = path.join(svc, rel);
   mkdirSync(path.dirname(p), { recursive: true });
   writeFileSync(p, text);
-}
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-/** Every file under a directory whose name matches, following no symlinks. */
-function find(dir: string, test: (name: string) => boolean): string[] {
-  const hits: string[] = [];
-  const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (test(e.name)) hits.push(path.relative(dir, p));
-      if (e.isDirectory()) walk(p);
-    }
-  };
-  walk(dir);
-  return hits;
 }
 
 // The schema line a service fragment carries: the schema shipped in the installed package.
@@ -234,7 +208,8 @@ describe('the packed package installed in a fresh service', () => {
     expect(existsSync(path.join(nm, ...BINDING.split('/')))).toBe(false);
     expect(existsSync(path.join(nm, 'ampyobs', 'dist', 'codegen', 'bin.js'))).toBe(true);
     // No compiled addon, no build folder of node-gyp or cmake-js, nothing that would compile one.
-    expect(find(nm, (n) => n.endsWith('.node') || n === 'binding.gyp' || n === 'CMakeLists.txt' || n === 'CMakeCache.txt')).toEqual([]);
+    const native = listTree(nm).filter(({ rel }) => /\.node$|(^|\/)(binding\.gyp|CMakeLists\.txt|CMakeCache\.txt)$/.test(rel));
+    expect(native).toEqual([]);
   });
 
   it('`npx ampyobs --help` prints the usage and exits 0', async () => {
