@@ -24,13 +24,18 @@ import type { Model } from './model.js';
 /** Every generated file, by path relative to the output directory, in a stable order. */
 export type FileSet = ReadonlyMap<string, string>;
 
+/** The model as the emitters see it for one output: with the command that regenerates that output. */
+export function forTarget(model: Model, target: OutputTarget): Model {
+  return { ...model, generateCommand: generateCommand(target) };
+}
+
 /**
  * Renders the whole output for a valid model, in memory. Same model and target, byte-identical files;
  * the target only shapes the regenerate command in file headers. Throws a SpecError carrying located
  * diagnostics when a dashboard does not evaluate or the jsonnet binding is unavailable.
  */
 export async function renderFiles(spec: Model, target: OutputTarget): Promise<FileSet> {
-  const model: Model = { ...spec, generateCommand: generateCommand(target) };
+  const model = forTarget(spec, target);
   const files = new Map<string, string>();
   const modules = ['attributes', 'metrics', 'spans', 'logs'];
   files.set('attributes.ts', emitAttributes(model));

@@ -13,6 +13,7 @@ import { MEMORY_MIB } from '../../codegen/emit/collector-sizing.js';
 import { emitK8s, K8S_COLLECTORS_PATH, K8S_DASHBOARDS_PATH, K8S_RULES_PATH, RETENTION_ANNOTATION } from '../../codegen/emit/k8s.js';
 import { ruleGroups } from '../../codegen/emit/prometheus-rules.js';
 import { COLLECTOR_IMAGE, K8S, K8S_BACKEND_ENV, K8S_BACKENDS, operatorHeadlessService, VERSIONS } from '../../codegen/emit/stack.js';
+import { forTarget } from '../../codegen/generate.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { prometheusRetention } from '../../codegen/retention.js';
 import { checkKeys, type KeyNode } from '../support/key-tree.js';
@@ -26,7 +27,8 @@ const GENERATED = path.join(ROOT, 'generated');
 const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-k8s-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const model = readSpec(path.join(ROOT, 'spec')).model!;
+// As `npm run generate` renders generated/: the headers name that command's directories.
+const model = forTarget(readSpec(path.join(ROOT, 'spec')).model!, { specDir: 'spec', outDir: 'generated' });
 const crds = parse(readFileSync(path.join(ROOT, 'test/fixtures/k8s/crds.yaml'), 'utf8')) as Obj;
 const docs = (rel: string): Obj[] => parseAllDocuments(readFileSync(path.join(GENERATED, rel), 'utf8')).map((d) => d.toJS() as Obj);
 const rules = docs(K8S_RULES_PATH);
