@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 import { existsSync, watch } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { generateCommand } from './command.js';
 import { formatDiagnostic, InternalError, internalDiagnostic, SpecError } from './diagnostics.js';
 import { MANIFEST } from './load.js';
 import { renderFiles, type FileSet } from './generate.js';
@@ -113,7 +113,7 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
     }
     if (drift.length) {
       for (const d of drift) io.err(`${path.join(outDir, d.file)}: ${d.kind}`);
-      io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`npm run generate\` and commit the result`);
+      io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`${generateCommand({ specDir, outDir })}\` and commit the result`);
       return 1;
     }
     io.out(`ampyobs: spec valid, ${outDir} up to date (${files.size} files)`);
@@ -138,10 +138,4 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
   }
   io.err(`ampyobs: unknown command '${command}'\n${USAGE}`);
   return 2;
-}
-
-// Only when executed as a program, not when imported by tests.
-if (process.argv[1] && import.meta.url === new URL(`file://${path.resolve(process.argv[1])}`).href) {
-  const code = await runCli(process.argv.slice(2));
-  if (code !== 'watching') process.exitCode = code;
 }

@@ -16,6 +16,8 @@ import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
 import { header } from './emit/ts-common.js';
 import { InternalError, SpecError, type Diagnostic } from './diagnostics.js';
+import { loadJsonnet } from './jsonnet-binding.js';
+import { at } from './load.js';
 import type { Model } from './model.js';
 import { compareText } from './order.js';
 
@@ -64,10 +66,12 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   });
   put('dashboards/registry.libsonnet', () => emitRegistryLibsonnet(model));
   let dashboards = new Map<string, string>();
-  if (model.dashboardsDir) {
+  if (model.dashboards) {
+    const binding = loadJsonnet();
+    if ('problem' in binding) throw new SpecError([at(model.dashboards.src, 'error', 'dashboard', binding.problem)]);
     const diags: Diagnostic[] = [];
     try {
-      dashboards = await renderDashboards(model.dashboardsDir, files.get('dashboards/registry.libsonnet')!, diags);
+      dashboards = await renderDashboards(binding.Jsonnet, model.dashboards.dir, files.get('dashboards/registry.libsonnet')!, diags);
     } catch (e) {
       if (e instanceof SpecError) throw e;
       throw new InternalError('rendering the dashboards', e);

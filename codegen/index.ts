@@ -2,6 +2,7 @@
 export { formatDiagnostic, hasErrors, SpecError, type Diagnostic } from './diagnostics.js';
 export { SPEC_RULES, type RuleId, type SpecRule } from './diagnostic-rules.js';
 export { renderFiles, type FileSet } from './generate.js';
+export type { OutputTarget } from './command.js';
 export type { Model } from './model.js';
 export { readSpec, type SpecResult } from './pipeline.js';
 export { diffOutput, writeOutput, type Drift } from './write.js';

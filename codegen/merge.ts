@@ -21,8 +21,8 @@ export interface Sourced<T> {
 export interface MergedSpec {
   readonly manifest?: Sourced<NonNullable<RawFragment['registry']>> | undefined;
   readonly codegen: NonNullable<RawFragment['codegen']>;
-  /** Directory of the manifest that set codegen options (paths in them are relative to it). */
-  readonly codegenDir?: string | undefined;
+  /** Where the codegen options were set: paths in them are relative to that manifest's directory. */
+  readonly codegenSrc?: SourceRef | undefined;
   readonly limits: NonNullable<RawFragment['limits']>;
   readonly lists: { readonly [K in ListSection]: Sourced<Item<K>>[] };
   readonly singletons: { readonly [K in SingletonSection]?: Sourced<NonNullable<RawFragment[K]>> };
@@ -49,7 +49,7 @@ export function mergeFragments(
   const dropped = new Set<string>();
   let manifest: MergedSpec['manifest'];
   let codegen: MergedSpec['codegen'] = {};
-  let codegenDir: string | undefined;
+  let codegenSrc: SourceRef | undefined;
   let limits: MergedSpec['limits'] = {};
   let incomplete = false;
 
@@ -75,7 +75,7 @@ export function mergeFragments(
         if (data.registry && !bad.has('registry')) manifest = { raw: data.registry, src: { file, path: ['registry'] } };
         if (data.codegen && !bad.has('codegen')) {
           codegen = data.codegen;
-          codegenDir = file.specDir;
+          codegenSrc = { file, path: ['codegen'] };
         }
         if (data.limits && !bad.has('limits')) limits = data.limits;
       }
@@ -110,5 +110,5 @@ export function mergeFragments(
       singletonDepth.set(section, file.importDepth);
     }
   }
-  return { manifest, codegen, codegenDir, limits, lists, singletons, dropped, incomplete };
+  return { manifest, codegen, codegenSrc, limits, lists, singletons, dropped, incomplete };
 }

@@ -218,8 +218,8 @@ export interface Redaction {
 export interface Model {
   readonly registry: { readonly name: string; readonly version: string; readonly brief: string };
   readonly runtimeImport: string;
-  /** Absolute directory of the jsonnet dashboards to evaluate, when the manifest names one. */
-  readonly dashboardsDir?: string;
+  /** The jsonnet dashboards to evaluate (absolute directory), when the manifest names them. */
+  readonly dashboards?: { readonly dir: string; readonly src: SourceRef };
   readonly maxSeriesPerMetric: number;
   readonly attributes: readonly Attribute[];
   readonly bucketSets: readonly BucketSet[];

@@ -336,7 +336,13 @@ export function resolve(merged: MergedSpec, diags: Diagnostic[]): Model {
       brief: merged.manifest?.raw.brief ?? '',
     },
     runtimeImport: merged.codegen.runtime_import ?? 'ampyobs/runtime',
-    ...(merged.codegen.dashboards && merged.codegenDir && { dashboardsDir: path.resolve(merged.codegenDir, merged.codegen.dashboards) }),
+    ...(merged.codegen.dashboards &&
+      merged.codegenSrc && {
+        dashboards: {
+          dir: path.resolve(merged.codegenSrc.file.specDir, merged.codegen.dashboards),
+          src: { file: merged.codegenSrc.file, path: [...merged.codegenSrc.path, 'dashboards'] },
+        },
+      }),
     maxSeriesPerMetric: maxSeriesDefault,
     attributes,
     bucketSets,

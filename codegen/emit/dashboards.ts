@@ -1,15 +1,16 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Jsonnet } from '@hanazuki/node-jsonnet';
 import type { Diagnostic } from '../diagnostics.js';
+import type { JsonnetClass } from '../jsonnet-binding.js';
 
 /**
  * Evaluates every *.jsonnet dashboard of a directory against the registry.libsonnet of this run (found
  * through a temporary import path, so dashboards never see a stale registry). Returns JSON files by
- * name, formatted stably; jsonnet errors become diagnostics at their file and line.
+ * name, formatted stably; jsonnet errors become diagnostics at their file and line. The native
+ * binding is passed in: it is loaded only when a spec renders dashboards (see jsonnet-binding.ts).
  */
-export async function renderDashboards(dir: string, registryLibsonnet: string, diags: Diagnostic[]): Promise<Map<string, string>> {
+export async function renderDashboards(Jsonnet: JsonnetClass, dir: string, registryLibsonnet: string, diags: Diagnostic[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let files: string[];
   try {

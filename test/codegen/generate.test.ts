@@ -1,6 +1,6 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { runCli } from '../../codegen/cli.js';
 import { renderFiles } from '../../codegen/generate.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { diffOutput, MARKER, writeOutput } from '../../codegen/write.js';
+import { snapshot } from '../support/files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SPEC = path.join(ROOT, 'spec');
@@ -15,18 +16,10 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-gen-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const quiet = { out: () => {}, err: () => {} };
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const name of readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, name.name);
-      if (name.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
+/** The command a service can run, with directories relative to the working directory and '/' separators. */
+function regenerate(spec: string, out: string): string {
+  const rel = (p: string): string => path.relative(process.cwd(), p).split(path.sep).join('/');
+  return `npx ampyobs generate --spec ${rel(spec)} --out ${rel(out)}`;
 }
 
 describe('generate', () => {
@@ -51,20 +44,24 @@ describe('generate', () => {
   it('writes output that depends on the spec alone: not on the working directory, locale, time zone or environment', async () => {
     const out = path.join(tmp, 'elsewhere');
     const env = { ...process.env, LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', TZ: 'Pacific/Chatham', HOME: tmp, USER: 'someone-else' };
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'codegen', 'cli.ts'), 'generate', '--spec', SPEC, '--out', out], { cwd: tmp, env, encoding: 'utf8' });
+    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'codegen', 'bin.ts'), 'generate', '--spec', SPEC, '--out', out], { cwd: tmp, env, encoding: 'utf8' });
     expect(diffOutput(out, new Map(Object.entries(snapshot(path.join(ROOT, 'generated'))).filter(([f]) => f !== MARKER)))).toEqual([]);
   });
 
-  it('writes the same bytes on two CLI runs and marks every file do-not-edit', async () => {
+  it('writes the same bytes on two CLI runs and marks every file do-not-edit, saying how to regenerate it', async () => {
     const one = path.join(tmp, 'one');
-    const two = path.join(tmp, 'two');
     expect(await runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
-    expect(await runCli(['generate', '--spec', SPEC, '--out', two], quiet)).toBe(0);
+    renameSync(one, path.join(tmp, 'first'));
+    expect(await runCli(['generate', '--spec', SPEC, '--out', one], quiet)).toBe(0);
     const a = snapshot(one);
-    expect(a).toEqual(snapshot(two));
+    expect(a).toEqual(snapshot(path.join(tmp, 'first')));
     for (const [file, text] of Object.entries(a)) {
       if (file === MARKER || file.endsWith('.json')) continue;
       expect(text, file).toMatch(/DO NOT EDIT/);
+      // Markdown carries the header inside an HTML comment, where `--` must be broken up.
+      if (file.endsWith('.md')) expect(text, file).toContain('npx ampyobs generate');
+      else expect(text, file).toContain('run `npx ampyobs generate --spec <spec dir> --out <this dir>`');
+      expect(text, file).not.toContain('npm run generate');
     }
   });
 
@@ -78,6 +75,7 @@ describe('generate', () => {
     expect(await runCli(['check', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) })).toBe(1);
     expect(errors).toContain(`${path.join(out, 'metrics.ts')}: changed`);
     expect(errors).toContain(`${path.join(out, 'leftover.ts')}: extra`);
+    expect(errors).toContain(`ampyobs: ${out} is stale (2 file(s)); run \`${regenerate(SPEC, out)}\` and commit the result`);
     // generate repairs it, removing the leftover.
     expect(await runCli(['generate', '--spec', SPEC, '--out', out], quiet)).toBe(0);
     expect(readdirSync(out)).not.toContain('leftover.ts');
@@ -102,7 +100,7 @@ describe('generate', () => {
   });
 
   it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
-    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/cli.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
+    const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/bin.ts', 'check'], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/spec valid, generated up to date/);
   });
 });

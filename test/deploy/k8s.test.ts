@@ -26,6 +26,7 @@ const GENERATED = path.join(ROOT, 'generated');
 const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-k8s-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+// As `npm run generate` renders generated/: the headers name that command's directories.
 const model = readSpec(path.join(ROOT, 'spec')).model!;
 const crds = parse(readFileSync(path.join(ROOT, 'test/fixtures/k8s/crds.yaml'), 'utf8')) as Obj;
 const docs = (rel: string): Obj[] => parseAllDocuments(readFileSync(path.join(GENERATED, rel), 'utf8')).map((d) => d.toJS() as Obj);

@@ -1,0 +1,361 @@
+// The package as users get it: `npm pack`, the tarball installed into a fresh project outside this
+// repository (its own `npm install` from the registry, at this repository's locked versions, with no
+// path back to this repository's node_modules), then the README's service workflow through the bin
+// npm links: generate, compile, run and scrape, check. Slow (a real install); never skipped.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listTree, snapshot } from '../support/files.js';
+import { freePort } from '../support/ports.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+const BINDING = '@hanazuki/node-jsonnet';
+const work = mkdtempSync(path.join(realpathSync(tmpdir()), 'ampyobs-packed-'));
+const svc = path.join(work, 'svc');
+const tarball = path.join(work, `${pkg.name}-${pkg.version}.tgz`);
+const GENERATE = 'npx ampyobs generate --spec telemetry --out src/telemetry';
+const INSTALL = 300_000;
+const INSTALLING = { timeout: INSTALL - 10_000 };
+// Tests that run the CLI several times: each run loads ts-morph, and the CI machine is shared.
+const CLI_RUNS = 180_000;
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * A user's shell: none of the variables `npm test` adds for this repository (its package, its prefix,
+ * its node_modules/.bin directories on PATH), so nothing resolves back into this checkout.
+ */
+const env: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !/^(npm_(package|lifecycle)_|npm_config_(local_prefix|call)$|npm_command$|INIT_CWD$|NODE_OPTIONS$|NODE_PATH$|VITEST|OBS_|OTEL_)/.test(k),
+    ),
+  ),
+  PATH: (process.env['PATH'] ?? '')
+    .split(path.delimiter)
+    .filter((p) => !(path.resolve(p) + path.sep).startsWith(ROOT + path.sep) && !/node_modules[\\/]\.bin$/.test(p))
+    .join(path.delimiter),
+};
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end; killed after `timeout` ms (before the test's own timeout) so none outlives the test. */
+function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const options = { cwd: opts.cwd ?? svc, env: opts.env ?? env, encoding: 'utf8' as const, maxBuffer: 64 << 20, timeout: opts.timeout ?? 50_000 };
+    execFile(cmd, args, options, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const ampyobs = (...args: string[]): Promise<Run> => run('npx', ['ampyobs', ...args]);
+
+/** A Node.js stack frame, which the CLI must never print whatever happens. */
+const STACK_FRAME = /^\s+at \S|node:internal/m;
+
+function write(rel: string, text: string): void {
+  const p = path.join(svc, rel);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, text);
+}
+
+// The schema line a service fragment carries: the schema shipped in the installed package.
+const SCHEMA = '# yaml-language-server: $schema=../node_modules/ampyobs/codegen/spec.schema.json';
+
+const MANIFEST = `${SCHEMA}
+registry: { name: acme-strategy, version: 0.1.0, brief: The strategy service's own telemetry. }
+imports: [ampyobs]                 # the base registry shipped in the package
+codegen: { runtime_import: ampyobs/runtime }
+`;
+
+// A dotted attribute id, as OpenTelemetry names them: spans keep the id, metric labels and log
+// fields need a snake_case name given with 'as:'.
+const STRATEGY = `${SCHEMA}
+attributes:
+  - id: strategy.kind
+    type: enum
+    brief: Kind of trading strategy.
+    stability: development
+    members:
+      - { value: momentum, brief: Follows the trend. }
+      - { value: mean_reversion, brief: Bets on a return to the mean. }
+metrics:
+  - name: ampy.strategy.signals
+    instrument: counter
+    unit: "{signal}"
+    brief: Signals a strategy emitted, by kind and side.
+    stability: development
+    labels:
+      - { ref: strategy.kind, as: strategy_kind }
+      - { ref: side }
+spans:
+  - name: strategy.evaluate
+    kind: internal
+    brief: One evaluation of a strategy over its universe.
+    stability: development
+    attributes:
+      - { ref: strategy.kind, requirement: required }
+      - { ref: run_id, requirement: recommended }
+events:
+  - name: strategy.signal
+    level: info
+    brief: A strategy emitted a signal.
+    stability: development
+    fields:
+      - { ref: strategy.kind, as: strategy_kind, requirement: required }
+      - { ref: side, requirement: required }
+`;
+
+const MAIN = `import { init, log, metrics, spans } from './telemetry/index.js';
+
+const obs = init({ serviceName: 'acme-strategy', serviceVersion: '0.1.0' });
+await spans.strategy.evaluate({ 'strategy.kind': 'momentum', run_id: 'run_7' }, async () => {
+  metrics.strategy.signals.add(3, { strategy_kind: 'momentum', side: 'buy' });
+  log.strategySignal({ strategy_kind: 'momentum', side: 'buy' }, 'Signal emitted');
+});
+// The base registry's helpers come with the import.
+metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' });
+process.stdout.write(\`ready \${obs.prometheusUrl}\\n\`);
+// A service runs until it is stopped; the SDK never holds the process open by itself.
+const alive = setInterval(() => {}, 60_000);
+process.on('SIGTERM', () => void obs.shutdown(2000).then(() => clearInterval(alive)));
+`;
+
+// Compiled, never run: each line must be a compile error, or tsc reports the unused directive.
+const WRONG = `import { metrics } from './telemetry/index.js';
+
+export function wrong(): void {
+  // @ts-expect-error: 'momentumm' is not a member of strategy.kind
+  metrics.strategy.signals.add(1, { strategy_kind: 'momentumm', side: 'buy' });
+  // @ts-expect-error: the label is strategy_kind ('as:'), not the attribute id
+  metrics.strategy.signals.add(1, { 'strategy.kind': 'momentum', side: 'buy' });
+  // @ts-expect-error: symbol is high-cardinality, never a metric label
+  metrics.strategy.signals.add(1, { strategy_kind: 'momentum', side: 'buy', symbol: 'AAPL' });
+}
+`;
+
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    types: ['node'],
+    rootDir: 'src',
+    outDir: 'dist',
+  },
+  include: ['src'],
+};
+
+beforeAll(async () => {
+  expect(work.startsWith(ROOT + path.sep)).toBe(false);
+  // prepare builds dist/ from the sources first, so the tarball is never an old build.
+  const pack = await run('npm', ['pack', '--pack-destination', work], { cwd: ROOT, ...INSTALLING });
+  expect(pack.code, pack.stderr).toBe(0);
+  expect(existsSync(tarball)).toBe(true);
+
+  mkdirSync(svc);
+  write(
+    'package.json',
+    `${JSON.stringify(
+      {
+        name: 'acme-strategy',
+        version: '0.1.0',
+        private: true,
+        type: 'module',
+        scripts: { 'telemetry:check': 'ampyobs check --spec telemetry --out src/telemetry' },
+        dependencies: { ampyobs: `file:../${path.basename(tarball)}` },
+        devDependencies: { typescript: pkg.devDependencies['typescript'], '@types/node': pkg.devDependencies['@types/node'] },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  // This repository's lockfile as the starting point: every package the service needs resolves to the
+  // version tested here; npm drops the ones it does not need.
+  const lock = JSON.parse(readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  const own = JSON.parse(readFileSync(path.join(svc, 'package.json'), 'utf8')) as Record<string, unknown>;
+  const packages = { '': { name: own['name'], version: own['version'], dependencies: own['dependencies'], devDependencies: own['devDependencies'] } } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(lock.packages)) if (k !== '') packages[k] = v;
+  write('package-lock.json', `${JSON.stringify({ name: own['name'], version: own['version'], lockfileVersion: 3, requires: true, packages }, null, 2)}\n`);
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], INSTALLING);
+  expect(install.code, install.stderr).toBe(0);
+
+  write('telemetry/ampyobs.yaml', MANIFEST);
+  write('telemetry/strategy.yaml', STRATEGY);
+  write('src/main.ts', MAIN);
+  write('src/wrong.ts', WRONG);
+  write('tsconfig.json', `${JSON.stringify(TSCONFIG, null, 2)}\n`);
+}, INSTALL);
+
+describe('the packed package installed in a fresh service', () => {
+  it('installs light: no jsonnet binding, nothing native compiled', () => {
+    const nm = path.join(svc, 'node_modules');
+    expect(existsSync(path.join(nm, ...BINDING.split('/')))).toBe(false);
+    expect(existsSync(path.join(nm, 'ampyobs', 'dist', 'codegen', 'bin.js'))).toBe(true);
+    // No compiled addon, no build folder of node-gyp or cmake-js, nothing that would compile one.
+    const native = listTree(nm).filter(({ rel }) => /\.node$|(^|\/)(binding\.gyp|CMakeLists\.txt|CMakeCache\.txt)$/.test(rel));
+    expect(native).toEqual([]);
+  });
+
+  it('`npx ampyobs --help` prints the usage and exits 0', async () => {
+    const help = await ampyobs('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:\n {2}ampyobs generate /);
+    const bad = await ampyobs('frobnicate');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/unknown command 'frobnicate'/);
+    expect(bad.stderr).not.toMatch(STACK_FRAME);
+  }, CLI_RUNS);
+
+  it('generates the service spec with `npx ampyobs generate`, and the service compiles under tsc strict NodeNext', async () => {
+    // The $schema line of every fragment points at a schema that is there, relative to the fragment.
+    const schema = path.resolve(svc, 'telemetry', SCHEMA.split('$schema=')[1]!);
+    expect((JSON.parse(readFileSync(schema, 'utf8')) as { $schema?: string }).$schema).toMatch(/json-schema\.org/);
+
+    const gen = await run('npx', GENERATE.split(' ').slice(1));
+    expect(gen.stderr).toBe('');
+    expect(gen.code).toBe(0);
+    expect(gen.stdout).toMatch(/^ampyobs: wrote \d+ files to src\/telemetry\n$/);
+    const metricsTs = readFileSync(path.join(svc, 'src', 'telemetry', 'metrics.ts'), 'utf8');
+    expect(metricsTs).toContain('Change the spec, then run `npx ampyobs generate --spec <spec dir> --out <this dir>`; `npx ampyobs check` fails while this file is stale.');
+    expect(metricsTs).toContain("from 'ampyobs/runtime'");
+    expect(existsSync(path.join(svc, 'src', 'telemetry', 'dashboards', 'registry.libsonnet'))).toBe(true);
+
+    const tsc = await run('npx', ['tsc', '-p', '.', '--pretty', 'false']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+    expect(existsSync(path.join(svc, 'dist', 'main.js'))).toBe(true);
+  }, CLI_RUNS);
+
+  it('runs: the service serves its own and the base metrics on OBS_PROM_PORT', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/main.js'], {
+      cwd: svc,
+      env: { ...env, OBS_PROM_PORT: String(port), OBS_OTLP_ENDPOINT: `file://${path.join(work, 'telemetry')}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const t = setInterval(() => {
+          if (stdout.includes('ready ')) resolve();
+          else if (child.exitCode !== null) reject(new Error(`service exited ${child.exitCode}: ${stderr}`));
+        }, 50);
+        void exited.then(() => setTimeout(() => clearInterval(t), 100));
+      });
+      expect(stdout).toContain(`ready http://127.0.0.1:${port}/metrics`);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const scope = `otel_scope_name="ampyobs",otel_scope_version="${pkg.version}"`;
+      const series = text.split('\n').filter((l) => l.startsWith('ampy_strategy_signals_total') || l.startsWith('ampy_oms_rejections_total'));
+      expect(series).toEqual([
+        `ampy_oms_rejections_total{broker="alpaca",reason="risk_check",${scope}} 1`,
+        `ampy_strategy_signals_total{strategy_kind="momentum",side="buy",${scope}} 3`,
+      ]);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const line = stdout.split('\n').find((l) => l.includes('"event":"strategy.signal"'));
+    expect(JSON.parse(line ?? '{}')).toMatchObject({ service: 'acme-strategy', strategy_kind: 'momentum', side: 'buy', message: 'Signal emitted' });
+    expect(stderr).toBe('');
+  });
+
+  it('`ampyobs check` exits 0 when fresh and 1 after a hand edit, through npx, an npm script and node_modules/.bin', async () => {
+    const ways = {
+      npx: () => ampyobs('check', '--spec', 'telemetry', '--out', 'src/telemetry'),
+      'npm script': () => run('npm', ['run', '--silent', 'telemetry:check']),
+      '.bin': () => run('./node_modules/.bin/ampyobs', ['check', '--spec', 'telemetry', '--out', 'src/telemetry']),
+    };
+    for (const [way, check] of Object.entries(ways)) {
+      const fresh = await check();
+      expect(fresh.code, `${way}: ${fresh.stderr}`).toBe(0);
+      expect(fresh.stdout, way).toMatch(/ampyobs: spec valid, src\/telemetry up to date \(\d+ files\)/);
+    }
+    const file = path.join(svc, 'src', 'telemetry', 'metrics.ts');
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, original.replace("'ampy.strategy.signals'", "'ampy.strategy.signalz'"));
+    try {
+      for (const [way, check] of Object.entries(ways)) {
+        const stale = await check();
+        expect(stale.code, way).toBe(1);
+        expect(stale.stderr, way).toContain('src/telemetry/metrics.ts: changed');
+        expect(stale.stderr, way).toContain(`run \`${GENERATE}\` and commit the result`);
+        expect(stale.stderr, way).not.toMatch(STACK_FRAME);
+      }
+    } finally {
+      const regen = await run('npx', GENERATE.split(' ').slice(1));
+      expect(regen.code, regen.stderr).toBe(0);
+    }
+    expect(readFileSync(file, 'utf8')).toBe(original);
+  }, CLI_RUNS);
+
+  it('works from a global install', async () => {
+    const prefix = path.join(work, 'global');
+    const install = await run('npm', ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', tarball], INSTALLING);
+    expect(install.code, install.stderr).toBe(0);
+    const globalEnv = { ...env, PATH: `${path.join(prefix, 'bin')}${path.delimiter}${env['PATH'] ?? ''}` };
+    const help = await run('ampyobs', ['--help'], { env: globalEnv });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage:/);
+    const check = await run('ampyobs', ['check', '--spec', 'telemetry', '--out', 'src/telemetry'], { env: globalEnv });
+    expect(check.code, check.stderr).toBe(0);
+  }, INSTALL);
+
+  describe('dashboards need the jsonnet binding, which the service does not have', () => {
+    const dashSpec = (dashboards: boolean): string =>
+      `registry: { name: acme-strategy, version: 0.1.0 }\nimports: [ampyobs]\ncodegen: { runtime_import: ampyobs/runtime${dashboards ? ', dashboards: ../dashboards' : ''} }\n`;
+    const out = path.join(svc, 'src', 'dash');
+
+    it('not installed: a located `dashboard` diagnostic with the install command; the output is untouched', async () => {
+      write('telemetry-dash/ampyobs.yaml', dashSpec(false));
+      write('dashboards/strategy.jsonnet', '{ title: "Strategy" }\n');
+      expect((await ampyobs('generate', '--spec', 'telemetry-dash', '--out', 'src/dash')).code).toBe(0);
+      const before = snapshot(out);
+
+      write('telemetry-dash/ampyobs.yaml', dashSpec(true));
+      for (const command of ['generate', 'check']) {
+        const r = await ampyobs(command, '--spec', 'telemetry-dash', '--out', 'src/dash');
+        expect(r.code, command).toBe(1);
+        const diag = r.stderr.split('\n')[0];
+        expect(diag).toMatch(/^telemetry-dash\/ampyobs\.yaml:3:\d+ error dashboard: /);
+        expect(diag).toContain(`is not installed: run \`npm install --save-dev ${BINDING}@${pkg.peerDependencies[BINDING]}\``);
+        expect(r.stderr).toContain('nothing was written');
+        expect(r.stderr).not.toMatch(STACK_FRAME);
+      }
+      expect(snapshot(out)).toEqual(before);
+    }, CLI_RUNS);
+
+    it('installed with --ignore-scripts (no native module): the diagnostic says how to build it', async () => {
+      const install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', '--save-dev', `${BINDING}@${pkg.peerDependencies[BINDING]}`], INSTALLING);
+      expect(install.code, install.stderr).toBe(0);
+      expect(existsSync(path.join(svc, 'node_modules', ...BINDING.split('/'), 'package.json'))).toBe(true);
+      const before = snapshot(out);
+      const r = await ampyobs('generate', '--spec', 'telemetry-dash', '--out', 'src/dash');
+      expect(r.code).toBe(1);
+      expect(r.stderr.split('\n')[0]).toMatch(
+        new RegExp(`^telemetry-dash/ampyobs\\.yaml:3:\\d+ error dashboard: .*is installed but did not load .*run \`npm rebuild ${BINDING}\``),
+      );
+      expect(r.stderr).not.toMatch(STACK_FRAME);
+      expect(snapshot(out)).toEqual(before);
+    }, INSTALL);
+  });
+});
