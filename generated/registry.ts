@@ -706,12 +706,13 @@ export const registry = {
             "export_failed",
             "shutdown",
             "invalid_label",
-            "invalid_value"
+            "invalid_value",
+            "invalid_field"
           ]
         }
       ],
       max_series: 10000,
-      series_estimate: 15
+      series_estimate: 18
     },
     {
       name: "ampy.obs.export_failures",
