@@ -2429,7 +2429,7 @@ export const registry = {
       },
       {
         id: "jwt",
-        regex: "eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}",
+        regex: "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}",
         brief: "JSON Web Tokens."
       },
       {

@@ -52,10 +52,11 @@ let minLevel = LEVEL_VALUES.debug;
 let resourceText = '';
 let otelLogger: OtelLogger | undefined;
 
-// Lines for a buffering destination gather here and reach it one chunk at a time: a pino destination
-// (sonic-boom) measures its whole pending buffer on every write, which costs more than building the line.
+// Lines for a buffering destination gather here and reach it once per tick (or per 64 Ki characters): a
+// pino destination (sonic-boom) measures its whole pending buffer on every write, which cost more than
+// building the line. Lines reach the file descriptor no later than the destination's own buffering did.
 let pending = '';
-let chunkLength = 0;
+let gathering = false;
 let flushTimer: NodeJS.Timeout | undefined;
 let stdoutDest: ReturnType<typeof pino.destination> | undefined;
 
@@ -71,11 +72,25 @@ function drain(): void {
   }
 }
 
+/** Gathered lines past this go out at once; below it they go out when the current tick is done. */
+const MAX_PENDING = 65_536;
+let drainScheduled = false;
+
+function drainSoon(): void {
+  drainScheduled = false;
+  drain();
+}
+
 function out(line: string): void {
-  if (chunkLength === 0) sink!.write(line);
+  if (!gathering) sink!.write(line);
   else {
     pending += line;
-    if (pending.length >= chunkLength) drain();
+    // The lines of one tick reach the destination together, after the application's code for that tick.
+    if (pending.length >= MAX_PENDING) drain();
+    else if (!drainScheduled) {
+      drainScheduled = true;
+      setImmediate(drainSoon).unref();
+    }
   }
 }
 
@@ -86,9 +101,9 @@ interface SonicBoomLike {
 }
 
 /** A pino destination that buffers anyway (async, minLength > 0): lines may gather before it. */
-function bufferingLength(dest: LogDestination): number {
+function buffers(dest: LogDestination): boolean {
   const d = dest as SonicBoomLike;
-  return typeof d.flushSync === 'function' && d.sync === false && typeof d.minLength === 'number' && d.minLength > 0 ? d.minLength : 0;
+  return typeof d.flushSync === 'function' && d.sync === false && typeof d.minLength === 'number' && d.minLength > 0;
 }
 
 /** stdout through pino's destination: async, one write per 4 KiB instead of one per line. */
@@ -145,8 +160,8 @@ export function configureLogs(opts: { resource?: LogResource; destination?: LogD
   minLevel = LEVEL_VALUES[level as Level];
   const dest = opts.destination ?? bufferedStdout();
   sink = dest;
-  chunkLength = bufferingLength(dest);
-  if (chunkLength > 0 || dest === stdoutDest) {
+  gathering = buffers(dest);
+  if (gathering || dest === stdoutDest) {
     flushAtExit(dest);
     if (!flushTimer) {
       flushTimer = setInterval(() => flushLogs(), 250);

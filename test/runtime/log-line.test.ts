@@ -96,6 +96,14 @@ describe('log lines', () => {
     expect(last()).toBe(pinoLine('info', { source: 'bloomberg', count: null, extra: { nested: [1, '18446744073709551616'] }, event: 'bars.ingest' }, 'odd'));
   });
 
+  it('cut a string value past 64 Ki characters, saying how much was cut, before scanning it', () => {
+    const long = `${'x'.repeat(70_000)}tail`;
+    log.orderSubmit({ client_order_id: 'co_long', broker: 'alpaca', account_id: long }, long);
+    const line = JSON.parse(sink.raw.at(-1)!) as Record<string, string>;
+    expect(line['account_id']).toBe(`${'x'.repeat(65_536)}…[truncated 4468 chars]`);
+    expect(line['message']).toBe(line['account_id']);
+  });
+
   it('follow the level filter', () => {
     const before = sink.raw.length;
     configureLogs({ resource: RESOURCE, destination: sink.stream, level: 'warn' });
