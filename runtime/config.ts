@@ -405,6 +405,9 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   for (const [k, v] of Object.entries(queue)) if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`queue.${k}`, `'${v}' is not a positive integer`);
   if (queue.maxBatch > queue.maxSize) throw new ConfigError('queue.maxBatch', `${queue.maxBatch} exceeds queue.maxSize ${queue.maxSize}`);
 
+  const logLevel = options.logLevel ?? (environment === 'dev' ? 'debug' : 'info');
+  if (!['debug', 'info', 'warn', 'error', 'fatal'].includes(logLevel)) throw new ConfigError('logLevel', `'${String(logLevel)}' is not one of debug, info, warn, error, fatal`);
+
   return {
     resource: resource as ObsConfig['resource'],
     otlp: { protocol: ep.protocol, endpoint: ep.endpoint, insecure, headers, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }), timeoutMillis },
@@ -414,7 +417,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
     redaction: { keyPatterns, valuePatterns, replacement: spec.redaction?.replacement ?? '***' },
     queue,
     metricIntervalMillis: options.metricIntervalMillis ?? 15_000,
-    logLevel: options.logLevel ?? (environment === 'dev' ? 'debug' : 'info'),
+    logLevel,
   };
 }
 

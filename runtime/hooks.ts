@@ -22,3 +22,14 @@ export function invalidInput(reason: InvalidReason, signal: InvalidSignal = 'met
 export function setInvalidInputHook(f: InvalidInputHook): void {
   hook = f;
 }
+
+/** Text of anything an untyped caller passes, never throwing: String(v), or '' (counted) when even that throws. */
+export function textOf(v: unknown, signal: InvalidSignal): string {
+  if (typeof v === 'string') return v;
+  try {
+    return String(v);
+  } catch {
+    invalidInput('invalid_field', signal);
+    return '';
+  }
+}

@@ -2,7 +2,7 @@ import { SeverityNumber, type AnyValue, type Logger as OtelLogger } from '@opent
 import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { pino } from 'pino';
 import { scopeValues, type ScopeValues } from './context.js';
-import { invalidInput } from './hooks.js';
+import { invalidInput, textOf } from './hooks.js';
 import { quote } from './json-text.js';
 import { jsonOf, OMIT, sanitize } from './log-json.js';
 import { fingerprint, FINGERPRINT, redactor, type Redactor } from './redact.js';
@@ -149,7 +149,7 @@ export function flushLogs(): void {
  */
 export function configureLogs(opts: { resource?: LogResource; destination?: LogDestination; level?: string } = {}): void {
   const level = opts.level ?? 'debug';
-  if (!(level in LEVEL_VALUES)) throw new TypeError(`ampyobs: log level '${level}' is not one of ${Object.keys(LEVEL_VALUES).join(', ')}`);
+  if (!Object.hasOwn(LEVEL_VALUES, level)) throw new TypeError(`ampyobs: log level '${level}' is not one of ${Object.keys(LEVEL_VALUES).join(', ')}`);
   const r = opts.resource ?? {
     service: process.env['OBS_SERVICE_NAME'] ?? 'unknown_service',
     env: process.env['OBS_ENV'] ?? 'dev',
@@ -187,16 +187,6 @@ function bad(): void {
   invalidInput('invalid_field', 'logs');
 }
 
-/** The message of a line: its text whatever was passed, never throwing. */
-function messageText(m: unknown): string {
-  if (typeof m === 'string') return m;
-  try {
-    return String(m);
-  } catch {
-    bad();
-    return '';
-  }
-}
 
 // ── trace ids and context core, serialised once and reused ─────────────────────────────────────────
 
@@ -572,7 +562,7 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
       const sc = trace.getSpanContext(ctx);
       const scope = scopeValues(ctx);
       const s = scopeTextOf(scope, r);
-      const text = messageText(message);
+      const text = textOf(message, 'logs');
       out(ev.head + isoNanos() + '"' + resourceText + traceText(sc) + scopePart(s, ev, line, extras, fields) + line.text + ev.tail + r.quoted(text) + '}\n');
       if (otelLogger)
         otelLogger.emit({

@@ -10,7 +10,7 @@ import {
   type SpanStatus,
   type TimeInput,
 } from '@opentelemetry/api';
-import { invalidInput } from './hooks.js';
+import { invalidInput, textOf } from './hooks.js';
 import { toSpanValue } from './values.js';
 
 // What untyped callers hand to a span (attributes, links, times, errors) is read here, once, defensively:
@@ -113,15 +113,8 @@ export function safeLinks(links: unknown): Link[] | undefined {
   return out.length ? out : undefined;
 }
 
-/** Text of anything, never throwing: String(v), or a placeholder (counted) when even that fails. */
-export function safeText(v: unknown): string {
-  if (typeof v === 'string') return v;
-  try {
-    return String(v);
-  } catch {
-    bad();
-    return '[unprintable]';
-  }
+function safeText(v: unknown): string {
+  return textOf(v, 'traces');
 }
 
 /** An error as the span records it: plain strings copied out, so the SDK never touches the original. */

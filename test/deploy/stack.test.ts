@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_DIR, COLLECTOR_TLS_OVERLAY_PATH, emitCollectorConfig, keyPatternRegex } from '../../codegen/emit/collector.js';
+import { COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_DIR, COLLECTOR_TLS_OVERLAY_PATH, emitCollectorConfig, keyPatternRegex, re2ValuePattern } from '../../codegen/emit/collector.js';
 import { durationMs } from '../../codegen/names.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../runtime/spans.js';
@@ -121,7 +121,7 @@ describe('generated collector config', () => {
       // Without allow_all_keys the processor fails closed and deletes every attribute not in allowed_keys.
       expect(red['allow_all_keys'], id).toBe(true);
       expect(red['blocked_key_patterns'], id).toEqual(r.keyPatterns.map(keyPatternRegex));
-      expect(red['blocked_values'], id).toEqual(r.valuePatterns.map((v) => v.regex));
+      expect(red['blocked_values'], id).toEqual(r.valuePatterns.map((v) => re2ValuePattern(v.regex)));
       expect(['debug', 'info', 'silent'], id).toContain(red['summary']);
       expect(red['ignored_keys'], id).toEqual(model.resource.map((x) => x.attr.id));
     }

@@ -175,6 +175,11 @@ describe('OBS_ENV', () => {
     expect(e.message).toMatch(/dev, paper, prod/);
   });
 
+  it('a log level from untyped code that is not a level is a ConfigError naming logLevel', () => {
+    expectConfigError({}, 'logLevel', { logLevel: 'verbose' } as unknown as InitOptions);
+    expectConfigError({}, 'logLevel', { logLevel: 'toString' } as unknown as InitOptions);
+  });
+
   it('blank falls back to the option', () => {
     expect(resolve({ OBS_ENV: ' ', OBS_OTLP_ENDPOINT: HTTPS }, { environment: 'prod' }).resource['deployment.environment']).toBe('prod');
   });
