@@ -139,7 +139,8 @@ async function main(): Promise<void> {
         'pino.info, same fields',
         () => rawLog.info({ run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL', broker: 'alpaca', mic: 'XNAS', side: 'buy', tif: 'DAY', event: 'order.submit' }, 'Placed limit order'),
       ],
-      target: { kind: 'within', factor: 1 },
+      // Issue 10: at least as fast as raw pino, 1.5× the goal; the verdict holds it to the goal.
+      target: { kind: 'faster', factor: 1.5 },
     },
     {
       name: 'bus inject (W3C + envelope)',
@@ -246,12 +247,21 @@ async function main(): Promise<void> {
     { name: 'heavy (issue 6), all sampled', rates: { spans: 10_000, points: 50_000, logs: 10_000, allSampled: true } },
   ];
   const loads = [];
-  lines.push('', `Memory and CPU added by the SDK, exporting over OTLP/HTTP to a local receiver (${quick ? 6 : 30} s per run, CPU and loop delay over the last two thirds):`, '', '| load | RSS without → with SDK | RSS added | CPU added (share of one core) | event-loop delay p99 | delivered | dropped |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const pairs = quick ? 1 : 3;
+  const seconds = quick ? 6 : 20;
+  lines.push(
+    '',
+    `Memory and CPU added by the SDK, exporting over OTLP/HTTP to a local receiver (${pairs} baseline/SDK pair${pairs > 1 ? 's' : ''} of ${seconds} s, run alternately; CPU and loop delay over the last two thirds of each):`,
+    '',
+    '| load | RSS without → with SDK | RSS added | CPU added, median (range) | event-loop delay p99 | delivered per run | dropped |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
   for (const p of profiles) {
-    const load = await measureLoad(quick ? 6 : 30, p.rates);
+    const load = await measureLoad(seconds, p.rates, pairs);
     loads.push({ profile: p.name, ...load });
     lines.push(
-      `| ${p.name}: ${p.rates.spans} spans/s, ${p.rates.points} points/s, ${p.rates.logs} log lines/s | ${load.without.rssMb.toFixed(0)} → ${load.with.rssMb.toFixed(0)} MB | ${(load.with.rssMb - load.without.rssMb).toFixed(1)} MB | ${((load.with.cpuShare - load.without.cpuShare) * 100).toFixed(2)} % | ${load.with.loopDelayP99Ms.toFixed(1)} ms | ${load.with.delivered.spans} spans, ${load.with.delivered.logs} logs | ${load.dropped} |`,
+      `| ${p.name}: ${p.rates.spans} spans/s, ${p.rates.points} points/s, ${p.rates.logs} log lines/s | ${load.without.rssMb.toFixed(0)} → ${load.with.rssMb.toFixed(0)} MB | ${(load.with.rssMb - load.without.rssMb).toFixed(1)} MB | ${pct(load.cpuAdded.median)}${pairs > 1 ? ` (${pct(load.cpuAdded.min)}–${pct(load.cpuAdded.max)})` : ''} | ${load.with.loopDelayP99Ms.toFixed(1)} ms | ${Math.round(load.with.delivered.spans)} spans, ${Math.round(load.with.delivered.logs)} logs | ${load.dropped} |`,
     );
   }
   lines.push('', 'Brief budget: < 50 MB and < 3 % CPU per service, typical.');
