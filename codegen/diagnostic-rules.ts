@@ -60,6 +60,7 @@ export const SPEC_RULES = {
   'slo-threshold-bucket': 'error',
   'sampling-env': 'error',
   'bad-regex': 'error',
+  redos: 'error',
   dashboard: 'error',
   'deprecated-ref': 'warning',
   'slo-burn-tier': 'warning',

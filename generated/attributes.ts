@@ -100,10 +100,11 @@ export const domainValues: readonly Domain[] = ['bars', 'ticks', 'signals', 'ord
  * - `shutdown`: Still queued when the shutdown deadline passed.
  * - `invalid_label`: A label value outside the spec or over its declared bound, from untyped code; recorded under the overflow value _other.
  * - `invalid_value`: A measurement that is not a finite number, from untyped code; not recorded.
+ * - `invalid_field`: A span attribute, log field, option or header that cannot be represented (not an object, circular, a throwing getter or Proxy, a Symbol or function), from untyped code; left out, the call itself goes on.
  */
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value';
+export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
 /** Every value of {@link DropReason}, in spec order. */
-export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value'];
+export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'];
 
 /**
  * Why an FX provider call failed.

@@ -17,5 +17,5 @@ import { registry } from './registry.js';
  * ```
  */
 export function init(options: InitOptions = {}): Observability {
-  return initRuntime(options, { sampling: registry.sampling, redaction: registry.redaction });
+  return initRuntime(options, { sampling: registry.sampling, redaction: { ...registry.redaction, linearChecked: 'recheck 4.5.0' } });
 }

@@ -251,11 +251,21 @@ export const log = {
    * log.apiRequest({ method: 'GET', route: '/api/orders/:id', http_status: 429 }, 'An API request was handled');
    * ```
    */
-  apiRequest: defineEvent<ApiRequestFields>({
-    name: 'api.request',
-    level: 'info',
-    fields: [{ name: 'method', type: 'enum', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
-  }),
+  apiRequest: defineEvent<ApiRequestFields>(
+    {
+      name: 'api.request',
+      level: 'info',
+      fields: [{ name: 'method', type: 'enum', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.enumValue(0, f.method);
+      line.string(1, f.route);
+      line.number(2, f.http_status);
+      line.number(3, f.latency_ms);
+      line.value(4, f.ampy_bus);
+    },
+  ),
   /**
    * A batch of bars was ingested.
    *
@@ -268,11 +278,22 @@ export const log = {
    * log.barsIngest({ source: 'yfinance' }, 'A batch of bars was ingested');
    * ```
    */
-  barsIngest: defineEvent<BarsIngestFields>({
-    name: 'bars.ingest',
-    level: 'info',
-    fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
-  }),
+  barsIngest: defineEvent<BarsIngestFields>(
+    {
+      name: 'bars.ingest',
+      level: 'info',
+      fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.enumValue(0, f.source);
+      line.string(1, f.dataset);
+      line.string(2, f.symbol);
+      line.string(3, f.mic);
+      line.number(4, f.count);
+      line.value(5, f.ampy_bus);
+    },
+  ),
   /**
    * A broker acknowledged an order.
    *
@@ -285,11 +306,21 @@ export const log = {
    * log.brokerAck({ client_order_id: 'co_20250905_001', broker_order_id: 'b1f0e8c2-77aa-4a5e-9d0c-1d2f3a4b5c6d', status: 'accepted' }, 'A broker acknowledged an order');
    * ```
    */
-  brokerAck: defineEvent<BrokerAckFields>({
-    name: 'broker.ack',
-    level: 'info',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }],
-  }),
+  brokerAck: defineEvent<BrokerAckFields>(
+    {
+      name: 'broker.ack',
+      level: 'info',
+      fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.client_order_id);
+      line.string(1, f.broker_order_id);
+      line.enumValue(2, f.status);
+      line.enumValue(3, f.broker);
+      line.value(4, f.ampy_bus);
+    },
+  ),
   /**
    * A message was dead-lettered.
    *
@@ -302,11 +333,21 @@ export const log = {
    * log.busDlq({ topic: 'ampy/prod/orders/v1/requests', message_id: '018f5e32-9b2a-7cde-9333-4f1ab2a49e77', reason: 'decode_error' }, 'A message was dead-lettered');
    * ```
    */
-  busDlq: defineEvent<BusDlqFields>({
-    name: 'bus.dlq',
-    level: 'error',
-    fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'] }, { name: 'error_message', type: 'string' }],
-  }),
+  busDlq: defineEvent<BusDlqFields>(
+    {
+      name: 'bus.dlq',
+      level: 'error',
+      fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'] }, { name: 'error_message', type: 'string' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.topic);
+      line.string(1, f.message_id);
+      line.enumValue(2, f.reason);
+      line.string(3, f.error_message);
+      line.value(4, f.ampy_bus);
+    },
+  ),
   /**
    * An ampy-config key changed (brief §11).
    *
@@ -319,11 +360,20 @@ export const log = {
    * log.configChange({ config_key: 'oms.risk.max_notional_usd', outcome: 'applied' }, 'An ampy-config key changed (brief §11)');
    * ```
    */
-  configChange: defineEvent<ConfigChangeFields>({
-    name: 'config.change',
-    level: 'info',
-    fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }, { name: 'config_version', type: 'string' }],
-  }),
+  configChange: defineEvent<ConfigChangeFields>(
+    {
+      name: 'config.change',
+      level: 'info',
+      fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }, { name: 'config_version', type: 'string' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.config_key);
+      line.enumValue(1, f.outcome);
+      line.string(2, f.config_version);
+      line.value(3, f.ampy_bus);
+    },
+  ),
   /**
    * A secret was rotated; only its fingerprint is logged.
    *
@@ -336,11 +386,19 @@ export const log = {
    * log.configSecretRotation({ secret_ref: 'aws-sm://ALPACA_SECRET#value', outcome: 'applied' }, 'A secret was rotated; only its fingerprint is logged');
    * ```
    */
-  configSecretRotation: defineEvent<ConfigSecretRotationFields>({
-    name: 'config.secret_rotation',
-    level: 'info',
-    fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }],
-  }),
+  configSecretRotation: defineEvent<ConfigSecretRotationFields>(
+    {
+      name: 'config.secret_rotation',
+      level: 'info',
+      fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.secret_ref);
+      line.enumValue(1, f.outcome);
+      line.value(2, f.ampy_bus);
+    },
+  ),
   /**
    * Features were computed.
    *
@@ -353,11 +411,19 @@ export const log = {
    * log.featuresCompute({ window: '5m' }, 'Features were computed');
    * ```
    */
-  featuresCompute: defineEvent<FeaturesComputeFields>({
-    name: 'features.compute',
-    level: 'info',
-    fields: [{ name: 'window', type: 'string' }, { name: 'universe_id', type: 'string' }],
-  }),
+  featuresCompute: defineEvent<FeaturesComputeFields>(
+    {
+      name: 'features.compute',
+      level: 'info',
+      fields: [{ name: 'window', type: 'string' }, { name: 'universe_id', type: 'string' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.window);
+      line.string(1, f.universe_id);
+      line.value(2, f.ampy_bus);
+    },
+  ),
   /**
    * A fill was applied.
    *
@@ -370,11 +436,22 @@ export const log = {
    * log.fillsUpdate({ account_id: 'ALPACA-LIVE-01', fill_qty: { scaled: 100, scale: 2 }, price: { scaled: 100, scale: 2 } }, 'A fill was applied');
    * ```
    */
-  fillsUpdate: defineEvent<FillsUpdateFields>({
-    name: 'fills.update',
-    level: 'info',
-    fields: [{ name: 'account_id', type: 'string' }, { name: 'fill_qty', type: 'decimal' }, { name: 'price', type: 'decimal' }, { name: 'client_order_id', type: 'string' }, { name: 'symbol', type: 'string' }],
-  }),
+  fillsUpdate: defineEvent<FillsUpdateFields>(
+    {
+      name: 'fills.update',
+      level: 'info',
+      fields: [{ name: 'account_id', type: 'string' }, { name: 'fill_qty', type: 'decimal' }, { name: 'price', type: 'decimal' }, { name: 'client_order_id', type: 'string' }, { name: 'symbol', type: 'string' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.account_id);
+      line.decimal(1, f.fill_qty);
+      line.decimal(2, f.price);
+      line.string(3, f.client_order_id);
+      line.string(4, f.symbol);
+      line.value(5, f.ampy_bus);
+    },
+  ),
   /**
    * An FX provider call failed.
    *
@@ -387,11 +464,21 @@ export const log = {
    * log.fxProviderFail({ provider: 'ecb', reason: 'timeout' }, 'An FX provider call failed');
    * ```
    */
-  fxProviderFail: defineEvent<FxProviderFailFields>({
-    name: 'fx.provider_fail',
-    level: 'warn',
-    fields: [{ name: 'provider', type: 'enum', values: ['ecb', 'oanda', 'polygon'] }, { name: 'reason', type: 'enum', values: ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'] }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
-  }),
+  fxProviderFail: defineEvent<FxProviderFailFields>(
+    {
+      name: 'fx.provider_fail',
+      level: 'warn',
+      fields: [{ name: 'provider', type: 'enum', values: ['ecb', 'oanda', 'polygon'] }, { name: 'reason', type: 'enum', values: ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'] }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.enumValue(0, f.provider);
+      line.enumValue(1, f.reason);
+      line.string(2, f.pair);
+      line.number(3, f.http_status);
+      line.value(4, f.ampy_bus);
+    },
+  ),
   /**
    * An ingested payload could not be decoded.
    *
@@ -404,11 +491,20 @@ export const log = {
    * log.ingestDecodeFail({ source: 'yfinance', reason: 'malformed_payload' }, 'An ingested payload could not be decoded');
    * ```
    */
-  ingestDecodeFail: defineEvent<IngestDecodeFailFields>({
-    name: 'ingest.decode_fail',
-    level: 'warn',
-    fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'reason', type: 'enum', values: ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'] }, { name: 'error_message', type: 'string' }],
-  }),
+  ingestDecodeFail: defineEvent<IngestDecodeFailFields>(
+    {
+      name: 'ingest.decode_fail',
+      level: 'warn',
+      fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'reason', type: 'enum', values: ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'] }, { name: 'error_message', type: 'string' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.enumValue(0, f.source);
+      line.enumValue(1, f.reason);
+      line.string(2, f.error_message);
+      line.value(3, f.ampy_bus);
+    },
+  ),
   /**
    * A model call failed.
    *
@@ -421,11 +517,20 @@ export const log = {
    * log.modelError({ model_id: 'hyper@2025-09-01', reason: 'model_not_loaded' }, 'A model call failed');
    * ```
    */
-  modelError: defineEvent<ModelErrorFields>({
-    name: 'model.error',
-    level: 'error',
-    fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'] }, { name: 'error_message', type: 'string' }],
-  }),
+  modelError: defineEvent<ModelErrorFields>(
+    {
+      name: 'model.error',
+      level: 'error',
+      fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'] }, { name: 'error_message', type: 'string' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.model_id);
+      line.enumValue(1, f.reason);
+      line.string(2, f.error_message);
+      line.value(3, f.ampy_bus);
+    },
+  ),
   /**
    * An order was rejected.
    *
@@ -438,11 +543,24 @@ export const log = {
    * log.orderReject({ client_order_id: 'co_20250905_001', reject_reason: 'risk_check' }, 'An order was rejected');
    * ```
    */
-  orderReject: defineEvent<OrderRejectFields>({
-    name: 'order.reject',
-    level: 'error',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: ['risk_check', 'insufficient_funds', 'invalid_order', 'validation_failed', 'market_closed', 'rate_limited', 'duplicate_order', 'broker_error'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
-  }),
+  orderReject: defineEvent<OrderRejectFields>(
+    {
+      name: 'order.reject',
+      level: 'error',
+      fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: ['risk_check', 'insufficient_funds', 'invalid_order', 'validation_failed', 'market_closed', 'rate_limited', 'duplicate_order', 'broker_error'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.client_order_id);
+      line.enumValue(1, f.reject_reason);
+      line.enumValue(2, f.broker);
+      line.number(3, f.http_status);
+      line.string(4, f.retry_in);
+      line.string(5, f.secret_ref);
+      line.string(6, f.broker_payload);
+      line.value(7, f.ampy_bus);
+    },
+  ),
   /**
    * An order was submitted to a broker.
    *
@@ -455,11 +573,27 @@ export const log = {
    * log.orderSubmit({ client_order_id: 'co_20250905_001', broker: 'alpaca' }, 'An order was submitted to a broker');
    * ```
    */
-  orderSubmit: defineEvent<OrderSubmitFields>({
-    name: 'order.submit',
-    level: 'info',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum', values: ['buy', 'sell', 'sell_short'] }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum', values: ['DAY', 'GTC', 'IOC', 'FOK', 'OPG', 'CLS'] }, { name: 'notional_usd', type: 'decimal' }],
-  }),
+  orderSubmit: defineEvent<OrderSubmitFields>(
+    {
+      name: 'order.submit',
+      level: 'info',
+      fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum', values: ['buy', 'sell', 'sell_short'] }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum', values: ['DAY', 'GTC', 'IOC', 'FOK', 'OPG', 'CLS'] }, { name: 'notional_usd', type: 'decimal' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.client_order_id);
+      line.enumValue(1, f.broker);
+      line.string(2, f.account_id);
+      line.string(3, f.symbol);
+      line.string(4, f.mic);
+      line.enumValue(5, f.side);
+      line.decimal(6, f.limit_price);
+      line.decimal(7, f.quantity);
+      line.enumValue(8, f.tif);
+      line.decimal(9, f.notional_usd);
+      line.value(10, f.ampy_bus);
+    },
+  ),
   /**
    * A position snapshot was taken.
    *
@@ -472,11 +606,21 @@ export const log = {
    * log.positionsSnapshot({ account_id: 'ALPACA-LIVE-01', symbol: 'AAPL' }, 'A position snapshot was taken');
    * ```
    */
-  positionsSnapshot: defineEvent<PositionsSnapshotFields>({
-    name: 'positions.snapshot',
-    level: 'info',
-    fields: [{ name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'quantity', type: 'decimal' }, { name: 'pnl_unrealized', type: 'decimal' }],
-  }),
+  positionsSnapshot: defineEvent<PositionsSnapshotFields>(
+    {
+      name: 'positions.snapshot',
+      level: 'info',
+      fields: [{ name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'quantity', type: 'decimal' }, { name: 'pnl_unrealized', type: 'decimal' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.account_id);
+      line.string(1, f.symbol);
+      line.decimal(2, f.quantity);
+      line.decimal(3, f.pnl_unrealized);
+      line.value(4, f.ampy_bus);
+    },
+  ),
   /**
    * A model emitted a signal.
    *
@@ -489,11 +633,20 @@ export const log = {
    * log.signalsEmit({ model_id: 'hyper@2025-09-01', symbol: 'AAPL' }, 'A model emitted a signal');
    * ```
    */
-  signalsEmit: defineEvent<SignalsEmitFields>({
-    name: 'signals.emit',
-    level: 'info',
-    fields: [{ name: 'model_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'score', type: 'double' }],
-  }),
+  signalsEmit: defineEvent<SignalsEmitFields>(
+    {
+      name: 'signals.emit',
+      level: 'info',
+      fields: [{ name: 'model_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'score', type: 'double' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.model_id);
+      line.string(1, f.symbol);
+      line.number(2, f.score);
+      line.value(3, f.ampy_bus);
+    },
+  ),
   /**
    * A trade print was received.
    *
@@ -506,9 +659,19 @@ export const log = {
    * log.ticksTrade({ symbol: 'AAPL', price: { scaled: 100, scale: 2 }, quantity: { scaled: 100, scale: 2 } }, 'A trade print was received');
    * ```
    */
-  ticksTrade: defineEvent<TicksTradeFields>({
-    name: 'ticks.trade',
-    level: 'debug',
-    fields: [{ name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }],
-  }),
+  ticksTrade: defineEvent<TicksTradeFields>(
+    {
+      name: 'ticks.trade',
+      level: 'debug',
+      fields: [{ name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }],
+      objects: ['ampy_bus'],
+    },
+    (line, f) => {
+      line.string(0, f.symbol);
+      line.string(1, f.mic);
+      line.decimal(2, f.price);
+      line.decimal(3, f.quantity);
+      line.value(4, f.ampy_bus);
+    },
+  ),
 } as const;

@@ -152,7 +152,7 @@ export interface MlSignalsEmittedLabels {
 export interface ObsDroppedLabels {
   /** Telemetry signal of the SDK's own accounting. One of: `traces`, `metrics`, `logs`. */
   readonly signal: TelemetrySignal;
-  /** Why the SDK dropped telemetry instead of blocking the application. One of: `queue_full`, `export_failed`, `shutdown`, `invalid_label`, `invalid_value`. */
+  /** Why the SDK dropped telemetry instead of blocking the application. One of: `queue_full`, `export_failed`, `shutdown`, `invalid_label`, `invalid_value`, `invalid_field`. */
   readonly reason: DropReason;
 }
 
@@ -612,8 +612,8 @@ export const metrics = {
      * Telemetry the SDK dropped rather than block the application.
      *
      * - Metric: `ampy.obs.dropped` (counter, unit `{item}`), exposed to Prometheus as `ampy_obs_dropped_total`
-     * - Labels: `signal` (traces | metrics | logs), `reason` (queue_full | export_failed | shutdown | invalid_label | invalid_value)
-     * - Series budget: 15 of 10000
+     * - Labels: `signal` (traces | metrics | logs), `reason` (queue_full | export_failed | shutdown | invalid_label | invalid_value | invalid_field)
+     * - Series budget: 18 of 10000
      * - Stability: stable
      *
      * @example

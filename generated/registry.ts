@@ -706,12 +706,13 @@ export const registry = {
             "export_failed",
             "shutdown",
             "invalid_label",
-            "invalid_value"
+            "invalid_value",
+            "invalid_field"
           ]
         }
       ],
       max_series: 10000,
-      series_estimate: 15
+      series_estimate: 18
     },
     {
       name: "ampy.obs.export_failures",
@@ -2428,7 +2429,7 @@ export const registry = {
       },
       {
         id: "jwt",
-        regex: "eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}",
+        regex: "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}",
         brief: "JSON Web Tokens."
       },
       {

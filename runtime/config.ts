@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { LINEAR_CHECK, superLinear } from './redos.js';
 
 /** Deployment environments of the brief (§4.1). */
 export type Environment = 'dev' | 'paper' | 'prod';
@@ -26,6 +27,7 @@ export interface InitOptions {
   readonly sampler?: { readonly type?: SamplerName; readonly ratio?: number };
   readonly export?: { readonly traces?: boolean; readonly metrics?: boolean; readonly logs?: boolean };
   readonly prometheus?: { readonly port?: number | null; readonly host?: string };
+  /** Extra redaction rules: key patterns (case-insensitive substrings), or value patterns written `/regex/`. */
   readonly redaction?: { readonly patterns?: readonly string[] };
   /** Export queue bounds (spans and log records): what is held while the collector is slow or down. */
   readonly queue?: { readonly maxSize?: number; readonly maxBatch?: number; readonly flushIntervalMillis?: number };
@@ -51,6 +53,8 @@ export interface SpecDefaults {
     readonly replacement: string;
     readonly keyPatterns: readonly string[];
     readonly valuePatterns: readonly { readonly id: string; readonly regex: string }[];
+    /** The analyser that showed the value patterns linear at generate time (see runtime/redos.ts); else init checks them. */
+    readonly linearChecked?: string;
   };
 }
 
@@ -177,6 +181,56 @@ function readTlsFile(path: string | undefined, setting: string): Buffer | undefi
   } catch (e) {
     throw new ConfigError(setting, `cannot read '${path}': ${(e as Error).message}`);
   }
+}
+
+/** A `/regex/` entry of OBS_REDACTION_RULES or redaction.patterns is a value pattern; others are key patterns. */
+function isValueRule(p: string): boolean {
+  const t = p.trim();
+  return t.length >= 2 && t.startsWith('/') && t.endsWith('/');
+}
+
+/**
+ * OBS_REDACTION_RULES split at commas, except inside a `/regex/` entry (which may hold `{5,}` or a
+ * class with a comma): a `/` that starts an entry runs to the next unescaped `/` outside a class.
+ */
+function splitRules(raw: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i <= raw.length) {
+    while (raw[i] === ' ') i++;
+    let j = i;
+    if (raw[i] === '/') {
+      let inClass = false;
+      for (j = i + 1; j < raw.length; j++) {
+        const c = raw[j];
+        if (c === '\\') j++;
+        else if (c === '[') inClass = true;
+        else if (c === ']') inClass = false;
+        else if (c === '/' && !inClass) break;
+      }
+      if (j >= raw.length) throw new ConfigError('OBS_REDACTION_RULES', `value pattern '${raw.slice(i)}' has no closing '/'`);
+      j++;
+    }
+    const comma = raw.indexOf(',', j);
+    const end = comma === -1 ? raw.length : comma;
+    out.push(raw.slice(i, end));
+    i = end + 1;
+  }
+  return out;
+}
+
+/** A value pattern compiled, and unless already checked, shown to run in linear time on any input. */
+function valuePattern(source: string, setting: string, what: string, check: boolean): RegExp {
+  let re: RegExp;
+  try {
+    re = new RegExp(source, 'g');
+  } catch (e) {
+    throw new ConfigError(setting, `${what}is not a valid regular expression: ${(e as Error).message}`);
+  }
+  if (re.test('')) throw new ConfigError(setting, `${what}matches the empty string and would redact everything`);
+  const why = check ? superLinear(source, 'pure') : undefined;
+  if (why) throw new ConfigError(setting, `${what}${why}`);
+  return re;
 }
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
@@ -331,16 +385,17 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
 
   // Redaction: defaults, the spec's patterns and the operator's, all of them (never fewer).
   const rules = nonEmpty(env, 'OBS_REDACTION_RULES');
-  const extra = rules !== undefined ? rules.split(',').map((s) => s.trim()) : [...(options.redaction?.patterns ?? [])];
-  if (extra.some((p) => p === '')) throw new ConfigError(rules !== undefined ? 'OBS_REDACTION_RULES' : 'redaction.patterns', 'has an empty pattern, which would redact every key');
-  const keyPatterns = [...new Set([...DEFAULT_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extra].map((p) => p.toLowerCase()))];
-  const valuePatterns = (spec.redaction?.valuePatterns ?? []).map((p) => {
-    try {
-      return new RegExp(p.regex, 'g');
-    } catch (e) {
-      throw new ConfigError(`redaction pattern ${p.id}`, (e as Error).message);
-    }
-  });
+  const rulesSetting = rules !== undefined ? 'OBS_REDACTION_RULES' : 'redaction.patterns';
+  const extra = rules !== undefined ? splitRules(rules) : [...(options.redaction?.patterns ?? [])];
+  if (extra.some((p) => p.trim() === '')) throw new ConfigError(rulesSetting, 'has an empty pattern, which would redact every key');
+  const extraKeys = extra.filter((p) => !isValueRule(p)).map((p) => p.trim());
+  const keyPatterns = [...new Set([...DEFAULT_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extraKeys].map((p) => p.toLowerCase()))];
+  // Spec patterns generate already showed linear are trusted; the rest are checked here, once.
+  const specChecked = spec.redaction?.linearChecked === LINEAR_CHECK;
+  const valuePatterns = [
+    ...(spec.redaction?.valuePatterns ?? []).map((p) => valuePattern(p.regex, `redaction pattern ${p.id}`, '', !specChecked)),
+    ...extra.filter(isValueRule).map((p) => valuePattern(p.trim().slice(1, -1), rulesSetting, `value pattern ${p.trim()} `, true)),
+  ];
 
   const queue = {
     maxSize: options.queue?.maxSize ?? 2048,
@@ -349,6 +404,9 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   };
   for (const [k, v] of Object.entries(queue)) if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`queue.${k}`, `'${v}' is not a positive integer`);
   if (queue.maxBatch > queue.maxSize) throw new ConfigError('queue.maxBatch', `${queue.maxBatch} exceeds queue.maxSize ${queue.maxSize}`);
+
+  const logLevel = options.logLevel ?? (environment === 'dev' ? 'debug' : 'info');
+  if (!['debug', 'info', 'warn', 'error', 'fatal'].includes(logLevel)) throw new ConfigError('logLevel', `'${String(logLevel)}' is not one of debug, info, warn, error, fatal`);
 
   return {
     resource: resource as ObsConfig['resource'],
@@ -359,7 +417,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
     redaction: { keyPatterns, valuePatterns, replacement: spec.redaction?.replacement ?? '***' },
     queue,
     metricIntervalMillis: options.metricIntervalMillis ?? 15_000,
-    logLevel: options.logLevel ?? (environment === 'dev' ? 'debug' : 'info'),
+    logLevel,
   };
 }
 

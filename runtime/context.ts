@@ -32,3 +32,12 @@ export function activeTraceIds(ctx: Context = context.active()): Record<string, 
   const sc = trace.getSpanContext(ctx);
   return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
 }
+
+/** Whether an untyped value is an OpenTelemetry context (checked without trusting it: never throws). */
+export function isContext(c: unknown): c is Context {
+  try {
+    return typeof c === 'object' && c !== null && typeof (c as Context).getValue === 'function' && typeof (c as Context).setValue === 'function';
+  } catch {
+    return false;
+  }
+}

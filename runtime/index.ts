@@ -11,9 +11,9 @@ export {
   type UpDownCounterHelper,
 } from './metrics.js';
 export { ALWAYS_SAMPLE_ATTRIBUTE, defineSpan, type SpanHelper, type SpanOptions } from './spans.js';
-export { configureLogs, defineEvent, flushLogs, type BusCorrelation, type EventHelper, type LogResource } from './logs.js';
+export { configureLogs, defineEvent, EventLine, flushLogs, type BusCorrelation, type EventHelper, type EventSerializer, type LogDestination, type LogResource } from './logs.js';
 export { activeTraceIds, runInScope, scopeValues, withScopeValues, type ScopeValues } from './context.js';
-export { extractTraceContext, injectTraceHeaders, type BusHeaders } from './bus.js';
+export { extractEnvelope, extractTraceContext, injectEnvelope, injectTraceHeaders, pickEnvelope, type BusHeaders } from './bus.js';
 export { providerEpoch, useProviders } from './providers.js';
 export { fingerprint, REDACTED } from './redact.js';
 export { decimalToString } from './values.js';

@@ -1,11 +1,14 @@
 import { SeverityNumber, type AnyValue, type Logger as OtelLogger } from '@opentelemetry/api-logs';
-import { context } from '@opentelemetry/api';
-import { pino, type Logger } from 'pino';
-import { activeTraceIds, scopeValues } from './context.js';
-import { fingerprint, redactor } from './redact.js';
+import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
+import { pino } from 'pino';
+import { scopeValues, type ScopeValues } from './context.js';
+import { invalidInput, textOf } from './hooks.js';
+import { quote } from './json-text.js';
+import { jsonOf, OMIT, sanitize } from './log-json.js';
+import { fingerprint, FINGERPRINT, redactor, type Redactor } from './redact.js';
 import { isoNanos } from './time.js';
 import type { EventDescriptor, FieldDescriptor } from './types.js';
-import { isDecimal } from './values.js';
+import { isDecimal, scaledValue } from './values.js';
 
 /** Resource fields every log line carries (brief §5 base fields). */
 export interface LogResource {
@@ -24,50 +27,113 @@ export interface BusCorrelation {
 
 /** A generated log event helper: event name and level are fixed by the spec. */
 export interface EventHelper<F> {
-  /** Writes one JSON log line with the base fields, the context core, and `fields`. */
+  /**
+   * Writes one JSON log line with the base fields, the context core, and `fields`. Never throws: input
+   * an untyped caller passes that cannot be represented is left out and counted.
+   */
   (fields: F, message: string): void;
   readonly descriptor: EventDescriptor;
 }
 
-let logger: Logger | undefined;
-// One object per level, not one per line.
-const LEVEL_FIELDS: Record<string, { level: string }> = Object.fromEntries(['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((l) => [l, Object.freeze({ level: l })]));
-let otelLogger: OtelLogger | undefined;
-
-function defaultResource(): LogResource {
-  return {
-    service: process.env['OBS_SERVICE_NAME'] ?? 'unknown_service',
-    env: process.env['OBS_ENV'] ?? 'dev',
-    service_version: process.env['OBS_SERVICE_VERSION'] ?? '0.0.0',
-  };
+/** Where log lines go: a pino destination (sonic-boom) or any stream with write(). */
+export interface LogDestination {
+  write(line: string): unknown;
 }
 
-let stdoutDest: ReturnType<typeof pino.destination> | undefined;
-let flushTimer: NodeJS.Timeout | undefined;
+type Level = EventDescriptor['level'] | 'trace';
+const LEVEL_VALUES: Readonly<Record<Level, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
-/**
- * stdout, buffered: one write per 4 KiB instead of one per line (the line writes cost more than the
- * rest of logging), flushed every 250 ms, at shutdown (flushLogs) and when the process exits.
- */
-function bufferedStdout(): ReturnType<typeof pino.destination> {
-  if (!stdoutDest) {
-    const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-    stdoutDest = dest;
-    flushTimer = setInterval(() => flushLogs(), 250);
-    flushTimer.unref();
-    process.once('exit', () => {
-      try {
-        dest.flushSync();
-      } catch {
-        // Nothing more can be done at exit.
-      }
-    });
+/** Keys of the base fields: an untyped caller's extra field of that name would duplicate them. */
+const RESERVED = new Set(['level', 'ts', 'service', 'env', 'service_version', 'trace_id', 'span_id', 'event', 'message']);
+
+// Nothing is written before configureLogs (init calls it): helpers are no-ops until then.
+let sink: LogDestination | undefined;
+let minLevel = LEVEL_VALUES.debug;
+let resourceText = '';
+let otelLogger: OtelLogger | undefined;
+
+// Lines for a buffering destination gather here and reach it once per tick (or per 64 Ki characters): a
+// pino destination (sonic-boom) measures its whole pending buffer on every write, which cost more than
+// building the line. Lines reach the file descriptor no later than the destination's own buffering did.
+let pending = '';
+let gathering = false;
+let flushTimer: NodeJS.Timeout | undefined;
+let stdoutDest: ReturnType<typeof pino.destination> | undefined;
+
+/** Hands the gathered lines to the destination. */
+function drain(): void {
+  if (pending === '' || !sink) return;
+  const chunk = pending;
+  pending = '';
+  try {
+    sink.write(chunk);
+  } catch {
+    // A destroyed destination: the lines are lost, the application goes on.
   }
+}
+
+/** Gathered lines past this go out at once; below it they go out when the current tick is done. */
+const MAX_PENDING = 65_536;
+let drainScheduled = false;
+
+function drainSoon(): void {
+  drainScheduled = false;
+  drain();
+}
+
+function out(line: string): void {
+  if (!gathering) sink!.write(line);
+  else {
+    pending += line;
+    // The lines of one tick reach the destination together, after the application's code for that tick.
+    if (pending.length >= MAX_PENDING) drain();
+    else if (!drainScheduled) {
+      drainScheduled = true;
+      setImmediate(drainSoon).unref();
+    }
+  }
+}
+
+interface SonicBoomLike {
+  readonly sync?: boolean;
+  readonly minLength?: number;
+  flushSync?(): void;
+}
+
+/** A pino destination that buffers anyway (async, minLength > 0): lines may gather before it. */
+function buffers(dest: LogDestination): boolean {
+  const d = dest as SonicBoomLike;
+  return typeof d.flushSync === 'function' && d.sync === false && typeof d.minLength === 'number' && d.minLength > 0;
+}
+
+/** stdout through pino's destination: async, one write per 4 KiB instead of one per line. */
+function bufferedStdout(): ReturnType<typeof pino.destination> {
+  stdoutDest ??= pino.destination({ dest: 1, sync: false, minLength: 4096 });
   return stdoutDest;
 }
 
-/** Writes out buffered stdout log lines now (shutdown calls it). */
+const exitHooked = new WeakSet<object>();
+
+/** At exit, gathered lines go out synchronously; a destination not yet open loses them (nothing else can be done). */
+function flushAtExit(dest: LogDestination): void {
+  if (exitHooked.has(dest)) return;
+  exitHooked.add(dest);
+  process.once('exit', () => {
+    try {
+      if (sink === dest) drain();
+      (dest as SonicBoomLike).flushSync?.();
+    } catch {
+      // Nothing more can be done at exit.
+    }
+  });
+}
+
+/**
+ * Writes out buffered log lines now: into the destination, and stdout's to the terminal or collector
+ * (shutdown calls it; a 250 ms timer does too while lines are buffered).
+ */
 export function flushLogs(): void {
+  drain();
   try {
     stdoutDest?.flush();
   } catch {
@@ -76,31 +142,37 @@ export function flushLogs(): void {
 }
 
 /**
- * Sets where log lines go and the resource fields they carry (init calls this). Defaults: stdout,
- * buffered (see bufferedStdout), and OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION.
+ * Sets where log lines go, the resource fields they carry and the minimum level (init calls this).
+ * Defaults: stdout through an async pino destination (flushed every 250 ms, at shutdown and at exit),
+ * OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION, and `debug`. Until it is called, log helpers write
+ * nothing.
  */
-export function configureLogs(opts: { resource?: LogResource; destination?: { write(line: string): unknown }; level?: string } = {}): void {
-  const resource = opts.resource ?? defaultResource();
-  logger = pino(
-    {
-      level: opts.level ?? 'debug',
-      messageKey: 'message',
-      base: { ...resource },
-      timestamp: () => `,"ts":"${isoNanos()}"`,
-      formatters: { level: (label) => LEVEL_FIELDS[label] ?? { level: label } },
-    },
-    (opts.destination as pino.DestinationStream | undefined) ?? bufferedStdout(),
-  );
+export function configureLogs(opts: { resource?: LogResource; destination?: LogDestination; level?: string } = {}): void {
+  const level = opts.level ?? 'debug';
+  if (!Object.hasOwn(LEVEL_VALUES, level)) throw new TypeError(`ampyobs: log level '${level}' is not one of ${Object.keys(LEVEL_VALUES).join(', ')}`);
+  const r = opts.resource ?? {
+    service: process.env['OBS_SERVICE_NAME'] ?? 'unknown_service',
+    env: process.env['OBS_ENV'] ?? 'dev',
+    service_version: process.env['OBS_SERVICE_VERSION'] ?? '0.0.0',
+  };
+  drain();
+  resourceText = `,"service":${quote(String(r.service))},"env":${quote(String(r.env))},"service_version":${quote(String(r.service_version))}`;
+  minLevel = LEVEL_VALUES[level as Level];
+  const dest = opts.destination ?? bufferedStdout();
+  sink = dest;
+  gathering = buffers(dest);
+  if (gathering || dest === stdoutDest) {
+    flushAtExit(dest);
+    if (!flushTimer) {
+      flushTimer = setInterval(() => flushLogs(), 250);
+      flushTimer.unref();
+    }
+  }
 }
 
 /** Also sends every log event as an OpenTelemetry log record (init sets it when log export is on). */
 export function setOtelLogger(l: OtelLogger | undefined): void {
   otelLogger = l;
-}
-
-function activeLogger(): Logger {
-  if (!logger) configureLogs();
-  return logger!;
 }
 
 const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
@@ -111,51 +183,401 @@ const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
   fatal: SeverityNumber.FATAL,
 };
 
-function fieldValue(f: FieldDescriptor | undefined, members: ReadonlySet<unknown> | undefined, key: string, v: unknown): unknown {
-  if (f?.secret) return f.fingerprint ? fingerprint(String(v)) : redactor().replacement;
-  // A member of the attribute's enum is a value the spec wrote: nothing to scrub (and scanning costs).
-  if (members?.has(v)) return v;
-  // Decimals stay structured; a bigint beyond 2^53 keeps its digits as a string.
-  if (isDecimal(v)) {
-    const n = Number(v.scaled);
-    return { scaled: typeof v.scaled === 'bigint' && !Number.isSafeInteger(n) ? v.scaled.toString() : n, scale: v.scale };
-  }
-  if (v instanceof Date) return v.toISOString();
-  return redactor().value(key, v);
+function bad(): void {
+  invalidInput('invalid_field', 'logs');
 }
 
-/** Defines a log event helper from its spec descriptor (called by generated code). */
-export function defineEvent<F>(d: EventDescriptor): EventHelper<F> {
-  const byName = new Map(d.fields.map((f) => [f.name, f]));
-  const members = new Map(d.fields.filter((f) => f.values).map((f) => [f.name, new Set<unknown>(f.values)]));
-  const emit = (fields: F, message: string): void => {
+
+// ── trace ids and context core, serialised once and reused ─────────────────────────────────────────
+
+let lastSpanContext: SpanContext | undefined;
+let lastTraceText = '';
+
+/** `,"trace_id":…,"span_id":…` of the active span (ids are validated hex: nothing to escape). */
+function traceText(sc: SpanContext | undefined): string {
+  if (sc === undefined) return '';
+  if (sc !== lastSpanContext) {
+    lastSpanContext = sc;
+    lastTraceText = trace.isSpanContextValid(sc) ? `,"trace_id":"${sc.traceId}","span_id":"${sc.spanId}"` : '';
+  }
+  return lastTraceText;
+}
+
+/** A scope's context core, redacted and serialised once per scope (scopes are immutable). */
+class ScopeText {
+  readonly keys: string[] = [];
+  readonly texts: string[] = [];
+  readonly values: unknown[] = [];
+  readonly joined: string;
+  private readonly masks = new Map<CompiledEvent, number>();
+
+  constructor(
+    scope: ScopeValues,
+    readonly redactor: Redactor,
+  ) {
+    for (const k of Object.keys(scope)) {
+      const v = sanitize(redactor, k, scope[k]);
+      if (v === OMIT) continue;
+      this.keys.push(k);
+      this.values.push(v);
+      this.texts.push(`,${quote(k)}:${jsonOf(v)}`);
+    }
+    this.joined = this.texts.join('');
+  }
+
+  /** Bits of the event's fields (the first 31) that this scope also has: an event's own value wins. */
+  overlap(ev: CompiledEvent): number {
+    let m = this.masks.get(ev);
+    if (m === undefined) {
+      m = 0;
+      for (const k of this.keys) {
+        const i = ev.index.get(k);
+        if (i !== undefined) m |= i < 31 ? 1 << i : 1 << 31;
+      }
+      this.masks.set(ev, m);
+    }
+    return m;
+  }
+}
+
+const scopeTexts = new WeakMap<object, ScopeText>();
+
+function scopeTextOf(scope: ScopeValues, r: Redactor): ScopeText | undefined {
+  let s = scopeTexts.get(scope);
+  if (s === undefined || s.redactor !== r) {
+    s = new ScopeText(scope, r);
+    scopeTexts.set(scope, s);
+  }
+  return s.keys.length ? s : undefined;
+}
+
+// ── one event: its fields, their pre-escaped keys, and the line under construction ──────────────────
+
+/** What the runtime derives once from an event descriptor: keys pre-escaped, enum members pre-written. */
+class CompiledEvent {
+  readonly names: string[];
+  readonly keys: string[];
+  readonly index = new Map<string, number>();
+  /** Per enum field: member → the whole `,"key":"member"` text. */
+  readonly members: (Map<unknown, string> | undefined)[];
+  readonly level: number;
+  readonly head: string;
+  readonly tail: string;
+  /** Fields whose key matches a redaction key pattern, for the redactor they were computed with. */
+  secretKey: boolean[] = [];
+  redactor: Redactor | undefined;
+  busy = false;
+  readonly line: EventLine;
+
+  constructor(readonly d: EventDescriptor) {
+    const all = [...d.fields.map((f) => f.name), ...(d.objects ?? [])];
+    this.names = all;
+    this.keys = all.map((n) => `,${quote(n)}:`);
+    all.forEach((n, i) => this.index.set(n, i));
+    this.members = d.fields.map((f, i) => (f.values ? new Map(f.values.map((m) => [m, `${this.keys[i]}${quote(m)}`])) : undefined));
+    this.level = LEVEL_VALUES[d.level];
+    this.head = `{"level":${quote(d.level)},"ts":"`;
+    this.tail = `,"event":${quote(d.name)},"message":`;
+    this.line = new EventLine(this);
+  }
+
+  /** Recomputes what depends on the redactor, when init installed another one. */
+  refresh(r: Redactor): void {
+    if (this.redactor === r) return;
+    // Spec-secret fields leave the fast paths too: fieldValue replaces or fingerprints them.
+    this.secretKey = this.names.map((n, i) => r.isSecretKey(n) || this.d.fields[i]?.secret === true);
+    this.redactor = r;
+  }
+
+  field(i: number): FieldDescriptor | undefined {
+    return this.d.fields[i];
+  }
+}
+
+/**
+ * The fields part of one line, built by the event's serializer (generated per event, in spec order):
+ * each method takes a field's index and the caller's value, writes the pre-escaped key and the value,
+ * and leaves out, and counts, what cannot be represented.
+ */
+export class EventLine {
+  /** The `,"key":value` text written so far. */
+  text = '';
+  /** How many fields had a value (to notice extra keys from untyped callers). */
+  given = 0;
+  /** Which fields (the first 31; bit 31 for the rest) were written, to drop them from the context core. */
+  written = 0;
+  private r!: Redactor;
+
+  constructor(private readonly ev: CompiledEvent) {}
+
+  reset(r: Redactor): void {
+    this.text = '';
+    this.given = 0;
+    this.written = 0;
+    this.r = r;
+  }
+
+  private mark(i: number): void {
+    this.given++;
+    this.written |= i < 31 ? 1 << i : 1 << 31;
+  }
+
+  /** A string field. */
+  string(i: number, v: unknown): void {
+    if (v === undefined) return;
+    if (typeof v !== 'string' || this.ev.secretKey[i]) return this.value(i, v);
+    this.mark(i);
+    this.text += this.ev.keys[i]! + this.r.quoted(v);
+  }
+
+  /** An enum field: a member is written as the spec spells it, with no scan. */
+  enumValue(i: number, v: unknown): void {
+    if (v === undefined) return;
+    const t = this.ev.secretKey[i] ? undefined : this.ev.members[i]?.get(v);
+    if (t === undefined) return this.value(i, v);
+    this.mark(i);
+    this.text += t;
+  }
+
+  /** An int or double field (a bigint beyond 2^53 keeps its digits as a string). */
+  number(i: number, v: unknown): void {
+    if (v === undefined) return;
+    if (typeof v !== 'number' || this.ev.secretKey[i]) return this.value(i, v);
+    this.mark(i);
+    this.text += this.ev.keys[i]! + (Number.isFinite(v) ? String(v) : 'null');
+  }
+
+  /** A bool field. */
+  bool(i: number, v: unknown): void {
+    if (v === undefined) return;
+    if (typeof v !== 'boolean' || this.ev.secretKey[i]) return this.value(i, v);
+    this.mark(i);
+    this.text += this.ev.keys[i]! + (v ? 'true' : 'false');
+  }
+
+  /** A decimal field: `{scaled, scale}` stays structured. */
+  decimal(i: number, v: unknown): void {
+    if (v === undefined) return;
+    this.value(i, v);
+  }
+
+  /** A timestamp field: a Date as ISO-8601, a string as given (scanned). */
+  timestamp(i: number, v: unknown): void {
+    if (v === undefined) return;
+    if (typeof v === 'string') return this.string(i, v);
+    this.value(i, v);
+  }
+
+  /** Any field value, by its descriptor: the general (and untyped-input) path. */
+  value(i: number, v: unknown): void {
+    if (v === undefined) return;
+    const x = fieldValue(this.ev, this.r, i, v);
+    if (x === OMIT) return;
+    this.mark(i);
+    this.text += this.ev.keys[i]! + jsonOf(x);
+  }
+
+  /** An untyped caller's field the spec does not list (written after the spec's, in the caller's order). */
+  extra(k: string, v: unknown): void {
+    const x = sanitize(this.r, k, v);
+    if (x === OMIT) return;
+    this.text += `,${quote(k)}:${jsonOf(x)}`;
+  }
+}
+
+/** A field's value as it leaves the process (line and OTLP record alike), or OMIT (counted). */
+function fieldValue(ev: CompiledEvent, r: Redactor, i: number, v: unknown): unknown {
+  const f = ev.field(i);
+  if (f?.secret) {
+    if (!f.fingerprint) return r.replacement;
+    if (typeof v === 'string') return fingerprint(v);
+    const x = sanitize(r, '', v);
+    return x === OMIT ? OMIT : fingerprint(jsonOf(x));
+  }
+  if (ev.secretKey[i]) return typeof v === 'string' && FINGERPRINT.test(v) ? v : r.replacement;
+  if (ev.members[i]?.has(v)) return v;
+  try {
+    if (f?.type === 'decimal' && isDecimal(v)) {
+      const { scaled, scale } = v;
+      if ((typeof scaled === 'number' || typeof scaled === 'bigint') && typeof scale === 'number')
+        return { scaled: typeof scaled === 'number' && !Number.isFinite(scaled) ? null : scaledValue(scaled), scale: Number.isFinite(scale) ? scale : null };
+    }
+  } catch {
+    bad();
+    return OMIT;
+  }
+  return sanitize(r, ev.names[i]!, v);
+}
+
+/** The serializer of one event: writes the caller's fields into the line, in spec order. */
+export type EventSerializer<F> = (line: EventLine, fields: F) => void;
+
+const WRITERS: Record<FieldDescriptor['type'], (line: EventLine, i: number, v: unknown) => void> = {
+  string: (l, i, v) => l.string(i, v),
+  enum: (l, i, v) => l.enumValue(i, v),
+  int: (l, i, v) => l.number(i, v),
+  double: (l, i, v) => l.number(i, v),
+  bool: (l, i, v) => l.bool(i, v),
+  decimal: (l, i, v) => l.decimal(i, v),
+  timestamp: (l, i, v) => l.timestamp(i, v),
+};
+
+/**
+ * The general serializer for a descriptor: what the generated per-event serializer does, by keyed reads
+ * and one guarded read per field. Used when no serializer was generated, and when a generated one threw
+ * (a throwing getter or Proxy from an untyped caller): then every field is read once more, defensively.
+ */
+function guardedSerializer(ev: CompiledEvent): EventSerializer<unknown> {
+  return (line, fields) => {
+    const names = ev.names;
+    for (let i = 0; i < names.length; i++) {
+      let v: unknown;
+      try {
+        v = (fields as Record<string, unknown>)[names[i]!];
+      } catch {
+        bad();
+        continue;
+      }
+      const f = ev.field(i);
+      if (f) WRITERS[f.type](line, i, v);
+      else line.value(i, v);
+    }
+  };
+}
+
+/** Writes the caller's keys the spec does not list; reserved base-field names are dropped and counted. */
+function writeExtras(ev: CompiledEvent, line: EventLine, fields: object): string[] {
+  const extras: string[] = [];
+  let keys: string[];
+  try {
+    keys = Object.keys(fields);
+  } catch {
+    bad();
+    return extras;
+  }
+  for (const k of keys) {
+    if (ev.index.has(k)) continue;
+    let v: unknown;
     try {
-      const line: Record<string, unknown> = activeTraceIds();
-      const scope = scopeValues();
-      for (const k in scope) {
-        const v = scope[k];
-        if (v !== undefined) line[k] = redactor().value(k, v);
+      v = (fields as Record<string, unknown>)[k];
+    } catch {
+      bad();
+      continue;
+    }
+    if (v === undefined) continue;
+    if (RESERVED.has(k)) {
+      bad();
+      continue;
+    }
+    line.extra(k, v);
+    extras.push(k);
+  }
+  return extras;
+}
+
+/** The context core part of a line: a scope value the event sets itself is left to the event. */
+function scopePart(s: ScopeText | undefined, ev: CompiledEvent, line: EventLine, extras: string[] | undefined, fields: unknown): string {
+  if (s === undefined) return '';
+  const overlap = s.overlap(ev) & line.written;
+  if (overlap === 0 && extras === undefined) return s.joined;
+  let out = '';
+  for (let j = 0; j < s.keys.length; j++) {
+    const k = s.keys[j]!;
+    const i = ev.index.get(k);
+    if (i !== undefined && (i < 31 ? (line.written & (1 << i)) !== 0 : read(fields, k) !== undefined)) continue;
+    if (extras?.includes(k)) continue;
+    out += s.texts[j];
+  }
+  return out;
+}
+
+function read(o: unknown, k: string): unknown {
+  try {
+    return (o as Record<string, unknown>)[k];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The attributes of the OTLP log record: what the line carries besides its base fields. */
+function recordAttributes(ev: CompiledEvent, r: Redactor, sc: SpanContext | undefined, s: ScopeText | undefined, fields: unknown, extras: string[] | undefined): Record<string, AnyValue> {
+  const a: Record<string, AnyValue> = {};
+  if (sc && trace.isSpanContextValid(sc)) {
+    a['trace_id'] = sc.traceId;
+    a['span_id'] = sc.spanId;
+  }
+  if (s) for (let j = 0; j < s.keys.length; j++) a[s.keys[j]!] = s.values[j] as AnyValue;
+  if (typeof fields === 'object' && fields !== null) {
+    for (let i = 0; i < ev.names.length; i++) {
+      const v = read(fields, ev.names[i]!);
+      if (v === undefined) continue;
+      const x = fieldValue(ev, r, i, v);
+      if (x !== OMIT) a[ev.names[i]!] = x as AnyValue;
+    }
+    if (extras)
+      for (const k of extras) {
+        const x = sanitize(r, k, read(fields, k));
+        if (x !== OMIT) a[k] = x as AnyValue;
       }
-      if (fields !== null && typeof fields === 'object') {
-        const given = fields as Record<string, unknown>;
-        for (const k in given) {
-          const v = given[k];
-          if (v !== undefined) line[k] = fieldValue(byName.get(k), members.get(k), k, v);
+  }
+  a['event'] = ev.d.name;
+  return a;
+}
+
+/**
+ * Defines a log event helper from its spec descriptor (called by generated code, which passes the
+ * event's own serializer: fields in spec order, pre-escaped keys, only the values escaped). The line is
+ * `{"level","ts",service,env,service_version,trace_id,span_id,<context core>,<fields>,"event","message"}`;
+ * a context-core value the event's own fields set is written with the fields.
+ */
+export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<F>): EventHelper<F> {
+  const ev = new CompiledEvent(d);
+  const guarded = guardedSerializer(ev);
+  const write = (serializer ?? guarded) as EventSerializer<unknown>;
+  const emit = (fields: F, message: string): void => {
+    if (sink === undefined || ev.level < minLevel) return;
+    const nested = ev.busy;
+    try {
+      ev.busy = true;
+      const r = redactor();
+      ev.refresh(r);
+      // A getter that logs the same event re-enters here: it gets a line of its own.
+      const line = nested ? new EventLine(ev) : ev.line;
+      line.reset(r);
+      let extras: string[] | undefined;
+      if (typeof fields === 'object' && fields !== null) {
+        try {
+          write(line, fields);
+          let n = 0;
+          for (const _ in fields) n++;
+          if (n > line.given) extras = writeExtras(ev, line, fields);
+        } catch {
+          line.reset(r);
+          guarded(line, fields);
+          extras = writeExtras(ev, line, fields);
         }
-      }
-      line['event'] = d.name;
-      const text = redactor().text(String(message));
-      activeLogger()[d.level](line, text);
-      otelLogger?.emit({
-        severityNumber: SEVERITY[d.level],
-        severityText: d.level.toUpperCase(),
-        body: text,
-        eventName: d.name,
-        attributes: line as Record<string, AnyValue>,
-        context: context.active(),
-      });
+        if (extras?.length === 0) extras = undefined;
+      } else bad();
+      const ctx: Context = context.active();
+      const sc = trace.getSpanContext(ctx);
+      const scope = scopeValues(ctx);
+      const s = scopeTextOf(scope, r);
+      const text = textOf(message, 'logs');
+      out(ev.head + isoNanos() + '"' + resourceText + traceText(sc) + scopePart(s, ev, line, extras, fields) + line.text + ev.tail + r.quoted(text) + '}\n');
+      if (otelLogger)
+        otelLogger.emit({
+          severityNumber: SEVERITY[d.level],
+          severityText: d.level.toUpperCase(),
+          body: r.text(text),
+          eventName: d.name,
+          attributes: recordAttributes(ev, r, sc, s, fields, extras),
+          context: ctx,
+        });
     } catch {
       // Logging must never throw into application code.
+      bad();
+    } finally {
+      if (!nested) ev.busy = false;
     }
   };
   return Object.assign(emit, { descriptor: d });

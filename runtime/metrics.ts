@@ -132,7 +132,9 @@ function bind(d: MetricDescriptor): (value: number, labels: unknown) => void {
       if ('add' in inst) inst.add(value, attrs);
       else if ('record' in inst) inst.record(value, attrs);
     } catch {
-      // A telemetry call must never throw into application code.
+      // A telemetry call must never throw into application code. Only labels from untyped code throw
+      // here (a throwing getter or Proxy): the point is not recorded, and counted.
+      invalidInput('invalid_label');
     }
   };
 }

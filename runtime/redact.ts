@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { quote } from './json-text.js';
 
 /** Replacement for a secret value that must not be correlated. */
 export const REDACTED = '***';
@@ -12,7 +13,23 @@ export function fingerprint(value: string): string {
 }
 
 const MAX_DEPTH = 8;
-const FINGERPRINT = /^fp:[0-9a-f]{16}$/;
+/** The safe form a fingerprinted secret already has: kept as it is, so it still correlates. */
+export const FINGERPRINT = /^fp:[0-9a-f]{16}$/;
+
+/**
+ * Longest string value that leaves the process (UTF-16 code units): longer ones are cut here, before
+ * scanning, so one value costs at most a bounded amount of redaction, escaping and export work.
+ */
+export const MAX_VALUE_LENGTH = 65_536;
+
+/** `s` cut to MAX_VALUE_LENGTH, never inside a surrogate pair, with how much was cut. */
+export function truncateValue(s: string): string {
+  if (s.length <= MAX_VALUE_LENGTH) return s;
+  let end = MAX_VALUE_LENGTH;
+  const c = s.charCodeAt(end - 1);
+  if (c >= 0xd800 && c <= 0xdbff) end--;
+  return `${s.slice(0, end)}…[truncated ${s.length - end} chars]`;
+}
 
 /**
  * Scrubs secrets from telemetry before any sink sees them: values under keys that match a key pattern
@@ -43,19 +60,42 @@ export class Redactor {
 
   private readonly scanned = new Map<string, string>();
 
-  /** A string with every secret-looking substring replaced. */
+  /** A string with every secret-looking substring replaced, cut to MAX_VALUE_LENGTH first. */
   text(s: string): string {
-    if (!this.values) return s;
     // Ids, symbols and messages repeat across a unit of work: remember recent results (bounded).
     const hit = this.scanned.get(s);
     if (hit !== undefined) return hit;
-    this.values.lastIndex = 0;
-    const out = this.values.test(s) ? s.replace(this.values, this.replacement) : s;
+    const out = this.scan(s.length > MAX_VALUE_LENGTH ? truncateValue(s) : s);
     if (s.length <= 256) {
       if (this.scanned.size >= 4096) this.scanned.clear();
       this.scanned.set(s, out);
     }
     return out;
+  }
+
+  /**
+   * The value-pattern scan alone, on the whole string: one pass of one alternation, linear in the length
+   * because every pattern is checked for super-linear backtracking at generate time and at init.
+   */
+  scan(s: string): string {
+    if (!this.values) return s;
+    this.values.lastIndex = 0;
+    return this.values.test(s) ? s.replace(this.values, this.replacement) : s;
+  }
+
+  private readonly quotedCache = new Map<string, string>();
+
+  /** text(s) as a JSON string literal, remembered for short strings: the log line's hot path. */
+  quoted(s: string): string {
+    let q = this.quotedCache.get(s);
+    if (q === undefined) {
+      q = quote(this.text(s));
+      if (s.length <= 256) {
+        if (this.quotedCache.size >= 4096) this.quotedCache.clear();
+        this.quotedCache.set(s, q);
+      }
+    }
+    return q;
   }
 
   /** A value as it may leave the process: redacted by key, scrubbed by value, nested objects included. */

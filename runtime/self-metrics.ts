@@ -3,7 +3,7 @@ import { defineCounter, defineGauge, defineHistogram } from './metrics.js';
 
 /** Telemetry signals of the SDK's own accounting. */
 export type Signal = 'traces' | 'metrics' | 'logs';
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value';
+export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
 
 // Descriptors of the spec's ampy.obs.* and ampy.runtime.* metrics. The runtime cannot import a service's
 // generated code, so they are written here; a test checks them against the generated registry.
@@ -17,7 +17,7 @@ export const dropped = defineCounter<{ signal: Signal; reason: DropReason }>({
   description: 'Telemetry the SDK dropped rather than block the application.',
   labels: [
     { name: 'signal', values: SIGNALS },
-    { name: 'reason', values: ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value'] },
+    { name: 'reason', values: ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'] },
   ],
 });
 
@@ -138,5 +138,5 @@ function explain(error: Error | undefined): string {
   return code && hints[code] ? `${hints[code]} [${code}]` : msg;
 }
 
-// Bad input from untyped callers is counted as a drop of metric data.
-setInvalidInputHook((reason) => countDropped('metrics', reason));
+// Bad input from untyped callers is counted as a drop of the signal it was meant for.
+setInvalidInputHook((reason, signal) => countDropped(signal, reason));

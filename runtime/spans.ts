@@ -1,17 +1,9 @@
-import {
-  context,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-  type Attributes,
-  type Context,
-  type Link,
-  type Span,
-  type SpanContext,
-} from '@opentelemetry/api';
-import { scopeValues } from './context.js';
+import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span, type SpanContext } from '@opentelemetry/api';
+import { isContext, scopeValues } from './context.js';
+import { invalidInput } from './hooks.js';
 import { tracer } from './providers.js';
 import { fingerprint } from './redact.js';
+import { describeError, GuardedSpan, safeLinks, safeTime } from './span-guard.js';
 import type { SpanDescriptor } from './types.js';
 import { toSpanValue } from './values.js';
 
@@ -28,7 +20,11 @@ export interface SpanOptions {
   readonly startTime?: Date | number;
 }
 
-/** A generated span helper: call it to run `fn` inside the span, or use `.start` to manage the span yourself. */
+/**
+ * A generated span helper: call it to run `fn` inside the span, or use `.start` to manage the span
+ * yourself. Whatever an untyped caller passes, the helper does not throw: `fn` runs exactly once and its
+ * result or error passes through unchanged; input that cannot be represented is left out and counted.
+ */
 export interface SpanHelper<A> {
   /** Runs `fn` in a new active span; ends it when `fn` (or its promise) settles, recording errors. */
   <T>(attributes: A, fn: (span: Span) => T, options?: SpanOptions): T;
@@ -45,64 +41,128 @@ const KINDS: Record<SpanDescriptor['kind'], SpanKind> = {
   consumer: SpanKind.CONSUMER,
 };
 
-function startAttributes(d: SpanDescriptor, attrs: Readonly<Record<string, unknown>>, ctx: Context): Attributes {
+function bad(): void {
+  invalidInput('invalid_field', 'traces');
+}
+
+/** One attribute of an untyped object: a throwing getter or Proxy trap counts and reads as undefined. */
+function read(attrs: object, key: string): unknown {
+  try {
+    return (attrs as Record<string, unknown>)[key];
+  } catch {
+    bad();
+    return undefined;
+  }
+}
+
+function startAttributes(d: SpanDescriptor, attrs: unknown, ctx: Context): Attributes {
   const out: Attributes = {};
   const scope = scopeValues(ctx);
   for (const k in scope) {
     const v = scope[k];
-    if (v !== undefined) out[k] = v;
+    if (typeof v === 'string') out[k] = v;
+  }
+  if (typeof attrs !== 'object' || attrs === null) {
+    // No attributes at all: the span still runs, with the context core and nothing else.
+    bad();
+    if (d.alwaysSample) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
+    return out;
   }
   const fields = d.attributes;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i]!;
-    const raw = attrs[f.name];
-    if (raw === undefined) continue;
-    const value = f.secret ? (f.fingerprint ? fingerprint(String(raw)) : undefined) : typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean' ? raw : toSpanValue(raw);
+    const raw = read(attrs, f.name);
+    if (raw === undefined || raw === null) continue;
+    let value: Attributes[string];
+    if (f.secret) value = f.fingerprint ? fingerprint(typeof raw === 'string' ? raw : String(toSpanValue(raw))) : undefined;
+    else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') value = raw;
+    else if ((value = toSpanValue(raw)) === undefined) bad();
     if (value !== undefined) out[f.name] = value;
   }
   if (d.alwaysSample) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
-  else for (const c of d.alwaysSampleWhen) if (c.values.includes(String(attrs[c.name]))) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
+  else
+    for (const c of d.alwaysSampleWhen) {
+      const v = out[c.name];
+      if (typeof v === 'string' && c.values.includes(v)) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
+    }
   return out;
 }
 
 const NO_OPTIONS: SpanOptions = Object.freeze({});
 
-function toLinks(links: SpanOptions['links']): Link[] | undefined {
-  return links?.map((l) => ('context' in l ? l : { context: l }));
+/** Options from an untyped caller, read once: the parent, links and start time that can be used. */
+function readOptions(options: unknown): { parent: Context; links: Link[] | undefined; startTime: Date | number | undefined } {
+  if (options === NO_OPTIONS || options === undefined) return { parent: context.active(), links: undefined, startTime: undefined };
+  if (typeof options !== 'object' || options === null) {
+    bad();
+    return { parent: context.active(), links: undefined, startTime: undefined };
+  }
+  const p = read(options, 'parent');
+  let parent = context.active();
+  if (p !== undefined) {
+    if (isContext(p)) parent = p;
+    else bad();
+  }
+  const links = safeLinks(read(options, 'links'));
+  const t = safeTime(read(options, 'startTime'));
+  return { parent, links, startTime: typeof t === 'number' || t instanceof Date ? t : undefined };
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  return typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;
+  try {
+    return typeof (v as { then?: unknown }).then === 'function';
+  } catch {
+    // A result whose `then` getter throws is returned as it is: it is the application's value.
+    return false;
+  }
+}
+
+/** Marks the span failed with the application's error, whatever that error is; never throws. */
+function fail(span: Span, err: unknown): void {
+  try {
+    const { exception, message } = describeError(err);
+    span.recordException(exception);
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  } catch {
+    bad();
+  }
 }
 
 /** Defines a span helper from its spec descriptor (called by generated code). */
 export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
-  const begin = (attributes: A, options: SpanOptions, parent: Context): Span => {
-    const links = toLinks(options.links);
-    return tracer().startSpan(
-      d.name,
-      {
-        kind: KINDS[d.kind],
-        attributes: startAttributes(d, attributes as Readonly<Record<string, unknown>>, parent),
-        ...(links && { links }),
-        ...(options.startTime !== undefined && { startTime: options.startTime }),
-      },
-      parent,
-    );
+  const begin = (attributes: unknown, options: unknown): { span: GuardedSpan; parent: Context } => {
+    let parent: Context | undefined;
+    try {
+      const o = readOptions(options);
+      parent = o.parent;
+      const span = tracer().startSpan(
+        d.name,
+        {
+          kind: KINDS[d.kind],
+          attributes: startAttributes(d, attributes, parent),
+          ...(o.links && { links: o.links }),
+          ...(o.startTime !== undefined && { startTime: o.startTime }),
+        },
+        parent,
+      );
+      return { span: new GuardedSpan(span), parent };
+    } catch {
+      // Never expected; if the SDK itself fails, the application still gets a span to call.
+      bad();
+      return { span: new GuardedSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT)), parent: parent ?? context.active() };
+    }
   };
-  const start = (attributes: A, options: SpanOptions = {}): Span => begin(attributes, options, options.parent ?? context.active());
+  const start = (attributes: A, options?: SpanOptions): Span => begin(attributes, options).span;
   const run = <T>(attributes: A, fn: (span: Span) => T, options: SpanOptions = NO_OPTIONS): T => {
-    const parent = options.parent ?? context.active();
-    const span = begin(attributes, options, parent);
-    const fail = (err: unknown): void => {
-      span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
-    };
+    const { span, parent } = begin(attributes, options);
+    const ctx = trace.setSpan(parent, span);
     let result: T;
     try {
-      result = context.with(trace.setSpan(parent, span), fn, undefined, span);
+      // A non-function `fn` throws the TypeError calling it would: the application's own error.
+      result = context.with(ctx, fn, undefined, span);
     } catch (err) {
-      fail(err);
+      fail(span, err);
       span.end();
       throw err;
     }
@@ -113,7 +173,7 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
           return v;
         },
         (err: unknown) => {
-          fail(err);
+          fail(span, err);
           span.end();
           throw err;
         },

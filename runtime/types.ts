@@ -53,4 +53,6 @@ export interface EventDescriptor {
   readonly name: string;
   readonly level: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   readonly fields: readonly FieldDescriptor[];
+  /** Further fields that hold a structured value, written after `fields` (the bus correlation object). */
+  readonly objects?: readonly string[];
 }

@@ -9,7 +9,7 @@ export function emitBus(model: Model): string | undefined {
   const sf = newProject().createSourceFile('bus.ts');
   sf.addImportDeclaration({
     moduleSpecifier: model.runtimeImport,
-    namedImports: ['extractTraceContext', 'injectTraceHeaders', 'type BusCorrelation', 'type BusHeaders'],
+    namedImports: ['extractEnvelope', 'injectEnvelope', 'pickEnvelope', 'type BusCorrelation', 'type BusHeaders'],
   });
   sf.addImportDeclaration({ moduleSpecifier: '@opentelemetry/api', namedImports: ['Context'], isTypeOnly: true });
   sf.addInterface({
@@ -40,30 +40,27 @@ export function emitBus(model: Model): string | undefined {
  * \`\`\`
  */`);
     w.write('export function injectBusHeaders(envelope: BusEnvelope, headers: BusHeaders = {}, context?: Context): BusHeaders').block(() => {
-      w.writeLine('for (const name of busHeaderNames) {');
-      w.writeLine('  const value = envelope[name];');
-      w.writeLine('  if (value !== undefined) headers[name] = value;');
-      w.writeLine('}');
-      w.writeLine('return injectTraceHeaders(headers, context);');
+      w.writeLine('return injectEnvelope(busHeaderNames, envelope, headers, context);');
     });
+    w.blankLine();
+    const scoped = bus.headers.filter((h) => model.context.some((c) => c.source === 'scope' && c.attr.id === h.attr.id));
+    w.writeLine('/** Context-core attribute ids and the envelope headers that carry them. */');
+    w.writeLine(`const scopedHeaders = [${scoped.map((h) => `[${tsString(h.attr.id)}, ${tsString(h.header)}]`).join(', ')}] as const;`);
     w.blankLine();
     w.writeLine(`/**
  * Reads bus headers on the consumer side: the returned \`context\` continues the producer's trace (pass
  * it as \`parent\` to a span helper), and the envelope ids join the context core of logs in that scope.
+ * Headers that are missing or malformed give an envelope without them and a context without a parent.
  */`);
     w.write('export function extractBusContext(headers: BusHeaders): { readonly context: Context; readonly envelope: Partial<BusEnvelope> }').block(() => {
-      w.writeLine('const envelope: Partial<Record<(typeof busHeaderNames)[number], string>> = {};');
-      w.writeLine('for (const name of busHeaderNames) {');
-      w.writeLine('  const value = headers[name];');
-      w.writeLine('  if (value !== undefined) envelope[name] = value;');
-      w.writeLine('}');
-      const scoped = bus.headers.filter((h) => model.context.some((c) => c.source === 'scope' && c.attr.id === h.attr.id));
-      w.writeLine(`return { context: extractTraceContext(headers, { ${scoped.map((h) => `${propKey(h.attr.id)}: envelope[${tsString(h.header)}]`).join(', ')} }), envelope };`);
+      w.writeLine('return extractEnvelope(busHeaderNames, scopedHeaders, headers);');
     });
+    w.blankLine();
+    w.writeLine(`const correlationHeaders = [${logKeys.map(tsString).join(', ')}] as const;`);
     w.blankLine();
     w.writeLine(`/** The \`${tsDoc(bus.logObject)}\` correlation object for a log line about this message (brief §5). */`);
     w.write('export function busCorrelation(envelope: Partial<BusEnvelope>): BusCorrelation').block(() => {
-      w.writeLine(`return { ${logKeys.map((k) => `${propKey(k)}: envelope[${tsString(k)}]`).join(', ')} };`);
+      w.writeLine('return pickEnvelope(correlationHeaders, envelope);');
     });
   });
   return render(sf, model);

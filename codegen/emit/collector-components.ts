@@ -73,10 +73,30 @@ export function redaction(r: NonNullable<Model['redaction']>): Yaml {
   return {
     allow_all_keys: true,
     blocked_key_patterns: r.keyPatterns.map(keyPatternRegex),
-    blocked_values: r.valuePatterns.map((v) => v.regex),
+    blocked_values: r.valuePatterns.map((v) => re2ValuePattern(v.regex)),
     // silent: no redaction.* counts stamped on records (they would reach Loki metadata and series labels).
     summary: 'silent',
   };
+}
+
+/**
+ * A spec value pattern as the collector's RE2 takes it: a leading lookbehind, which the SDK's backtracking
+ * engine needs to stay linear (see spec/policy.yaml's jwt) and RE2 does not support, is dropped; RE2
+ * runs in linear time without it and redacts a little more, never less.
+ */
+export function re2ValuePattern(regex: string): string {
+  if (!regex.startsWith('(?<!') && !regex.startsWith('(?<=')) return regex;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < regex.length; i++) {
+    const c = regex[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return regex.slice(i + 1);
+  }
+  return regex;
 }
 
 /** A spec key pattern (a case-insensitive substring, as in runtime/redact.ts) as an RE2 regex. */

@@ -1,12 +1,14 @@
-import { tsDoc } from '../escape/ts.js';
+import { tsDoc, tsString } from '../escape/ts.js';
 import type { Model } from '../model.js';
+import { LINEAR_CHECK } from '../../runtime/redos.js';
 import { newProject, render } from './ts-common.js';
 
 /** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */
 export function emitInit(model: Model): string {
   const sf = newProject().createSourceFile('init.ts');
   sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability'] });
-  const defaults = [model.sampling && 'sampling: registry.sampling', model.redaction && 'redaction: registry.redaction'].filter(Boolean);
+  // Generate checked every value pattern for super-linear backtracking: init need not check them again.
+  const defaults = [model.sampling && 'sampling: registry.sampling', model.redaction && `redaction: { ...registry.redaction, linearChecked: ${tsString(LINEAR_CHECK)} }`].filter(Boolean);
   if (defaults.length) sf.addImportDeclaration({ moduleSpecifier: './registry.js', namedImports: ['registry'] });
   sf.addFunction({
     isExported: true,

@@ -1,8 +1,25 @@
 import { tsDoc, tsString } from '../escape/ts.js';
 import type { LogEvent, Model } from '../model.js';
+import type { AttributeType } from '../spec-types.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
 import { addRuntimeTypeImports, byKey, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+
+/** EventLine method writing a field of each spec type (see runtime/logs.ts). */
+const WRITER: Record<AttributeType, string> = {
+  string: 'string',
+  enum: 'enumValue',
+  int: 'number',
+  double: 'number',
+  bool: 'bool',
+  decimal: 'decimal',
+  timestamp: 'timestamp',
+};
+
+/** `.name` for identifiers, `["name"]` otherwise. */
+function propAccess(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${tsString(name)}]`;
+}
 
 export function fieldsTypeName(e: LogEvent): string {
   return `${pascal(e.name)}Fields`;
@@ -56,10 +73,21 @@ export function emitLogs(model: Model): string {
     w.write('export const log = ').inlineBlock(() => {
       for (const e of events) {
         writeDoc(w, eventDoc(model, e));
-        w.write(`${camel(e.name)}: defineEvent<${fieldsTypeName(e)}>(`).inlineBlock(() => {
-          w.writeLine(`name: ${tsString(e.name)},`);
-          w.writeLine(`level: ${tsString(e.level)},`);
-          w.writeLine(`fields: [${e.fields.map(fieldDescriptor).join(', ')}],`);
+        w.write(`${camel(e.name)}: defineEvent<${fieldsTypeName(e)}>(`).newLine();
+        w.indent(() => {
+          w.write('').inlineBlock(() => {
+            w.writeLine(`name: ${tsString(e.name)},`);
+            w.writeLine(`level: ${tsString(e.level)},`);
+            w.writeLine(`fields: [${e.fields.map(fieldDescriptor).join(', ')}],`);
+            if (busField) w.writeLine(`objects: [${tsString(busField)}],`);
+          });
+          w.write(',').newLine();
+          // The event's serializer: its fields in spec order, each by a named read and a typed writer.
+          w.write('(line, f) => ').inlineBlock(() => {
+            e.fields.forEach((f, i) => w.writeLine(`line.${WRITER[f.attr.type]}(${i}, f${propAccess(f.name)});`));
+            if (busField) w.writeLine(`line.value(${e.fields.length}, f${propAccess(busField)});`);
+          });
+          w.write(',').newLine();
         });
         w.write('),').newLine();
       }

@@ -57,8 +57,9 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
   'defineGauge',
   'defineSpan',
   'defineEvent',
-  'extractTraceContext',
-  'injectTraceHeaders',
+  'extractEnvelope',
+  'injectEnvelope',
+  'pickEnvelope',
 ];
 
 function checkLengths(model: Model, diags: Diagnostic[]): void {

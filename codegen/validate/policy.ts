@@ -2,8 +2,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import { at } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Model } from '../model.js';
+import { superLinear } from '../../runtime/redos.js';
 
-/** Sampling and redaction: environment names exist, patterns compile and cannot match everything. */
+/** Sampling and redaction: environment names exist, patterns compile, cannot match everything, run in linear time. */
 export function checkPolicy(model: Model, merged: MergedSpec, diags: Diagnostic[]): void {
   const sampling = merged.singletons.sampling;
   const envAttr = model.resource.find((r) => r.attr.id === 'deployment.environment')?.attr;
@@ -29,6 +30,11 @@ export function checkPolicy(model: Model, merged: MergedSpec, diags: Diagnostic[
         return;
       }
       if (re.test('')) diags.push(at(where, 'error', 'bad-regex', `pattern '${p.id}' matches the empty string and would redact everything`));
+      // Every string that leaves a service is scanned with it: it must run in linear time on any input.
+      else {
+        const why = superLinear(p.regex, 'auto');
+        if (why) diags.push(at(where, 'error', 'redos', `pattern '${p.id}' ${why}`));
+      }
     });
   }
 }

@@ -596,7 +596,8 @@
             "export_failed",
             "shutdown",
             "invalid_label",
-            "invalid_value"
+            "invalid_value",
+            "invalid_field"
           ]
         },
         "series": {

@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import client from 'prom-client';
 import { Bench } from 'tinybench';
 import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../generated/index.js';
-import { configureLogs, runInScope, useProviders } from '../../runtime/index.js';
+import { configureLogs, redactor, runInScope, useProviders } from '../../runtime/index.js';
 import { measureLoad } from './load.js';
 
 const BATCH = 1000;
@@ -139,7 +139,8 @@ async function main(): Promise<void> {
         'pino.info, same fields',
         () => rawLog.info({ run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL', broker: 'alpaca', mic: 'XNAS', side: 'buy', tif: 'DAY', event: 'order.submit' }, 'Placed limit order'),
       ],
-      target: { kind: 'within', factor: 1 },
+      // Issue 10: at least as fast as raw pino, 1.5× the goal; the verdict holds it to the goal.
+      target: { kind: 'faster', factor: 1.5 },
     },
     {
       name: 'bus inject (W3C + envelope)',
@@ -195,6 +196,47 @@ async function main(): Promise<void> {
     '',
     `Every helper under 5 µs at p99: ${rows.every((r) => r.helperP99Ns < 5000) ? 'yes' : `NO (${rows.filter((r) => r.helperP99Ns >= 5000).map((r) => r.name).join(', ')})`}`,
   ];
+  // Redaction on long strings: time per KB stays flat from 1 KB to 1 MB, `eyJ…` included (the spec's
+  // jwt pattern once made it quadratic: seconds for 90 KB). The scan alone, then the whole log helper.
+  const r = redactor();
+  const prose = (kb: number): string => {
+    const unit = 'Order co_20250905_001 routed to alpaca; Authorization: Bearer s3cr3tT0ken42 retry 3/5 at https://broker.example/api ';
+    return unit.repeat(Math.ceil((kb * 1024) / unit.length)).slice(0, kb * 1024);
+  };
+  const eyj = (kb: number): string => 'eyJ'.repeat(Math.ceil((kb * 1024) / 3)).slice(0, kb * 1024);
+  /** Median ms per call over `reps` samples of `n` calls each (n large enough for short inputs). */
+  const timeMs = (f: () => void, reps: number, n: number): number => {
+    f();
+    const t: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const a = performance.now();
+      for (let k = 0; k < n; k++) f();
+      t.push((performance.now() - a) / n);
+    }
+    return t.sort((x, y) => x - y)[Math.floor(reps / 2)]!;
+  };
+  const redactionRows = [
+    { name: 'scan 1 KB of log text', kb: 1 },
+    { name: 'scan 1 MB of log text', kb: 1024 },
+    { name: "scan 90 KB of 'eyJ'", kb: 90 },
+    { name: "scan 1 MB of 'eyJ'", kb: 1024 },
+    { name: "log event, 90 KB 'eyJ' message (cut at 64 Ki chars)", kb: 90 },
+  ].map((c) => {
+    // Inputs are built outside the timing: time the call on a prepared string.
+    const input = c.name.includes("'eyJ'") ? eyj(c.kb) : prose(c.kb);
+    const f = c.name.startsWith('log event') ? () => log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca' }, input) : () => void r.scan(input);
+    const ms = timeMs(f, quick ? 5 : 15, Math.max(1, Math.round(256 / c.kb)));
+    return { name: c.name, kb: c.kb, ms, usPerKb: (ms * 1000) / c.kb };
+  });
+  lines.push(
+    '',
+    'Redaction of long strings (median of repeated calls; flat µs/KB means linear):',
+    '',
+    '| input | total ms | µs per KB |',
+    '| --- | ---: | ---: |',
+    ...redactionRows.map((x) => `| ${x.name} | ${x.ms.toFixed(2)} | ${x.usPerKb.toFixed(2)} |`),
+  );
+
   await obs.shutdown(2000);
   await tracerProvider.shutdown();
 
@@ -205,19 +247,28 @@ async function main(): Promise<void> {
     { name: 'heavy (issue 6), all sampled', rates: { spans: 10_000, points: 50_000, logs: 10_000, allSampled: true } },
   ];
   const loads = [];
-  lines.push('', `Memory and CPU added by the SDK, exporting over OTLP/HTTP to a local receiver (${quick ? 6 : 30} s per run, CPU and loop delay over the last two thirds):`, '', '| load | RSS without → with SDK | RSS added | CPU added (share of one core) | event-loop delay p99 | delivered | dropped |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const pairs = quick ? 1 : 3;
+  const seconds = quick ? 6 : 20;
+  lines.push(
+    '',
+    `Memory and CPU added by the SDK, exporting over OTLP/HTTP to a local receiver (${pairs} baseline/SDK pair${pairs > 1 ? 's' : ''} of ${seconds} s, run alternately; CPU and loop delay over the last two thirds of each):`,
+    '',
+    '| load | RSS without → with SDK | RSS added | CPU added, median (range) | event-loop delay p99 | delivered per run | dropped |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
   for (const p of profiles) {
-    const load = await measureLoad(quick ? 6 : 30, p.rates);
+    const load = await measureLoad(seconds, p.rates, pairs);
     loads.push({ profile: p.name, ...load });
     lines.push(
-      `| ${p.name}: ${p.rates.spans} spans/s, ${p.rates.points} points/s, ${p.rates.logs} log lines/s | ${load.without.rssMb.toFixed(0)} → ${load.with.rssMb.toFixed(0)} MB | ${(load.with.rssMb - load.without.rssMb).toFixed(1)} MB | ${((load.with.cpuShare - load.without.cpuShare) * 100).toFixed(2)} % | ${load.with.loopDelayP99Ms.toFixed(1)} ms | ${load.with.delivered.spans} spans, ${load.with.delivered.logs} logs | ${load.dropped} |`,
+      `| ${p.name}: ${p.rates.spans} spans/s, ${p.rates.points} points/s, ${p.rates.logs} log lines/s | ${load.without.rssMb.toFixed(0)} → ${load.with.rssMb.toFixed(0)} MB | ${(load.with.rssMb - load.without.rssMb).toFixed(1)} MB | ${pct(load.cpuAdded.median)}${pairs > 1 ? ` (${pct(load.cpuAdded.min)}–${pct(load.cpuAdded.max)})` : ''} | ${load.with.loopDelayP99Ms.toFixed(1)} ms | ${Math.round(load.with.delivered.spans)} spans, ${Math.round(load.with.delivered.logs)} logs | ${load.dropped} |`,
     );
   }
   lines.push('', 'Brief budget: < 50 MB and < 3 % CPU per service, typical.');
   const load = loads;
   process.stdout.write(`${lines.join('\n')}\n`);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, rows, load }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, rows, redaction: redactionRows, load }, null, 2)}\n`);
   process.stdout.write(`\nresults: ${out}\n`);
 }
 

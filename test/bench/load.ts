@@ -27,18 +27,32 @@ async function child(mode: 'sdk' | 'none', seconds: number, endpoint: string, ra
   return JSON.parse(stdout) as ChildResult;
 }
 
-export async function measureLoad(seconds: number, rates: Rates) {
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
+/**
+ * Runs the baseline and the SDK process in alternation, `pairs` times: on a shared machine the load of
+ * other processes drifts, and a pair measured back to back shares most of it. Reports the median pair
+ * and every pair's CPU added, so the spread is visible.
+ */
+export async function measureLoad(seconds: number, rates: Rates, pairs = 1) {
   const receiver = new OtlpReceiver();
   const endpoint = await receiver.startHttp();
   try {
-    const without = await child('none', seconds, endpoint, rates);
-    const withSdk = await child('sdk', seconds, endpoint, rates);
+    const runs: { without: ChildResult; with: ChildResult }[] = [];
+    for (let i = 0; i < pairs; i++) runs.push({ without: await child('none', seconds, endpoint, rates), with: await child('sdk', seconds, endpoint, rates) });
+    const added = runs.map((r) => r.with.cpuShare - r.without.cpuShare);
+    const mid = runs[added.indexOf([...added].sort((a, b) => a - b)[Math.floor((added.length - 1) / 2)]!)]!;
     return {
       seconds,
       rates,
-      without,
-      with: { ...withSdk, delivered: { spans: receiver.spans.length, logs: receiver.logs.length } },
-      dropped: withSdk.dropped,
+      pairs,
+      without: mid.without,
+      with: { ...mid.with, delivered: { spans: receiver.spans.length / pairs, logs: receiver.logs.length / pairs } },
+      cpuAdded: { median: median(added), min: Math.min(...added), max: Math.max(...added), all: added },
+      dropped: runs.reduce((n, r) => n + r.with.dropped, 0),
     };
   } finally {
     await receiver.stop();

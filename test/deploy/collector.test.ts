@@ -13,7 +13,7 @@ import {
   emitCollectorConfig,
   GATEWAY_CONFIG_PATH,
 } from '../../codegen/emit/collector.js';
-import { keyPatternRegex, SPAN_METRICS_NAMESPACE } from '../../codegen/emit/collector-components.js';
+import { keyPatternRegex, re2ValuePattern, SPAN_METRICS_NAMESPACE } from '../../codegen/emit/collector-components.js';
 import { gatewaySizing, MEMORY_LIMITER } from '../../codegen/emit/collector-sizing.js';
 import { COMPOSE, GATEWAY_INSTANCE_ENV, K8S_BACKENDS, PORTS, VERSIONS, type Tier } from '../../codegen/emit/stack.js';
 import { durationMs } from '../../codegen/names.js';
@@ -182,7 +182,7 @@ describe('generated collector configs', () => {
         // Without allow_all_keys the processor fails closed and deletes every attribute not in allowed_keys.
         expect(red['allow_all_keys'], `${tier} ${id}`).toBe(true);
         expect(red['blocked_key_patterns'], `${tier} ${id}`).toEqual(r.keyPatterns.map(keyPatternRegex));
-        expect(red['blocked_values'], `${tier} ${id}`).toEqual(r.valuePatterns.map((v) => v.regex));
+        expect(red['blocked_values'], `${tier} ${id}`).toEqual(r.valuePatterns.map((v) => re2ValuePattern(v.regex)));
         // info/debug stamp redaction.* counts on every resource: Loki metadata on every line, labels on series.
         expect(red['summary'], `${tier} ${id}`).toBe('silent');
         expect(red, `${tier} ${id}`).not.toHaveProperty('ignored_keys');

@@ -2,12 +2,13 @@
 // observed for real where it is cheap (the resource and headers at an OTLP receiver, which signals
 // arrive, the Prometheus page, the JSON log line), and a bad value must give a ConfigError naming the
 // variable. Pure parsing and precedence go through resolveConfig directly, with the spec's defaults.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { init, log, metrics, registry, spans, type OrderSubmitFields } from '../../generated/index.js';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type Observability } from '../../runtime/index.js';
+import { LINEAR_CHECK } from '../../runtime/redos.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { OtlpReceiver, type SignalName } from '../support/otlp-receiver.js';
@@ -172,6 +173,11 @@ describe('OBS_ENV', () => {
   it.each(['staging', 'PROD ', 'production'])('rejects %j naming OBS_ENV', (value) => {
     const e = expectConfigError({ OBS_ENV: value }, 'OBS_ENV');
     expect(e.message).toMatch(/dev, paper, prod/);
+  });
+
+  it('a log level from untyped code that is not a level is a ConfigError naming logLevel', () => {
+    expectConfigError({}, 'logLevel', { logLevel: 'verbose' } as unknown as InitOptions);
+    expectConfigError({}, 'logLevel', { logLevel: 'toString' } as unknown as InitOptions);
   });
 
   it('blank falls back to the option', () => {
@@ -515,6 +521,41 @@ describe('OBS_REDACTION_RULES', () => {
 
   it('blank falls back to the option', () => {
     expect(resolve({ OBS_REDACTION_RULES: '  ' }, { redaction: { patterns: ['bar'] } }).redaction.keyPatterns).toContain('bar');
+  });
+
+  it('takes /regex/ entries as value patterns, commas inside them included, and scrubs what they match everywhere', async () => {
+    const cfg = resolve({ OBS_REDACTION_RULES: 'desk_pin, /sk_live_[0-9a-z]{8,}/ ,/pin-[0-9]{2,4},x/' });
+    expect(cfg.redaction.keyPatterns).toContain('desk_pin');
+    expect(cfg.redaction.keyPatterns).not.toContain('/sk_live_[0-9a-z]{8,}/');
+    expect(cfg.redaction.valuePatterns.map((r) => r.source)).toEqual(expect.arrayContaining(['sk_live_[0-9a-z]{8,}', 'pin-[0-9]{2,4},x']));
+    const sink = lineSink();
+    await withObs({ OBS_REDACTION_RULES: '/sk_live_[0-9a-z]{8,}/', OBS_OTLP_ENDPOINT: endpoint }, { serviceName: 'ampy-oms', logDestination: sink.stream }, () =>
+      log.orderSubmit({ client_order_id: 'co_sk', broker: 'alpaca', account_id: 'key sk_live_abcdef123456' }, 'charged with sk_live_abcdef123456'),
+    );
+    expect(sink.lines.find((l) => l['client_order_id'] === 'co_sk')).toMatchObject({ account_id: 'key ***', message: 'charged with ***' });
+  });
+
+  it.each([
+    ['(a+)+$', 'exponential'],
+    ['x[a-z]+y', '2nd degree polynomial'],
+  ])('rejects the value pattern /%s/, which backtracks super-linearly, naming it', (source, complexity) => {
+    const e = expectConfigError({ OBS_REDACTION_RULES: `token,/${source}/` }, 'OBS_REDACTION_RULES');
+    expect(e.message).toContain(`value pattern /${source}/ backtracks super-linearly (${complexity})`);
+  });
+
+  it('rejects a value pattern that does not compile, matches everything, or is not closed', () => {
+    expect(expectConfigError({ OBS_REDACTION_RULES: '/(a/' }, 'OBS_REDACTION_RULES').message).toContain('not a valid regular expression');
+    expect(expectConfigError({ OBS_REDACTION_RULES: '/x*/' }, 'OBS_REDACTION_RULES').message).toContain('matches the empty string');
+    expect(expectConfigError({ OBS_REDACTION_RULES: 'a,/b' }, 'OBS_REDACTION_RULES').message).toContain("has no closing '/'");
+  });
+
+  it('checks spec value patterns at init unless generate already showed them linear, naming the pattern', () => {
+    const bad = { ...registry.redaction!, valuePatterns: [...registry.redaction!.valuePatterns, { id: 'slow', regex: 'eyJ[A-Za-z0-9]+x' }] };
+    const e = configError(() => resolveConfig({}, {}, { redaction: bad }));
+    expect(e.setting).toBe('redaction pattern slow');
+    expect(e.message).toContain('backtracks super-linearly');
+    // The generated init() marks the spec's patterns as checked by the same analyser the runtime trusts.
+    expect(readFileSync(path.resolve(import.meta.dirname, '../../generated/init.ts'), 'utf8')).toContain(`linearChecked: '${LINEAR_CHECK}'`);
   });
 });
 
