@@ -3,10 +3,10 @@
 // tiers. No namespace is set: apply them into the namespace of your choice.
 import { toYaml } from '../escape/yaml.js';
 import type { Model } from '../model.js';
-import { prometheusRetention } from '../retention.js';
+import { prometheusRetention } from '../prometheus/retention.js';
 import { collectorConfig } from './collector.js';
 import { MEMORY_MIB } from './collector-sizing.js';
-import { ruleGroups } from './prometheus-rules.js';
+import { ruleGroups } from '../prometheus/rules.js';
 import { COLLECTOR_IMAGE, K8S, K8S_BACKEND_ENV, K8S_BACKENDS, type Tier } from './stack.js';
 import { header } from './ts-common.js';
 

@@ -2,8 +2,8 @@ import { jsonnetValue } from '../escape/jsonnet.js';
 import type { Metric, Model } from '../model.js';
 import { durationMs } from '../names.js';
 import { compareText } from '../order.js';
-import { sloResourceLabels } from '../promql.js';
-import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
+import { sloResourceLabels } from '../prometheus/promql.js';
+import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../prometheus/slo-windows.js';
 import { header } from './ts-common.js';
 
 /** Grafana unit id for a spec unit. */

@@ -1,4 +1,4 @@
-import { parseTemplate } from '../alert-template.js';
+import { parseTemplate } from '../prometheus/alert-template.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { at, type SourceRef } from '../load.js';
 import type { Matcher, Metric, Model } from '../model.js';

@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { at, type SourceRef } from '../load.js';
 import type { Alert, Model } from '../model.js';
 import { minuteOfDay } from '../schedule.js';
-import { burnThreshold, fmt, unreachableBurnTiers } from '../slo-windows.js';
+import { burnThreshold, fmt, unreachableBurnTiers } from '../prometheus/slo-windows.js';
 
 function sub(src: SourceRef, ...p: (string | number)[]): SourceRef {
   return { file: src.file, path: [...src.path, ...p] };

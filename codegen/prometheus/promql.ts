@@ -1,7 +1,7 @@
 // PromQL for the spec's semantic alerts and SLOs, written against the names the SDK really exposes.
-import { labelMatcher } from './escape/promql.js';
-import type { Alert, Matcher, Metric, Schedule, Selector, Slo } from './model.js';
-import { crossesMidnight, DAY_NUMBERS, minuteOfDay } from './schedule.js';
+import { labelMatcher } from '../escape/promql.js';
+import type { Alert, Matcher, Metric, Schedule, Selector, Slo } from '../model.js';
+import { crossesMidnight, DAY_NUMBERS, minuteOfDay } from '../schedule.js';
 import { burnThreshold, fmt, sloRecordNames, type BurnTier } from './slo-windows.js';
 
 /** `{a="x", b=~"y|z"}` (empty string when there are no matchers); values are quoted for PromQL and RE2. */

@@ -1,12 +1,12 @@
-import { literal, parseTemplate, prometheusTemplate, expandTemplate, type Template } from '../alert-template.js';
+import { literal, parseTemplate, prometheusTemplate, expandTemplate, type Template } from './alert-template.js';
 import { templateText } from '../escape/go-template.js';
 import { toYaml } from '../escape/yaml.js';
 import type { Alert, Model, Slo } from '../model.js';
 import { pascal } from '../names.js';
 import { compareText } from '../order.js';
-import { absentLabels, alertExpr, burnExpr, SLI_ABSENT_FOR, sliSelector, sloRates, sloResourceLabels, selector } from '../promql.js';
-import { burnThreshold, burnTiers, fmt, sloRecordNames, sloWindows } from '../slo-windows.js';
-import { header } from './ts-common.js';
+import { absentLabels, alertExpr, burnExpr, SLI_ABSENT_FOR, sliSelector, sloRates, sloResourceLabels, selector } from './promql.js';
+import { burnThreshold, burnTiers, fmt, sloRecordNames, sloWindows } from './slo-windows.js';
+import { header } from '../emit/ts-common.js';
 
 export interface AlertingRule {
   readonly alert: string;

@@ -3,12 +3,12 @@ import { toYaml } from '../escape/yaml.js';
 import type { Alert, AttributeUse, Metric, Model, Slo } from '../model.js';
 import { durationMs } from '../names.js';
 import { compareText } from '../order.js';
-import { eventSeries, SLI_ABSENT_FOR, selector } from '../promql.js';
-import { clock, extrapolatedRate, firingStates, histogramQuantile, instant, sum, type SimSeries } from '../rule-sim.js';
+import { eventSeries, SLI_ABSENT_FOR, selector } from './promql.js';
+import { clock, extrapolatedRate, firingStates, histogramQuantile, instant, sum, type SimSeries } from './rule-sim.js';
 import { crossesMidnight, scheduleOpen } from '../schedule.js';
-import { burnThreshold, burnTiers, fmt, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
-import { alertDefinition, burnAlertName, expectedAlert, sliAbsentAlertName, sloAlertDefinitions } from './prometheus-rules.js';
-import { header } from './ts-common.js';
+import { burnThreshold, burnTiers, fmt, formatDuration, sloRecordNames, sloWindows } from './slo-windows.js';
+import { alertDefinition, burnAlertName, expectedAlert, sliAbsentAlertName, sloAlertDefinitions } from './rules.js';
+import { header } from '../emit/ts-common.js';
 
 const MINUTE = 60e3;
 const HOUR = 3600e3;
