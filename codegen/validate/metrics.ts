@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { at } from '../load.js';
 import type { Model } from '../model.js';
-import { labelSize } from '../resolve.js';
+import { labelSize } from '../resolve/metrics.js';
 import { reservedLabel } from '../reserved-labels.js';
 import { negativeBoundaryProblem, unitProblem } from './units.js';
 
