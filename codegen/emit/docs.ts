@@ -4,29 +4,11 @@ import Handlebars from 'handlebars';
 import { htmlComment, mdCode, mdText } from '../escape/markdown.js';
 import type { AttributeUse, Model } from '../model.js';
 import { packageRoot } from '../package-root.js';
+import { kindOf } from '../prometheus/kinds/index.js';
 import { byKey, groupBy } from './ts-common.js';
 
 function usesCell(uses: readonly AttributeUse[]): string {
   return uses.map((u) => (u.requirement === 'required' ? `**${mdCode(u.name)}**` : mdCode(u.name))).join(', ');
-}
-
-function condition(a: Model['alerts'][number]): string {
-  const sel = a.matchers.length ? `{${a.matchers.map((m) => `${m.label}=${m.values.join('|')}`).join(', ')}}` : '';
-  const by = a.by.length ? ` by ${a.by.join(', ')}` : '';
-  switch (a.kind) {
-    case 'quantile':
-      return `p${Math.round((a.quantile ?? 0) * 100)}${sel} over ${a.window} ${a.op} ${a.threshold}${by}`;
-    case 'rate':
-      return `rate${sel} over ${a.window} ${a.op} ${a.threshold}/s${by}`;
-    case 'ratio':
-      return `ratio${sel} of ${a.total?.metric.name ?? a.metric.name} over ${a.window} ${a.op} ${a.threshold}${by}`;
-    case 'baseline':
-      return `rate over ${a.window} > ${a.factor}× its ${a.baselineWindow} average and > ${a.threshold}/s${by}`;
-    case 'value':
-      return `value ${a.op} ${a.threshold}${by}`;
-    case 'absent':
-      return `no increase over ${a.window}${a.during ? ` during ${a.during.id}` : ''}`;
-  }
 }
 
 /**
@@ -91,7 +73,7 @@ export function emitDocs(model: Model, headerLine: string): string {
       severity: a.severity,
       kind: a.kind,
       metric: mdCode(a.metric.name),
-      condition: mdText(condition(a)),
+      condition: mdText(kindOf(a).describe(a)),
       for: a.for,
       summary: mdText(a.summary),
     })),

@@ -2,7 +2,7 @@ import { jsonnetValue } from '../escape/jsonnet.js';
 import type { Metric, Model } from '../model.js';
 import { durationMs } from '../names.js';
 import { compareText } from '../order.js';
-import { sloResourceLabels } from '../prometheus/promql.js';
+import { sloResourceLabels } from '../prometheus/slo.js';
 import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../prometheus/slo-windows.js';
 import { header } from './ts-common.js';
 

@@ -1,5 +1,5 @@
 // How long Prometheus must keep samples for the generated rules to see every sample they read.
-import type { RuleGroup } from './rules.js';
+import type { RuleGroup } from './definition.js';
 import { durationMs } from '../names.js';
 import { formatDuration } from './slo-windows.js';
 

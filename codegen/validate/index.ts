@@ -1,12 +1,11 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { MergedSpec } from '../merge.js';
 import type { Model } from '../model.js';
-import { checkAlerts } from './alerts.js';
+import { checkAlerts, checkSlos } from '../prometheus/checks.js';
 import { checkAttributes } from './attributes.js';
 import { checkMetrics } from './metrics.js';
 import { checkNames } from './names.js';
 import { checkPolicy } from './policy.js';
-import { checkReachability } from './reachability.js';
 import { checkSignals } from './signals.js';
 
 /** Runs every semantic rule on a resolved model. */
@@ -15,7 +14,7 @@ export function validateModel(model: Model, merged: MergedSpec, diags: Diagnosti
   checkMetrics(model, diags);
   checkSignals(model, diags);
   checkAlerts(model, diags);
-  checkReachability(model, diags);
+  checkSlos(model, diags);
   checkPolicy(model, merged, diags);
   checkNames(model, diags);
 }
