@@ -1,7 +1,7 @@
 // absent: a metric with no samples, or one that stopped moving, over a window.
 import { durationMs } from '../../names.js';
 import { eventSeries, selector } from '../promql.js';
-import { extrapolatedRate, sum } from '../rule-sim.js';
+import { changes, extrapolatedRate, sum } from '../rule-sim.js';
 import { alertLabels } from '../scenario.js';
 import { exactOnWindowProblem, windowOf, type AlertKindDef } from './kind.js';
 
@@ -26,8 +26,11 @@ export const absent: AlertKindDef = {
     const name = eventSeries(a.metric);
     return (t) => {
       const s = series.filter((x) => x.name === name);
-      const idle = increases(a.metric.instrument) ? sum(s.map((x) => extrapolatedRate(x, stepMs, t, w, false))) : undefined;
-      return s.length === 0 ? 1 : idle === 0 ? 0 : undefined;
+      if (s.length === 0) return 1;
+      const moved = increases(a.metric.instrument)
+        ? sum(s.map((x) => extrapolatedRate(x, stepMs, t, w, false)))
+        : Math.max(...s.map((x) => changes(x, stepMs, t, w) ?? 0));
+      return moved === 0 ? 0 : undefined;
     };
   },
   // Firing: the counter stops moving; quiet: it keeps increasing.
