@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Jsonnet } from '@hanazuki/node-jsonnet';
-import type { Diagnostic } from '../diagnostics.js';
+import { fileReporter, type Diagnostic } from '../diagnostics.js';
+
+const report = fileReporter('codegen/emit/dashboards.ts');
 
 /**
  * Evaluates every *.jsonnet dashboard of a directory against the registry.libsonnet of this run (found
@@ -15,7 +17,7 @@ export async function renderDashboards(dir: string, registryLibsonnet: string, d
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.jsonnet')).sort();
   } catch (e) {
-    diags.push({ file: dir, line: 1, col: 1, severity: 'error', rule: 'dashboard', message: `cannot read the dashboards directory: ${(e as Error).message}` });
+    diags.push(report(dir, 'dashboard', `cannot read the dashboards directory: ${(e as Error).message}`));
     return out;
   }
   const jpath = mkdtempSync(path.join(tmpdir(), 'ampyobs-jsonnet-'));
@@ -45,12 +47,6 @@ function jsonnetDiagnostic(file: string, message: string): Diagnostic {
     const r = path.relative(process.cwd(), p);
     return r.startsWith('..') ? p : r;
   };
-  return {
-    file: rel(loc?.[1] ?? file),
-    line: Number(loc?.[2] ?? 1),
-    col: Number(loc?.[3] ?? 1),
-    severity: 'error',
-    rule: 'dashboard',
-    message: `${first}${/field does not exist/i.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : ''}`,
-  };
+  const hint = /field does not exist/i.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : '';
+  return report(rel(loc?.[1] ?? file), 'dashboard', `${first}${hint}`, Number(loc?.[2] ?? 1), Number(loc?.[3] ?? 1));
 }

@@ -1,10 +1,12 @@
 // The attribute registry, and how signals refer to its attributes.
 import type { Diagnostic } from '../diagnostics.js';
-import { at, type SourceRef } from '../load.js';
+import { locator, type SourceRef } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Attribute, AttributeUse } from '../model.js';
 import type { RawAttributeRef, Requirement } from '../spec-types.js';
-import { indexUnique, sub, suggest, type Missing } from './refs.js';
+import { indexUnique, listedTwice, sub, suggest, type Missing } from './refs.js';
+
+const at = locator('codegen/resolve/attributes.ts');
 
 /** Every attribute of the registry, defaults applied; ids and enum members defined twice are reported. */
 export function resolveAttributes(merged: MergedSpec, diags: Diagnostic[]): Attribute[] {
@@ -14,7 +16,7 @@ export function resolveAttributes(merged: MergedSpec, diags: Diagnostic[]): Attr
     (raw.members ?? []).forEach((m, i) => {
       const prev = seen.get(m.value);
       if (prev !== undefined)
-        diags.push(at(sub(src, 'members', i, 'value'), 'error', 'unique-id', `enum member '${m.value}' of '${raw.id}' is listed twice (also member ${prev + 1})`));
+        listedTwice(sub(src, 'members', i, 'value'), `enum member '${m.value}' of '${raw.id}' is listed twice (also member ${prev + 1})`, diags);
       else seen.set(m.value, i);
     });
     return {
@@ -75,7 +77,7 @@ export function attributeRefs(attributes: readonly Attribute[], missing: Missing
       const name = r.as ?? a.id;
       const prev = names.get(name);
       if (prev !== undefined) {
-        diags.push(at(at_, 'error', 'duplicate-name', `'${name}' appears twice in ${signal} (also entry ${prev + 1}); give one of them another name with 'as'`));
+        diags.push(at(at_, 'duplicate-name', `'${name}' appears twice in ${signal} (also entry ${prev + 1}); give one of them another name with 'as'`));
         return;
       }
       names.set(name, i);

@@ -35,7 +35,7 @@ export function resolve(merged: MergedSpec, diags: Diagnostic[]): Model {
   const alerts = resolveAlerts(merged, schedules, metricsByName, missing, diags);
   const slos = resolveSlos(merged, metricsByName, diags);
   const sampling = resolveSampling(merged);
-  const redaction = resolveRedaction(merged);
+  const redaction = resolveRedaction(merged, diags);
   return {
     registry: {
       name: merged.manifest?.raw.name ?? 'unnamed',

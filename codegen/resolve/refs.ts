@@ -1,8 +1,10 @@
 // What every section of the resolver shares: where things are, ids defined twice, references that
 // lead nowhere and the closest name to suggest instead.
 import type { Diagnostic } from '../diagnostics.js';
-import { at, type SourceRef } from '../load.js';
+import { locator, position, type SourceRef } from '../load.js';
 import type { MergedSpec, Sourced } from '../merge.js';
+
+const at = locator('codegen/resolve/refs.ts');
 
 /** A source reference one or more steps deeper. */
 export function sub(src: SourceRef, ...more: (string | number)[]): SourceRef {
@@ -21,11 +23,21 @@ export function indexUnique<T>(
     const k = key(it.raw);
     const prev = map.get(k);
     if (prev) {
-      const p = at(prev.src, 'error', 'unique-id', '');
-      diags.push(at(it.src, 'error', 'unique-id', `${what} '${k}' is already defined at ${p.file}:${p.line}:${p.col}`));
+      const p = position(prev.src.file, prev.src.path);
+      listedTwice(it.src, `${what} '${k}' is already defined at ${prev.src.file.display}:${p.line}:${p.col}`, diags);
     } else map.set(k, it);
   }
   return map;
+}
+
+/** Reports the second definition of something that must be unique: an id, a name, an enum member. */
+export function listedTwice(src: SourceRef, message: string, diags: Diagnostic[]): void {
+  diags.push(at(src, 'unique-id', message));
+}
+
+/** Reports a reference that leads nowhere. */
+export function unresolved(src: SourceRef, message: string, diags: Diagnostic[]): void {
+  diags.push(at(src, 'unresolved-ref', message));
 }
 
 /** Reports a reference to something that is not defined. */
@@ -35,7 +47,7 @@ export type Missing = (src: SourceRef, what: string, name: string, hint?: string
 export function missingReporter(merged: MergedSpec, diags: Diagnostic[]): Missing {
   return (src, what, name, hint = '') => {
     if (merged.incomplete || merged.dropped.has(name)) return; // its definition was already reported as broken
-    diags.push(at(src, 'error', 'unresolved-ref', `${what} '${name}' is not defined${hint}`));
+    unresolved(src, `${what} '${name}' is not defined${hint}`, diags);
   };
 }
 

@@ -1,11 +1,13 @@
 // What every signal carries: resource attributes, the context core, the base fields of every log line
 // and the ampy-bus envelope headers.
 import type { Diagnostic } from '../diagnostics.js';
-import { at } from '../load.js';
+import { locator } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Attribute, Bus, ContextEntry, LogBaseField, ResourceAttribute } from '../model.js';
 import type { AttributeRefs } from './attributes.js';
-import { indexUnique, sub } from './refs.js';
+import { indexUnique, sub, unresolved } from './refs.js';
+
+const at = locator('codegen/resolve/resource.ts');
 
 export function resolveResource(merged: MergedSpec, refs: AttributeRefs, diags: Diagnostic[]): ResourceAttribute[] {
   const resourceIndex = indexUnique(merged.lists.resource, (r) => r.ref, 'resource attribute', diags);
@@ -42,13 +44,13 @@ export function resolveLogBase(merged: MergedSpec, resource: readonly ResourceAt
     const fsrc = sub(lb!.src, i);
     if (f.from === 'resource' || f.from === 'context') {
       if (f.ref === undefined) {
-        diags.push(at(fsrc, 'error', 'log-base', `base field '${f.field}' takes its value from ${f.from}: name the attribute with 'ref'`));
+        diags.push(at(fsrc, 'log-base', `base field '${f.field}' takes its value from ${f.from}: name the attribute with 'ref'`));
         return [];
       }
       const pool = f.from === 'resource' ? resource.map((r) => r.attr) : context.map((c) => c.attr);
       a = pool.find((p) => p.id === f.ref);
       if (!a) {
-        diags.push(at(sub(fsrc, 'ref'), 'error', 'unresolved-ref', `base field '${f.field}' reads ${f.from} attribute '${f.ref}', which is not in the ${f.from} section`));
+        unresolved(sub(fsrc, 'ref'), `base field '${f.field}' reads ${f.from} attribute '${f.ref}', which is not in the ${f.from} section`, diags);
         return [];
       }
     }
