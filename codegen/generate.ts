@@ -14,7 +14,6 @@ import { emitRegistryLibsonnet } from './emit/registry-libsonnet.js';
 import { emitRuleTests } from './prometheus/rule-tests.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
-import { header } from './emit/ts-common.js';
 import { InternalError, SpecError, type Diagnostic } from './diagnostics.js';
 import type { Model } from './model.js';
 import { compareText } from './order.js';
@@ -51,7 +50,7 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   modules.push('registry', 'init');
   put('index.ts', () => emitIndex(model, modules));
   put('registry.json', () => emitRegistryJson(model));
-  put('docs/TELEMETRY.md', () => emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
+  put('docs/TELEMETRY.md', () => emitDocs(model));
   put(COLLECTOR_CONFIG_PATH, () => {
     for (const [p, text] of emitCollectorConfig(model)) files.set(p, text);
     return undefined;

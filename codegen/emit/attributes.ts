@@ -83,5 +83,5 @@ export function emitAttributes(model: Model): string {
         docs: [{ description: `${tsDoc(c.brief)}${c.onSpans ? ' Also set on spans started in the scope.' : ''}` }],
       })),
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

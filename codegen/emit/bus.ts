@@ -66,5 +66,5 @@ export function emitBus(model: Model): string | undefined {
       w.writeLine(`return { ${logKeys.map((k) => `${propKey(k)}: envelope[${tsString(k)}]`).join(', ')} };`);
     });
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

@@ -5,7 +5,7 @@ import { htmlComment, mdCode, mdText } from '../escape/markdown.js';
 import type { AttributeUse, Model } from '../model.js';
 import { packageRoot } from '../package-root.js';
 import { kindOf } from '../prometheus/kinds/index.js';
-import { byKey, groupBy } from './ts-common.js';
+import { byKey, groupBy, header } from './ts-common.js';
 
 function usesCell(uses: readonly AttributeUse[]): string {
   return uses.map((u) => (u.requirement === 'required' ? `**${mdCode(u.name)}**` : mdCode(u.name))).join(', ');
@@ -16,7 +16,8 @@ function usesCell(uses: readonly AttributeUse[]): string {
  * template runs with escaping off, so every value of the view is Markdown already: spec text goes
  * through mdText (prose) or mdCode (names, values, patterns) here and nowhere else.
  */
-export function emitDocs(model: Model, headerLine: string): string {
+export function emitDocs(model: Model): string {
+  const headerLine = header(model, import.meta.url, '').replace(/^ /gm, '').replace(/\n/g, ' ');
   const template = Handlebars.compile(readFileSync(path.join(packageRoot(), 'codegen', 'templates', 'telemetry.md.hbs'), 'utf8'), { noEscape: true, strict: true });
   const list = (values: readonly string[]): string => values.map((v) => mdCode(v)).join(', ');
   const view = {

@@ -31,5 +31,5 @@ export function emitInit(model: Model): string {
     ],
     statements: `return initRuntime(options, { ${defaults.join(', ')} });`,
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

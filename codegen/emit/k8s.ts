@@ -35,7 +35,7 @@ export function emitK8s(model: Model, dashboards: ReadonlyMap<string, string>): 
 }
 
 function render(model: Model, resources: Resource[]): string {
-  return `${header(model, '#')}\n${resources.map((r) => toYaml(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
+  return `${header(model, import.meta.url, '#')}\n${resources.map((r) => toYaml(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
 }
 
 function prometheusRule(model: Model): Resource {

@@ -66,5 +66,5 @@ export function emitLogs(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

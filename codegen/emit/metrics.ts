@@ -96,5 +96,5 @@ export function emitMetrics(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

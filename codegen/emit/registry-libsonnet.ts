@@ -64,5 +64,5 @@ export function emitRegistryLibsonnet(model: Model): string {
       ]),
   );
   const data = { registry: { name: model.registry.name, version: model.registry.version }, metrics, resourceLabels, sloLabels: sloResourceLabels(model), slos };
-  return `${header(model)}\n${jsonnetValue(data)}\n`;
+  return `${header(model, import.meta.url)}\n${jsonnetValue(data)}\n`;
 }

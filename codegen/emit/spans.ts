@@ -68,5 +68,5 @@ export function emitSpans(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

@@ -9,7 +9,7 @@ import type { TestCase } from './scenario.js';
 import { sloFastTests, sloSlowTests } from './slo-tests.js';
 
 function testFile(model: Model, interval: string, tests: TestCase[]): string {
-  return `${header(model, '#')}\n${toYaml({ rule_files: ['ampyobs.rules.yaml'], evaluation_interval: interval, tests }, { lineWidth: 0 })}`;
+  return `${header(model, import.meta.url, '#')}\n${toYaml({ rule_files: ['ampyobs.rules.yaml'], evaluation_interval: interval, tests }, { lineWidth: 0 })}`;
 }
 
 /** generated/prometheus/ampyobs.rules.test.yaml (minute resolution) and ampyobs.rules.slow.test.yaml (hour resolution). */

@@ -20,5 +20,5 @@ export function ruleGroups(model: Model): RuleGroup[] {
 
 /** generated/prometheus/ampyobs.rules.yaml */
 export function emitRules(model: Model): string {
-  return `${header(model, '#')}\n${toYaml({ groups: ruleGroups(model) }, { lineWidth: 0 })}`;
+  return `${header(model, import.meta.url, '#')}\n${toYaml({ groups: ruleGroups(model) }, { lineWidth: 0 })}`;
 }
