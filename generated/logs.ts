@@ -3,7 +3,21 @@
 
 import { defineEvent, type BusCorrelation } from '../runtime/index.js';
 import type { Decimal } from '../runtime/index.js';
-import type { Broker, ConfigOutcome, DecodeFailReason, DlqReason, FxFailReason, FxProvider, HttpMethod, MlErrorReason, OrderStatus, RejectReason, Side, Source, Tif } from './attributes.js';
+import type {
+  Broker,
+  ConfigOutcome,
+  DecodeFailReason,
+  DlqReason,
+  FxFailReason,
+  FxProvider,
+  HttpMethod,
+  MlErrorReason,
+  OrderStatus,
+  RejectReason,
+  Side,
+  Source,
+  Tif,
+} from './attributes.js';
 
 /** Every value the `event` field of a log line can take (brief §5 domain enums). */
 export type LogEventName = 'api.request' | 'bars.ingest' | 'broker.ack' | 'bus.dlq' | 'config.change' | 'config.secret_rotation' | 'features.compute' | 'fills.update' | 'fx.provider_fail' | 'ingest.decode_fail' | 'model.error' | 'order.reject' | 'order.submit' | 'positions.snapshot' | 'signals.emit' | 'ticks.trade';

@@ -2,7 +2,45 @@
 // Change the spec and run `npm run generate` (ampyobs generate).
 
 import { defineCounter, defineGauge, defineHistogram } from '../runtime/index.js';
-import { brokerValues, configOutcomeValues, decodeFailReasonValues, dlqReasonValues, domainValues, dropReasonValues, fxFailReasonValues, fxProviderValues, gcKindValues, httpMethodValues, httpStatusClassValues, memoryTypeValues, mlErrorReasonValues, outcomeValues, rejectReasonValues, sideValues, sourceValues, telemetrySignalValues, type Broker, type ConfigOutcome, type DecodeFailReason, type DlqReason, type Domain, type DropReason, type FxFailReason, type FxProvider, type GcKind, type HttpMethod, type HttpStatusClass, type MemoryType, type MlErrorReason, type Outcome, type RejectReason, type Side, type Source, type TelemetrySignal, type ForbiddenMetricLabels } from './attributes.js';
+import {
+  brokerValues,
+  configOutcomeValues,
+  decodeFailReasonValues,
+  dlqReasonValues,
+  domainValues,
+  dropReasonValues,
+  fxFailReasonValues,
+  fxProviderValues,
+  gcKindValues,
+  httpMethodValues,
+  httpStatusClassValues,
+  memoryTypeValues,
+  mlErrorReasonValues,
+  outcomeValues,
+  rejectReasonValues,
+  sideValues,
+  sourceValues,
+  telemetrySignalValues,
+  type Broker,
+  type ConfigOutcome,
+  type DecodeFailReason,
+  type DlqReason,
+  type Domain,
+  type DropReason,
+  type FxFailReason,
+  type FxProvider,
+  type GcKind,
+  type HttpMethod,
+  type HttpStatusClass,
+  type MemoryType,
+  type MlErrorReason,
+  type Outcome,
+  type RejectReason,
+  type Side,
+  type Source,
+  type TelemetrySignal,
+  type ForbiddenMetricLabels,
+} from './attributes.js';
 
 /** Labels of `ampy.api.request_latency_ms`. */
 export interface ApiRequestLatencyMsLabels {

@@ -3,7 +3,16 @@
 
 import { defineSpan } from '../runtime/index.js';
 import type { Decimal, Timestamp } from '../runtime/index.js';
-import type { Broker, ConfigOutcome, DlqReason, HttpMethod, OrderStatus, RejectReason, Side, Source } from './attributes.js';
+import type {
+  Broker,
+  ConfigOutcome,
+  DlqReason,
+  HttpMethod,
+  OrderStatus,
+  RejectReason,
+  Side,
+  Source,
+} from './attributes.js';
 
 /** Start attributes of span `api.handle_request`. */
 export interface ApiHandleRequestAttributes {

@@ -35,10 +35,20 @@ export function newProject(): Project {
   });
 }
 
+/** Longest import line written as one line; longer ones get a name per line. */
+const MAX_IMPORT_LINE = 100;
+
+/** `import { a, b, … } from 'x';` longer than MAX_IMPORT_LINE, one name per line (the TypeScript formatter never wraps). */
+function wrapImports(text: string): string {
+  return text.replace(/^import (type )?\{ (.*) \} from ('[^']*');$/gm, (line, type: string | undefined, names: string, from: string) =>
+    line.length <= MAX_IMPORT_LINE ? line : `import ${type ?? ''}{\n${names.split(', ').map((n) => `  ${n},`).join('\n')}\n} from ${from};`,
+  );
+}
+
 /** Formats a source file with the TypeScript formatter and returns its text with the header of its emitter. */
 export function render(sf: SourceFile, model: Model, emitterUrl: string): string {
   sf.formatText({ indentSize: 2, convertTabsToSpaces: true, semicolons: 'insert' as never, ensureNewLineAtEndOfFile: true });
-  return `${header(model, emitterUrl)}\n\n${sf.getFullText().trimStart()}`;
+  return `${header(model, emitterUrl)}\n\n${wrapImports(sf.getFullText().trimStart())}`;
 }
 
 /** Name of the literal-union type of an enum attribute. */
