@@ -3,20 +3,33 @@
 
 import { defineEvent, type BusCorrelation } from '../runtime/index.js';
 import type { Decimal } from '../runtime/index.js';
-import type {
-  Broker,
-  ConfigOutcome,
-  DecodeFailReason,
-  DlqReason,
-  FxFailReason,
-  FxProvider,
-  HttpMethod,
-  MlErrorReason,
-  OrderStatus,
-  RejectReason,
-  Side,
-  Source,
-  Tif,
+import {
+  brokerValues,
+  configOutcomeValues,
+  decodeFailReasonValues,
+  dlqReasonValues,
+  fxFailReasonValues,
+  fxProviderValues,
+  httpMethodValues,
+  mlErrorReasonValues,
+  orderStatusValues,
+  rejectReasonValues,
+  sideValues,
+  sourceValues,
+  tifValues,
+  type Broker,
+  type ConfigOutcome,
+  type DecodeFailReason,
+  type DlqReason,
+  type FxFailReason,
+  type FxProvider,
+  type HttpMethod,
+  type MlErrorReason,
+  type OrderStatus,
+  type RejectReason,
+  type Side,
+  type Source,
+  type Tif,
 } from './attributes.js';
 
 /** Every value the `event` field of a log line can take (brief §5 domain enums). */
@@ -268,7 +281,7 @@ export const log = {
   apiRequest: defineEvent<ApiRequestFields>({
     name: 'api.request',
     level: 'info',
-    fields: [{ name: 'method', type: 'enum', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
+    fields: [{ name: 'method', type: 'enum', values: httpMethodValues }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
   }),
   /**
    * A batch of bars was ingested.
@@ -285,7 +298,7 @@ export const log = {
   barsIngest: defineEvent<BarsIngestFields>({
     name: 'bars.ingest',
     level: 'info',
-    fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
+    fields: [{ name: 'source', type: 'enum', values: sourceValues }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
   }),
   /**
    * A broker acknowledged an order.
@@ -302,7 +315,7 @@ export const log = {
   brokerAck: defineEvent<BrokerAckFields>({
     name: 'broker.ack',
     level: 'info',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }],
+    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: orderStatusValues }, { name: 'broker', type: 'enum', values: brokerValues }],
   }),
   /**
    * A message was dead-lettered.
@@ -319,7 +332,7 @@ export const log = {
   busDlq: defineEvent<BusDlqFields>({
     name: 'bus.dlq',
     level: 'error',
-    fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'] }, { name: 'error_message', type: 'string' }],
+    fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: dlqReasonValues }, { name: 'error_message', type: 'string' }],
   }),
   /**
    * An ampy-config key changed (brief §11).
@@ -336,7 +349,7 @@ export const log = {
   configChange: defineEvent<ConfigChangeFields>({
     name: 'config.change',
     level: 'info',
-    fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }, { name: 'config_version', type: 'string' }],
+    fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum', values: configOutcomeValues }, { name: 'config_version', type: 'string' }],
   }),
   /**
    * A secret was rotated; only its fingerprint is logged.
@@ -353,7 +366,7 @@ export const log = {
   configSecretRotation: defineEvent<ConfigSecretRotationFields>({
     name: 'config.secret_rotation',
     level: 'info',
-    fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }],
+    fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum', values: configOutcomeValues }],
   }),
   /**
    * Features were computed.
@@ -404,7 +417,7 @@ export const log = {
   fxProviderFail: defineEvent<FxProviderFailFields>({
     name: 'fx.provider_fail',
     level: 'warn',
-    fields: [{ name: 'provider', type: 'enum', values: ['ecb', 'oanda', 'polygon'] }, { name: 'reason', type: 'enum', values: ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'] }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
+    fields: [{ name: 'provider', type: 'enum', values: fxProviderValues }, { name: 'reason', type: 'enum', values: fxFailReasonValues }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
   }),
   /**
    * An ingested payload could not be decoded.
@@ -421,7 +434,7 @@ export const log = {
   ingestDecodeFail: defineEvent<IngestDecodeFailFields>({
     name: 'ingest.decode_fail',
     level: 'warn',
-    fields: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'reason', type: 'enum', values: ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'] }, { name: 'error_message', type: 'string' }],
+    fields: [{ name: 'source', type: 'enum', values: sourceValues }, { name: 'reason', type: 'enum', values: decodeFailReasonValues }, { name: 'error_message', type: 'string' }],
   }),
   /**
    * A model call failed.
@@ -438,7 +451,7 @@ export const log = {
   modelError: defineEvent<ModelErrorFields>({
     name: 'model.error',
     level: 'error',
-    fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'] }, { name: 'error_message', type: 'string' }],
+    fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum', values: mlErrorReasonValues }, { name: 'error_message', type: 'string' }],
   }),
   /**
    * An order was rejected.
@@ -455,7 +468,7 @@ export const log = {
   orderReject: defineEvent<OrderRejectFields>({
     name: 'order.reject',
     level: 'error',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: ['risk_check', 'insufficient_funds', 'invalid_order', 'validation_failed', 'market_closed', 'rate_limited', 'duplicate_order', 'broker_error'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
+    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: rejectReasonValues }, { name: 'broker', type: 'enum', values: brokerValues }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
   }),
   /**
    * An order was submitted to a broker.
@@ -472,7 +485,7 @@ export const log = {
   orderSubmit: defineEvent<OrderSubmitFields>({
     name: 'order.submit',
     level: 'info',
-    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum', values: ['buy', 'sell', 'sell_short'] }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum', values: ['DAY', 'GTC', 'IOC', 'FOK', 'OPG', 'CLS'] }, { name: 'notional_usd', type: 'decimal' }],
+    fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum', values: brokerValues }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum', values: sideValues }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum', values: tifValues }, { name: 'notional_usd', type: 'decimal' }],
   }),
   /**
    * A position snapshot was taken.

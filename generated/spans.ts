@@ -3,15 +3,23 @@
 
 import { defineSpan } from '../runtime/index.js';
 import type { Decimal, Timestamp } from '../runtime/index.js';
-import type {
-  Broker,
-  ConfigOutcome,
-  DlqReason,
-  HttpMethod,
-  OrderStatus,
-  RejectReason,
-  Side,
-  Source,
+import {
+  brokerValues,
+  configOutcomeValues,
+  dlqReasonValues,
+  httpMethodValues,
+  orderStatusValues,
+  rejectReasonValues,
+  sideValues,
+  sourceValues,
+  type Broker,
+  type ConfigOutcome,
+  type DlqReason,
+  type HttpMethod,
+  type OrderStatus,
+  type RejectReason,
+  type Side,
+  type Source,
 } from './attributes.js';
 
 /** Start attributes of span `api.handle_request`. */
@@ -224,7 +232,7 @@ export const spans = {
       kind: 'server',
       alwaysSample: false,
       alwaysSampleWhen: [],
-      attributes: [{ name: 'method', type: 'enum', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }],
+      attributes: [{ name: 'method', type: 'enum', values: httpMethodValues }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }],
     }),
   },
   broker: {
@@ -249,7 +257,7 @@ export const spans = {
       kind: 'client',
       alwaysSample: false,
       alwaysSampleWhen: [{ name: 'status', values: ['rejected'] }],
-      attributes: [{ name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'] }, { name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'client_order_id', type: 'string' }],
+      attributes: [{ name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: orderStatusValues }, { name: 'broker', type: 'enum', values: brokerValues }, { name: 'client_order_id', type: 'string' }],
     }),
   },
   bus: {
@@ -295,7 +303,7 @@ export const spans = {
       kind: 'producer',
       alwaysSample: true,
       alwaysSampleWhen: [],
-      attributes: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'] }, { name: 'error_message', type: 'string' }],
+      attributes: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: dlqReasonValues }, { name: 'error_message', type: 'string' }],
     }),
     /**
      * Publish a message to ampy-bus.
@@ -358,7 +366,7 @@ export const spans = {
       kind: 'internal',
       alwaysSample: false,
       alwaysSampleWhen: [],
-      attributes: [{ name: 'config_key', type: 'string' }, { name: 'config_version', type: 'string' }, { name: 'outcome', type: 'enum', values: ['applied', 'rejected', 'rolled_back'] }],
+      attributes: [{ name: 'config_key', type: 'string' }, { name: 'config_version', type: 'string' }, { name: 'outcome', type: 'enum', values: configOutcomeValues }],
     }),
   },
   features: {
@@ -424,7 +432,7 @@ export const spans = {
       kind: 'client',
       alwaysSample: false,
       alwaysSampleWhen: [],
-      attributes: [{ name: 'source', type: 'enum', values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'] }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
+      attributes: [{ name: 'source', type: 'enum', values: sourceValues }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
     }),
     /**
      * Publish an ingested batch to ampy-bus.
@@ -491,7 +499,7 @@ export const spans = {
       kind: 'internal',
       alwaysSample: true,
       alwaysSampleWhen: [],
-      attributes: [{ name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: ['risk_check', 'insufficient_funds', 'invalid_order', 'validation_failed', 'market_closed', 'rate_limited', 'duplicate_order', 'broker_error'] }, { name: 'http_status', type: 'int' }],
+      attributes: [{ name: 'broker', type: 'enum', values: brokerValues }, { name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: rejectReasonValues }, { name: 'http_status', type: 'int' }],
     }),
     /**
      * Submit an order to a broker.
@@ -511,7 +519,7 @@ export const spans = {
       kind: 'internal',
       alwaysSample: false,
       alwaysSampleWhen: [],
-      attributes: [{ name: 'broker', type: 'enum', values: ['alpaca', 'ibkr', 'paper'] }, { name: 'client_order_id', type: 'string' }, { name: 'side', type: 'enum', values: ['buy', 'sell', 'sell_short'] }, { name: 'notional_usd', type: 'decimal' }, { name: 'symbol', type: 'string' }],
+      attributes: [{ name: 'broker', type: 'enum', values: brokerValues }, { name: 'client_order_id', type: 'string' }, { name: 'side', type: 'enum', values: sideValues }, { name: 'notional_usd', type: 'decimal' }, { name: 'symbol', type: 'string' }],
     }),
   },
   positions: {

@@ -2,7 +2,7 @@ import { tsDoc, tsString } from '../escape/ts.js';
 import type { LogEvent, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addRuntimeTypeImports, byKey, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import { addAttributeImports, addRuntimeTypeImports, byKey, exampleLiteral, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 export function fieldsTypeName(e: LogEvent): string {
   return `${pascal(e.name)}Fields`;
@@ -28,8 +28,7 @@ export function emitLogs(model: Model): string {
   sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', ...(model.bus ? ['type BusCorrelation'] : [])] });
   const uses = events.flatMap((e) => e.fields);
   addRuntimeTypeImports(sf, model, uses);
-  const types = neededTypes(uses);
-  if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
+  addAttributeImports(sf, uses);
 
   sf.addTypeAlias({
     isExported: true,

@@ -1,7 +1,7 @@
 import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
 import type { Metric, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
-import { addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import { addAttributeImports, addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 const HELPER: Record<Metric['instrument'], [define: string, method: string, type: string]> = {
   counter: ['defineCounter', 'add', 'CounterHelper'],
@@ -53,9 +53,7 @@ export function emitMetrics(model: Model): string {
     moduleSpecifier: model.runtimeImport,
     namedImports: [...new Set([...used].map(([define]) => define))].sort(),
   });
-  const types = neededTypes(metrics.flatMap((m) => m.labels));
-  const values = [...new Set(metrics.flatMap((m) => m.labels.filter((l) => l.attr.type === 'enum').map((l) => enumValuesName(l.attr))))].sort();
-  sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: [...values, ...types.map((t) => `type ${t}`), 'type ForbiddenMetricLabels'] });
+  addAttributeImports(sf, metrics.flatMap((m) => m.labels), ['type ForbiddenMetricLabels']);
   addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
 
   for (const m of metrics) {

@@ -151,6 +151,16 @@ export function useProperty(u: AttributeUse): OptionalKind<PropertySignatureStru
   };
 }
 
+/**
+ * Imports from attributes.ts what a generated module needs for these uses: each enum's value list (the
+ * runtime descriptors refer to it) and its type, then `extra` names.
+ */
+export function addAttributeImports(sf: SourceFile, uses: readonly AttributeUse[], extra: readonly string[] = []): void {
+  const values = [...new Set(uses.filter((u) => u.attr.type === 'enum').map((u) => enumValuesName(u.attr)))].sort();
+  const names = [...values, ...neededTypes(uses).map((t) => `type ${t}`), ...extra];
+  if (names.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: names });
+}
+
 /** Imports Decimal/Timestamp from the runtime when some use needs them. */
 export function addRuntimeTypeImports(sf: SourceFile, model: Model, uses: readonly AttributeUse[]): void {
   const needed = ['Decimal', 'Timestamp'].filter((t) => uses.some((u) => tsType(u.attr) === t));
