@@ -61,7 +61,7 @@ function startAttributes(d: SpanDescriptor, attrs: Readonly<Record<string, unkno
     if (value !== undefined) out[f.name] = value;
   }
   if (d.alwaysSample) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
-  else for (const c of d.alwaysSampleWhen) if (c.values.includes(String(attrs[c.name]))) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
+  else if (d.alwaysSampleWhen) for (const c of d.alwaysSampleWhen) if (c.values.includes(String(attrs[c.name]))) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
   return out;
 }
 

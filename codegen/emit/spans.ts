@@ -56,7 +56,8 @@ export function emitSpans(model: Model): string {
               w.writeLine(`name: ${tsString(s.name)},`);
               w.writeLine(`kind: ${tsString(s.kind)},`);
               w.writeLine(`alwaysSample: ${s.alwaysSample},`);
-              w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`);
+              if (s.alwaysSampleWhen.length)
+                w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`);
               w.writeLine(`attributes: [${s.attributes.map(fieldDescriptor).join(', ')}],`);
             });
             w.write('),').newLine();

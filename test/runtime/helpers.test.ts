@@ -112,8 +112,11 @@ describe('span helpers', () => {
     spans.bus.dlq.start({ topic: 't', message_id: 'm', reason: 'max_retries' }).end();
     spans.broker.ack.start({ broker_order_id: 'b1', status: 'rejected' }).end();
     spans.broker.ack.start({ broker_order_id: 'b2', status: 'accepted' }).end();
+    // No condition at all: the descriptor has no alwaysSampleWhen.
+    expect(spans.oms.submit.descriptor).not.toHaveProperty('alwaysSampleWhen');
+    spans.oms.submit.start({ broker: 'alpaca', client_order_id: 'co_2', side: 'buy' }).end();
     const marked = Object.fromEntries(spanExporter.getFinishedSpans().map((s) => [`${s.name}:${String(s.attributes['status'] ?? '')}`, s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true]));
-    expect(marked).toEqual({ 'oms.reject:': true, 'bus.dlq:': true, 'broker.ack:rejected': true, 'broker.ack:accepted': false });
+    expect(marked).toEqual({ 'oms.reject:': true, 'bus.dlq:': true, 'broker.ack:rejected': true, 'broker.ack:accepted': false, 'oms.submit:': false });
   });
 
   it('add context-core scope values to spans started inside the scope', () => {
