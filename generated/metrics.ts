@@ -255,7 +255,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.api.requestLatencyMs.record(12.5, { method: 'GET', route: '/api/orders/:id' });
+     * metrics.api.requestLatencyMs.record(50, { method: 'GET', route: '/api/orders/:id' });
      * ```
      */
     requestLatencyMs: defineHistogram<ApiRequestLatencyMsLabels & ForbiddenMetricLabels>({
@@ -318,7 +318,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.bus.consumerLag.set(12.5, { topic: 'ampy/prod/orders/v1/requests', consumer: 'ampy-oms' });
+     * metrics.bus.consumerLag.set(12, { topic: 'ampy/prod/orders/v1/requests', consumer: 'ampy-oms' });
      * ```
      */
     consumerLag: defineGauge<BusConsumerLagLabels & ForbiddenMetricLabels>({
@@ -339,7 +339,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.bus.deliveryLatencyMs.record(12.5, { topic: 'ampy/prod/orders/v1/requests', domain: 'bars' });
+     * metrics.bus.deliveryLatencyMs.record(50, { topic: 'ampy/prod/orders/v1/requests', domain: 'bars' });
      * ```
      */
     deliveryLatencyMs: defineHistogram<BusDeliveryLatencyMsLabels & ForbiddenMetricLabels>({
@@ -487,7 +487,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.ingest.batchRecords.record(12.5, { source: 'yfinance', domain: 'bars' });
+     * metrics.ingest.batchRecords.record(50, { source: 'yfinance', domain: 'bars' });
      * ```
      */
     batchRecords: defineHistogram<IngestBatchRecordsLabels & ForbiddenMetricLabels>({
@@ -509,7 +509,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.ingest.batchSizeBytes.record(12.5, { source: 'yfinance', domain: 'bars' });
+     * metrics.ingest.batchSizeBytes.record(65536, { source: 'yfinance', domain: 'bars' });
      * ```
      */
     batchSizeBytes: defineHistogram<IngestBatchSizeBytesLabels & ForbiddenMetricLabels>({
@@ -570,7 +570,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.ingest.throughputMsgsPerS.set(12.5, { source: 'yfinance', domain: 'bars' });
+     * metrics.ingest.throughputMsgsPerS.set(120, { source: 'yfinance', domain: 'bars' });
      * ```
      */
     throughputMsgsPerS: defineGauge<IngestThroughputMsgsPerSLabels & ForbiddenMetricLabels>({
@@ -613,7 +613,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.ml.inferenceLatencyMs.record(12.5, { model_id: 'hyper@2025-09-01' });
+     * metrics.ml.inferenceLatencyMs.record(50, { model_id: 'hyper@2025-09-01' });
      * ```
      */
     inferenceLatencyMs: defineHistogram<MlInferenceLatencyMsLabels & ForbiddenMetricLabels>({
@@ -719,7 +719,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.oms.orderLatencyMs.record(12.5, { broker: 'alpaca' });
+     * metrics.oms.orderLatencyMs.record(50, { broker: 'alpaca' });
      * ```
      */
     orderLatencyMs: defineHistogram<OmsOrderLatencyMsLabels & ForbiddenMetricLabels>({
@@ -824,7 +824,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.runtime.cpuUtilization.set(12.5);
+     * metrics.runtime.cpuUtilization.set(0.42);
      * ```
      */
     cpuUtilization: defineGauge<void>({
@@ -845,7 +845,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.runtime.gcPauseMs.record(12.5, { kind: 'minor' });
+     * metrics.runtime.gcPauseMs.record(5, { kind: 'minor' });
      * ```
      */
     gcPauseMs: defineHistogram<RuntimeGcPauseMsLabels & ForbiddenMetricLabels>({
@@ -866,7 +866,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.runtime.memBytes.set(12.5, { type: 'rss' });
+     * metrics.runtime.memBytes.set(1048576, { type: 'rss' });
      * ```
      */
     memBytes: defineGauge<RuntimeMemBytesLabels & ForbiddenMetricLabels>({
@@ -886,7 +886,7 @@ export const metrics = {
      *
      * @example
      * ```ts
-     * metrics.runtime.openFds.set(12.5);
+     * metrics.runtime.openFds.set(12);
      * ```
      */
     openFds: defineGauge<void>({

@@ -19,6 +19,21 @@ function paramType(m: Metric): string {
   return m.labels.length ? `${labelsTypeName(m)} & ForbiddenMetricLabels` : 'void';
 }
 
+/** Example values of gauges and histograms without buckets, by unit: what a real call would record. */
+const EXAMPLE_BY_UNIT: Readonly<Record<string, number>> = { ms: 12.5, By: 1048576, bp: 2.5, USD: 250, '1': 0.42 };
+
+/**
+ * The value in a helper's example, derived from what the metric measures: 1 for a counter's add, a
+ * middle bucket boundary for a histogram, else a value in its unit (a ratio in '1' lies in 0..1, a
+ * count is whole).
+ */
+export function exampleValue(m: Metric): number {
+  if (m.instrument === 'counter' || m.instrument === 'updowncounter') return 1;
+  const bounds = m.buckets?.boundaries;
+  if (bounds?.length) return bounds[Math.floor(bounds.length / 2)]!;
+  return EXAMPLE_BY_UNIT[m.unit] ?? (m.unit.endsWith('/s') ? 120 : 12);
+}
+
 function helperDoc(m: Metric): string {
   const [, method] = HELPER[m.instrument];
   const lines = [tsDoc(m.brief)];
@@ -40,7 +55,7 @@ function helperDoc(m: Metric): string {
   const example = m.labels.length
     ? `{ ${m.labels.filter(isRequired).map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`).join(', ')} }`
     : '';
-  lines.push('', '@example', '```ts', tsDoc(`metrics.${m.subsystem}.${camel(m.short)}.${method}(${m.instrument === 'counter' ? 1 : 12.5}${example ? `, ${example}` : ''});`), '```');
+  lines.push('', '@example', '```ts', tsDoc(`metrics.${m.subsystem}.${camel(m.short)}.${method}(${exampleValue(m)}${example ? `, ${example}` : ''});`), '```');
   return lines.join('\n');
 }
 
