@@ -52,6 +52,7 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
   'BusHeaders',
   'Context',
   'InitOptions',
+  'SpecDefaults',
   'Observability',
   'initRuntime',
   'defineCounter',
