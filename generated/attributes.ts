@@ -358,7 +358,7 @@ export interface ForbiddenMetricLabels {
   readonly version?: { readonly 'version is the resource attribute service.version: it is set once at init, never per call': never; };
 }
 
-/** Resource attributes (brief §4.1): set once at init and attached to every signal. */
+/** Resource attributes: set once at init and attached to every signal. */
 export interface ResourceAttributes {
   /** Logical service name. Environment: `OBS_SERVICE_NAME`. */
   readonly 'service.name': string;
@@ -376,7 +376,7 @@ export interface ResourceAttributes {
   readonly 'ampy.schema_version'?: string;
 }
 
-/** Context core values set for a scope (brief §4.2); present in every log line inside it, and on spans where the spec says so. */
+/** Context core values set for a scope; present in every log line inside it, and on spans where the spec says so. */
 export interface ContextCore {
   /** Pipeline run or trading session the work belongs to. Also set on spans started in the scope. */
   readonly run_id?: string;

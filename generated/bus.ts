@@ -55,7 +55,7 @@ export function extractBusContext(headers: BusHeaders): { readonly context: Cont
   return { context: extractTraceContext(headers, { message_id: envelope['message_id'], run_id: envelope['run_id'] }), envelope };
 }
 
-/** The `ampy_bus` correlation object for a log line about this message (brief §5). */
+/** The `ampy_bus` correlation object for a log line about this message. */
 export function busCorrelation(envelope: Partial<BusEnvelope>): BusCorrelation {
   return { message_id: envelope['message_id'], schema_fqdn: envelope['schema_fqdn'], topic: envelope['topic'], partition_key: envelope['partition_key'] };
 }

@@ -32,7 +32,7 @@ import {
   type Tif,
 } from './attributes.js';
 
-/** Every value the `event` field of a log line can take (brief §5 domain enums). */
+/** Every value the `event` field of a log line can take: one per log event of the spec. */
 export type LogEventName = 'api.request' | 'bars.ingest' | 'broker.ack' | 'bus.dlq' | 'config.change' | 'config.secret_rotation' | 'features.compute' | 'fills.update' | 'fx.provider_fail' | 'ingest.decode_fail' | 'model.error' | 'order.reject' | 'order.submit' | 'positions.snapshot' | 'signals.emit' | 'ticks.trade';
 
 /** Fields of log event `api.request`. */
@@ -335,7 +335,7 @@ export const log = {
     fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: dlqReasonValues }, { name: 'error_message', type: 'string' }],
   }),
   /**
-   * An ampy-config key changed (brief §11).
+   * An ampy-config key changed.
    *
    * - Event: `config.change` at level `info` (stable)
    * - Fields: `config_key`, `outcome`, `config_version`?
@@ -343,7 +343,7 @@ export const log = {
    *
    * @example
    * ```ts
-   * log.configChange({ config_key: 'oms.risk.max_notional_usd', outcome: 'applied' }, 'An ampy-config key changed (brief §11)');
+   * log.configChange({ config_key: 'oms.risk.max_notional_usd', outcome: 'applied' }, 'An ampy-config key changed');
    * ```
    */
   configChange: defineEvent<ConfigChangeFields>({

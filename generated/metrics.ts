@@ -245,7 +245,7 @@ export interface RuntimeMemBytesLabels {
 export const metrics = {
   api: {
     /**
-     * API request latency (seed 000 APIRequestLatency).
+     * API request latency.
      *
      * - Metric: `ampy.api.request_latency_ms` (histogram, unit `ms`), exposed to Prometheus as `ampy_api_request_latency_ms` (`_bucket`, `_sum`, `_count`)
      * - Labels: `method` (GET | POST | PUT | PATCH | DELETE | HEAD | OPTIONS), `route` (≤ 50 values)
@@ -262,12 +262,12 @@ export const metrics = {
       name: 'ampy.api.request_latency_ms',
       instrument: 'histogram',
       unit: 'ms',
-      description: 'API request latency (seed 000 APIRequestLatency).',
+      description: 'API request latency.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }],
     }),
     /**
-     * API requests handled (seed 000 APIRequestCount).
+     * API requests handled.
      *
      * - Metric: `ampy.api.requests` (counter, unit `{request}`), exposed to Prometheus as `ampy_api_requests_total`
      * - Labels: `method` (GET | POST | PUT | PATCH | DELETE | HEAD | OPTIONS), `route` (≤ 50 values), `status_class` (2xx | 3xx | 4xx | 5xx)
@@ -283,7 +283,7 @@ export const metrics = {
       name: 'ampy.api.requests',
       instrument: 'counter',
       unit: '{request}',
-      description: 'API requests handled (seed 000 APIRequestCount).',
+      description: 'API requests handled.',
       labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }, { name: 'status_class', values: httpStatusClassValues }],
     }),
   },
@@ -667,7 +667,7 @@ export const metrics = {
       labels: [{ name: 'signal', values: telemetrySignalValues }, { name: 'reason', values: dropReasonValues }],
     }),
     /**
-     * Export attempts that failed (the brief's exporter_fail_total).
+     * Export attempts that failed.
      *
      * - Metric: `ampy.obs.export_failures` (counter, unit `{export}`), exposed to Prometheus as `ampy_obs_export_failures_total`
      * - Labels: `signal` (traces | metrics | logs)
@@ -683,7 +683,7 @@ export const metrics = {
       name: 'ampy.obs.export_failures',
       instrument: 'counter',
       unit: '{export}',
-      description: 'Export attempts that failed (the brief\'s exporter_fail_total).',
+      description: 'Export attempts that failed.',
       labels: [{ name: 'signal', values: telemetrySignalValues }],
     }),
   },

@@ -11,7 +11,7 @@ export const registry = {
       prometheus: "ampy_api_request_latency_ms",
       instrument: "histogram",
       unit: "ms",
-      brief: "API request latency (seed 000 APIRequestLatency).",
+      brief: "API request latency.",
       labels: [
         {
           name: "method",
@@ -60,7 +60,7 @@ export const registry = {
       prometheus: "ampy_api_requests_total",
       instrument: "counter",
       unit: "{request}",
-      brief: "API requests handled (seed 000 APIRequestCount).",
+      brief: "API requests handled.",
       labels: [
         {
           name: "method",
@@ -718,7 +718,7 @@ export const registry = {
       prometheus: "ampy_obs_export_failures_total",
       instrument: "counter",
       unit: "{export}",
-      brief: "Export attempts that failed (the brief's exporter_fail_total).",
+      brief: "Export attempts that failed.",
       labels: [
         {
           name: "signal",

@@ -215,7 +215,7 @@ export interface SignalsEmitAttributes {
 export const spans = {
   api: {
     /**
-     * Handle an API request (seed 000).
+     * Handle an API request.
      *
      * - Span: `api.handle_request` (kind server, stable)
      * - Attributes: `method`, `route`, `http_status`?

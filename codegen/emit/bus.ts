@@ -61,7 +61,7 @@ export function emitBus(model: Model): string | undefined {
       w.writeLine(`return { context: extractTraceContext(headers, { ${scoped.map((h) => `${propKey(h.attr.id)}: envelope[${tsString(h.header)}]`).join(', ')} }), envelope };`);
     });
     w.blankLine();
-    w.writeLine(`/** The \`${tsDoc(bus.logObject)}\` correlation object for a log line about this message (brief §5). */`);
+    w.writeLine(`/** The \`${tsDoc(bus.logObject)}\` correlation object for a log line about this message. */`);
     w.write('export function busCorrelation(envelope: Partial<BusEnvelope>): BusCorrelation').block(() => {
       w.writeLine(`return { ${logKeys.map((k) => `${propKey(k)}: envelope[${tsString(k)}]`).join(', ')} };`);
     });

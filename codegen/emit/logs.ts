@@ -34,7 +34,7 @@ export function emitLogs(model: Model): string {
     isExported: true,
     name: 'LogEventName',
     type: events.map((e) => tsString(e.name)).join(' | '),
-    docs: [{ description: 'Every value the `event` field of a log line can take (brief §5 domain enums).' }],
+    docs: [{ description: 'Every value the `event` field of a log line can take: one per log event of the spec.' }],
   });
   const busField = model.bus?.logObject;
   for (const e of events)

@@ -10,7 +10,7 @@ const SIGNAL_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 function common(uses: readonly AttributeUse[], diags: Diagnostic[]): void {
   for (const u of uses) {
     if (u.attr.pii && !u.attr.fingerprint)
-      diags.push(at(u.src, 'pii-forbidden', `'${u.attr.id}' is pii, which no sink may receive (brief §4.3); mark it fingerprint to emit a non-reversible hash instead`));
+      diags.push(at(u.src, 'pii-forbidden', `'${u.attr.id}' is pii, which no sink may receive (README, "Redaction"); mark it fingerprint to emit a non-reversible hash instead`));
     if (u.requirement === 'conditionally_required' && !u.condition)
       diags.push(at(u.src, 'requirement', `'${u.name}' is conditionally_required: say when with 'condition'`));
   }

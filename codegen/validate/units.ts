@@ -4,7 +4,7 @@ import type { Model } from '../model.js';
 
 const at = locator('codegen/validate/units.ts');
 
-/** Units a spec may use: base units only (brief §4.4), plus UCUM {annotations} for counts. */
+/** Units a spec may use: base units only, plus UCUM {annotations} for counts (README, "Add a metric end to end"). */
 const BASE_UNITS = new Set(['ms', 'By', 'bp', '1', 'USD']);
 const ANNOTATION = /^\{[a-z_]+\}(\/s)?$/;
 

@@ -13,7 +13,7 @@
         "instrument": "histogram",
         "unit": "ms",
         "grafanaUnit": "ms",
-        "brief": "API request latency (seed 000 APIRequestLatency).",
+        "brief": "API request latency.",
         "labels": [
           "method",
           "route"
@@ -54,7 +54,7 @@
         "instrument": "counter",
         "unit": "{request}",
         "grafanaUnit": "short",
-        "brief": "API requests handled (seed 000 APIRequestCount).",
+        "brief": "API requests handled.",
         "labels": [
           "method",
           "route",
@@ -609,7 +609,7 @@
         "instrument": "counter",
         "unit": "{export}",
         "grafanaUnit": "short",
-        "brief": "Export attempts that failed (the brief's exporter_fail_total).",
+        "brief": "Export attempts that failed.",
         "labels": [
           "signal"
         ],
