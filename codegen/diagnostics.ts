@@ -1,4 +1,4 @@
-import type { RuleId } from './diagnostic-rules.js';
+import { RULES, type RuleId, type RuleOf, type SpecRule } from './diagnostic-rules.js';
 import { compareText } from './order.js';
 
 /** A problem found in a spec, reported as `file:line:col severity rule: message`. */
@@ -9,6 +9,23 @@ export interface Diagnostic {
   readonly severity: 'error' | 'warning';
   readonly rule: RuleId;
   readonly message: string;
+}
+
+/**
+ * The diagnostics a module raises about a file as a whole, or at a line and column it found itself. The
+ * module names itself, so the compiler accepts only the rules the rule table gives it, and the table
+ * decides their severity.
+ */
+export function fileReporter<M extends string>(module: M): (file: string, rule: RuleOf<M>, message: string, line?: number, col?: number) => Diagnostic {
+  return (file, rule, message, line = 1, col = 1) => {
+    assertOwner(module, rule);
+    return { file, line, col, severity: RULES[rule].severity, rule, message };
+  };
+}
+
+/** Refuses a rule raised by a module the rule table does not name (the compiler catches it, unless cast away). */
+export function assertOwner(module: string, rule: SpecRule): void {
+  if (RULES[rule].module !== module) throw new Error(`${module} raised rule ${rule}, which the rule table gives to ${RULES[rule].module}`);
 }
 
 /** Formats one diagnostic the way editors and CI logs link it: `file:line:col error rule: message`. */

@@ -1,7 +1,7 @@
 import { emitAttributes } from './emit/attributes.js';
 import { emitBus } from './emit/bus.js';
 import { COLLECTOR_CONFIG_PATH, emitCollectorConfig } from './emit/collector.js';
-import { renderDashboards } from './emit/dashboards.js';
+import { bindingDiagnostic, renderDashboards } from './emit/dashboards.js';
 import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
 import { emitK8s, K8S_RULES_PATH } from './emit/k8s.js';
@@ -9,15 +9,13 @@ import { emitInit } from './emit/init-file.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
 import { emitRegistryJson } from './emit/registry.js';
-import { emitRules } from './emit/prometheus-rules.js';
+import { emitRules } from './prometheus/rules.js';
 import { emitRegistryLibsonnet } from './emit/registry-libsonnet.js';
-import { emitRuleTests } from './emit/rule-tests.js';
+import { emitRuleTests } from './prometheus/rule-tests.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
-import { header } from './emit/ts-common.js';
 import { InternalError, SpecError, type Diagnostic } from './diagnostics.js';
 import { loadJsonnet } from './jsonnet-binding.js';
-import { at } from './load.js';
 import type { Model } from './model.js';
 import { compareText } from './order.js';
 
@@ -53,7 +51,7 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   modules.push('registry', 'init');
   put('index.ts', () => emitIndex(model, modules));
   put('registry.json', () => emitRegistryJson(model));
-  put('docs/TELEMETRY.md', () => emitDocs(model, header(model, '').replace(/^ /gm, '').replace(/\n/g, ' ')));
+  put('docs/TELEMETRY.md', () => emitDocs(model));
   put(COLLECTOR_CONFIG_PATH, () => {
     for (const [p, text] of emitCollectorConfig(model)) files.set(p, text);
     return undefined;
@@ -68,7 +66,7 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   let dashboards = new Map<string, string>();
   if (model.dashboards) {
     const binding = loadJsonnet();
-    if ('problem' in binding) throw new SpecError([at(model.dashboards.src, 'error', 'dashboard', binding.problem)]);
+    if ('problem' in binding) throw new SpecError([bindingDiagnostic(model.dashboards.src, binding.problem)]);
     const diags: Diagnostic[] = [];
     try {
       dashboards = await renderDashboards(binding.Jsonnet, model.dashboards.dir, files.get('dashboards/registry.libsonnet')!, diags);

@@ -1,6 +1,6 @@
 // Public API of the codegen, for services that drive it from their own scripts.
 export { formatDiagnostic, hasErrors, SpecError, type Diagnostic } from './diagnostics.js';
-export { SPEC_RULES, type RuleId, type SpecRule } from './diagnostic-rules.js';
+export { RULES, SPEC_RULES, type RuleId, type RuleInfo, type SpecRule, type Stage } from './diagnostic-rules.js';
 export { renderFiles, type FileSet } from './generate.js';
 export type { OutputTarget } from './command.js';
 export type { Model } from './model.js';

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { RuleId } from './diagnostic-rules.js';
-import type { Diagnostic } from './diagnostics.js';
+import { RULES, type RuleOf } from './diagnostic-rules.js';
+import { assertOwner, fileReporter, type Diagnostic } from './diagnostics.js';
 import { compareText } from './order.js';
 import { packageRoot } from './package-root.js';
 
@@ -46,9 +46,12 @@ function displayPath(abs: string): string {
 /** The largest spec file read: far above any real fragment, far below what would stall the generator. */
 export const MAX_SPEC_FILE_BYTES = 1 << 20;
 
+const at = locator('codegen/load.ts');
+const report = fileReporter('codegen/load.ts');
+
 /** A diagnostic about a file as a whole (it could not be read, so there is no position inside it). */
-function fileProblem(abs: string, rule: 'spec-file' | 'yaml-syntax', message: string, line = 1, col = 1): Diagnostic {
-  return { file: displayPath(abs), line, col, severity: 'error', rule, message };
+function fileProblem(abs: string, rule: RuleOf<'codegen/load.ts'>, message: string, line = 1, col = 1): Diagnostic {
+  return report(displayPath(abs), rule, message, line, col);
 }
 
 const errorCode = (e: unknown): string => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
@@ -157,14 +160,7 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    diags.push({
-      file: display,
-      line: pos.line,
-      col: pos.col,
-      severity: 'error',
-      rule: 'yaml-syntax',
-      message: e.message.split('\n')[0] ?? e.message,
-    });
+    diags.push(report(display, 'yaml-syntax', e.message.split('\n')[0] ?? e.message, pos.line, pos.col));
   }
   if (doc.errors.length > 0) return { ...base, doc, data: undefined };
   let data: unknown;
@@ -206,20 +202,18 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
     if (done.has(abs)) return;
     if (visiting.includes(abs)) {
       const chain = [...visiting.slice(visiting.indexOf(abs)), abs].map(displayPath).join(' -> ');
-      if (from) diags.push(at(from, 'error', 'import-cycle', `import cycle: ${chain}; remove one of these imports`));
+      if (from) diags.push(at(from, 'import-cycle', `import cycle: ${chain}; remove one of these imports`));
       return;
     }
     if (!existsSync(abs) || !statSync(abs).isDirectory()) {
       const msg = existsSync(abs) ? `${displayPath(abs)} is a file, not a spec directory` : `spec directory ${displayPath(abs)} does not exist`;
-      if (from) diags.push(at(from, 'error', 'import-not-found', msg));
-      else diags.push({ file: displayPath(abs), line: 1, col: 1, severity: 'error', rule: 'import-not-found', message: msg });
+      diags.push(from ? at(from, 'import-not-found', msg) : fileProblem(abs, 'import-not-found', msg));
       return;
     }
     const manifestPath = path.join(abs, MANIFEST);
     if (!existsSync(manifestPath) || !statSync(manifestPath).isFile()) {
       const msg = `no ${MANIFEST} manifest in ${displayPath(abs)}: create one with registry: {name, version}`;
-      if (from) diags.push(at(from, 'error', 'manifest-missing', msg));
-      else diags.push({ file: displayPath(manifestPath), line: 1, col: 1, severity: 'error', rule: 'manifest-missing', message: msg });
+      diags.push(from ? at(from, 'manifest-missing', msg) : fileProblem(manifestPath, 'manifest-missing', msg));
       return;
     }
     visiting.push(abs);
@@ -271,8 +265,15 @@ export function position(file: SpecFile, p: SpecPath, key = false): { line: numb
   return file.lines.linePos(offset);
 }
 
-/** Builds a diagnostic located at a source reference. */
-export function at(ref: SourceRef, severity: Diagnostic['severity'], rule: RuleId, message: string, key = false): Diagnostic {
-  const { line, col } = position(ref.file, ref.path, key);
-  return { file: ref.file.display, line, col, severity, rule, message };
+/**
+ * The diagnostics a module raises, located at a source reference (at the key itself when `key` is set).
+ * The module names itself, so the compiler accepts only the rules the rule table gives it, and the table
+ * decides their severity.
+ */
+export function locator<M extends string>(module: M): (ref: SourceRef, rule: RuleOf<M>, message: string, key?: boolean) => Diagnostic {
+  return (ref, rule, message, key = false) => {
+    assertOwner(module, rule);
+    const { line, col } = position(ref.file, ref.path, key);
+    return { file: ref.file.display, line, col, severity: RULES[rule].severity, rule, message };
+  };
 }

@@ -1,11 +1,13 @@
 import type { Diagnostic } from './diagnostics.js';
-import { at, isRecord, type SourceRef, type SpecFile } from './load.js';
+import { locator, isRecord, type SourceRef, type SpecFile } from './load.js';
 import {
   LIST_SECTIONS,
   MANIFEST_SECTIONS,
   SINGLETON_SECTIONS,
   type RawFragment,
 } from './spec-types.js';
+
+const at = locator('codegen/merge.ts');
 
 type ListSection = (typeof LIST_SECTIONS)[number];
 type SingletonSection = (typeof SINGLETON_SECTIONS)[number];
@@ -63,12 +65,12 @@ export function mergeFragments(
 
     for (const key of MANIFEST_SECTIONS) {
       if (data[key] !== undefined && !file.isManifest) {
-        diags.push(at({ file, path: [key] }, 'error', 'manifest-only', `'${key}' belongs in the spec's ampyobs.yaml manifest, not here`, true));
+        diags.push(at({ file, path: [key] }, 'manifest-only', `'${key}' belongs in the spec's ampyobs.yaml manifest, not here`, true));
       }
     }
     if (file.isManifest) {
       if (data.registry === undefined) {
-        diags.push(at({ file, path: [] }, 'error', 'manifest', 'the manifest must declare registry: {name, version}'));
+        diags.push(at({ file, path: [] }, 'manifest', 'the manifest must declare registry: {name, version}'));
       }
       // Only the spec being generated decides codegen options and limits.
       if (file.importDepth === 0) {
@@ -101,7 +103,7 @@ export function mergeFragments(
       const prevDepth = singletonDepth.get(section);
       if (prev && prevDepth === file.importDepth && prev.src.file.specDir === file.specDir) {
         diags.push(
-          at({ file, path: [section] }, 'error', 'duplicate-section', `'${section}' is already defined in ${prev.src.file.display}; define it once per spec`, true),
+          at({ file, path: [section] }, 'duplicate-section', `'${section}' is already defined in ${prev.src.file.display}; define it once per spec`, true),
         );
         continue;
       }

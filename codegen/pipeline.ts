@@ -3,7 +3,7 @@ import { internalDiagnostic, sortDiagnostics, type Diagnostic } from './diagnost
 import { loadSpec, MANIFEST, type SpecFile } from './load.js';
 import { mergeFragments } from './merge.js';
 import type { Model } from './model.js';
-import { resolve } from './resolve.js';
+import { resolve } from './resolve/index.js';
 import { checkSchema } from './schema-check.js';
 import { checkText } from './text-check.js';
 import { validateModel } from './validate/index.js';

@@ -1,4 +1,4 @@
-// Label names a metric of the spec may not use, because something else sets them on its series.
+// Label names a metric or an alert of the spec may not use, because something else sets them.
 import type { Model } from './model.js';
 
 /**
@@ -27,4 +27,12 @@ export function reservedLabel(model: Pick<Model, 'resource'>, name: string): str
   const fromResource = model.resource.find((r) => r.metricLabel === name);
   if (fromResource) return `the collector sets it on every series from the resource attribute ${fromResource.attr.id}, overwriting the metric's own value`;
   return SET_ELSEWHERE[name];
+}
+
+/** Why an alert's own label is reserved, or undefined when an alert may set it. */
+export function reservedAlertLabel(key: string): string | undefined {
+  if (key === 'severity') return `set it with 'severity:'`;
+  if (key.startsWith('__')) return 'Prometheus reserves names starting with __';
+  if (key === 'alertname') return 'Prometheus sets it to the alert name';
+  return undefined;
 }

@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Diagnostic } from './diagnostics.js';
-import { at, type SpecFile } from './load.js';
+import { locator, type SpecFile } from './load.js';
 import { packageRoot } from './package-root.js';
+
+const at = locator('codegen/schema-check.ts');
 
 let compiled: ValidateFunction | undefined;
 
@@ -69,7 +71,7 @@ export function checkSchema(file: SpecFile, diags: Diagnostic[]): Set<string> {
     // The if/then/else wrapper only restates the specific error reported beside it.
     if (e.keyword === 'if') continue;
     const d = describe(e);
-    const diag = at({ file, path: d.path }, 'error', 'schema', d.message, d.key);
+    const diag = at({ file, path: d.path }, 'schema', d.message, d.key);
     const id = `${diag.line}:${diag.col}:${diag.message}`;
     if (!seen.has(id)) {
       seen.add(id);

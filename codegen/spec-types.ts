@@ -1,4 +1,5 @@
 // Shapes of spec fragments as written in YAML; spec.schema.json is the authority, these mirror it.
+import type { AlertKindName } from './prometheus/kinds/index.js';
 
 export type Stability = 'stable' | 'release_candidate' | 'beta' | 'alpha' | 'development';
 export type Requirement = 'required' | 'conditionally_required' | 'recommended' | 'opt_in';
@@ -7,7 +8,8 @@ export type Instrument = 'counter' | 'updowncounter' | 'gauge' | 'histogram';
 export type SpanKind = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 export type Severity = 'critical' | 'warning' | 'info';
-export type AlertKind = 'rate' | 'ratio' | 'quantile' | 'value' | 'absent' | 'baseline';
+/** An alert kind: one module each in prometheus/kinds/, listed in prometheus/kinds/index.ts. */
+export type AlertKind = AlertKindName;
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 export interface RawDeprecated {

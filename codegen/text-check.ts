@@ -1,5 +1,7 @@
 import type { Diagnostic } from './diagnostics.js';
-import { at, type SpecFile } from './load.js';
+import { locator, type SpecFile } from './load.js';
+
+const at = locator('codegen/text-check.ts');
 
 /**
  * Characters no spec text may hold: controls other than tab and line breaks, unpaired surrogates (no
@@ -17,7 +19,7 @@ const codePoint = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpp
 export function checkText(file: SpecFile, diags: Diagnostic[]): Set<string> {
   const poisoned = new Set<string>();
   const report = (p: (string | number)[], where: string, bad: string): void => {
-    diags.push(at({ file, path: p }, 'error', 'invalid-text', `${where} holds ${codePoint(bad)}, a control or non-character; spec text may hold printable characters, tabs and line breaks`, typeof p.at(-1) === 'string'));
+    diags.push(at({ file, path: p }, 'invalid-text', `${where} holds ${codePoint(bad)}, a control or non-character; spec text may hold printable characters, tabs and line breaks`, typeof p.at(-1) === 'string'));
     const [section, index] = p;
     poisoned.add(section === undefined ? '*' : typeof index === 'number' ? `${section}/${index}` : String(section));
   };

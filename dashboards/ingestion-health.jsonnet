@@ -1,4 +1,4 @@
-// Ingestion Health (brief §9): throughput, decode failures, DLQ, consumer lag, batch sizes and bus
+// Ingestion Health: throughput, decode failures, DLQ, consumer lag, batch sizes and bus
 // produced vs consumed. Metrics come only from the registry.
 local g = import 'lib/grafana.libsonnet';
 local r = import 'registry.libsonnet';

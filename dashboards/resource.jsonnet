@@ -1,4 +1,4 @@
-// Resource (brief §9): GC pauses, memory, CPU, file descriptors, and the SDK's own health (dropped
+// Resource: GC pauses, memory, CPU, file descriptors, and the SDK's own health (dropped
 // telemetry, export failures). Metrics come only from the registry.
 local g = import 'lib/grafana.libsonnet';
 local r = import 'registry.libsonnet';

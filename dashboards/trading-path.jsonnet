@@ -1,4 +1,4 @@
-// Trading Path (brief §9): order latency, rejections, bus delivery, fills vs orders, positions
+// Trading Path: order latency, rejections, bus delivery, fills vs orders, positions
 // snapshot lag, model inference latency and news ingest freshness. Metrics come only from the registry.
 local g = import 'lib/grafana.libsonnet';
 local r = import 'registry.libsonnet';

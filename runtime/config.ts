@@ -3,11 +3,11 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { LINEAR_CHECK, superLinear } from './redos.js';
 
-/** Deployment environments of the brief (§4.1). */
+/** Deployment environments (the members of the spec's deployment.environment). */
 export type Environment = 'dev' | 'paper' | 'prod';
 export type SamplerName = 'parent' | 'traceidratio' | 'always_on' | 'always_off';
 
-/** What a service may pass to init() (mirrors the ampy-config `observability:` keys, brief §16). */
+/** What a service may pass to init() (mirrors the ampy-config `observability:` keys; README, "Configuration"). */
 export interface InitOptions {
   readonly serviceName?: string;
   readonly serviceVersion?: string;
@@ -315,7 +315,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
       ? 'otlp.insecure'
       : 'OTEL_EXPORTER_OTLP_INSECURE';
   const explicitInsecure = parseBool(env, 'OBS_OTLP_INSECURE') ?? options.otlp?.insecure ?? parseBool(env, 'OTEL_EXPORTER_OTLP_INSECURE');
-  // Plaintext is the dev default (brief §16); elsewhere it must be asked for.
+  // Plaintext is the dev default (README, "Configuration": OBS_OTLP_INSECURE); elsewhere it must be asked for.
   const insecure = explicitInsecure ?? (ep.tls ? false : environment === 'dev');
   if (ep.tls && explicitInsecure === true && ep.protocol !== 'file')
     throw new ConfigError(insecureSetting, `is true but ${endpointSetting} '${rawEndpoint}' asks for TLS; drop one of them`);

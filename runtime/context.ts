@@ -2,7 +2,7 @@ import { context, createContextKey, trace, type Context } from '@opentelemetry/a
 
 const CORE = createContextKey('ampyobs.context_core');
 
-/** Context core values set for a scope (brief §4.2): run_id, as_of, universe_id, message_id, client_order_id, symbol, mic. */
+/** Context core values set for a scope: run_id, as_of, universe_id, message_id, client_order_id, symbol, mic. */
 export type ScopeValues = Readonly<Record<string, string | undefined>>;
 
 const EMPTY: ScopeValues = Object.freeze({});

@@ -10,14 +10,14 @@ import { isoNanos } from './time.js';
 import type { EventDescriptor, FieldDescriptor } from './types.js';
 import { isDecimal, scaledValue } from './values.js';
 
-/** Resource fields every log line carries (brief §5 base fields). */
+/** Resource fields every log line carries (base fields from the spec's log_base). */
 export interface LogResource {
   readonly service: string;
   readonly env: string;
   readonly service_version: string;
 }
 
-/** ampy-bus correlation object mirrored into a log line (brief §5 "Bus correlation"). */
+/** ampy-bus correlation object mirrored into a log line (the spec's bus section). */
 export interface BusCorrelation {
   readonly topic?: string | undefined;
   readonly schema_fqdn?: string | undefined;

@@ -10,7 +10,7 @@ const GC_KINDS: Record<number, 'minor' | 'major' | 'incremental' | 'weakcb'> = {
 };
 
 /**
- * Samples the process for the Resource dashboard (brief §9): memory, CPU share, open file descriptors
+ * Samples the process for the Resource dashboard (dashboards/resource.jsonnet): memory, CPU share, open file descriptors
  * every interval, and every GC pause as it happens. Returns a function that stops it.
  */
 export function startProcessMetrics(intervalMillis: number): () => void {

@@ -26,7 +26,7 @@ export const exportFailures = defineCounter<{ signal: Signal }>({
   name: 'ampy.obs.export_failures',
   instrument: 'counter',
   unit: '{export}',
-  description: 'Export attempts that failed (the brief\'s exporter_fail_total).',
+  description: 'Export attempts that failed.',
   labels: [{ name: 'signal', values: SIGNALS }],
 });
 

@@ -80,7 +80,7 @@ function startAttributes(d: SpanDescriptor, attrs: unknown, ctx: Context): Attri
     if (value !== undefined) out[f.name] = value;
   }
   if (d.alwaysSample) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;
-  else
+  else if (d.alwaysSampleWhen)
     for (const c of d.alwaysSampleWhen) {
       const v = out[c.name];
       if (typeof v === 'string' && c.values.includes(v)) out[ALWAYS_SAMPLE_ATTRIBUTE] = true;

@@ -43,8 +43,8 @@ export interface SpanDescriptor {
   readonly kind: 'internal' | 'server' | 'client' | 'producer' | 'consumer';
   /** Safety-critical: kept whatever the sampling ratio. */
   readonly alwaysSample: boolean;
-  /** Safety-critical when a start attribute has one of these values. */
-  readonly alwaysSampleWhen: readonly { readonly name: string; readonly values: readonly string[] }[];
+  /** Safety-critical when a start attribute has one of these values; absent when no attribute decides it. */
+  readonly alwaysSampleWhen?: readonly { readonly name: string; readonly values: readonly string[] }[];
   readonly attributes: readonly FieldDescriptor[];
 }
 

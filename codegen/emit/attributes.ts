@@ -59,7 +59,7 @@ export function emitAttributes(model: Model): string {
   sf.addInterface({
     isExported: true,
     name: 'ResourceAttributes',
-    docs: [{ description: 'Resource attributes (brief §4.1): set once at init and attached to every signal.' }],
+    docs: [{ description: 'Resource attributes: set once at init and attached to every signal.' }],
     properties: model.resource.map((r) => ({
       name: propKey(r.attr.id),
       isReadonly: true,
@@ -72,7 +72,7 @@ export function emitAttributes(model: Model): string {
   sf.addInterface({
     isExported: true,
     name: 'ContextCore',
-    docs: [{ description: 'Context core values set for a scope (brief §4.2); present in every log line inside it, and on spans where the spec says so.' }],
+    docs: [{ description: 'Context core values set for a scope; present in every log line inside it, and on spans where the spec says so.' }],
     properties: model.context
       .filter((c) => c.source === 'scope')
       .map((c) => ({
@@ -83,5 +83,5 @@ export function emitAttributes(model: Model): string {
         docs: [{ description: `${tsDoc(c.brief)}${c.onSpans ? ' Also set on spans started in the scope.' : ''}` }],
       })),
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

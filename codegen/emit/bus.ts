@@ -58,10 +58,10 @@ export function emitBus(model: Model): string | undefined {
     w.blankLine();
     w.writeLine(`const correlationHeaders = [${logKeys.map(tsString).join(', ')}] as const;`);
     w.blankLine();
-    w.writeLine(`/** The \`${tsDoc(bus.logObject)}\` correlation object for a log line about this message (brief §5). */`);
+    w.writeLine(`/** The \`${tsDoc(bus.logObject)}\` correlation object for a log line about this message. */`);
     w.write('export function busCorrelation(envelope: Partial<BusEnvelope>): BusCorrelation').block(() => {
       w.writeLine('return pickEnvelope(correlationHeaders, envelope);');
     });
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

@@ -50,7 +50,7 @@ export function emitCollectorConfig(model: Model): Map<string, string> {
 
 function render(model: Model, doc: Document): string {
   // Single-quoted strings keep regexes and OTTL readable (no escaping of backslashes) and unambiguous to any YAML parser.
-  return `${header(model, '#')}\n${doc.toString({ lineWidth: 0, defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN' })}`;
+  return `${header(model, import.meta.url, '#')}\n${doc.toString({ lineWidth: 0, defaultStringType: 'QUOTE_SINGLE', defaultKeyType: 'PLAIN' })}`;
 }
 
 /** The config of one tier, as plain data: the compose files and the Kubernetes manifests embed the same. */

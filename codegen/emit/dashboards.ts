@@ -1,8 +1,17 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
+import { fileReporter, type Diagnostic } from '../diagnostics.js';
 import type { JsonnetClass } from '../jsonnet-binding.js';
+import { locator, type SourceRef } from '../load.js';
+
+const report = fileReporter('codegen/emit/dashboards.ts');
+const at = locator('codegen/emit/dashboards.ts');
+
+/** The jsonnet binding could not be loaded: located at the manifest's `codegen.dashboards`, saying how to install it. */
+export function bindingDiagnostic(src: SourceRef, problem: string): Diagnostic {
+  return at(src, 'dashboard', problem);
+}
 
 /**
  * Evaluates every *.jsonnet dashboard of a directory against the registry.libsonnet of this run (found
@@ -16,7 +25,7 @@ export async function renderDashboards(Jsonnet: JsonnetClass, dir: string, regis
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.jsonnet')).sort();
   } catch (e) {
-    diags.push({ file: dir, line: 1, col: 1, severity: 'error', rule: 'dashboard', message: `cannot read the dashboards directory: ${(e as Error).message}` });
+    diags.push(report(dir, 'dashboard', `cannot read the dashboards directory: ${(e as Error).message}`));
     return out;
   }
   const jpath = mkdtempSync(path.join(tmpdir(), 'ampyobs-jsonnet-'));
@@ -46,12 +55,6 @@ function jsonnetDiagnostic(file: string, message: string): Diagnostic {
     const r = path.relative(process.cwd(), p);
     return r.startsWith('..') ? p : r;
   };
-  return {
-    file: rel(loc?.[1] ?? file),
-    line: Number(loc?.[2] ?? 1),
-    col: Number(loc?.[3] ?? 1),
-    severity: 'error',
-    rule: 'dashboard',
-    message: `${first}${/field does not exist/i.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : ''}`,
-  };
+  const hint = /field does not exist/i.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : '';
+  return report(rel(loc?.[1] ?? file), 'dashboard', `${first}${hint}`, Number(loc?.[2] ?? 1), Number(loc?.[3] ?? 1));
 }

@@ -4,29 +4,11 @@ import Handlebars from 'handlebars';
 import { htmlComment, mdCode, mdText } from '../escape/markdown.js';
 import type { AttributeUse, Model } from '../model.js';
 import { packageRoot } from '../package-root.js';
-import { byKey, groupBy } from './ts-common.js';
+import { kindOf } from '../prometheus/kinds/index.js';
+import { byKey, groupBy, header } from './ts-common.js';
 
 function usesCell(uses: readonly AttributeUse[]): string {
   return uses.map((u) => (u.requirement === 'required' ? `**${mdCode(u.name)}**` : mdCode(u.name))).join(', ');
-}
-
-function condition(a: Model['alerts'][number]): string {
-  const sel = a.matchers.length ? `{${a.matchers.map((m) => `${m.label}=${m.values.join('|')}`).join(', ')}}` : '';
-  const by = a.by.length ? ` by ${a.by.join(', ')}` : '';
-  switch (a.kind) {
-    case 'quantile':
-      return `p${Math.round((a.quantile ?? 0) * 100)}${sel} over ${a.window} ${a.op} ${a.threshold}${by}`;
-    case 'rate':
-      return `rate${sel} over ${a.window} ${a.op} ${a.threshold}/s${by}`;
-    case 'ratio':
-      return `ratio${sel} of ${a.total?.metric.name ?? a.metric.name} over ${a.window} ${a.op} ${a.threshold}${by}`;
-    case 'baseline':
-      return `rate over ${a.window} > ${a.factor}× its ${a.baselineWindow} average and > ${a.threshold}/s${by}`;
-    case 'value':
-      return `value ${a.op} ${a.threshold}${by}`;
-    case 'absent':
-      return `no increase over ${a.window}${a.during ? ` during ${a.during.id}` : ''}`;
-  }
 }
 
 /**
@@ -34,7 +16,8 @@ function condition(a: Model['alerts'][number]): string {
  * template runs with escaping off, so every value of the view is Markdown already: spec text goes
  * through mdText (prose) or mdCode (names, values, patterns) here and nowhere else.
  */
-export function emitDocs(model: Model, headerLine: string): string {
+export function emitDocs(model: Model): string {
+  const headerLine = header(model, import.meta.url, '').replace(/^ /gm, '').replace(/\n/g, ' ');
   const template = Handlebars.compile(readFileSync(path.join(packageRoot(), 'codegen', 'templates', 'telemetry.md.hbs'), 'utf8'), { noEscape: true, strict: true });
   const list = (values: readonly string[]): string => values.map((v) => mdCode(v)).join(', ');
   const view = {
@@ -91,7 +74,7 @@ export function emitDocs(model: Model, headerLine: string): string {
       severity: a.severity,
       kind: a.kind,
       metric: mdCode(a.metric.name),
-      condition: mdText(condition(a)),
+      condition: mdText(kindOf(a).describe(a)),
       for: a.for,
       summary: mdText(a.summary),
     })),

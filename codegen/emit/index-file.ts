@@ -3,5 +3,5 @@ import { header } from './ts-common.js';
 
 /** generated/index.ts: one import for everything generated. */
 export function emitIndex(model: Model, modules: readonly string[]): string {
-  return `${header(model)}\n\n${modules.map((m) => `export * from './${m}.js';`).join('\n')}\n`;
+  return `${header(model, import.meta.url)}\n\n${modules.map((m) => `export * from './${m}.js';`).join('\n')}\n`;
 }

@@ -1,4 +1,4 @@
-import { tsDoc, tsString } from '../escape/ts.js';
+import { tsDoc, tsLiteral } from '../escape/ts.js';
 import type { Model } from '../model.js';
 import { LINEAR_CHECK } from '../../runtime/redos.js';
 import { newProject, render } from './ts-common.js';
@@ -6,10 +6,24 @@ import { newProject, render } from './ts-common.js';
 /** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */
 export function emitInit(model: Model): string {
   const sf = newProject().createSourceFile('init.ts');
-  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability'] });
-  // Generate checked every value pattern for super-linear backtracking: init need not check them again.
-  const defaults = [model.sampling && 'sampling: registry.sampling', model.redaction && `redaction: { ...registry.redaction, linearChecked: ${tsString(LINEAR_CHECK)} }`].filter(Boolean);
-  if (defaults.length) sf.addImportDeclaration({ moduleSpecifier: './registry.js', namedImports: ['registry'] });
+  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability', 'type SpecDefaults'] });
+  // The two settings init() needs, written here: importing registry.ts for them would load the whole registry.
+  const defaults = {
+    ...(model.sampling && { sampling: { sampler: model.sampling.sampler, ratio: model.sampling.ratio, perEnv: model.sampling.perEnv } }),
+    ...(model.redaction && {
+      redaction: {
+        replacement: model.redaction.replacement,
+        keyPatterns: model.redaction.keyPatterns,
+        valuePatterns: model.redaction.valuePatterns.map((p) => ({ id: p.id, regex: p.regex })),
+        // Generate checked every value pattern for super-linear backtracking: init need not check them again.
+        linearChecked: LINEAR_CHECK,
+      },
+    }),
+  };
+  sf.addStatements((w) => {
+    w.newLine().writeLine("/** The spec's sampling and redaction defaults, as init() hands them to the runtime. */");
+    w.writeLine(`const specDefaults: SpecDefaults = ${tsLiteral(defaults)};`);
+  });
   sf.addFunction({
     isExported: true,
     name: 'init',
@@ -31,7 +45,7 @@ export function emitInit(model: Model): string {
         ].join('\n'),
       },
     ],
-    statements: `return initRuntime(options, { ${defaults.join(', ')} });`,
+    statements: 'return initRuntime(options, specDefaults);',
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

@@ -3,10 +3,10 @@
 // tiers. No namespace is set: apply them into the namespace of your choice.
 import { toYaml } from '../escape/yaml.js';
 import type { Model } from '../model.js';
-import { prometheusRetention } from '../retention.js';
+import { prometheusRetention } from '../prometheus/retention.js';
 import { collectorConfig } from './collector.js';
 import { MEMORY_MIB } from './collector-sizing.js';
-import { ruleGroups } from './prometheus-rules.js';
+import { ruleGroups } from '../prometheus/rules.js';
 import { COLLECTOR_IMAGE, K8S, K8S_BACKEND_ENV, K8S_BACKENDS, type Tier } from './stack.js';
 import { header } from './ts-common.js';
 
@@ -35,7 +35,7 @@ export function emitK8s(model: Model, dashboards: ReadonlyMap<string, string>): 
 }
 
 function render(model: Model, resources: Resource[]): string {
-  return `${header(model, '#')}\n${resources.map((r) => toYaml(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
+  return `${header(model, import.meta.url, '#')}\n${resources.map((r) => toYaml(r, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n')}`;
 }
 
 function prometheusRule(model: Model): Resource {

@@ -3,7 +3,7 @@ import type { LogEvent, Model } from '../model.js';
 import type { AttributeType } from '../spec-types.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addRuntimeTypeImports, byKey, exampleLiteral, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import { addAttributeImports, addRuntimeTypeImports, byKey, exampleLiteral, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 /** EventLine method writing a field of each spec type (see runtime/logs.ts). */
 const WRITER: Record<AttributeType, string> = {
@@ -45,14 +45,13 @@ export function emitLogs(model: Model): string {
   sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', ...(model.bus ? ['type BusCorrelation'] : [])] });
   const uses = events.flatMap((e) => e.fields);
   addRuntimeTypeImports(sf, model, uses);
-  const types = neededTypes(uses);
-  if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
+  addAttributeImports(sf, uses);
 
   sf.addTypeAlias({
     isExported: true,
     name: 'LogEventName',
     type: events.map((e) => tsString(e.name)).join(' | '),
-    docs: [{ description: 'Every value the `event` field of a log line can take (brief §5 domain enums).' }],
+    docs: [{ description: 'Every value the `event` field of a log line can take: one per log event of the spec.' }],
   });
   const busField = model.bus?.logObject;
   for (const e of events)
@@ -94,5 +93,5 @@ export function emitLogs(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

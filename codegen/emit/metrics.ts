@@ -1,7 +1,7 @@
 import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
 import type { Metric, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
-import { addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import { addAttributeImports, addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 const HELPER: Record<Metric['instrument'], [define: string, method: string, type: string]> = {
   counter: ['defineCounter', 'add', 'CounterHelper'],
@@ -17,6 +17,21 @@ export function labelsTypeName(m: Metric): string {
 /** The parameter type of a helper: no labels → void (the argument may be omitted). */
 function paramType(m: Metric): string {
   return m.labels.length ? `${labelsTypeName(m)} & ForbiddenMetricLabels` : 'void';
+}
+
+/** Example values of gauges and histograms without buckets, by unit: what a real call would record. */
+const EXAMPLE_BY_UNIT: Readonly<Record<string, number>> = { ms: 12.5, By: 1048576, bp: 2.5, USD: 250, '1': 0.42 };
+
+/**
+ * The value in a helper's example, derived from what the metric measures: 1 for a counter's add, a
+ * middle bucket boundary for a histogram, else a value in its unit (a ratio in '1' lies in 0..1, a
+ * count is whole).
+ */
+export function exampleValue(m: Metric): number {
+  if (m.instrument === 'counter' || m.instrument === 'updowncounter') return 1;
+  const bounds = m.buckets?.boundaries;
+  if (bounds?.length) return bounds[Math.floor(bounds.length / 2)]!;
+  return EXAMPLE_BY_UNIT[m.unit] ?? (m.unit.endsWith('/s') ? 120 : 12);
 }
 
 function helperDoc(m: Metric): string {
@@ -40,7 +55,7 @@ function helperDoc(m: Metric): string {
   const example = m.labels.length
     ? `{ ${m.labels.filter(isRequired).map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`).join(', ')} }`
     : '';
-  lines.push('', '@example', '```ts', tsDoc(`metrics.${m.subsystem}.${camel(m.short)}.${method}(${m.instrument === 'counter' ? 1 : 12.5}${example ? `, ${example}` : ''});`), '```');
+  lines.push('', '@example', '```ts', tsDoc(`metrics.${m.subsystem}.${camel(m.short)}.${method}(${exampleValue(m)}${example ? `, ${example}` : ''});`), '```');
   return lines.join('\n');
 }
 
@@ -53,9 +68,7 @@ export function emitMetrics(model: Model): string {
     moduleSpecifier: model.runtimeImport,
     namedImports: [...new Set([...used].map(([define]) => define))].sort(),
   });
-  const types = neededTypes(metrics.flatMap((m) => m.labels));
-  const values = [...new Set(metrics.flatMap((m) => m.labels.filter((l) => l.attr.type === 'enum').map((l) => enumValuesName(l.attr))))].sort();
-  sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: [...values, ...types.map((t) => `type ${t}`), 'type ForbiddenMetricLabels'] });
+  addAttributeImports(sf, metrics.flatMap((m) => m.labels), ['type ForbiddenMetricLabels']);
   addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
 
   for (const m of metrics) {
@@ -96,5 +109,5 @@ export function emitMetrics(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

@@ -2,8 +2,8 @@ import { jsonnetValue } from '../escape/jsonnet.js';
 import type { Metric, Model } from '../model.js';
 import { durationMs } from '../names.js';
 import { compareText } from '../order.js';
-import { sloResourceLabels } from '../promql.js';
-import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../slo-windows.js';
+import { sloResourceLabels } from '../prometheus/slo.js';
+import { burnTiers, formatDuration, sloRecordNames, sloWindows } from '../prometheus/slo-windows.js';
 import { header } from './ts-common.js';
 
 /** Grafana unit id for a spec unit. */
@@ -64,5 +64,5 @@ export function emitRegistryLibsonnet(model: Model): string {
       ]),
   );
   const data = { registry: { name: model.registry.name, version: model.registry.version }, metrics, resourceLabels, sloLabels: sloResourceLabels(model), slos };
-  return `${header(model)}\n${jsonnetValue(data)}\n`;
+  return `${header(model, import.meta.url)}\n${jsonnetValue(data)}\n`;
 }

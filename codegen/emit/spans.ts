@@ -2,7 +2,7 @@ import { tsDoc, tsString } from '../escape/ts.js';
 import type { Model, Span } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addRuntimeTypeImports, byKey, exampleLiteral, groupBy, isRequired, neededTypes, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import { addAttributeImports, addRuntimeTypeImports, byKey, exampleLiteral, groupBy, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
 export function spanDomain(s: Span): string {
   return s.name.split('.')[0] ?? s.name;
@@ -35,8 +35,7 @@ export function emitSpans(model: Model): string {
   sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineSpan'] });
   const uses = spans.flatMap((s) => s.attributes);
   addRuntimeTypeImports(sf, model, uses);
-  const types = neededTypes(uses);
-  if (types.length) sf.addImportDeclaration({ moduleSpecifier: './attributes.js', namedImports: types, isTypeOnly: true });
+  addAttributeImports(sf, uses);
 
   for (const s of spans)
     sf.addInterface({
@@ -57,7 +56,8 @@ export function emitSpans(model: Model): string {
               w.writeLine(`name: ${tsString(s.name)},`);
               w.writeLine(`kind: ${tsString(s.kind)},`);
               w.writeLine(`alwaysSample: ${s.alwaysSample},`);
-              w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`);
+              if (s.alwaysSampleWhen.length)
+                w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`);
               w.writeLine(`attributes: [${s.attributes.map(fieldDescriptor).join(', ')}],`);
             });
             w.write('),').newLine();
@@ -68,5 +68,5 @@ export function emitSpans(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model);
+  return render(sf, model, import.meta.url);
 }

@@ -1,9 +1,10 @@
 import type { Diagnostic } from '../diagnostics.js';
-import { at } from '../load.js';
+import { locator } from '../load.js';
 import type { Model } from '../model.js';
-import { labelSize } from '../resolve.js';
-import { reservedLabel } from '../reserved-labels.js';
+import { labelSize } from '../resolve/metrics.js';
 import { negativeBoundaryProblem, unitProblem } from './units.js';
+
+const at = locator('codegen/validate/metrics.ts');
 
 const METRIC_NAME = /^ampy\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
 
@@ -14,13 +15,12 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
     b.boundaries.forEach((v, i) => {
       const prev = b.boundaries[i - 1];
       if (i > 0 && prev !== undefined && !(v > prev))
-        diags.push(at(here('boundaries', i), 'error', 'bucket-order', `boundaries of '${b.id}' must be strictly increasing: ${v} follows ${prev}`));
+        diags.push(at(here('boundaries', i), 'bucket-order', `boundaries of '${b.id}' must be strictly increasing: ${v} follows ${prev}`));
     });
-    const problem = unitProblem(b.unit);
-    if (problem) diags.push(at(here('unit'), 'error', 'base-unit', problem));
+    // A unit that is not a base unit is reported by checkUnits, and says nothing about the sign.
     const negative = b.boundaries.findIndex((v) => v < 0);
-    if (negative >= 0 && !problem)
-      diags.push(at(here('boundaries', negative), 'error', 'bucket-sign', `boundary ${b.boundaries[negative]} of '${b.id}' is negative: ${negativeBoundaryProblem(b.unit)}`));
+    if (negative >= 0 && !unitProblem(b.unit))
+      diags.push(at(here('boundaries', negative), 'bucket-sign', `boundary ${b.boundaries[negative]} of '${b.id}' is negative: ${negativeBoundaryProblem(b.unit)}`));
   }
 
   const carriers = (attrId: string): string => {
@@ -35,25 +35,26 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
   for (const m of model.metrics) {
     const here = (...p: (string | number)[]) => ({ file: m.src.file, path: [...m.src.path, ...p] });
     if (!METRIC_NAME.test(m.name))
-      diags.push(at(here('name'), 'error', 'metric-name', `metric name '${m.name}' must be ampy.<subsystem>.<name> in lowercase snake_case segments`));
+      diags.push(at(here('name'), 'metric-name', `metric name '${m.name}' must be ampy.<subsystem>.<name> in lowercase snake_case segments`));
     if (m.instrument === 'counter' && m.name.endsWith('_total'))
-      diags.push(at(here('name'), 'error', 'counter-suffix', `counter '${m.name}' must not end in _total: the Prometheus exporter appends it (exposed as ${m.promName})`));
-    const problem = unitProblem(m.unit);
-    if (problem) diags.push(at(here('unit'), 'error', 'base-unit', problem));
-    else if (m.unit === 'ms' && !m.name.endsWith('_ms'))
-      diags.push(at(here('name'), 'error', 'unit-suffix', `'${m.name}' is in ms: end its name in _ms, since exporters do not append units`));
-    else if (m.unit === 'By' && !m.name.endsWith('_bytes'))
-      diags.push(at(here('name'), 'error', 'unit-suffix', `'${m.name}' is in By: end its name in _bytes, since exporters do not append units`));
-    else if (m.name.endsWith('_ms') && m.unit !== 'ms')
-      diags.push(at(here('unit'), 'error', 'unit-suffix', `'${m.name}' ends in _ms but its unit is '${m.unit}'`));
+      diags.push(at(here('name'), 'counter-suffix', `counter '${m.name}' must not end in _total: the Prometheus exporter appends it (exposed as ${m.promName})`));
+    // The name's suffix agrees with the unit (a unit that is not a base unit is reported by checkUnits).
+    if (!unitProblem(m.unit)) {
+      if (m.unit === 'ms' && !m.name.endsWith('_ms'))
+        diags.push(at(here('name'), 'unit-suffix', `'${m.name}' is in ms: end its name in _ms, since exporters do not append units`));
+      else if (m.unit === 'By' && !m.name.endsWith('_bytes'))
+        diags.push(at(here('name'), 'unit-suffix', `'${m.name}' is in By: end its name in _bytes, since exporters do not append units`));
+      else if (m.name.endsWith('_ms') && m.unit !== 'ms')
+        diags.push(at(here('unit'), 'unit-suffix', `'${m.name}' ends in _ms but its unit is '${m.unit}'`));
+    }
 
     // An unresolved bucket set is reported as unresolved-ref already.
     if (m.instrument === 'histogram' && !hasKey(m, 'buckets'))
-      diags.push(at(here(), 'error', 'histogram-buckets', `histogram '${m.name}' needs 'buckets:' naming a bucket set (${model.bucketSets.map((b) => b.id).join(', ')})`));
+      diags.push(at(here(), 'histogram-buckets', `histogram '${m.name}' needs 'buckets:' naming a bucket set (${model.bucketSets.map((b) => b.id).join(', ')})`));
     if (m.instrument !== 'histogram' && hasKey(m, 'buckets'))
-      diags.push(at(here('buckets'), 'error', 'histogram-buckets', `only histograms take buckets; '${m.name}' is a ${m.instrument}`, true));
+      diags.push(at(here('buckets'), 'histogram-buckets', `only histograms take buckets; '${m.name}' is a ${m.instrument}`, true));
     if (m.buckets && m.buckets.unit !== m.unit)
-      diags.push(at(here('buckets'), 'error', 'bucket-unit', `bucket set '${m.buckets.id}' is in '${m.buckets.unit}' but '${m.name}' is in '${m.unit}'`));
+      diags.push(at(here('buckets'), 'bucket-unit', `bucket set '${m.buckets.id}' is in '${m.buckets.unit}' but '${m.name}' is in '${m.unit}'`));
 
     let bounded = true;
     for (const l of m.labels) {
@@ -61,25 +62,20 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
       const lsrc = l.src;
       if (a.highCardinality) {
         bounded = false;
-        diags.push(at(lsrc, 'error', 'metric-label-high-cardinality', `'${a.id}' is high-cardinality and cannot label metric '${m.name}': record it as a span attribute or log field instead${carriers(a.id)}`));
+        diags.push(at(lsrc, 'metric-label-high-cardinality', `'${a.id}' is high-cardinality and cannot label metric '${m.name}': record it as a span attribute or log field instead${carriers(a.id)}`));
       } else if (a.pii || a.secret) {
         bounded = false;
-        diags.push(at(lsrc, 'error', 'metric-label-sensitive', `'${a.id}' is ${a.pii ? 'pii' : 'secret'} and can never be a metric label`));
+        diags.push(at(lsrc, 'metric-label-sensitive', `'${a.id}' is ${a.pii ? 'pii' : 'secret'} and can never be a metric label`));
       } else if (!(a.type === 'enum' || a.type === 'bool' || (a.type === 'string' && a.maxCardinality !== undefined))) {
         bounded = false;
         const fix = a.type === 'string' ? `declare max_cardinality on '${a.id}' if its values are truly bounded, or make it an enum` : `${a.type === 'int' ? 'an int' : `a ${a.type}`} is unbounded; use an enum of ranges or put it on spans/logs`;
-        diags.push(at(lsrc, 'error', 'metric-label-unbounded', `label '${l.name}' of '${m.name}' is unbounded: ${fix}`));
+        diags.push(at(lsrc, 'metric-label-unbounded', `label '${l.name}' of '${m.name}' is unbounded: ${fix}`));
       }
-      if (!/^[a-z][a-z0-9_]*$/.test(l.name))
-        diags.push(at(lsrc, 'error', 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
-      const reserved = reservedLabel(model, l.name);
-      if (reserved) diags.push(at(lsrc, 'error', 'label-reserved', `'${m.name}' cannot have a label named '${l.name}': ${reserved}; give it another name with 'as'`));
-      if (a.deprecated) diags.push(at(lsrc, 'warning', 'deprecated-ref', `'${a.id}' is deprecated: ${a.deprecated.note}`));
     }
     if (bounded && m.seriesEstimate > m.maxSeries) {
       const parts = m.labels.map((l) => `${l.name}=${labelSize(l)}`);
       if (m.instrument === 'histogram' && m.buckets) parts.push(`series per histogram=${m.buckets.boundaries.length + 3}`);
-      diags.push(at(here('labels'), 'error', 'cardinality-budget', `'${m.name}' may produce ${m.seriesEstimate} series (${parts.join(' x ')}), over its budget of ${m.maxSeries}: drop a label, tighten max_cardinality, or raise max_series with a reason`, true));
+      diags.push(at(here('labels'), 'cardinality-budget', `'${m.name}' may produce ${m.seriesEstimate} series (${parts.join(' x ')}), over its budget of ${m.maxSeries}: drop a label, tighten max_cardinality, or raise max_series with a reason`, true));
     }
   }
 }

@@ -4,9 +4,12 @@ import { enumTypeName, enumValuesName } from '../emit/ts-common.js';
 import { fieldsTypeName } from '../emit/logs.js';
 import { labelsTypeName } from '../emit/metrics.js';
 import { spanAttributesTypeName, spanDomain, spanOperation } from '../emit/spans.js';
-import { at, type SourceRef } from '../load.js';
+import { locator, type SourceRef } from '../load.js';
 import type { Model } from '../model.js';
 import { camel } from '../names.js';
+import { reservedAlertLabel, reservedLabel } from '../reserved-labels.js';
+
+const at = locator('codegen/validate/names.ts');
 
 /**
  * The longest name of a metric as exposed (with its longest suffix), a span, a log event or an alert.
@@ -49,6 +52,7 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
   'BusHeaders',
   'Context',
   'InitOptions',
+  'SpecDefaults',
   'Observability',
   'initRuntime',
   'defineCounter',
@@ -65,7 +69,7 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
 function checkLengths(model: Model, diags: Diagnostic[]): void {
   const long = (src: SourceRef, what: string, name: string, limit: number): void => {
     if (name.length > limit)
-      diags.push(at(src, 'error', 'name-length', `${what} '${name.slice(0, 40)}…' is ${name.length} characters, over the ${limit} that every metrics and tracing backend accepts; shorten it`));
+      diags.push(at(src, 'name-length', `${what} '${name.slice(0, 40)}…' is ${name.length} characters, over the ${limit} that every metrics and tracing backend accepts; shorten it`));
   };
   const name = (src: SourceRef): SourceRef => ({ file: src.file, path: [...src.path, 'name'] });
   for (const m of model.metrics) {
@@ -95,7 +99,7 @@ function checkIdentifiers(model: Model, diags: Diagnostic[]): void {
   const claim = (scope: string, id: string, owner: string, src: SourceRef): void => {
     const key = `${scope}\u0000${id}`;
     const prev = taken.get(key) ?? (scope === 'module' && fixed.has(id) ? 'ampyobs itself' : undefined);
-    if (prev !== undefined) diags.push(at(src, 'error', 'generated-name', `${owner} would generate '${id}', which ${prev} also generates; rename one of them`));
+    if (prev !== undefined) diags.push(at(src, 'generated-name', `${owner} would generate '${id}', which ${prev} also generates; rename one of them`));
     else taken.set(key, owner);
   };
   for (const a of model.attributes) {
@@ -121,8 +125,28 @@ function checkIdentifiers(model: Model, diags: Diagnostic[]): void {
   }
 }
 
-/** Name lengths and generated identifiers. */
+const SNAKE = /^[a-z][a-z0-9_]*$/;
+
+/** Label and field names as they go on the wire: snake_case, and not one something else sets. */
+function checkWireNames(model: Model, diags: Diagnostic[]): void {
+  for (const m of model.metrics)
+    for (const l of m.labels) {
+      if (!SNAKE.test(l.name)) diags.push(at(l.src, 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
+      const reserved = reservedLabel(model, l.name);
+      if (reserved) diags.push(at(l.src, 'label-reserved', `'${m.name}' cannot have a label named '${l.name}': ${reserved}; give it another name with 'as'`));
+    }
+  for (const e of model.events)
+    for (const f of e.fields) if (!SNAKE.test(f.name)) diags.push(at(f.src, 'wire-name', `log field '${f.name}' is not snake_case; add 'as: <field_name>'`));
+  for (const a of model.alerts)
+    for (const key of Object.keys(a.labels)) {
+      const why = reservedAlertLabel(key);
+      if (why) diags.push(at({ file: a.src.file, path: [...a.src.path, 'labels', key] }, 'label-reserved', `alert label '${key}' is reserved: ${why}`, true));
+    }
+}
+
+/** Name lengths, wire names and generated identifiers. */
 export function checkNames(model: Model, diags: Diagnostic[]): void {
   checkLengths(model, diags);
+  checkWireNames(model, diags);
   checkIdentifiers(model, diags);
 }

@@ -1,8 +1,10 @@
 import type { Diagnostic } from '../diagnostics.js';
-import { at } from '../load.js';
+import { locator } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Model } from '../model.js';
 import { superLinear } from '../../runtime/redos.js';
+
+const at = locator('codegen/validate/policy.ts');
 
 /** Sampling and redaction: environment names exist, patterns compile, cannot match everything, run in linear time. */
 export function checkPolicy(model: Model, merged: MergedSpec, diags: Diagnostic[]): void {
@@ -12,28 +14,24 @@ export function checkPolicy(model: Model, merged: MergedSpec, diags: Diagnostic[
     const envs = envAttr.members.map((m) => m.value);
     for (const env of Object.keys(sampling.raw.per_env ?? {}))
       if (!envs.includes(env))
-        diags.push(at({ file: sampling.src.file, path: [...sampling.src.path, 'per_env', env] }, 'error', 'sampling-env', `'${env}' is not a deployment.environment (${envs.join(', ')})`, true));
+        diags.push(at({ file: sampling.src.file, path: [...sampling.src.path, 'per_env', env] }, 'sampling-env', `'${env}' is not a deployment.environment (${envs.join(', ')})`, true));
   }
   const redaction = merged.singletons.redaction;
   if (redaction) {
-    const seen = new Set<string>();
     redaction.raw.value_patterns.forEach((p, i) => {
-      const entry = [...redaction.src.path, 'value_patterns', i];
-      const where = { file: redaction.src.file, path: [...entry, 'regex'] };
-      if (seen.has(p.id)) diags.push(at({ file: redaction.src.file, path: [...entry, 'id'] }, 'error', 'unique-id', `value pattern '${p.id}' is listed twice`));
-      seen.add(p.id);
+      const where = { file: redaction.src.file, path: [...redaction.src.path, 'value_patterns', i, 'regex'] };
       let re: RegExp;
       try {
         re = new RegExp(p.regex, 'g');
       } catch (e) {
-        diags.push(at(where, 'error', 'bad-regex', `pattern '${p.id}' is not a valid JavaScript regular expression: ${(e as Error).message}`));
+        diags.push(at(where, 'bad-regex', `pattern '${p.id}' is not a valid JavaScript regular expression: ${(e as Error).message}`));
         return;
       }
-      if (re.test('')) diags.push(at(where, 'error', 'bad-regex', `pattern '${p.id}' matches the empty string and would redact everything`));
+      if (re.test('')) diags.push(at(where, 'bad-regex', `pattern '${p.id}' matches the empty string and would redact everything`));
       // Every string that leaves a service is scanned with it: it must run in linear time on any input.
       else {
         const why = superLinear(p.regex, 'auto');
-        if (why) diags.push(at(where, 'error', 'redos', `pattern '${p.id}' ${why}`));
+        if (why) diags.push(at(where, 'redos', `pattern '${p.id}' ${why}`));
       }
     });
   }

@@ -1,4 +1,10 @@
-/** Units a spec may use: base units only (brief §4.4), plus UCUM {annotations} for counts. */
+import type { Diagnostic } from '../diagnostics.js';
+import { locator, type SourceRef } from '../load.js';
+import type { Model } from '../model.js';
+
+const at = locator('codegen/validate/units.ts');
+
+/** Units a spec may use: base units only, plus UCUM {annotations} for counts (README, "Add a metric end to end"). */
 const BASE_UNITS = new Set(['ms', 'By', 'bp', '1', 'USD']);
 const ANNOTATION = /^\{[a-z_]+\}(\/s)?$/;
 
@@ -37,4 +43,15 @@ export function negativeBoundaryProblem(unit: string): string {
   return SIGNED_UNITS.has(unit)
     ? `'${unit}' values can be negative, but a histogram records only values >= 0 (OpenTelemetry drops negative measurements; the runtime counts them as invalid_value): record the magnitude and put the sign in an enum label, such as side`
     : `a quantity in '${unit}' (${unit === 'ms' ? 'a duration' : unit === 'By' ? 'a size' : 'a count'}) is never negative`;
+}
+
+/** Every unit of the spec is a base unit: attributes', bucket sets' and metrics'. */
+export function checkUnits(model: Model, diags: Diagnostic[]): void {
+  const check = (unit: string | undefined, src: SourceRef): void => {
+    const problem = unit === undefined ? undefined : unitProblem(unit);
+    if (problem) diags.push(at({ file: src.file, path: [...src.path, 'unit'] }, 'base-unit', problem));
+  };
+  for (const a of model.attributes) check(a.unit, a.src);
+  for (const b of model.bucketSets) check(b.unit, b.src);
+  for (const m of model.metrics) check(m.unit, m.src);
 }

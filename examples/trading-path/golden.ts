@@ -1,4 +1,4 @@
-// Golden telemetry of the trading-path demo (brief §12): the shape of the logs, spans and metric series
+// Golden telemetry of the trading-path demo (README, "Golden telemetry"): the shape of the logs, spans and metric series
 // of each domain path bars → signals → orders → fills → positions, normalised so that run-to-run noise
 // (ids, timestamps, durations, prices) is replaced by placeholders and only the contract remains.
 //

@@ -37,7 +37,7 @@ function exposedNames(metric: string, kind: string): string[] {
 }
 
 /**
- * The correlation pivot of brief §12 as a report: the log lines of an order (or trace), the trace tree
+ * The correlation pivot (README, `npx ampyobs inspect`) as a report: the log lines of an order (or trace), the trace tree
  * across processes, the metric series of the services on that path, and the dashboard panels that show them.
  */
 export function inspect(t: LocalTelemetry, q: InspectQuery, dashboardsDir: string): { lines: string[]; found: boolean } {

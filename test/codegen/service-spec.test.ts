@@ -1,5 +1,5 @@
 // A service keeps its own spec that imports the base registry and generates into its own folder.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -63,8 +63,14 @@ log.strategyRebalance({ strategy: 'mean_reversion' }, 'Rebalanced');
       'tsconfig.json',
       JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true, rootDir: '/' }, include: ['src/**/*.ts'], exclude: [] }),
     );
+    // The service's own enum is enforced like the base ones: one misuse, one compile error, on its line.
+    write('src/misuse.ts', `import { metrics } from './telemetry/index.js';\nmetrics.strategy.orders.add(1, { strategy: 'momentumm', broker: 'alpaca' });\n`);
     const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
-    expect(() => execFileSync(tsc, ['-p', path.join(svc, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' })).not.toThrow();
+    const run = spawnSync(tsc, ['-p', path.join(svc, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
+    const lines = run.stdout.split('\n').filter((l) => / error TS\d+:/.test(l));
+    expect(lines, run.stdout).toHaveLength(1);
+    expect(lines[0]).toMatch(/src\/misuse\.ts\(2,\d+\): error TS2820: Type '"momentumm"' is not assignable to type '.*'\. Did you mean '"momentum"'\?/);
+    expect(run.status).not.toBe(0);
   });
 
   it('cannot redefine a base attribute: unique-id points at both places', async () => {

@@ -10,11 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_DIR, COLLECTOR_TLS_OVERLAY_PATH, emitCollectorConfig, GATEWAY_CONFIG_PATH } from '../../codegen/emit/collector.js';
 import { gatewaySizing, MEMORY_MIB } from '../../codegen/emit/collector-sizing.js';
-import { ruleGroups } from '../../codegen/emit/prometheus-rules.js';
+import { ruleGroups } from '../../codegen/prometheus/rules.js';
 import { COLLECTOR_IMAGE, COMPOSE, PORTS, VERSIONS } from '../../codegen/emit/stack.js';
 import { durationMs } from '../../codegen/names.js';
 import { readSpec } from '../../codegen/pipeline.js';
-import { longestRuleLookback, prometheusRetention, RETENTION_MARGIN } from '../../codegen/retention.js';
+import { longestRuleLookback, prometheusRetention, RETENTION_MARGIN } from '../../codegen/prometheus/retention.js';
 import { requireTool } from '../support/tools.js';
 
 type Obj = Record<string, any>;

@@ -6,9 +6,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { alertRule, ruleGroups, sloAlertRules } from '../../codegen/emit/prometheus-rules.js';
+import { alertProbe, alertRule } from '../../codegen/prometheus/alerts.js';
+import { ruleGroups } from '../../codegen/prometheus/rules.js';
+import { sloAlertRules } from '../../codegen/prometheus/slo.js';
 import { readSpec } from '../../codegen/pipeline.js';
-import { alertProbe } from '../../codegen/promql.js';
 import { init, metrics, registry } from '../../generated/index.js';
 import type { Observability } from '../../runtime/index.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';

@@ -6,7 +6,7 @@ import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@op
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { extractBusContext, injectBusHeaders, log, metrics, registry, spans } from '../../generated/index.js';
-import { ALWAYS_SAMPLE_ATTRIBUTE, configureLogs, fingerprint, runInScope, useProviders } from '../../runtime/index.js';
+import { ALWAYS_SAMPLE_ATTRIBUTE, configureLogs, dropTotals, fingerprint, runInScope, useProviders } from '../../runtime/index.js';
 
 class CollectingReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -24,12 +24,14 @@ async function points(name: string): Promise<DataPoint<unknown>[]> {
   return (metric?.dataPoints ?? []) as DataPoint<unknown>[];
 }
 
+const providers = {
+  meterProvider: new MeterProvider({ readers: [reader] }),
+  tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] }),
+};
+
 beforeAll(() => {
   context.setGlobalContextManager(contextManager.enable());
-  useProviders({
-    meterProvider: new MeterProvider({ readers: [reader] }),
-    tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] }),
-  });
+  useProviders(providers);
   configureLogs({
     resource: { service: 'ampy-oms', env: 'prod', service_version: '2.3.1@abc123' },
     destination: new Writable({
@@ -112,8 +114,11 @@ describe('span helpers', () => {
     spans.bus.dlq.start({ topic: 't', message_id: 'm', reason: 'max_retries' }).end();
     spans.broker.ack.start({ broker_order_id: 'b1', status: 'rejected' }).end();
     spans.broker.ack.start({ broker_order_id: 'b2', status: 'accepted' }).end();
+    // No condition at all: the descriptor has no alwaysSampleWhen.
+    expect(spans.oms.submit.descriptor).not.toHaveProperty('alwaysSampleWhen');
+    spans.oms.submit.start({ broker: 'alpaca', client_order_id: 'co_2', side: 'buy' }).end();
     const marked = Object.fromEntries(spanExporter.getFinishedSpans().map((s) => [`${s.name}:${String(s.attributes['status'] ?? '')}`, s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true]));
-    expect(marked).toEqual({ 'oms.reject:': true, 'bus.dlq:': true, 'broker.ack:rejected': true, 'broker.ack:accepted': false });
+    expect(marked).toEqual({ 'oms.reject:': true, 'bus.dlq:': true, 'broker.ack:rejected': true, 'broker.ack:accepted': false, 'oms.submit:': false });
   });
 
   it('add context-core scope values to spans started inside the scope', () => {
@@ -190,16 +195,28 @@ describe('bus propagation helpers', () => {
 });
 
 describe('helpers without providers', () => {
-  it('are no-ops that never throw into the application', () => {
+  it('record and export nothing, return what the wrapped code returns, and still count bad input', async () => {
+    const total = async (): Promise<number> => (await points('ampy.oms.rejections')).reduce((n, d) => n + Number(d.value), 0);
+    const recorded = await total();
+    const invalid = dropTotals().get('metrics:invalid_value') ?? 0;
     useProviders({ meterProvider: undefined, tracerProvider: undefined });
-    expect(() => metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' })).not.toThrow();
-    expect(spans.oms.submit({ broker: 'alpaca', client_order_id: 'c', side: 'buy' }, () => 42)).toBe(42);
-    // Untyped callers (plain JS) passing garbage still do not throw.
+    try {
+      metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' });
+      expect(spans.oms.submit({ broker: 'alpaca', client_order_id: 'c', side: 'buy' }, () => 42)).toBe(42);
+      // Untyped callers (plain JS) passing garbage: refused and counted.
+      (metrics.oms.rejections as unknown as { add: (v: unknown, l: unknown) => void }).add('x', null);
+      expect(dropTotals().get('metrics:invalid_value')).toBe(invalid + 1);
+    } finally {
+      useProviders(providers);
+    }
+    expect(await total()).toBe(recorded);
+    expect(spanExporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it('never throw into the application, even when reading the labels throws', () => {
+    // Hostile labels from untyped code: every property read throws.
+    const hostile = new Proxy({}, { get: () => { throw new Error('label getter'); }, ownKeys: () => { throw new Error('label keys'); } });
     const untyped = metrics.oms.rejections as unknown as { add: (v: unknown, l: unknown) => void };
-    expect(() => untyped.add('x', null)).not.toThrow();
-    useProviders({
-      meterProvider: new MeterProvider({ readers: [] }),
-      tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] }),
-    });
+    expect(() => untyped.add(1, hostile)).not.toThrow();
   });
 });

@@ -53,14 +53,23 @@ describe('metric helpers called from untyped code', () => {
     expect(dps.filter((d) => d.attributes['pair'] === OVERFLOW_VALUE)).toHaveLength(1);
   });
 
-  it('refuse values that are not finite numbers, counted, without throwing', async () => {
+  it('refuse values that are not finite numbers, and labels that are not an object, each counted', async () => {
     const counter = metrics.oms.fills as unknown as Untyped;
-    expect(() => counter.add('3', { broker: 'alpaca', side: 'buy' })).not.toThrow();
-    expect(() => counter.add(Number.NaN, { broker: 'alpaca', side: 'buy' })).not.toThrow();
-    expect(() => counter.add(-1, { broker: 'alpaca', side: 'buy' })).not.toThrow();
-    expect(() => counter.add(1, 'not an object')).not.toThrow();
+    const refused = async (v: unknown): Promise<number> => {
+      const before = await dropped('invalid_value');
+      counter.add(v, { broker: 'alpaca', side: 'buy' });
+      return (await dropped('invalid_value')) - before;
+    };
+    expect(await refused('3')).toBe(1);
+    expect(await refused(Number.NaN)).toBe(1);
+    expect(await refused(Number.POSITIVE_INFINITY)).toBe(1);
+    // A counter only goes up.
+    expect(await refused(-1)).toBe(1);
+    const labels = await dropped('invalid_label');
+    counter.add(1, 'not an object');
+    expect(await dropped('invalid_label')).toBe(labels + 1);
+    // Only the one good value was recorded, without the labels it could not read.
     expect(await points('ampy.oms.fills')).toEqual([expect.objectContaining({ value: 1, attributes: {} })]);
-    expect(await dropped('invalid_value')).toBe(3);
   });
 });
 

@@ -46,6 +46,15 @@ export function extrapolatedRate(s: SimSeries, stepMs: number, tMs: number, rang
   return result * factor;
 }
 
+/** Prometheus' changes(): how often the value changed between samples of the range; undefined without samples. */
+export function changes(s: SimSeries, stepMs: number, tMs: number, rangeMs: number): number | undefined {
+  const pts = samples(s, stepMs, tMs, rangeMs);
+  if (pts.length === 0) return undefined;
+  let n = 0;
+  for (let i = 1; i < pts.length; i++) if (pts[i]![1] !== pts[i - 1]![1]) n++;
+  return n;
+}
+
 /** Latest sample within the lookback window (instant vector selection). */
 export function instant(s: SimSeries, stepMs: number, tMs: number): number | undefined {
   const step = Math.floor(tMs / stepMs);

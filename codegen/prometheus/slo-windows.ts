@@ -1,5 +1,5 @@
-import type { Slo } from './model.js';
-import { durationMs } from './names.js';
+import type { Slo } from '../model.js';
+import { durationMs } from '../names.js';
 
 /** A Prometheus duration for a number of milliseconds, in the largest unit that divides it exactly. */
 export function formatDuration(ms: number): string {

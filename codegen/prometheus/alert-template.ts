@@ -1,6 +1,6 @@
 // Alert descriptions: the few Prometheus template actions a spec may use, the literal text around
 // them, and the two ways they are written out (as a Go template for the rule, expanded for its test).
-import { templateText } from './escape/go-template.js';
+import { templateText } from '../escape/go-template.js';
 import { humanize, humanizePercentage } from './rule-sim.js';
 
 /** One piece of an alert template. */

@@ -1,6 +1,6 @@
 // How long Prometheus must keep samples for the generated rules to see every sample they read.
-import type { RuleGroup } from './emit/prometheus-rules.js';
-import { durationMs } from './names.js';
+import type { RuleGroup } from './definition.js';
+import { durationMs } from '../names.js';
 import { formatDuration } from './slo-windows.js';
 
 /**

@@ -1,0 +1,60 @@
+// Bucket sets and metrics: labels resolved to attributes, budgets and the names Prometheus exposes.
+import type { Diagnostic } from '../diagnostics.js';
+import type { MergedSpec } from '../merge.js';
+import type { AttributeUse, BucketSet, Metric } from '../model.js';
+import { prometheusName } from '../names.js';
+import type { AttributeRefs } from './attributes.js';
+import { indexUnique, sub, suggest, type Missing } from './refs.js';
+
+const DEFAULT_MAX_SERIES = 10000;
+
+/** The series budget of a metric that declares none. */
+export function defaultMaxSeries(merged: MergedSpec): number {
+  return merged.limits.max_series_per_metric ?? DEFAULT_MAX_SERIES;
+}
+
+/** Series one label contributes: enum members, 2 for bool, declared bound for strings; +1 when it may be absent. */
+export function labelSize(use: AttributeUse): number {
+  const a = use.attr;
+  const base =
+    a.type === 'enum' ? a.members.length : a.type === 'bool' ? 2 : a.type === 'string' ? (a.maxCardinality ?? Infinity) : Infinity;
+  return use.requirement === 'required' ? base : base + 1;
+}
+
+export function resolveBucketSets(merged: MergedSpec, diags: Diagnostic[]): BucketSet[] {
+  const bucketIndex = indexUnique(merged.lists.bucket_sets, (r) => r.id, 'bucket set', diags);
+  return [...bucketIndex.values()].map(({ raw, src }) => ({ ...raw, src }));
+}
+
+export function resolveMetrics(merged: MergedSpec, bucketSets: readonly BucketSet[], refs: AttributeRefs, missing: Missing, diags: Diagnostic[]): Metric[] {
+  const bucketById = new Map(bucketSets.map((b) => [b.id, b]));
+  const maxSeriesDefault = defaultMaxSeries(merged);
+  const metricIndex = indexUnique(merged.lists.metrics, (r) => r.name, 'metric', diags);
+  return [...metricIndex.values()].map(({ raw, src }) => {
+    const labels = refs.uses(raw.labels, src, 'labels', 'required', `metric ${raw.name}`);
+    let buckets: BucketSet | undefined;
+    if (raw.buckets !== undefined) {
+      buckets = bucketById.get(raw.buckets);
+      if (!buckets) missing(sub(src, 'buckets'), 'bucket set', raw.buckets, suggest(raw.buckets, bucketById.keys()));
+    }
+    const perSeries = raw.instrument === 'histogram' && buckets ? buckets.boundaries.length + 3 : 1;
+    const segments = raw.name.split('.');
+    return {
+      name: raw.name,
+      subsystem: segments[1] ?? raw.name,
+      short: segments.slice(2).join('_') || raw.name,
+      instrument: raw.instrument,
+      unit: raw.unit,
+      brief: raw.brief,
+      ...(raw.note !== undefined && { note: raw.note }),
+      stability: raw.stability ?? 'development',
+      labels,
+      ...(buckets && { buckets }),
+      maxSeries: raw.max_series ?? maxSeriesDefault,
+      seriesEstimate: labels.reduce((n, l) => n * labelSize(l), 1) * perSeries,
+      promName: prometheusName(raw.name, raw.instrument),
+      ...(raw.deprecated && { deprecated: raw.deprecated }),
+      src,
+    };
+  });
+}
