@@ -8,7 +8,7 @@ import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
 import { diffOutput, writeOutput } from './write.js';
 import { packageRoot } from './package-root.js';
-import { inspectDir } from '../runtime/local/inspect.js';
+import { inspectDir } from '../tools/inspect/inspect.js';
 
 const USAGE = `Usage:
   ampyobs generate [--spec DIR] [--out DIR] [--watch]   validate the spec and write the generated files (all or nothing)

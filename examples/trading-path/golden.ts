@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry, type Value } from '../../runtime/local/read.js';
+import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry, type Value } from '../../tools/inspect/read.js';
 import { runDemo } from './run.js';
 import { barBatches } from './scenario.js';
 

@@ -1,7 +1,7 @@
 // The demo's closing report, read back from the local telemetry folder.
 import { registry } from '../../generated/index.js';
-import { mergeHistograms, pointQuantile, readLocalTelemetry, type LocalPoint, type LocalTelemetry } from '../../runtime/local/read.js';
-import { traceServices, traceTree } from '../../runtime/local/trace-tree.js';
+import { mergeHistograms, pointQuantile, readLocalTelemetry, type LocalPoint, type LocalTelemetry } from '../../tools/inspect/read.js';
+import { traceServices, traceTree } from '../../tools/inspect/trace-tree.js';
 
 type Alert = (typeof registry.alerts)[number];
 

@@ -15,7 +15,7 @@ import { onAck, onSignal } from '../../examples/trading-path/services/oms.js';
 import { onFill } from '../../examples/trading-path/services/positions.js';
 import { init, registry } from '../../generated/index.js';
 import { OVERFLOW_VALUE } from '../../runtime/index.js';
-import { readLocalTelemetry, type LocalTelemetry } from '../../runtime/local/read.js';
+import { readLocalTelemetry, type LocalTelemetry } from '../../tools/inspect/read.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 
 const SYMBOLS = 3000;

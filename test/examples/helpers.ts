@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { LocalSpan, LocalTelemetry } from '../../runtime/local/read.js';
+import type { LocalSpan, LocalTelemetry } from '../../tools/inspect/read.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

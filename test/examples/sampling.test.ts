@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../examples/trading-path/run.js';
 import { TOPICS } from '../../examples/trading-path/services/common.js';
 import type { BarBatch } from '../../examples/trading-path/services/ingest.js';
-import { readLocalTelemetry, type LocalSpan, type LocalTelemetry } from '../../runtime/local/read.js';
+import { readLocalTelemetry, type LocalSpan, type LocalTelemetry } from '../../tools/inspect/read.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { childrenOf, parentOf } from './helpers.js';
 

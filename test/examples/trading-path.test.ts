@@ -9,9 +9,9 @@ import { checkGolden, diffGolden, goldenOf, readGolden } from '../../examples/tr
 import { SERVICES } from '../../examples/trading-path/run.js';
 import { registry } from '../../generated/index.js';
 import { fingerprint } from '../../runtime/index.js';
-import { dashboardPanels } from '../../runtime/local/inspect.js';
-import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry } from '../../runtime/local/read.js';
-import { traceServices } from '../../runtime/local/trace-tree.js';
+import { dashboardPanels } from '../../tools/inspect/inspect.js';
+import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry } from '../../tools/inspect/read.js';
+import { traceServices } from '../../tools/inspect/trace-tree.js';
 import { parentOf, ROOT, SECRET_FRAGMENTS, SECRET_REF, spawnDemoCli, traceOf, type CliRun } from './helpers.js';
 
 let dir = '';

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../codegen/cli.js';
 import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
-import { inspectDir } from '../../../runtime/local/inspect.js';
-import { readLocalTelemetry } from '../../../runtime/local/read.js';
+import { inspectDir } from '../../../tools/inspect/inspect.js';
+import { readLocalTelemetry } from '../../../tools/inspect/read.js';
 import { CLEAN_ENV, withEnv } from '../../support/env.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
