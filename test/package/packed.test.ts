@@ -3,7 +3,7 @@
 // path back to this repository's node_modules), then the README's service workflow through the bin
 // npm links: generate, compile, run and scrape, check. Slow (a real install); never skipped.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -278,6 +278,32 @@ describe('the packed package installed in a fresh service', () => {
     expect(JSON.parse(line ?? '{}')).toMatchObject({ service: 'acme-strategy', strategy_kind: 'momentum', side: 'buy', message: 'Signal emitted' });
     expect(stderr).toBe('');
   });
+
+  it('`npx ampyobs inspect` follows a trace through the telemetry folder the service wrote', async () => {
+    const dir = path.join(work, 'telemetry');
+    const traces = readdirSync(dir).find((f) => f.startsWith('traces-acme-strategy-'));
+    expect(traces, readdirSync(dir).join(', ')).toBeDefined();
+    const request = JSON.parse(readFileSync(path.join(dir, traces!), 'utf8').split('\n')[0]!) as { resourceSpans: { scopeSpans: { spans: { traceId: string; name: string }[] }[] }[] };
+    const span = request.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).find((s) => s.name === 'strategy.evaluate');
+    expect(span).toBeDefined();
+
+    const r = await ampyobs('inspect', '--trace-id', span!.traceId, '--dir', dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Trace ${span!.traceId} across acme-strategy`);
+    expect(r.stdout).toMatch(/acme-strategy\s+strategy\.evaluate \d+\.\dms/);
+    expect(r.stdout).toMatch(/acme-strategy\s+ampy\.strategy\.signals\{strategy_kind="momentum", side="buy"\} 3/);
+    // The dashboards shipped in the package show the base registry's metrics the service recorded.
+    expect(r.stdout).toMatch(/Dashboard panels that show them\n(  .*\n)*  AmpyFin \/ Trading Path › Rejections/);
+
+    const missing = await ampyobs('inspect', '--trace-id', span!.traceId, '--dir', 'nowhere');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^ampyobs: no local telemetry in nowhere: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:\/\/\//);
+    expect(missing.stderr).not.toMatch(STACK_FRAME);
+    const usage = await ampyobs('inspect', '--dir', dir);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/inspect needs exactly one of --client-order-id or --trace-id/);
+  }, CLI_RUNS);
 
   it('`ampyobs check` exits 0 when fresh and 1 after a hand edit, through npx, an npm script and node_modules/.bin', async () => {
     const ways = {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readLocalTelemetry, type LocalTelemetry } from './read.js';
+import { prometheusName } from '../../codegen/names.js';
+import { readLocalTelemetry, type LocalPoint, type LocalTelemetry } from './read.js';
 import { traceServices, traceTree } from './trace-tree.js';
 
 export interface InspectQuery {
@@ -28,12 +29,13 @@ export function dashboardPanels(dir: string): Panel[] {
     });
 }
 
+/** The instruments an OTLP data kind may come from: a sum is a counter (`_total`) or an up-down counter. */
+const INSTRUMENTS: Record<LocalPoint['kind'], readonly string[]> = { sum: ['counter', 'updowncounter'], gauge: ['gauge'], histogram: ['histogram'] };
+
 /** The Prometheus names under which a metric's series appear (what panels reference). */
-function exposedNames(metric: string, kind: string): string[] {
-  const base = metric.replace(/[^a-zA-Z0-9_:]/g, '_');
-  if (kind === 'histogram') return [`${base}_bucket`, `${base}_count`, `${base}_sum`];
-  if (kind === 'sum') return [`${base}_total`, base];
-  return [base];
+function exposedNames(metric: string, kind: LocalPoint['kind']): string[] {
+  const names = INSTRUMENTS[kind].map((instrument) => prometheusName(metric, instrument));
+  return kind === 'histogram' ? names.flatMap((n) => [`${n}_bucket`, `${n}_count`, `${n}_sum`]) : [...new Set(names)];
 }
 
 /**

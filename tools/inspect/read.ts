@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { histogramQuantile } from '../../codegen/prometheus/rule-sim.js';
 
 // Reads what the file:// exporters and JSON log files of a local run wrote (OTLP-JSON lines per process).
 
@@ -77,7 +78,8 @@ function jsonLines(file: string): Json[] {
 
 /** Reads a local telemetry folder (the demo's `.ampyobs/telemetry` by default). */
 export function readLocalTelemetry(dir: string): LocalTelemetry {
-  if (!existsSync(dir)) throw new Error(`no local telemetry in ${dir}: run \`npm run demo\` first, or pass --dir`);
+  if (!existsSync(dir))
+    throw new Error(`no local telemetry in ${dir}: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:///<folder> (README, "Configuration")`);
   const files = readdirSync(dir).sort();
   const spans: LocalSpan[] = [];
   const points: LocalPoint[] = [];
@@ -136,21 +138,14 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
   return { spans, logs, points };
 }
 
-/** Quantile of a local histogram point, interpolated within its bucket as Prometheus does. */
+/** Quantile of a local histogram point, interpolated within its bucket as Prometheus' histogram_quantile does. */
 export function pointQuantile(p: LocalPoint, q: number): number | undefined {
   if (!p.bounds || !p.buckets || !p.count) return undefined;
-  const rank = q * p.count;
-  let cumulative = 0;
-  for (let i = 0; i < p.buckets.length; i++) {
-    const before = cumulative;
-    cumulative += p.buckets[i]!;
-    if (cumulative >= rank && p.buckets[i]! > 0) {
-      if (i >= p.bounds.length) return p.bounds[p.bounds.length - 1];
-      const lower = i === 0 ? 0 : p.bounds[i - 1]!;
-      return lower + (p.bounds[i]! - lower) * ((rank - before) / p.buckets[i]!);
-    }
-  }
-  return undefined;
+  // The rule simulation's histogram_quantile takes cumulative counts keyed by upper bound.
+  const cumulative = new Map<number, number>();
+  let n = 0;
+  p.buckets.forEach((c, i) => cumulative.set(i < p.bounds!.length ? p.bounds![i]! : Infinity, (n += c)));
+  return histogramQuantile(q, cumulative);
 }
 
 /** Merges histogram points of the same metric (across processes and labels) into one. */

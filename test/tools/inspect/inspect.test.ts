@@ -63,6 +63,8 @@ describe('ampyobs inspect', () => {
     expect(err.join('\n')).toContain('Nothing in the local telemetry for client_order_id co_missing');
     expect(await runCli(['inspect', '--dir', dir], { out: () => {}, err: () => {} })).toBe(2);
     expect(await runCli(['inspect', '--trace-id', 'x', '--dir', path.join(dir, 'absent')], { out: () => {}, err: (s) => err.push(s) })).toBe(1);
-    expect(err.join('\n')).toMatch(/no local telemetry in .*absent: run `npm run demo` first/);
+    expect(err.join('\n')).toMatch(/no local telemetry in .*absent: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:\/\/\/<folder>/);
+    // A service has no `npm run demo`: the hint is about its own runs.
+    expect(err.join('\n')).not.toContain('npm run demo');
   });
 });
