@@ -5,7 +5,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { busCorrelation, extractBusContext, injectBusHeaders, log, metrics, spans } from '../generated/index.js';
-import { configureLogs, flushLogs, runInScope, useProviders } from '../runtime/index.js';
+import { ALWAYS_SAMPLE_ATTRIBUTE, configureLogs, flushLogs, runInScope, useProviders } from '../runtime/index.js';
 
 class Reader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -51,7 +51,7 @@ const depthOf = (s: (typeof finished)[number]): number => {
   return parent ? depthOf(parent) + 1 : 0;
 };
 for (const s of [...finished].sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1])) {
-  console.log(`${'  '.repeat(depthOf(s))}${s.name.padEnd(14)} trace=${s.spanContext().traceId.slice(0, 8)}… ${(s.duration[1] / 1e6).toFixed(2)} ms${s.attributes['ampy.always_sample'] ? '  [always sampled]' : ''}`);
+  console.log(`${'  '.repeat(depthOf(s))}${s.name.padEnd(14)} trace=${s.spanContext().traceId.slice(0, 8)}… ${(s.duration[1] / 1e6).toFixed(2)} ms${s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] ? '  [always sampled]' : ''}`);
 }
 
 console.log('\n— metric points —');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { LINEAR_CHECK, superLinear } from './redos.js';
+import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, LINEAR_CHECK, OTLP_PORTS, PROMETHEUS_HOST, REDACTED } from '../conventions/index.js';
+import { superLinear } from './redos.js';
 
 /** Deployment environments (the members of the spec's deployment.environment). */
 export type Environment = 'dev' | 'paper' | 'prod';
@@ -105,8 +106,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const ENVIRONMENTS: readonly Environment[] = ['dev', 'paper', 'prod'];
 const SAMPLERS: readonly SamplerName[] = ['parent', 'traceidratio', 'always_on', 'always_off'];
-/** Built-in key patterns; the spec's and OBS_REDACTION_RULES add to them. */
-const DEFAULT_KEY_PATTERNS = ['secret', 'password', 'token'];
 
 function nonEmpty(env: Env, name: string): string | undefined {
   const v = env[name];
@@ -239,7 +238,7 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(setting, `'${raw}' is not a URL (expected http://host:4318, https://host:4318 or grpc://host:4317)`);
+    throw new ConfigError(setting, `'${raw}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`);
   }
   const scheme = url.protocol.replace(/:$/, '');
   // Local files need no transport security: nothing leaves the machine.
@@ -249,10 +248,10 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
   }
   if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
   // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
-  if (scheme === 'grpc' || scheme === 'grpcs') return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'grpcs' };
+  if (scheme === 'grpc' || scheme === 'grpcs') return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'grpcs' };
   if (scheme === 'http' || scheme === 'https') {
     const grpc = protocolHint === 'grpc';
-    if (grpc) return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || '4317'}`, tls: scheme === 'https' };
+    if (grpc) return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'https' };
     return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls: scheme === 'https' };
   }
   throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
@@ -303,7 +302,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
 
   // Endpoint, protocol and transport security.
   const endpointSetting = nonEmpty(env, 'OBS_OTLP_ENDPOINT') ? 'OBS_OTLP_ENDPOINT' : options.otlp?.endpoint ? 'otlp.endpoint' : nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ? 'OTEL_EXPORTER_OTLP_ENDPOINT' : 'default endpoint';
-  const rawEndpoint = nonEmpty(env, 'OBS_OTLP_ENDPOINT') ?? options.otlp?.endpoint ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://collector:4318';
+  const rawEndpoint = nonEmpty(env, 'OBS_OTLP_ENDPOINT') ?? options.otlp?.endpoint ?? nonEmpty(env, 'OTEL_EXPORTER_OTLP_ENDPOINT') ?? DEFAULT_OTLP_ENDPOINT;
   const protocolHint = nonEmpty(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocolHint && !['grpc', 'http/protobuf', 'http/json'].includes(protocolHint))
     throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocolHint}' is not grpc or http/protobuf`);
@@ -381,7 +380,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   };
 
   const promRaw = nonEmpty(env, 'OBS_PROM_PORT') ?? options.prometheus?.port ?? undefined;
-  const prometheus = promRaw === undefined || promRaw === null ? undefined : { port: parsePort(promRaw, nonEmpty(env, 'OBS_PROM_PORT') ? 'OBS_PROM_PORT' : 'prometheus.port'), host: options.prometheus?.host ?? '0.0.0.0' };
+  const prometheus = promRaw === undefined || promRaw === null ? undefined : { port: parsePort(promRaw, nonEmpty(env, 'OBS_PROM_PORT') ? 'OBS_PROM_PORT' : 'prometheus.port'), host: options.prometheus?.host ?? PROMETHEUS_HOST };
 
   // Redaction: defaults, the spec's patterns and the operator's, all of them (never fewer).
   const rules = nonEmpty(env, 'OBS_REDACTION_RULES');
@@ -389,7 +388,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   const extra = rules !== undefined ? splitRules(rules) : [...(options.redaction?.patterns ?? [])];
   if (extra.some((p) => p.trim() === '')) throw new ConfigError(rulesSetting, 'has an empty pattern, which would redact every key');
   const extraKeys = extra.filter((p) => !isValueRule(p)).map((p) => p.trim());
-  const keyPatterns = [...new Set([...DEFAULT_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extraKeys].map((p) => p.toLowerCase()))];
+  const keyPatterns = [...new Set([...DEFAULT_REDACTION_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extraKeys].map((p) => p.toLowerCase()))];
   // Spec patterns generate already showed linear are trusted; the rest are checked here, once.
   const specChecked = spec.redaction?.linearChecked === LINEAR_CHECK;
   const valuePatterns = [
@@ -414,7 +413,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
     sampler: { type: samplerRaw as SamplerName, ratio },
     export: exportSignals,
     ...(prometheus && { prometheus }),
-    redaction: { keyPatterns, valuePatterns, replacement: spec.redaction?.replacement ?? '***' },
+    redaction: { keyPatterns, valuePatterns, replacement: spec.redaction?.replacement ?? REDACTED },
     queue,
     metricIntervalMillis: options.metricIntervalMillis ?? 15_000,
     logLevel,

@@ -10,11 +10,9 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
+import { OVERFLOW_VALUE, SCOPE } from '../conventions/index.js';
 import { invalidInput } from './hooks.js';
 import type { MetricDescriptor } from './types.js';
-
-/** Value recorded in place of a label value outside the spec, on both the fast and the SDK path. */
-export const OVERFLOW_VALUE = '_other';
 
 /**
  * Pre-aggregation of a metric whose labels are all enums: every label set the spec allows has a dense
@@ -245,7 +243,7 @@ export class FastMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const now = millisToHrTime(Date.now());
     const metrics = registry.map((m) => m.collect(this.startTime, now)).filter((x): x is MetricData => x !== undefined);
-    return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: { name: 'ampyobs', version: '0.1.0' }, metrics }] : [] }, errors: [] };
+    return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: { name: SCOPE.name, version: SCOPE.version }, metrics }] : [] }, errors: [] };
   }
 }
 

@@ -10,17 +10,17 @@ export {
   type HistogramHelper,
   type UpDownCounterHelper,
 } from './metrics.js';
-export { ALWAYS_SAMPLE_ATTRIBUTE, defineSpan, type SpanHelper, type SpanOptions } from './spans.js';
+export { defineSpan, type SpanHelper, type SpanOptions } from './spans.js';
 export { configureLogs, defineEvent, EventLine, flushLogs, type BusCorrelation, type EventHelper, type EventSerializer, type LogDestination, type LogResource } from './logs.js';
 export { activeTraceIds, runInScope, scopeValues, withScopeValues, type ScopeValues } from './context.js';
 export { extractEnvelope, extractTraceContext, injectEnvelope, injectTraceHeaders, pickEnvelope, type BusHeaders } from './bus.js';
 export { providerEpoch, useProviders } from './providers.js';
-export { fingerprint, REDACTED } from './redact.js';
+export { fingerprint } from './redact.js';
 export { decimalToString } from './values.js';
 export { init, observability, type Observability, type ObsStatus } from './init.js';
 export { ConfigError, resolveConfig, parseHeaders, type Environment, type InitOptions, type ObsConfig, type SamplerName, type SpecDefaults } from './config.js';
 export { Redactor, redactor } from './redact.js';
-export { OVERFLOW_VALUE } from './fast-metrics.js';
+export { ALWAYS_SAMPLE_ATTRIBUTE, OVERFLOW_VALUE, REDACTED } from '../conventions/index.js';
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
 export type { QueueStats } from './export-queue.js';

@@ -7,6 +7,7 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
+import { SCOPE } from '../conventions/index.js';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
@@ -98,7 +99,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   if (cfg.export.logs) {
     logProcessor = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
     loggerProvider = new LoggerProvider({ resource, processors: [logProcessor] });
-    setOtelLogger(loggerProvider.getLogger('ampyobs'));
+    setOtelLogger(loggerProvider.getLogger(SCOPE.name));
   }
   configureLogs({
     resource: { service: cfg.resource['service.name'], env: cfg.resource['deployment.environment'], service_version: cfg.resource['service.version'] },

@@ -1,5 +1,6 @@
 import type { Attributes, Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/api';
-import { fastMetricFor, fastPathActive, OVERFLOW_VALUE } from './fast-metrics.js';
+import { OVERFLOW_VALUE } from '../conventions/index.js';
+import { fastMetricFor, fastPathActive } from './fast-metrics.js';
 import { invalidInput } from './hooks.js';
 import { meter, providerEpoch } from './providers.js';
 import type { MetricDescriptor } from './types.js';

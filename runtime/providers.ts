@@ -1,7 +1,5 @@
 import { metrics, trace, type Meter, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
-
-const SCOPE = 'ampyobs';
-const SCOPE_VERSION = '0.1.0';
+import { SCOPE } from '../conventions/index.js';
 
 interface State {
   epoch: number;
@@ -34,12 +32,12 @@ export function providerEpoch(): number {
 
 /** The meter generated metric helpers record through. */
 export function meter(): Meter {
-  state.meter ??= (state.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE, SCOPE_VERSION);
+  state.meter ??= (state.meterProvider ?? metrics.getMeterProvider()).getMeter(SCOPE.name, SCOPE.version);
   return state.meter;
 }
 
 /** The tracer generated span helpers start spans with. */
 export function tracer(): Tracer {
-  state.tracer ??= (state.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE, SCOPE_VERSION);
+  state.tracer ??= (state.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE.name, SCOPE.version);
   return state.tracer;
 }

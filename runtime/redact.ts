@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
+import { DEFAULT_REDACTION_KEY_PATTERNS, REDACTED } from '../conventions/index.js';
 import { quote } from './json-text.js';
-
-/** Replacement for a secret value that must not be correlated. */
-export const REDACTED = '***';
 
 /**
  * A non-reversible, correlatable stand-in for a secret: the same input gives the same short digest,
@@ -112,7 +110,7 @@ export class Redactor {
 }
 
 /** Until init() configures one: the built-in key patterns and no value patterns. */
-let active = new Redactor(['secret', 'password', 'token'], []);
+let active = new Redactor(DEFAULT_REDACTION_KEY_PATTERNS, []);
 
 /** The redactor every sink path uses. */
 export function redactor(): Redactor {

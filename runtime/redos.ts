@@ -3,9 +3,6 @@
 // (an automata-theory and fuzzing ReDoS analyser) decides, once per pattern, at generate time and at init.
 import { createRequire } from 'node:module';
 
-/** The analyser a "checked" mark refers to: generated code records it, init trusts only the same one. */
-export const LINEAR_CHECK = 'recheck 4.5.0';
-
 interface Diagnostics {
   readonly status: 'safe' | 'vulnerable' | 'unknown';
   readonly complexity?: { readonly summary: string };

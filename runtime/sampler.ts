@@ -8,8 +8,8 @@ import {
   type Sampler,
   type SamplingResult,
 } from '@opentelemetry/sdk-trace-base';
+import { ALWAYS_SAMPLE_ATTRIBUTE } from '../conventions/index.js';
 import type { SamplerName } from './config.js';
-import { ALWAYS_SAMPLE_ATTRIBUTE } from './spans.js';
 
 /**
  * Keeps safety-critical spans (order rejects, DLQ: marked by the span helpers from the spec) whatever

@@ -1,4 +1,5 @@
 import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span, type SpanContext } from '@opentelemetry/api';
+import { ALWAYS_SAMPLE_ATTRIBUTE } from '../conventions/index.js';
 import { isContext, scopeValues } from './context.js';
 import { invalidInput } from './hooks.js';
 import { tracer } from './providers.js';
@@ -6,9 +7,6 @@ import { fingerprint } from './redact.js';
 import { describeError, GuardedSpan, safeLinks, safeTime } from './span-guard.js';
 import type { SpanDescriptor } from './types.js';
 import { toSpanValue } from './values.js';
-
-/** Start-attribute marking a safety-critical span; the sampler and the collector's tail sampling keep it. */
-export const ALWAYS_SAMPLE_ATTRIBUTE = 'ampy.always_sample';
 
 /** Options of a span helper call. */
 export interface SpanOptions {

@@ -1,14 +1,12 @@
 // The collector components of both tiers, built from the spec. Each function returns one component's
 // config; collector.ts wires them into pipelines. Component types are the current snake_case names of
 // collector-contrib 0.159 (the old spellings are deprecated aliases).
+import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
 import type { Model } from '../model.js';
 import { BATCH, gatewaySizing, MEMORY_LIMITER, QUEUE_BATCHES } from './collector-sizing.js';
 import { GATEWAY_INSTANCE_ENV, PORTS, type Backends } from './stack.js';
 
 export type Yaml = Record<string, unknown>;
-
-/** Span attribute the runtime sets on safety-critical spans (runtime/spans.ts ALWAYS_SAMPLE_ATTRIBUTE). */
-export const ALWAYS_SAMPLE_ATTRIBUTE = 'ampy.always_sample';
 
 /** The spanmetrics connector's namespace: series `traces_span_metrics_calls_total`, `…_duration_milliseconds_*`. */
 export const SPAN_METRICS_NAMESPACE = 'traces.span.metrics';

@@ -1,8 +1,8 @@
 import { Document, isMap, isScalar } from 'yaml';
+import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
 import { YAML_DOCUMENT_OPTIONS, yamlComment } from '../escape/yaml.js';
 import type { Model } from '../model.js';
 import {
-  ALWAYS_SAMPLE_ATTRIBUTE,
   batch,
   healthCheck,
   loadBalancing,
@@ -23,7 +23,7 @@ import {
   tracesMetricsTransform,
   type Yaml,
 } from './collector-components.js';
-import { COMPOSE, GATEWAY_INSTANCE_ENV, type Backends, type Tier } from './stack.js';
+import { COMPOSE, GATEWAY_INSTANCE_ENV, PORTS, type Backends, type Tier } from './stack.js';
 import { header } from './ts-common.js';
 
 /** Paths, relative to the output directory, of the files emitCollectorConfig writes. */
@@ -162,8 +162,8 @@ function annotate(model: Model, tier: Tier, config: Yaml): Document {
   note(doc, ['service', 'telemetry'], 'The collector\'s own metrics, scraped by Prometheus (deploy/prometheus/prometheus.yml).');
   if (tier === 'edge') {
     doc.commentBefore = lines(
-      'Edge collector of the reference stack (deploy/docker-compose.yml, service "collector"): applications send OTLP to',
-      '4317 (gRPC) / 4318 (HTTP). Traces go to the gateways, routed by trace id; metrics go to Prometheus, logs to Loki.',
+      `Edge collector of the reference stack (deploy/docker-compose.yml, service "${COMPOSE.edgeService}"): applications send OTLP to`,
+      `${PORTS.otlpGrpc} (gRPC) / ${PORTS.otlpHttp} (HTTP). Traces go to the gateways, routed by trace id; metrics go to Prometheus, logs to Loki.`,
       `TLS/mTLS: add --config=${COLLECTOR_TLS_OVERLAY_PATH.replace(/^collector\//, '')} (deploy/docker-compose.tls.yml).`,
     );
     note(

@@ -1,6 +1,6 @@
+import { LINEAR_CHECK } from '../../conventions/index.js';
 import { tsDoc, tsLiteral } from '../escape/ts.js';
 import type { Model } from '../model.js';
-import { LINEAR_CHECK } from '../../runtime/redos.js';
 import { newProject, render } from './ts-common.js';
 
 /** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */

@@ -1,6 +1,7 @@
 // The reference stack's fixed facts: versions, ports, service names and backend addresses. Every emitter
 // of deploy artefacts (collector configs, Kubernetes manifests) reads them from here, and the tests check
 // the handwritten deploy/ files against them, so a port or a name is written down once.
+import { COLLECTOR_HOST, OTLP_PORTS } from '../../conventions/index.js';
 
 /** Upstream versions the generated configs and manifests are written for (deploy/README.md lists them). */
 export const VERSIONS = {
@@ -18,8 +19,8 @@ export const VERSIONS = {
 export const COLLECTOR_IMAGE = `otel/opentelemetry-collector-contrib:${VERSIONS.collectorContrib}`;
 
 export const PORTS = {
-  otlpGrpc: 4317,
-  otlpHttp: 4318,
+  otlpGrpc: OTLP_PORTS.grpc,
+  otlpHttp: OTLP_PORTS.http,
   healthCheck: 13133,
   /** The collector's own metrics (service.telemetry.metrics.readers). */
   selfMetrics: 8888,
@@ -40,13 +41,14 @@ export interface Backends {
 
 /** Service names of deploy/docker-compose.yml. */
 export const COMPOSE = {
-  edgeService: 'collector',
+  /** The edge collector: the default OTLP endpoint of the runtime names it. */
+  edgeService: COLLECTOR_HOST,
   gatewayService: 'gateway',
   /** The compose profile that adds a second gateway replica. */
   scaleOutProfile: 'scale-out',
   backends: {
     gatewayHost: 'gateway',
-    tempoOtlpGrpc: 'tempo:4317',
+    tempoOtlpGrpc: `tempo:${OTLP_PORTS.grpc}`,
     prometheusRemoteWrite: 'http://prometheus:9090/api/v1/write',
     lokiOtlp: 'http://loki:3100/otlp',
   } satisfies Backends,
@@ -78,7 +80,7 @@ export function operatorHeadlessService(name: string): string {
  * OpenTelemetryCollector resources with in-namespace defaults; patch `spec.env` to point elsewhere.
  */
 export const K8S_BACKEND_ENV = {
-  tempoOtlpGrpc: { name: 'AMPYOBS_TEMPO_OTLP_GRPC', value: 'tempo:4317' },
+  tempoOtlpGrpc: { name: 'AMPYOBS_TEMPO_OTLP_GRPC', value: `tempo:${OTLP_PORTS.grpc}` },
   prometheusRemoteWrite: { name: 'AMPYOBS_PROMETHEUS_REMOTE_WRITE', value: 'http://prometheus-operated:9090/api/v1/write' },
   lokiOtlp: { name: 'AMPYOBS_LOKI_OTLP', value: 'http://loki-gateway/otlp' },
 } as const;

@@ -1,4 +1,5 @@
 // The demo's closing report, read back from the local telemetry folder.
+import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
 import { registry } from '../../generated/index.js';
 import { mergeHistograms, pointQuantile, readLocalTelemetry, type LocalPoint, type LocalTelemetry } from '../../tools/inspect/read.js';
 import { traceServices, traceTree } from '../../tools/inspect/trace-tree.js';
@@ -84,7 +85,7 @@ export function printReport(dir: string, endpoint: string): void {
     const id = n.reject.traceId;
     say();
     say(`Trace of the rejected order ${n.reject.clientOrderId} (${id}) across ${traceServices(t.spans, id).join(' → ')}`);
-    for (const line of traceTree(t.spans, id, (s) => (s.attributes['ampy.always_sample'] ? '[always sampled]' : s.links.length ? `[links ${s.links.length}]` : ''))) say(`  ${line}`);
+    for (const line of traceTree(t.spans, id, (s) => (s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] ? '[always sampled]' : s.links.length ? `[links ${s.links.length}]` : ''))) say(`  ${line}`);
     say();
     say('Its log lines (joined on trace_id)');
     for (const l of t.logs.filter((x) => x.trace_id === id))

@@ -18,7 +18,7 @@ import { gatewaySizing, MEMORY_LIMITER } from '../../codegen/emit/collector-sizi
 import { COMPOSE, GATEWAY_INSTANCE_ENV, K8S_BACKENDS, PORTS, VERSIONS, type Tier } from '../../codegen/emit/stack.js';
 import { durationMs } from '../../codegen/names.js';
 import { readSpec } from '../../codegen/pipeline.js';
-import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../runtime/spans.js';
+import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
 
 type Obj = Record<string, any>;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { init, log, metrics, registry, spans, type OrderSubmitFields } from '../../generated/index.js';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type Observability } from '../../runtime/index.js';
-import { LINEAR_CHECK } from '../../runtime/redos.js';
+import { LINEAR_CHECK } from '../../conventions/index.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { OtlpReceiver, type SignalName } from '../support/otlp-receiver.js';

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prometheusName } from '../../codegen/names.js';
+import { ALWAYS_SAMPLE_ATTRIBUTE, SELF_METRIC_PREFIXES } from '../../conventions/index.js';
 import { readLocalTelemetry, type LocalPoint, type LocalTelemetry } from './read.js';
 import { traceServices, traceTree } from './trace-tree.js';
 
@@ -59,10 +60,10 @@ export function inspect(t: LocalTelemetry, q: InspectQuery, dashboardsDir: strin
     if (!path_.length) continue;
     path_.forEach((s) => services.add(s));
     lines.push('', `Trace ${id} across ${path_.join(' → ')}`);
-    for (const l of traceTree(t.spans, id, (s) => (s.attributes['ampy.always_sample'] ? '[always sampled]' : ''))) lines.push(`  ${l}`);
+    for (const l of traceTree(t.spans, id, (s) => (s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] ? '[always sampled]' : ''))) lines.push(`  ${l}`);
   }
 
-  const series = t.points.filter((p) => services.has(p.service) && !p.metric.startsWith('ampy.runtime.') && !p.metric.startsWith('ampy.obs.'));
+  const series = t.points.filter((p) => services.has(p.service) && !SELF_METRIC_PREFIXES.some((prefix) => p.metric.startsWith(prefix)));
   lines.push('', `Metric series of the services on this path (${[...services].join(', ')})`);
   for (const p of series) {
     const labels = Object.entries(p.attributes)
