@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { countDropped, countExportFailure, noteExportError, type Signal } from './self-metrics.js';
+import { countDropped, countExportFailure, noteExportError, type DropReason, type Signal } from './self-metrics.js';
 
 export interface ExportQueueOptions<T> {
   readonly signal: Signal;
@@ -10,11 +10,14 @@ export interface ExportQueueOptions<T> {
   readonly send: (batch: T[]) => Promise<ExportResult>;
 }
 
+/** Why a queue drops items (those members of the spec's drop_reason). */
+type QueueDropReason = Extract<DropReason, 'queue_full' | 'export_failed' | 'shutdown'>;
+
 /** Counters of one queue: every item accepted is eventually exported, dropped, or still queued. */
 export interface QueueStats {
   readonly accepted: number;
   readonly exported: number;
-  readonly dropped: { readonly queue_full: number; readonly export_failed: number; readonly shutdown: number };
+  readonly dropped: Readonly<Record<QueueDropReason, number>>;
   readonly queued: number;
   readonly inFlight: number;
 }
@@ -52,7 +55,7 @@ export class ExportQueue<T> {
     if (this.buffer.length >= this.opts.maxBatch && !this.inFlight) void this.flushOnce();
   }
 
-  private drop(n: number, reason: 'queue_full' | 'export_failed' | 'shutdown'): void {
+  private drop(n: number, reason: QueueDropReason): void {
     this.stats[reason] += n;
     countDropped(this.opts.signal, reason, n);
   }

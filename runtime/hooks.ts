@@ -1,9 +1,10 @@
 // Breaks the import cycle between helpers and the SDK's self-metrics, which are metric helpers too.
+import type { DropReason, TelemetrySignal } from './generated/self-metrics.js';
 
-/** Why a helper refused part of an untyped caller's input. */
-export type InvalidReason = 'invalid_label' | 'invalid_value' | 'invalid_field';
+/** Why a helper refused part of an untyped caller's input (those members of the spec's drop_reason). */
+export type InvalidReason = Extract<DropReason, 'invalid_label' | 'invalid_value' | 'invalid_field'>;
 /** The signal whose data the bad input concerned. */
-export type InvalidSignal = 'traces' | 'metrics' | 'logs';
+export type InvalidSignal = TelemetrySignal;
 
 type InvalidInputHook = (reason: InvalidReason, signal: InvalidSignal) => void;
 

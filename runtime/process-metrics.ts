@@ -1,8 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
-import { cpuUtilization, gcPause, memBytes, openFds } from './self-metrics.js';
+import type { GcKind } from './generated/self-metrics.js';
+import { cpuUtilization, gcPauseMs, memBytes, openFds } from './self-metrics.js';
 
-const GC_KINDS: Record<number, 'minor' | 'major' | 'incremental' | 'weakcb'> = {
+const GC_KINDS: Record<number, GcKind> = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'minor',
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'major',
   [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental',
@@ -40,7 +41,7 @@ export function startProcessMetrics(intervalMillis: number): () => void {
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       const kind = GC_KINDS[(e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? -1];
-      if (kind) gcPause.record(e.duration, { kind });
+      if (kind) gcPauseMs.record(e.duration, { kind });
     }
   });
   observer.observe({ entryTypes: ['gc'] });

@@ -1,71 +1,15 @@
+import { selfMetrics, type DropReason, type TelemetrySignal } from './generated/self-metrics.js';
 import { setInvalidInputHook } from './hooks.js';
-import { defineCounter, defineGauge, defineHistogram } from './metrics.js';
 
-/** Telemetry signals of the SDK's own accounting. */
-export type Signal = 'traces' | 'metrics' | 'logs';
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
+/** Telemetry signals of the SDK's own accounting (the spec's telemetry_signal). */
+export type Signal = TelemetrySignal;
+/** Why the SDK dropped telemetry (the spec's drop_reason). */
+export type { DropReason };
 
-// Descriptors of the spec's ampy.obs.* and ampy.runtime.* metrics. The runtime cannot import a service's
-// generated code, so they are written here; a test checks them against the generated registry.
-const SIGNALS = ['traces', 'metrics', 'logs'] as const;
-
-/** ampy.obs.dropped{signal,reason} */
-export const dropped = defineCounter<{ signal: Signal; reason: DropReason }>({
-  name: 'ampy.obs.dropped',
-  instrument: 'counter',
-  unit: '{item}',
-  description: 'Telemetry the SDK dropped rather than block the application.',
-  labels: [
-    { name: 'signal', values: SIGNALS },
-    { name: 'reason', values: ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'] },
-  ],
-});
-
-/** ampy.obs.export_failures{signal} */
-export const exportFailures = defineCounter<{ signal: Signal }>({
-  name: 'ampy.obs.export_failures',
-  instrument: 'counter',
-  unit: '{export}',
-  description: 'Export attempts that failed.',
-  labels: [{ name: 'signal', values: SIGNALS }],
-});
-
-/** ampy.runtime.gc_pause_ms{kind} */
-export const gcPause = defineHistogram<{ kind: 'minor' | 'major' | 'incremental' | 'weakcb' }>({
-  name: 'ampy.runtime.gc_pause_ms',
-  instrument: 'histogram',
-  unit: 'ms',
-  description: 'Garbage collection pauses.',
-  buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250],
-  labels: [{ name: 'kind', values: ['minor', 'major', 'incremental', 'weakcb'] }],
-});
-
-/** ampy.runtime.mem_bytes{type} */
-export const memBytes = defineGauge<{ type: 'rss' | 'heap_used' | 'heap_total' | 'external' }>({
-  name: 'ampy.runtime.mem_bytes',
-  instrument: 'gauge',
-  unit: 'By',
-  description: 'Process memory.',
-  labels: [{ name: 'type', values: ['rss', 'heap_used', 'heap_total', 'external'] }],
-});
-
-/** ampy.runtime.cpu_utilization */
-export const cpuUtilization = defineGauge<void>({
-  name: 'ampy.runtime.cpu_utilization',
-  instrument: 'gauge',
-  unit: '1',
-  description: 'Process CPU time over wall time since the previous sample (1 = one core).',
-  labels: [],
-});
-
-/** ampy.runtime.open_fds */
-export const openFds = defineGauge<void>({
-  name: 'ampy.runtime.open_fds',
-  instrument: 'gauge',
-  unit: '{file_descriptor}',
-  description: 'Open file descriptors of the process.',
-  labels: [],
-});
+// The spec's ampy.obs.* and ampy.runtime.* metrics, generated from the base spec into the runtime: the
+// runtime cannot import a service's generated code.
+export const { dropped, exportFailures } = selfMetrics.obs;
+export const { cpuUtilization, gcPauseMs, memBytes, openFds } = selfMetrics.runtime;
 
 const totals = new Map<string, number>();
 

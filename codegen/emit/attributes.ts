@@ -1,5 +1,6 @@
+import type { SourceFile } from 'ts-morph';
 import { tsDoc, tsString } from '../escape/ts.js';
-import type { Model } from '../model.js';
+import type { Attribute, Model } from '../model.js';
 import { compareText } from '../order.js';
 import { byKey, enumTypeName, enumValuesName, newProject, propKey, render, tsType } from './ts-common.js';
 
@@ -17,6 +18,21 @@ function forbiddenLabels(model: Model): { name: string; advice: string }[] {
   return [...out.entries()].sort(([a], [b]) => compareText(a, b)).map(([name, advice]) => ({ name, advice }));
 }
 
+/** An enum attribute's literal-union type, documented member by member, and the const array of its values. */
+export function addEnum(sf: SourceFile, a: Attribute): void {
+  const memberDocs = a.members.map((m) => `- \`${tsDoc(m.value)}\`: ${tsDoc(m.brief)}${m.stability !== 'stable' ? ` (${m.stability})` : ''}${m.deprecated ? ` Deprecated: ${tsDoc(m.deprecated.note)}` : ''}`);
+  sf.addTypeAlias({
+    isExported: true,
+    name: enumTypeName(a),
+    type: a.members.map((m) => tsString(m.value)).join(' | '),
+    docs: [{ description: `${tsDoc(a.brief)}\n\nAttribute \`${tsDoc(a.id)}\` (${a.stability}).\n\n${memberDocs.join('\n')}${a.deprecated ? `\n\n@deprecated ${tsDoc(a.deprecated.note)}` : ''}` }],
+  });
+  sf.addStatements((w) => {
+    w.writeLine(`/** Every value of {@link ${enumTypeName(a)}}, in spec order. */`);
+    w.writeLine(`export const ${enumValuesName(a)}: readonly ${enumTypeName(a)}[] = [${a.members.map((m) => tsString(m.value)).join(', ')}];`);
+  });
+}
+
 /** generated/attributes.ts: enum unions and value lists, the resource and context-core types, the metric-label guard. */
 export function emitAttributes(model: Model): string {
   const sf = newProject().createSourceFile('attributes.ts');
@@ -24,19 +40,7 @@ export function emitAttributes(model: Model): string {
   const needed = ['Decimal', 'Timestamp'].filter((t) => typed.some((a) => tsType(a) === t));
   if (needed.length) sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: needed, isTypeOnly: true });
 
-  for (const a of byKey(model.attributes.filter((x) => x.type === 'enum'), (x) => x.id)) {
-    const memberDocs = a.members.map((m) => `- \`${tsDoc(m.value)}\`: ${tsDoc(m.brief)}${m.stability !== 'stable' ? ` (${m.stability})` : ''}${m.deprecated ? ` Deprecated: ${tsDoc(m.deprecated.note)}` : ''}`);
-    sf.addTypeAlias({
-      isExported: true,
-      name: enumTypeName(a),
-      type: a.members.map((m) => tsString(m.value)).join(' | '),
-      docs: [{ description: `${tsDoc(a.brief)}\n\nAttribute \`${tsDoc(a.id)}\` (${a.stability}).\n\n${memberDocs.join('\n')}${a.deprecated ? `\n\n@deprecated ${tsDoc(a.deprecated.note)}` : ''}` }],
-    });
-    sf.addStatements((w) => {
-      w.writeLine(`/** Every value of {@link ${enumTypeName(a)}}, in spec order. */`);
-      w.writeLine(`export const ${enumValuesName(a)}: readonly ${enumTypeName(a)}[] = [${a.members.map((m) => tsString(m.value)).join(', ')}];`);
-    });
-  }
+  for (const a of byKey(model.attributes.filter((x) => x.type === 'enum'), (x) => x.id)) addEnum(sf, a);
 
   sf.addInterface({
     isExported: true,

@@ -1,3 +1,4 @@
+import type { SourceFile } from 'ts-morph';
 import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
 import type { Metric, Model } from '../model.js';
 import { camel, pascal } from '../names.js';
@@ -14,9 +15,18 @@ export function labelsTypeName(m: Metric): string {
   return `${pascal(m.subsystem)}${pascal(m.short)}Labels`;
 }
 
+/** The helper object a module exports, and what the labels of its helpers are intersected with. */
+export interface HelperObject {
+  /** The exported name, which the helpers' examples call through. */
+  readonly name: string;
+  readonly doc: string;
+  /** A type every label object is intersected with (the metric-label guard of attributes.ts). */
+  readonly labelGuard?: string;
+}
+
 /** The parameter type of a helper: no labels → void (the argument may be omitted). */
-function paramType(m: Metric): string {
-  return m.labels.length ? `${labelsTypeName(m)} & ForbiddenMetricLabels` : 'void';
+function paramType(m: Metric, o: HelperObject): string {
+  return m.labels.length ? `${labelsTypeName(m)}${o.labelGuard ? ` & ${o.labelGuard}` : ''}` : 'void';
 }
 
 /** Example values of gauges and histograms without buckets, by unit: what a real call would record. */
@@ -34,7 +44,7 @@ export function exampleValue(m: Metric): number {
   return EXAMPLE_BY_UNIT[m.unit] ?? (m.unit.endsWith('/s') ? 120 : 12);
 }
 
-function helperDoc(m: Metric): string {
+function helperDoc(m: Metric, o: HelperObject): string {
   const [, method] = HELPER[m.instrument];
   const lines = [tsDoc(m.brief)];
   if (m.note) lines.push('', tsDoc(m.note));
@@ -55,22 +65,33 @@ function helperDoc(m: Metric): string {
   const example = m.labels.length
     ? `{ ${m.labels.filter(isRequired).map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`).join(', ')} }`
     : '';
-  lines.push('', '@example', '```ts', tsDoc(`metrics.${m.subsystem}.${camel(m.short)}.${method}(${exampleValue(m)}${example ? `, ${example}` : ''});`), '```');
+  lines.push('', '@example', '```ts', tsDoc(`${o.name}.${m.subsystem}.${camel(m.short)}.${method}(${exampleValue(m)}${example ? `, ${example}` : ''});`), '```');
   return lines.join('\n');
+}
+
+/** Imports the runtime's define… functions these metrics' helpers call. */
+export function addDefineImports(sf: SourceFile, metrics: readonly Metric[], moduleSpecifier: string): void {
+  sf.addImportDeclaration({ moduleSpecifier, namedImports: [...new Set(metrics.map((m) => HELPER[m.instrument][0]))].sort() });
 }
 
 /** generated/metrics.ts: a label type per metric and typed helpers grouped by subsystem. */
 export function emitMetrics(model: Model): string {
   const sf = newProject().createSourceFile('metrics.ts');
   const metrics = byKey(model.metrics, (m) => m.name);
-  const used = new Set(metrics.map((m) => HELPER[m.instrument]));
-  sf.addImportDeclaration({
-    moduleSpecifier: model.runtimeImport,
-    namedImports: [...new Set([...used].map(([define]) => define))].sort(),
-  });
+  addDefineImports(sf, metrics, model.runtimeImport);
   addAttributeImports(sf, metrics.flatMap((m) => m.labels), ['type ForbiddenMetricLabels']);
   addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
+  addLabelInterfaces(sf, metrics);
+  addHelperObject(sf, metrics, {
+    name: 'metrics',
+    doc: 'Typed metric helpers generated from the spec, grouped by subsystem (`ampy.<subsystem>.<name>`).',
+    labelGuard: 'ForbiddenMetricLabels',
+  });
+  return render(sf, model, import.meta.url);
+}
 
+/** The label interface of each metric that has labels. */
+export function addLabelInterfaces(sf: SourceFile, metrics: readonly Metric[]): void {
   for (const m of metrics) {
     if (!m.labels.length) continue;
     sf.addInterface({
@@ -80,16 +101,19 @@ export function emitMetrics(model: Model): string {
       properties: m.labels.map(useProperty),
     });
   }
+}
 
+/** `export const <name> = { <subsystem>: { <helper>: define…(<descriptor>), … }, … } as const;` */
+export function addHelperObject(sf: SourceFile, metrics: readonly Metric[], o: HelperObject): void {
   sf.addStatements((w) => {
-    w.writeLine('/** Typed metric helpers generated from the spec, grouped by subsystem (`ampy.<subsystem>.<name>`). */');
-    w.write('export const metrics = ').inlineBlock(() => {
+    w.writeLine(`/** ${o.doc} */`);
+    w.write(`export const ${o.name} = `).inlineBlock(() => {
       for (const [subsystem, group] of groupBy(metrics, (m) => m.subsystem)) {
         w.write(`${propKey(subsystem)}: `).inlineBlock(() => {
           for (const m of group) {
             const [define] = HELPER[m.instrument];
-            writeDoc(w, helperDoc(m));
-            w.write(`${camel(m.short)}: ${define}<${paramType(m)}>(`).inlineBlock(() => {
+            writeDoc(w, helperDoc(m, o));
+            w.write(`${camel(m.short)}: ${define}<${paramType(m, o)}>(`).inlineBlock(() => {
               w.writeLine(`name: ${tsString(m.name)},`);
               w.writeLine(`instrument: ${tsString(m.instrument)},`);
               w.writeLine(`unit: ${tsString(m.unit)},`);
@@ -109,5 +133,4 @@ export function emitMetrics(model: Model): string {
     });
     w.write(' as const;');
   });
-  return render(sf, model, import.meta.url);
 }

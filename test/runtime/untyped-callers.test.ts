@@ -3,7 +3,6 @@ import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, registry } from '../../generated/index.js';
 import { OVERFLOW_VALUE, useProviders } from '../../runtime/index.js';
-import * as self from '../../runtime/self-metrics.js';
 
 class Reader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -70,21 +69,5 @@ describe('metric helpers called from untyped code', () => {
     expect(await dropped('invalid_label')).toBe(labels + 1);
     // Only the one good value was recorded, without the labels it could not read.
     expect(await points('ampy.oms.fills')).toEqual([expect.objectContaining({ value: 1, attributes: {} })]);
-  });
-});
-
-describe('self-metrics of the runtime', () => {
-  it('match the spec registry exactly', () => {
-    for (const helper of [self.dropped, self.exportFailures, self.gcPause, self.memBytes, self.cpuUtilization, self.openFds]) {
-      const d = helper.descriptor;
-      const spec = registry.metrics.find((m) => m.name === d.name);
-      expect(spec, d.name).toBeDefined();
-      expect({ instrument: d.instrument, unit: d.unit, labels: d.labels.map((l) => [l.name, l.values]) }).toEqual({
-        instrument: spec!.instrument,
-        unit: spec!.unit,
-        labels: spec!.labels.map((l) => [l.name, 'values' in l ? l.values : undefined]),
-      });
-      if ('buckets' in spec!) expect(d.buckets).toEqual(spec.buckets.boundaries);
-    }
   });
 });
