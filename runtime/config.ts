@@ -37,8 +37,9 @@ export interface InitOptions {
   /** Metric export interval. */
   readonly metricIntervalMillis?: number;
   /**
-   * Aggregate enum-only metrics in preallocated arrays and hand them to the readers at collection time
-   * (default on). The exported data is the same as the plain SDK path's; off is for comparisons.
+   * Aggregate metrics whose labels are all bounded (enums, strings with a declared bound) in
+   * preallocated arrays and hand them to the readers at collection time (default on). The exported data
+   * is the same as the plain SDK path's; off is for comparisons.
    */
   readonly fastPath?: boolean;
   /** Where JSON log lines go (a stream or a pino destination); default stdout. */

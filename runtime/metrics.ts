@@ -1,7 +1,7 @@
-import type { Attributes, Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/api';
-import { OVERFLOW_VALUE } from '../conventions/index.js';
+import type { Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/api';
 import { fastMetricFor, fastPathActive } from './fast-metrics.js';
 import { invalidInput } from './hooks.js';
+import { LabelIndex } from './label-index.js';
 import { meter, providerEpoch } from './providers.js';
 import type { MetricDescriptor } from './types.js';
 
@@ -50,57 +50,6 @@ function create(d: MetricDescriptor): AnyInstrument {
   }
 }
 
-
-/**
- * Holds one call to the spec, whatever an untyped caller passed: unknown keys are dropped, an enum value
- * outside its members or a bounded string past its declared number of values becomes OVERFLOW_VALUE,
- * and each such repair is counted. Typed callers always pass the fast check.
- */
-function labelGuard(d: MetricDescriptor): (labels: unknown) => Attributes {
-  const specs = d.labels.map((l) => ({
-    name: l.name,
-    values: l.values ? new Set<unknown>(l.values) : undefined,
-    max: l.maxValues,
-    seen: new Set<string>(),
-  }));
-  const names = new Set(d.labels.map((l) => l.name));
-  return (labels) => {
-    const out: Attributes = {};
-    if (labels === undefined || labels === null || typeof labels !== 'object') {
-      if (labels !== undefined && labels !== null) invalidInput('invalid_label');
-      return out;
-    }
-    const given = labels as Record<string, unknown>;
-    for (const s of specs) {
-      const v = given[s.name];
-      if (v === undefined) continue;
-      if (s.values) {
-        if (s.values.has(v)) out[s.name] = v as string;
-        else {
-          out[s.name] = OVERFLOW_VALUE;
-          invalidInput('invalid_label');
-        }
-      } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-        const text = String(v);
-        if (s.max !== undefined && !s.seen.has(text)) {
-          if (s.seen.size >= s.max) {
-            out[s.name] = OVERFLOW_VALUE;
-            invalidInput('invalid_label');
-            continue;
-          }
-          s.seen.add(text);
-        }
-        out[s.name] = text;
-      } else {
-        out[s.name] = OVERFLOW_VALUE;
-        invalidInput('invalid_label');
-      }
-    }
-    for (const k of Object.keys(given)) if (!names.has(k)) invalidInput('invalid_label');
-    return out;
-  };
-}
-
 /**
  * Binds a generated metric helper to an OpenTelemetry instrument. The instrument is created on first
  * use and again after providers change, so helpers declared at import time work once init runs.
@@ -108,18 +57,20 @@ function labelGuard(d: MetricDescriptor): (labels: unknown) => Attributes {
 function bind(d: MetricDescriptor): (value: number, labels: unknown) => void {
   let epoch = -1;
   let inst: AnyInstrument | undefined;
-  const guard = labelGuard(d);
+  // One index of the metric's labels serves both paths, so they repair and count the same way.
+  const labelIndex = new LabelIndex(d);
   const monotonic = d.instrument === 'counter' || d.instrument === 'histogram';
-  const fast = fastMetricFor(d);
+  const fast = fastMetricFor(d, labelIndex);
   return (value, labels) => {
     try {
       if (typeof value !== 'number' || !Number.isFinite(value) || (monotonic && value < 0)) {
         invalidInput('invalid_value');
         return;
       }
-      // Enum-only metrics aggregate in preallocated arrays; readers collect them through the producer.
+      // Metrics whose labels are all bounded aggregate in preallocated arrays; readers collect them
+      // through the producer.
       if (fast && fastPathActive()) {
-        const slot = fast.slot(labels);
+        const slot = labelIndex.slot(labels);
         if (d.instrument === 'histogram') fast.record(slot, value);
         else if (d.instrument === 'gauge') fast.set(slot, value);
         else fast.add(slot, value);
@@ -129,7 +80,7 @@ function bind(d: MetricDescriptor): (value: number, labels: unknown) => void {
         inst = create(d);
         epoch = providerEpoch();
       }
-      const attrs = guard(labels);
+      const attrs = labelIndex.attributes(labels);
       if ('add' in inst) inst.add(value, attrs);
       else if ('record' in inst) inst.record(value, attrs);
     } catch {

@@ -1,4 +1,4 @@
-// The fast path (enum-only metrics aggregated in arrays, handed over by a MetricProducer) exports
+// The fast path (metrics whose labels are all bounded, aggregated in arrays, handed over by a MetricProducer) exports
 // exactly what the plain SDK path exports: same points over OTLP, same Prometheus page.
 import { describe, expect, it } from 'vitest';
 import { init, metrics } from '../../generated/index.js';
@@ -73,7 +73,7 @@ const promLines = (page: string) =>
     .map((l) => l.replace(/,?otel_scope_[a-z]+="[^"]*"/g, ''))
     .sort();
 
-describe('fast path for enum-labelled metrics', () => {
+describe('fast path for metrics with bounded labels', () => {
   it('exports the same points as the plain SDK path, over OTLP and on the Prometheus page', async () => {
     const plain = await run(false);
     const fast = await run(true);
