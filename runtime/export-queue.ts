@@ -13,7 +13,10 @@ export interface ExportQueueOptions<T> {
 /** Why a queue drops items (those members of the spec's drop_reason). */
 type QueueDropReason = Extract<DropReason, 'queue_full' | 'export_failed' | 'shutdown'>;
 
-/** Counters of one queue: every item accepted is eventually exported, dropped, or still queued. */
+/**
+ * Counters of one queue: every item accepted is exported, dropped (by reason), queued or in flight, so
+ * accepted = exported + dropped + queued + inFlight at any time.
+ */
 export interface QueueStats {
   readonly accepted: number;
   readonly exported: number;
@@ -42,11 +45,11 @@ export class ExportQueue<T> {
 
   /** Accepts an item, or drops and counts it when the queue is full or closed. */
   push(item: T): void {
+    this.stats.accepted++;
     if (this.closed) {
       this.drop(1, 'shutdown');
       return;
     }
-    this.stats.accepted++;
     if (this.buffer.length >= this.opts.maxSize) {
       this.drop(1, 'queue_full');
       return;
@@ -85,13 +88,10 @@ export class ExportQueue<T> {
 
   /** Exports everything queued, batch after batch, until empty or the deadline passes. */
   async flush(deadline: number): Promise<void> {
-    while ((this.buffer.length || this.inFlight) && Date.now() < deadline) {
-      const step = this.flushOnce();
-      await Promise.race([step, sleep(Math.max(0, deadline - Date.now()))]);
-    }
+    while ((this.buffer.length || this.inFlight) && Date.now() < deadline) await untilDeadline(this.flushOnce(), deadline);
   }
 
-  /** Flushes until the deadline, then drops (and counts) whatever is left. */
+  /** Flushes until the deadline, then drops (and counts) whatever is left; later pushes are dropped too. */
   async shutdown(deadline: number): Promise<void> {
     await this.flush(deadline);
     this.closed = true;
@@ -110,4 +110,9 @@ export class ExportQueue<T> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+/** Waits for `work`, but not past the deadline (the work goes on; its outcome is counted when it settles). */
+export async function untilDeadline(work: Promise<unknown>, deadline: number): Promise<void> {
+  await Promise.race([work, sleep(Math.max(0, deadline - Date.now()))]);
 }

@@ -3,7 +3,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, AggregationType, type AggregationOption, type InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ExportQueue, type QueueStats } from './export-queue.js';
+import { ExportQueue, untilDeadline, type QueueStats } from './export-queue.js';
 import { redactor } from './redact.js';
 import { countDropped, countExportFailure, noteExportError } from './self-metrics.js';
 
@@ -79,7 +79,8 @@ abstract class QueueProcessor<T> {
   /** Flushes until the deadline, counts the rest as dropped, stops the exporter. */
   async close(deadline: number): Promise<void> {
     await this.queue.shutdown(deadline);
-    await this.exporter.shutdown().catch(() => {});
+    // An OTLP exporter's shutdown waits for the export in flight, up to its own timeout: not past ours.
+    await untilDeadline(this.exporter.shutdown().catch(() => {}), deadline);
   }
   stats(): QueueStats {
     return this.queue.snapshot();
