@@ -87,35 +87,27 @@ export function parsePort(value: unknown, setting: string): number {
 
 /** `key1=val1,key2=val2` (values may be percent-encoded, as in OTEL_EXPORTER_OTLP_HEADERS). */
 export function parseHeaders(raw: string, setting: string): Record<string, string> {
+  return parseKeyValues(raw, setting, 'header');
+}
+
+/** `k=v,k2=v2` with percent-encoded values, as OTEL_RESOURCE_ATTRIBUTES holds them. */
+export function parseAttributes(raw: string, setting: string): Record<string, string> {
+  return parseKeyValues(raw, setting, 'attribute');
+}
+
+/** Comma-separated `key=value` pairs; header names must be HTTP tokens and are lower-cased. */
+function parseKeyValues(raw: string, setting: string, kind: 'header' | 'attribute'): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of raw.split(',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim();
-    if (eq <= 0 || key === '' || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key))
-      throw new ConfigError(setting, `'${part.trim()}' is not key=value with a valid header name (expected key1=val1,key2=val2)`);
-    let value = part.slice(eq + 1).trim();
+    if (eq <= 0 || key === '' || (kind === 'header' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)))
+      throw new ConfigError(setting, kind === 'header' ? `'${part.trim()}' is not key=value with a valid header name (expected key1=val1,key2=val2)` : `'${part.trim()}' is not key=value`);
     try {
-      value = decodeURIComponent(value);
+      out[kind === 'header' ? key.toLowerCase() : key] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
       throw new ConfigError(setting, `the value of '${key}' has a malformed percent-encoding`);
-    }
-    out[key.toLowerCase()] = value;
-  }
-  return out;
-}
-
-/** `k=v,k2=v2` with percent-encoded values, as OTEL_RESOURCE_ATTRIBUTES holds them. */
-export function parseAttributes(raw: string, setting: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of raw.split(',')) {
-    if (part.trim() === '') continue;
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw new ConfigError(setting, `'${part.trim()}' is not key=value`);
-    try {
-      out[part.slice(0, eq).trim()] = decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      throw new ConfigError(setting, `the value of '${part.slice(0, eq).trim()}' has a malformed percent-encoding`);
     }
   }
   return out;
