@@ -149,7 +149,8 @@ function metrics(ch: Changes, base: Model, cur: Model): void {
     } else if (r) {
       if (!bLive.has(r.to.name)) newTargets.add(r.to.name);
       renamed(ch, b, r);
-      metricFields(ch, b, r.to, name);
+      // Old labels under their new names: the transition's recording rules give them back their old ones.
+      metricFields(ch, { ...b, labels: b.labels.map((l) => ({ ...l, name: renamedLabel(l, r.to.labels)?.name ?? l.name })) }, r.to, name);
     } else
       ch.add('removed', 'metric', name, 'metric removed', {
         steps: [`Remove or replace the panels and alerts that read ${q(b.promName)}, and the calls to ${q(helperPath(b))}.`, 'If it was renamed, keep its entry with deprecated.renamed_to and until, so that its series keep their data meanwhile.'],
@@ -172,7 +173,7 @@ function renamed(ch: Changes, b: Metric, r: RenamedMetric): void {
     const n = renamedLabel(l, r.to.labels);
     if (n && n.name !== l.name) queries.push({ before: sampleQuery(b, l.name), after: sampleQuery(r.to, n.name) });
   }
-  const series = exposedSeries(b).map((s, i) => `${q(s)} → ${q(exposedSeries(r.to)[i] ?? '')}`);
+  const series = exposedSeries(b).map((s, i) => `${s} → ${exposedSeries(r.to)[i] ?? ''}`);
   ch.add('renamed', 'metric', b.name, `renamed to '${r.to.name}' (series ${series.join(', ')}); old series recorded until ${r.until ?? '(no end declared)'}`, {
     steps: [`Before ${r.until ?? 'the transition ends'}, move dashboards and alerts to ${q(r.to.promName)}, and calls from ${q(helperPath(b))} to ${q(helperPath(r.to))}.`],
     queries,
