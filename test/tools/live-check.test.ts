@@ -5,7 +5,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSpec } from '../../codegen/pipeline.js';
-import type { Finding } from '../../tools/live-check/check.js';
+import { readFileSync } from 'node:fs';
+import { Checker, LIVE_RULES, type Finding } from '../../tools/live-check/check.js';
+import type { Observed } from '../../tools/live-check/observed.js';
+import { fromPrometheusText } from '../../tools/live-check/prometheus-text.js';
 import { runLiveCheck } from '../../tools/live-check/command.js';
 import { freePort } from '../support/ports.js';
 
@@ -103,4 +106,55 @@ describe('live-check against raw OpenTelemetry with made-up names', () => {
     expect(report.candidates).toEqual([{ signal: 'span', name: 'quotes.refresh', count: 1, attributes: ['venue'], example: expect.stringMatching(/^otlp\/grpc :\d+$/) as unknown }]);
     expect(err.join('\n')).toMatch(/^ampyobs live-check: listening for OTLP on 127\.0\.0\.1:\d+ for 600 s/);
   }, 60_000);
+});
+
+describe('the checker, record by record', () => {
+  const renamed = readSpec(path.join(ROOT, 'test/fixtures/renamed-spec')).model!;
+  const metric = (name: string, attrs: [string, string][], extra: Partial<Observed> = {}): Observed => ({
+    signal: 'metric',
+    name,
+    scope: 'ampyobs',
+    attrs: attrs.map(([key, value]) => ({ key, value, type: 'string' as const })),
+    source: 'test',
+    instrument: 'counter',
+    unit: '{order}',
+    ...extra,
+  });
+
+  it('warns of a metric still emitted under a name the spec renamed, and of values the runtime overflowed', () => {
+    const c = new Checker(renamed);
+    c.observe(metric('ampy.oms.rejects', [['broker', 'alpaca']]));
+    c.observe(metric('ampy.oms.rejections', [['broker', 'alpaca'], ['reason', '_other']]));
+    expect(c.findings().map((f) => `${f.severity} ${f.rule} ${f.subject}: ${f.detail}`)).toEqual([
+      "warn overflow-value metric ampy.oms.rejections: 'reason' is _other",
+      'warn renamed-metric metric ampy.oms.rejects: renamed to ampy.oms.rejections in the spec: regenerate the service\'s helpers',
+    ]);
+  });
+
+  it('reads Prometheus text: types, units, escaped label values, histograms once per series', () => {
+    const text = [
+      '# HELP ampy_oms_rejections_total Rejections.',
+      '# UNIT ampy_oms_rejections_total {order}',
+      '# TYPE ampy_oms_rejections_total counter',
+      'ampy_oms_rejections_total{broker="al\\"pa\\\\ca",reason="risk_check",otel_scope_name="ampyobs"} 3',
+      '# TYPE ampy_oms_order_latency_ms histogram',
+      'ampy_oms_order_latency_ms_bucket{broker="alpaca",le="1"} 0',
+      'ampy_oms_order_latency_ms_bucket{broker="alpaca",le="+Inf"} 1',
+      'ampy_oms_order_latency_ms_sum{broker="alpaca"} 5',
+      'ampy_oms_order_latency_ms_count{broker="alpaca"} 1',
+      'not a sample {',
+    ].join('\n');
+    const bad: string[] = [];
+    const seen = fromPrometheusText(text, 'scrape', (l) => bad.push(l));
+    expect(seen.map((o) => [o.name, o.instrument, o.unit, o.scope, o.attrs.map((a) => `${a.key}=${String(a.value)}`).join(',')])).toEqual([
+      ['ampy_oms_rejections_total', 'counter', '{order}', 'ampyobs', 'broker=al"pa\\ca,reason=risk_check,otel_scope_name=ampyobs'],
+      ['ampy_oms_order_latency_ms', 'histogram', undefined, '', 'broker=alpaca'],
+    ]);
+    expect(bad).toEqual(['not a sample {']);
+  });
+
+  it('is what the README lists', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    for (const [rule, r] of Object.entries(LIVE_RULES)) expect(readme, rule).toContain(`| \`${rule}\` | ${r.severity} | ${r.brief} |`);
+  });
 });
