@@ -33,22 +33,19 @@ function url(value: string): string {
   return u.href;
 }
 
-/** Waits `ms`; true when interrupted first (Ctrl-C, SIGTERM or `stop`), which ends the run with its report. */
-function waitOrInterrupt(ms: number, stop?: AbortSignal): Promise<boolean> {
+/** Waits `ms`; true when `stop` ends the wait first (which ends the run with its report). */
+function waitOrStop(ms: number, stop: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    const done = (interrupted: boolean): void => {
+    if (stop.aborted) return resolve(true);
+    const onStop = (): void => {
       clearTimeout(timer);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      stop?.removeEventListener('abort', onSignal);
-      resolve(interrupted);
+      resolve(true);
     };
-    const onSignal = (): void => done(true);
-    const timer = setTimeout(() => done(false), ms);
-    if (stop?.aborted) return done(true);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    stop?.addEventListener('abort', onSignal);
+    const timer = setTimeout(() => {
+      stop.removeEventListener('abort', onStop);
+      resolve(false);
+    }, ms);
+    stop.addEventListener('abort', onStop, { once: true });
   });
 }
 
@@ -90,6 +87,12 @@ export async function runLiveCheck(argv: readonly string[], io: Io, control: Liv
   const bad = (source: string, why: string): void => checker.unreadable(source, why);
   const sources: string[] = [];
   const listeners: OtlpListener[] = [];
+  // Ctrl-C (or SIGTERM, or the caller's signal) ends listening and scraping; the report is still printed.
+  const stop = new AbortController();
+  const interrupt = (): void => stop.abort();
+  control.stop?.addEventListener('abort', interrupt, { once: true });
+  process.on('SIGINT', interrupt);
+  process.on('SIGTERM', interrupt);
   try {
     for (const p of ports) {
       const l = new OtlpListener({ request: (_signal, body, source) => fromOtlpJson(body, source).forEach((x) => checker.observe(x)), bad });
@@ -113,13 +116,16 @@ export async function runLiveCheck(argv: readonly string[], io: Io, control: Liv
       sources.push(...scrapes.map((s) => `scrape ${s}`));
       const end = Date.now() + durationMs;
       for (;;) {
-        for (const s of scrapes) await scrape(s, (x) => checker.observe(x), bad);
+        for (const s of scrapes) if (!stop.signal.aborted) await scrape(s, (x) => checker.observe(x), bad);
         const left = end - Date.now();
         if (left <= 0) break;
-        if (await waitOrInterrupt(Math.min(left, scrapes.length ? SCRAPE_EVERY_MS : left), control.stop)) break;
+        if (await waitOrStop(Math.min(left, scrapes.length ? SCRAPE_EVERY_MS : left), stop.signal)) break;
       }
     }
   } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    control.stop?.removeEventListener('abort', interrupt);
     await Promise.all(listeners.map((l) => l.stop()));
   }
   const findings = checker.findings();
