@@ -16,6 +16,7 @@ import { dashboardQueries } from '../support/dashboards.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { freePort } from '../support/ports.js';
+import { until } from '../support/prometheus.js';
 import { requireTool } from '../support/tools.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -61,15 +62,6 @@ async function query(expr: string): Promise<Vector[]> {
   const body = (await res.json()) as { status: string; error?: string; data?: { result: Vector[] } };
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? res.status}`);
   return body.data!.result;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 let prom: ChildProcess | undefined;

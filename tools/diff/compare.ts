@@ -198,21 +198,35 @@ function events(ch: Changes, base: Model, cur: Model): void {
   });
 }
 
-/** Spans or events: added, removed, deprecated, stability, and the fields `compare` looks at. */
-function signals<T extends Span | LogEvent>(ch: Changes, kind: 'span' | 'event', base: readonly T[], cur: readonly T[], compare: (b: T, c: T) => void): void {
-  const b = byName(base, (s) => s.name);
-  const c = byName(cur, (s) => s.name);
+/**
+ * Two lists of one kind matched by key: what only the current one has is added, what only the baseline
+ * has is removed (with what to do), and `compare` looks at what both have.
+ */
+function matched<T>(ch: Changes, kind: SubjectKind, base: readonly T[], cur: readonly T[], key: (t: T) => string, removed: (name: string, b: T) => { detail: string; steps: string[] }, compare: (b: T, c: T, name: string) => void): void {
+  const b = byName(base, key);
+  const c = byName(cur, key);
   for (const name of sorted(new Set([...b.keys(), ...c.keys()]))) {
     const x = b.get(name);
     const y = c.get(name);
-    if (!x) ch.add('added', kind, name, `${kind} added`);
-    else if (!y) ch.add('removed', kind, name, `${kind} removed`, { steps: [`Remove or replace the queries, tail-sampling policies and code that use ${kind} ${q(name)}.`] });
-    else {
-      compare(x, y);
-      stability(ch, kind, name, x, y);
-      deprecation(ch, kind, name, x, y);
-    }
+    if (!x) ch.add('added', kind, name, `${kind === 'slo' ? 'SLO' : kind} added`);
+    else if (!y) {
+      const r = removed(name, x);
+      ch.add('removed', kind, name, r.detail, { steps: r.steps });
+    } else compare(x, y, name);
   }
+}
+
+/** Spans or events: added, removed, deprecated, stability, and the fields `compare` looks at. */
+function signals<T extends Span | LogEvent>(ch: Changes, kind: 'span' | 'event', base: readonly T[], cur: readonly T[], compare: (b: T, c: T) => void): void {
+  const removed = (name: string): { detail: string; steps: string[] } => ({
+    detail: `${kind} removed`,
+    steps: [`Remove or replace the queries, tail-sampling policies and code that use ${kind} ${q(name)}.`],
+  });
+  matched(ch, kind, base, cur, (s) => s.name, removed, (x, y, name) => {
+    compare(x, y);
+    stability(ch, kind, name, x, y);
+    deprecation(ch, kind, name, x, y);
+  });
 }
 
 /** Where an attribute is used, for the reader of a change to it. */
@@ -226,15 +240,7 @@ function uses(m: Model, id: string): string {
 }
 
 function attributes(ch: Changes, base: Model, cur: Model): void {
-  const b = byName(base.attributes, (a) => a.id);
-  const c = byName(cur.attributes, (a) => a.id);
-  for (const id of sorted(new Set([...b.keys(), ...c.keys()]))) {
-    const x = b.get(id);
-    const y = c.get(id);
-    if (!x) ch.add('added', 'attribute', id, 'attribute added');
-    else if (!y) ch.add('removed', 'attribute', id, `attribute removed${uses(base, id)}`);
-    else attribute(ch, x, y, cur);
-  }
+  matched(ch, 'attribute', base.attributes, cur.attributes, (a) => a.id, (id) => ({ detail: `attribute removed${uses(base, id)}`, steps: [] }), (x, y) => attribute(ch, x, y, cur));
 }
 
 function attribute(ch: Changes, b: Attribute, c: Attribute, cur: Model): void {
@@ -273,44 +279,36 @@ function alertExpression(a: Alert): unknown {
 }
 
 function alerts(ch: Changes, base: Model, cur: Model): void {
-  const b = byName(base.alerts, (a) => a.name);
-  const c = byName(cur.alerts, (a) => a.name);
-  for (const name of sorted(new Set([...b.keys(), ...c.keys()]))) {
-    const x = b.get(name);
-    const y = c.get(name);
-    if (!x) ch.add('added', 'alert', name, 'alert added');
-    else if (!y) ch.add('removed', 'alert', name, 'alert removed', { steps: [`Alertmanager routes, inhibitions and silences on ${q(`alertname="${name}"`)} match nothing.`] });
-    else {
-      if (x.severity !== y.severity || !same(x.labels, y.labels))
-        ch.add('routing', 'alert', name, x.severity !== y.severity ? `severity ${x.severity} → ${y.severity}` : 'labels changed', {
-          steps: ['Check Alertmanager routes, inhibitions and silences that match its severity or labels.'],
-        });
-      if (!same(x.by, y.by)) ch.add('grouping', 'alert', name, `grouped by [${x.by.join(', ')}] → [${y.by.join(', ')}]`, { steps: ['Check routes and silences that match its labels.'] });
-      if (!same(alertExpression(x), alertExpression(y))) ch.add('tuning', 'alert', name, 'expression changed (metric, matchers, threshold, window or for)');
-      doc(ch, 'alert', name, { summary: [x.summary, y.summary], description: [x.description, y.description], runbook: [x.runbook, y.runbook] });
-    }
-  }
+  const removed = (name: string): { detail: string; steps: string[] } => ({
+    detail: 'alert removed',
+    steps: [`Alertmanager routes, inhibitions and silences on ${q(`alertname="${name}"`)} match nothing.`],
+  });
+  matched(ch, 'alert', base.alerts, cur.alerts, (a) => a.name, removed, (x, y, name) => {
+    if (x.severity !== y.severity || !same(x.labels, y.labels))
+      ch.add('routing', 'alert', name, x.severity !== y.severity ? `severity ${x.severity} → ${y.severity}` : 'labels changed', {
+        steps: ['Check Alertmanager routes, inhibitions and silences that match its severity or labels.'],
+      });
+    if (!same(x.by, y.by)) ch.add('grouping', 'alert', name, `grouped by [${x.by.join(', ')}] → [${y.by.join(', ')}]`, { steps: ['Check routes and silences that match its labels.'] });
+    if (!same(alertExpression(x), alertExpression(y))) ch.add('tuning', 'alert', name, 'expression changed (metric, matchers, threshold, window or for)');
+    doc(ch, 'alert', name, { summary: [x.summary, y.summary], description: [x.description, y.description], runbook: [x.runbook, y.runbook] });
+  });
 }
 
 function slos(ch: Changes, base: Model, cur: Model): void {
-  const b = byName(base.slos, (s) => s.name);
-  const c = byName(cur.slos, (s) => s.name);
   const sli = (s: Slo): unknown =>
     s.sli.kind === 'latency'
       ? ['latency', s.sli.metric.name, s.sli.matchers, s.sli.threshold]
       : ['ratio', ...[s.sli.good, s.sli.bad, s.sli.total].map((x) => x && [x.metric.name, x.matchers])];
-  for (const name of sorted(new Set([...b.keys(), ...c.keys()]))) {
-    const x = b.get(name);
-    const y = c.get(name);
-    if (!x) ch.add('added', 'slo', name, 'SLO added');
-    else if (!y) ch.add('removed', 'slo', name, 'SLO removed', { steps: [`Panels reading its recorded series (slo="${name}") and routes on its burn-rate alerts find nothing.`] });
-    else {
-      if (!same(x.by, y.by)) ch.add('grouping', 'slo', name, `grouped by [${x.by.join(', ')}] → [${y.by.join(', ')}]`);
-      if (x.objective !== y.objective || x.period !== y.period || !same(sli(x), sli(y)))
-        ch.add('tuning', 'slo', name, [x.objective !== y.objective && `objective ${x.objective} → ${y.objective}`, x.period !== y.period && `period ${x.period} → ${y.period}`, !same(sli(x), sli(y)) && 'SLI changed'].filter(Boolean).join(', '));
-      doc(ch, 'slo', name, { brief: [x.brief, y.brief], runbook: [x.runbook, y.runbook] });
-    }
-  }
+  const removed = (name: string): { detail: string; steps: string[] } => ({
+    detail: 'SLO removed',
+    steps: [`Panels reading its recorded series (slo="${name}") and routes on its burn-rate alerts find nothing.`],
+  });
+  matched(ch, 'slo', base.slos, cur.slos, (s) => s.name, removed, (x, y, name) => {
+    if (!same(x.by, y.by)) ch.add('grouping', 'slo', name, `grouped by [${x.by.join(', ')}] → [${y.by.join(', ')}]`);
+    if (x.objective !== y.objective || x.period !== y.period || !same(sli(x), sli(y)))
+      ch.add('tuning', 'slo', name, [x.objective !== y.objective && `objective ${x.objective} → ${y.objective}`, x.period !== y.period && `period ${x.period} → ${y.period}`, !same(sli(x), sli(y)) && 'SLI changed'].filter(Boolean).join(', '));
+    doc(ch, 'slo', name, { brief: [x.brief, y.brief], runbook: [x.runbook, y.runbook] });
+  });
 }
 
 /** Every change from `base` to `cur`: metrics, spans, events, attributes, alerts, SLOs, each in name order. */
