@@ -1,11 +1,12 @@
 // A renamed metric in the generated files: the old helper is the new one (deprecated), the catalogue lists
 // the rename, and the rules record the old series with promtool tests that pass.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../codegen/cli.js';
 import { renderFiles } from '../../codegen/generate.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { requireTool } from '../support/tools.js';
@@ -51,4 +52,37 @@ describe('renamed metrics in the generated files', () => {
     expect(stdout).toContain('SUCCESS');
     expect(files.get('prometheus/ampyobs.rules.test.yaml')).toContain('name: ampy.oms.rejects is recorded from ampy.oms.rejections during its transition');
   });
+
+  it('compile: the old name takes the new labels, and the old label name is a compile error', async () => {
+    const ROOT = path.resolve(import.meta.dirname, '../..');
+    // Inside node_modules so the generated code resolves @opentelemetry/api like a real service would.
+    mkdirSync(path.join(ROOT, 'node_modules', '.cache'), { recursive: true });
+    const svc = mkdtempSync(path.join(ROOT, 'node_modules', '.cache', 'ampyobs-renamed-'));
+    try {
+      const runtime = path.relative(path.join(svc, 'src', 'telemetry'), path.join(ROOT, 'runtime', 'index.js')).split(path.sep).join('/');
+      mkdirSync(path.join(svc, 'telemetry'), { recursive: true });
+      writeFileSync(path.join(svc, 'telemetry', 'ampyobs.yaml'), `registry: { name: svc, version: 1.0.0 }\nimports: [${JSON.stringify(SPEC)}]\ncodegen: { runtime_import: ${runtime} }\n`);
+      const errors: string[] = [];
+      expect(await runCli(['generate', '--spec', path.join(svc, 'telemetry'), '--out', path.join(svc, 'src', 'telemetry')], { out: () => {}, err: (e) => errors.push(e) }), errors.join('\n')).toBe(0);
+      mkdirSync(path.join(svc, 'src'), { recursive: true });
+      writeFileSync(
+        path.join(svc, 'src', 'app.ts'),
+        [
+          "import { metrics } from './telemetry/index.js';",
+          "metrics.oms.rejects.add(1, { broker: 'alpaca', reason: 'risk_check' });",
+          'const same: typeof metrics.oms.rejections = metrics.oms.rejects;',
+          "metrics.oms.rejects.add(1, { broker: 'alpaca', cause: 'risk_check' });",
+          'void same;',
+          '',
+        ].join('\n'),
+      );
+      writeFileSync(path.join(svc, 'tsconfig.json'), JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true, rootDir: '/' }, include: ['src/**/*.ts'], exclude: [] }));
+      const tsc = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', path.join(svc, 'tsconfig.json'), '--pretty', 'false'], { encoding: 'utf8' });
+      const lines = tsc.stdout.split('\n').filter((l) => / error TS\d+:/.test(l));
+      expect(lines, tsc.stdout).toHaveLength(1);
+      expect(lines[0]).toMatch(/src\/app\.ts\(4,\d+\): error TS2353: Object literal may only specify known properties, and 'cause' does not exist/);
+    } finally {
+      rmSync(svc, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
