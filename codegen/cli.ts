@@ -9,6 +9,7 @@ import { readSpec } from './pipeline.js';
 import { diffOutput, writeOutput } from './write.js';
 import { packageRoot } from './package-root.js';
 import { inspectDir } from '../tools/inspect/inspect.js';
+import { runTool, TOOLS_USAGE } from '../tools/index.js';
 
 const USAGE = `Usage:
   ampyobs generate [--spec DIR] [--out DIR] [--watch]   validate the spec and write the generated files (all or nothing)
@@ -16,6 +17,7 @@ const USAGE = `Usage:
   ampyobs inspect  (--client-order-id ID | --trace-id ID) [--dir DIR] [--dashboards DIR]
                                                         an order's log lines, trace across processes, metric series
                                                         and dashboard panels, from local telemetry
+${TOOLS_USAGE}
 Defaults: --spec ./spec, --out ./generated, --dir ./.ampyobs/telemetry, --dashboards <out>/dashboards`;
 
 interface Io {
@@ -57,6 +59,9 @@ async function generateOnce(specDir: string, outDir: string, io: Io): Promise<nu
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
 export async function runCli(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number | 'watching'> {
+  // The lifecycle commands (diff, live-check, emit) take options of their own.
+  const tool = await runTool(argv, io);
+  if (tool !== undefined) return tool;
   let parsed;
   try {
     parsed = parseArgs({

@@ -62,6 +62,7 @@ export const RULES = {
   'metric-label-sensitive': { stage: 'validate', severity: 'error', module: METRICS, brief: 'A pii or secret attribute labels a metric.', example: 'metric-label-sensitive' },
   'metric-label-unbounded': { stage: 'validate', severity: 'error', module: METRICS, brief: 'An attribute without a bound on its values labels a metric.', example: 'metric-label-unbounded' },
   'cardinality-budget': { stage: 'validate', severity: 'error', module: METRICS, brief: 'A metric may produce more series than its budget.', example: 'cardinality-budget' },
+  'metric-rename': { stage: 'validate', severity: 'error', module: METRICS, brief: 'A renamed metric declares no end of its transition, or its new name cannot carry its old series (another instrument or unit, a label with no counterpart).', example: 'metric-rename' },
   'span-name': { stage: 'validate', severity: 'error', module: SIGNALS, brief: 'A span name is not <domain>.<operation> in snake_case.', example: 'span-name' },
   'event-name': { stage: 'validate', severity: 'error', module: SIGNALS, brief: 'A log event name is not <domain>.<action> in snake_case.', example: 'event-name' },
   'pii-forbidden': { stage: 'validate', severity: 'error', module: SIGNALS, brief: 'A pii attribute without fingerprint is on a span or log event.', example: 'pii-forbidden' },

@@ -78,6 +78,19 @@ export interface Metric {
   readonly src: SourceRef;
 }
 
+/**
+ * A metric renamed with `deprecated.renamed_to`: its helper records under the new name, and recording
+ * rules keep the old series until the transition ends.
+ */
+export interface RenamedMetric {
+  /** The old definition, as the spec still holds it. */
+  readonly from: Metric;
+  readonly to: Metric;
+  /** End of the transition, YYYY-MM-DD (exclusive, UTC); validation requires it. */
+  readonly until?: string;
+  readonly note: string;
+}
+
 export interface Span {
   readonly name: string;
   readonly kind: SpanKind;
@@ -227,7 +240,9 @@ export interface Model {
   readonly context: readonly ContextEntry[];
   readonly logBase: readonly LogBaseField[];
   readonly bus?: Bus;
+  /** Metrics emitted under their own name (renamed ones are in renamedMetrics). */
   readonly metrics: readonly Metric[];
+  readonly renamedMetrics: readonly RenamedMetric[];
   readonly spans: readonly Span[];
   readonly events: readonly LogEvent[];
   readonly schedules: readonly Schedule[];

@@ -18,8 +18,10 @@ export interface SpecResult {
 /**
  * spec directory → load → schema → merge → resolve → validate. Never throws: a bad spec gives located
  * diagnostics, and an unexpected error one `internal` diagnostic naming the file or stage it met.
+ * `validate: false` stops after resolving: a registry published long ago (a baseline to compare with)
+ * is read as it was, even where today's checks are stricter.
  */
-export function readSpec(specDir: string): SpecResult {
+export function readSpec(specDir: string, opts: { readonly validate?: boolean } = {}): SpecResult {
   const diags: Diagnostic[] = [];
   let files: SpecFile[] = [];
   let stage = 'reading the spec directory';
@@ -38,7 +40,7 @@ export function readSpec(specDir: string): SpecResult {
     stage = 'resolving references';
     const model = resolve(merged, diags);
     stage = 'validating the spec';
-    validateModel(model, merged, diags);
+    if (opts.validate !== false) validateModel(model, merged, diags);
     const diagnostics = sortDiagnostics(diags);
     const failed = diagnostics.some((d) => d.severity === 'error');
     return { ...(failed ? {} : { model }), diagnostics, files };

@@ -15,6 +15,8 @@ export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 export interface RawDeprecated {
   renamed_to?: string;
   note: string;
+  /** End of the transition (YYYY-MM-DD, exclusive, UTC); a renamed metric needs it. */
+  until?: string;
 }
 export interface RawAttributeRef {
   ref: string;

@@ -48,3 +48,14 @@ export const DEFAULT_OTLP_ENDPOINT = `http://${COLLECTOR_HOST}:${OTLP_PORTS.http
 
 /** Interface the Prometheus endpoint (OBS_PROM_PORT) listens on unless `prometheus.host` says otherwise. */
 export const PROMETHEUS_HOST = '0.0.0.0';
+
+/**
+ * The marker of ad-hoc signals, the escape hatch's spans, metrics and log lines that the spec does not
+ * list: `ampyobs live-check` reports them as candidates for promotion into the spec, not as errors.
+ * Ad-hoc spans, metrics and OTLP log records come from this instrumentation scope.
+ */
+export const ADHOC_SCOPE = 'ampyobs.adhoc';
+/** Attribute every ad-hoc span also carries, with the value true. */
+export const ADHOC_SPAN_ATTRIBUTE = 'ampy.adhoc';
+/** Key every free-form JSON log line carries, with the value true. */
+export const ADHOC_LINE_KEY = 'adhoc';

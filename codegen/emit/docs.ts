@@ -68,6 +68,13 @@ export function emitDocs(model: Model): string {
           : 'ratio',
       brief: mdText(s.brief),
     })),
+    renamedMetrics: byKey(model.renamedMetrics, (r) => r.from.name).map((r) => ({
+      from: mdCode(r.from.name),
+      promName: mdCode(r.from.promName),
+      to: mdCode(r.to.name),
+      until: mdText(r.until ?? ''),
+      note: mdText(r.note),
+    })),
     events: byKey(model.events, (e) => e.name).map((e) => ({ name: mdCode(e.name), level: e.level, fields: usesCell(e.fields), brief: mdText(e.brief) })),
     alerts: byKey(model.alerts, (a) => a.name).map((a) => ({
       name: mdCode(a.name),

@@ -1,14 +1,12 @@
 import { LINEAR_CHECK } from '../../conventions/index.js';
 import { tsDoc, tsLiteral } from '../escape/ts.js';
 import type { Model } from '../model.js';
+import type { SpecDefaults } from '../../runtime/config.js';
 import { newProject, render } from './ts-common.js';
 
-/** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */
-export function emitInit(model: Model): string {
-  const sf = newProject().createSourceFile('init.ts');
-  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability', 'type SpecDefaults'] });
-  // The two settings init() needs, written here: importing registry.ts for them would load the whole registry.
-  const defaults = {
+/** The spec's sampling and redaction defaults, as init() takes them (what generated/init.ts holds). */
+export function specDefaults(model: Model): SpecDefaults {
+  return {
     ...(model.sampling && { sampling: { sampler: model.sampling.sampler, ratio: model.sampling.ratio, perEnv: model.sampling.perEnv } }),
     ...(model.redaction && {
       redaction: {
@@ -20,6 +18,14 @@ export function emitInit(model: Model): string {
       },
     }),
   };
+}
+
+/** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */
+export function emitInit(model: Model): string {
+  const sf = newProject().createSourceFile('init.ts');
+  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability', 'type SpecDefaults'] });
+  // The two settings init() needs, written here: importing registry.ts for them would load the whole registry.
+  const defaults = specDefaults(model);
   sf.addStatements((w) => {
     w.newLine().writeLine("/** The spec's sampling and redaction defaults, as init() hands them to the runtime. */");
     w.writeLine(`const specDefaults: SpecDefaults = ${tsLiteral(defaults)};`);

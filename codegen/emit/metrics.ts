@@ -1,6 +1,6 @@
-import type { SourceFile } from 'ts-morph';
+import type { CodeBlockWriter, SourceFile } from 'ts-morph';
 import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
-import type { Metric, Model } from '../model.js';
+import type { Metric, Model, RenamedMetric } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { addAttributeImports, addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
 
@@ -69,6 +69,15 @@ function helperDoc(m: Metric, o: HelperObject): string {
   return lines.join('\n');
 }
 
+/** The doc of an old name's entry: the helper of the new name, deprecated until the transition ends. */
+function renamedDoc(r: RenamedMetric, o: HelperObject): string {
+  return [
+    `Renamed: records \`${tsDoc(r.to.name)}\` (\`${o.name}.${tsDoc(r.to.subsystem)}.${tsDoc(camel(r.to.short))}\`). Recording rules keep \`${tsDoc(r.from.promName)}\` until ${tsDoc(r.until ?? '')}.`,
+    '',
+    `@deprecated ${tsDoc(r.note)}`,
+  ].join('\n');
+}
+
 /** Imports the runtime's define… functions these metrics' helpers call. */
 export function addDefineImports(sf: SourceFile, metrics: readonly Metric[], moduleSpecifier: string): void {
   sf.addImportDeclaration({ moduleSpecifier, namedImports: [...new Set(metrics.map((m) => HELPER[m.instrument][0]))].sort() });
@@ -82,11 +91,16 @@ export function emitMetrics(model: Model): string {
   addAttributeImports(sf, metrics.flatMap((m) => m.labels), ['type ForbiddenMetricLabels']);
   addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
   addLabelInterfaces(sf, metrics);
-  addHelperObject(sf, metrics, {
-    name: 'metrics',
-    doc: 'Typed metric helpers generated from the spec, grouped by subsystem (`ampy.<subsystem>.<name>`).',
-    labelGuard: 'ForbiddenMetricLabels',
-  });
+  addHelperObject(
+    sf,
+    metrics,
+    {
+      name: 'metrics',
+      doc: 'Typed metric helpers generated from the spec, grouped by subsystem (`ampy.<subsystem>.<name>`).',
+      labelGuard: 'ForbiddenMetricLabels',
+    },
+    model.renamedMetrics,
+  );
   return render(sf, model, import.meta.url);
 }
 
@@ -103,30 +117,63 @@ export function addLabelInterfaces(sf: SourceFile, metrics: readonly Metric[]): 
   }
 }
 
-/** `export const <name> = { <subsystem>: { <helper>: define…(<descriptor>), … }, … } as const;` */
-export function addHelperObject(sf: SourceFile, metrics: readonly Metric[], o: HelperObject): void {
+/**
+ * `export const <name> = { <subsystem>: { <helper>: define…(<descriptor>), … }, … } as const;`. A metric
+ * renamed to another keeps an entry under its old name that is the new name's helper.
+ */
+export function addHelperObject(sf: SourceFile, metrics: readonly Metric[], o: HelperObject, renamed: readonly RenamedMetric[] = []): void {
+  // A rename target's helper is a const of its own, so that the old name's entry can be the same helper.
+  const targets = new Set(renamed.map((r) => r.to.name));
+  const constName = (m: Metric): string => `${camel(m.subsystem)}${pascal(m.short)}Helper`;
+  const defineCall = (w: CodeBlockWriter, m: Metric): void => {
+    const [define] = HELPER[m.instrument];
+    w.write(`${define}<${paramType(m, o)}>(`).inlineBlock(() => {
+      w.writeLine(`name: ${tsString(m.name)},`);
+      w.writeLine(`instrument: ${tsString(m.instrument)},`);
+      w.writeLine(`unit: ${tsString(m.unit)},`);
+      w.writeLine(`description: ${tsString(m.brief)},`);
+      if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.map((b) => tsLiteral(b)).join(', ')}],`);
+      const labels = m.labels.map(
+        (l) =>
+          `{ name: ${tsString(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''} }`,
+      );
+      w.writeLine(`labels: [${labels.join(', ')}],`);
+    });
+    w.write(')');
+  };
+  const entries: { subsystem: string; name: string; write: (w: CodeBlockWriter) => void }[] = [
+    ...metrics.map((m) => ({
+      subsystem: m.subsystem,
+      name: m.name,
+      write: (w: CodeBlockWriter) => {
+        writeDoc(w, helperDoc(m, o));
+        w.write(`${camel(m.short)}: `);
+        if (targets.has(m.name)) w.write(constName(m));
+        else defineCall(w, m);
+        w.write(',').newLine();
+      },
+    })),
+    ...renamed.map((r) => ({
+      subsystem: r.from.subsystem,
+      name: r.from.name,
+      write: (w: CodeBlockWriter) => {
+        writeDoc(w, renamedDoc(r, o));
+        w.writeLine(`${camel(r.from.short)}: ${constName(r.to)},`);
+      },
+    })),
+  ];
   sf.addStatements((w) => {
+    for (const m of metrics.filter((x) => targets.has(x.name))) {
+      w.writeLine(`/** The helper of \`${tsDoc(m.name)}\`, also under the names renamed to it. */`);
+      w.write(`const ${constName(m)} = `);
+      defineCall(w, m);
+      w.write(';').newLine();
+    }
     w.writeLine(`/** ${o.doc} */`);
     w.write(`export const ${o.name} = `).inlineBlock(() => {
-      for (const [subsystem, group] of groupBy(metrics, (m) => m.subsystem)) {
+      for (const [subsystem, group] of groupBy(entries, (e) => e.subsystem)) {
         w.write(`${propKey(subsystem)}: `).inlineBlock(() => {
-          for (const m of group) {
-            const [define] = HELPER[m.instrument];
-            writeDoc(w, helperDoc(m, o));
-            w.write(`${camel(m.short)}: ${define}<${paramType(m, o)}>(`).inlineBlock(() => {
-              w.writeLine(`name: ${tsString(m.name)},`);
-              w.writeLine(`instrument: ${tsString(m.instrument)},`);
-              w.writeLine(`unit: ${tsString(m.unit)},`);
-              w.writeLine(`description: ${tsString(m.brief)},`);
-              if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.map((b) => tsLiteral(b)).join(', ')}],`);
-              const labels = m.labels.map(
-                (l) =>
-                  `{ name: ${tsString(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''} }`,
-              );
-              w.writeLine(`labels: [${labels.join(', ')}],`);
-            });
-            w.write('),').newLine();
-          }
+          for (const e of byKey(group, (x) => x.name)) e.write(w);
         });
         w.write(',').newLine();
       }

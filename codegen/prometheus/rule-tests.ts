@@ -5,6 +5,7 @@ import { toYaml } from '../escape/yaml.js';
 import type { Model } from '../model.js';
 import { compareText } from '../order.js';
 import { alertTests } from './alert-tests.js';
+import { renameTests } from './renames.js';
 import type { TestCase } from './scenario.js';
 import { sloFastTests, sloSlowTests } from './slo-tests.js';
 
@@ -17,7 +18,7 @@ export function emitRuleTests(model: Model): { fast: string; slow: string } {
   const alerts = [...model.alerts].sort((x, y) => compareText(x.name, y.name));
   const slos = [...model.slos].sort((x, y) => compareText(x.name, y.name));
   return {
-    fast: testFile(model, '1m', [...alerts.flatMap(alertTests), ...slos.flatMap(sloFastTests)]),
+    fast: testFile(model, '1m', [...alerts.flatMap(alertTests), ...slos.flatMap(sloFastTests), ...renameTests(model)]),
     slow: testFile(model, '1h', slos.flatMap(sloSlowTests)),
   };
 }

@@ -5,6 +5,7 @@ import type { Model } from '../model.js';
 import { compareText } from '../order.js';
 import { alertRule } from './alerts.js';
 import type { RuleGroup } from './definition.js';
+import { renameRuleGroups } from './renames.js';
 import { sloRuleGroup } from './slo.js';
 
 /**
@@ -15,7 +16,11 @@ import { sloRuleGroup } from './slo.js';
 export function ruleGroups(model: Model): RuleGroup[] {
   const slos = [...model.slos].sort((a, b) => compareText(a.name, b.name));
   const alerts = [...model.alerts].sort((a, b) => compareText(a.name, b.name));
-  return [...slos.map((slo) => sloRuleGroup(model, slo)), ...(alerts.length ? [{ name: 'ampy-alerts', rules: alerts.map(alertRule) }] : [])];
+  return [
+    ...slos.map((slo) => sloRuleGroup(model, slo)),
+    ...(alerts.length ? [{ name: 'ampy-alerts', rules: alerts.map(alertRule) }] : []),
+    ...renameRuleGroups(model),
+  ];
 }
 
 /** generated/prometheus/ampyobs.rules.yaml */

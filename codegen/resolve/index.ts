@@ -6,7 +6,7 @@ import type { Model } from '../model.js';
 import { resolveAlerts, resolveSchedules } from './alerts.js';
 import { attributeRefs, resolveAttributes } from './attributes.js';
 import { resolveEvents } from './events.js';
-import { defaultMaxSeries, resolveBucketSets, resolveMetrics } from './metrics.js';
+import { defaultMaxSeries, resolveBucketSets, resolveMetrics, splitRenamed } from './metrics.js';
 import { resolveRedaction, resolveSampling } from './policy.js';
 import { missingReporter } from './refs.js';
 import { resolveBus, resolveContext, resolveLogBase, resolveResource } from './resource.js';
@@ -23,7 +23,7 @@ export function resolve(merged: MergedSpec, diags: Diagnostic[]): Model {
   const attributes = resolveAttributes(merged, diags);
   const attrs = attributeRefs(attributes, missing, diags);
   const bucketSets = resolveBucketSets(merged, diags);
-  const metrics = resolveMetrics(merged, bucketSets, attrs, missing, diags);
+  const { metrics, renamedMetrics } = splitRenamed(resolveMetrics(merged, bucketSets, attrs, missing, diags), missing);
   const spans = resolveSpans(merged, attrs, diags);
   const events = resolveEvents(merged, attrs, diags);
   const resource = resolveResource(merged, attrs, diags);
@@ -58,6 +58,7 @@ export function resolve(merged: MergedSpec, diags: Diagnostic[]): Model {
     logBase,
     ...(bus && { bus }),
     metrics,
+    renamedMetrics,
     spans,
     events,
     schedules,

@@ -1,7 +1,7 @@
 // Bucket sets and metrics: labels resolved to attributes, budgets and the names Prometheus exposes.
 import type { Diagnostic } from '../diagnostics.js';
 import type { MergedSpec } from '../merge.js';
-import type { AttributeUse, BucketSet, Metric } from '../model.js';
+import type { AttributeUse, BucketSet, Metric, RenamedMetric } from '../model.js';
 import { prometheusName } from '../names.js';
 import type { AttributeRefs } from './attributes.js';
 import { indexUnique, sub, suggest, type Missing } from './refs.js';
@@ -57,4 +57,26 @@ export function resolveMetrics(merged: MergedSpec, bucketSets: readonly BucketSe
       src,
     };
   });
+}
+
+/**
+ * Metrics renamed with `deprecated.renamed_to` leave the emitted metrics: the name they point to, which
+ * must be a metric that is not renamed itself, carries their data from now on.
+ */
+export function splitRenamed(all: readonly Metric[], missing: Missing): { metrics: Metric[]; renamedMetrics: RenamedMetric[] } {
+  const live = all.filter((m) => m.deprecated?.renamed_to === undefined);
+  const byName = new Map(live.map((m) => [m.name, m]));
+  const renamedMetrics: RenamedMetric[] = [];
+  for (const from of all) {
+    const target = from.deprecated?.renamed_to;
+    if (target === undefined) continue;
+    const to = byName.get(target);
+    if (!to) {
+      const hint = all.some((m) => m.name === target) ? `; '${target}' is renamed itself: point at the name it is renamed to` : suggest(target, byName.keys());
+      missing(sub(from.src, 'deprecated', 'renamed_to'), 'metric', target, hint);
+      continue;
+    }
+    renamedMetrics.push({ from, to, ...(from.deprecated?.until !== undefined && { until: from.deprecated.until }), note: from.deprecated?.note ?? '' });
+  }
+  return { metrics: live, renamedMetrics };
 }

@@ -32,6 +32,7 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
     return where ? ` (it is already on ${where})` : '';
   };
 
+  checkRenames(model, diags);
   for (const m of model.metrics) {
     const here = (...p: (string | number)[]) => ({ file: m.src.file, path: [...m.src.path, ...p] });
     if (!METRIC_NAME.test(m.name))
@@ -78,6 +79,33 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
       diags.push(at(here('labels'), 'cardinality-budget', `'${m.name}' may produce ${m.seriesEstimate} series (${parts.join(' x ')}), over its budget of ${m.maxSeries}: drop a label, tighten max_cardinality, or raise max_series with a reason`, true));
     }
   }
+}
+
+/**
+ * A renamed metric's old series are recorded from the new ones until the transition ends: the new metric
+ * must measure the same thing in the same unit, and each old label must have a counterpart (the same
+ * name, or the same attribute under another name).
+ */
+function checkRenames(model: Model, diags: Diagnostic[]): void {
+  for (const r of model.renamedMetrics) {
+    const here = (...p: (string | number)[]) => ({ file: r.from.src.file, path: [...r.from.src.path, ...p] });
+    const to = r.to.name;
+    if (r.until === undefined)
+      diags.push(at(here('deprecated'), 'metric-rename', `'${r.from.name}' is renamed to '${to}' without an end of its transition: add 'until: YYYY-MM-DD', the day its old series stop being recorded`));
+    if (r.from.instrument !== r.to.instrument)
+      diags.push(at(here('instrument'), 'metric-rename', `'${r.from.name}' is a ${r.from.instrument} but '${to}' a ${r.to.instrument}: a rename keeps the instrument; define a new metric instead`));
+    else if (r.from.unit !== r.to.unit)
+      diags.push(at(here('unit'), 'metric-rename', `'${r.from.name}' is in '${r.from.unit}' but '${to}' in '${r.to.unit}': a rename keeps the unit; define a new metric instead`));
+    r.from.labels.forEach((l, i) => {
+      if (!renamedLabel(l, r.to.labels))
+        diags.push(at(here('labels', i), 'metric-rename', `label '${l.name}' of '${r.from.name}' has no counterpart in '${to}': queries by it would find nothing; add it to '${to}' or drop it here`));
+    });
+  }
+}
+
+/** The label of the new metric that carries an old label: the same name, else the same attribute. */
+export function renamedLabel<L extends { readonly name: string; readonly attr: { readonly id: string } }>(old: L, labels: readonly L[]): L | undefined {
+  return labels.find((n) => n.name === old.name) ?? labels.find((n) => n.attr.id === old.attr.id);
 }
 
 function hasKey(m: { src: { file: { data: unknown }; path: readonly (string | number)[] } }, key: string): boolean {

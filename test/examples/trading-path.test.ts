@@ -211,3 +211,17 @@ describe('trading-path demo: the CLI', () => {
     console.info(`demo CLI: report after ${run.reportedAfterMs} ms, exit after ${run.exitedAfterMs} ms`);
   }, 60_000);
 });
+
+describe('trading-path demo: live-check', () => {
+  it('finds no error in what the demo wrote; only its deliberately careless debug attribute warns', async () => {
+    const { runCli } = await import('../../codegen/cli.js');
+    const out: string[] = [];
+    const code = await runCli(['live-check', '--dir', dir, '--format', 'json'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+    const report = JSON.parse(out.join('\n')) as { errors: number; findings: { rule: string; subject: string; detail: string }[]; seen: Record<string, number> };
+    expect(code).toBe(0);
+    expect(report.errors).toBe(0);
+    expect(report.findings.map((f) => `${f.rule} ${f.subject}: ${f.detail}`)).toEqual(["unknown-attribute span oms.submit: 'order.debug' is not in the registry"]);
+    // Every kind of record was read: metric points, spans, OTLP log records and JSON log lines.
+    for (const signal of ['metric', 'span', 'log', 'line', 'resource']) expect(report.seen[signal], signal).toBeGreaterThan(0);
+  });
+});

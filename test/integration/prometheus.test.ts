@@ -2,7 +2,7 @@
 // every dashboard query, recording rule and alert finds real series, and an alert driven over its
 // threshold shows up in /api/v1/alerts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +12,11 @@ import { sloAlertRules } from '../../codegen/prometheus/slo.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { init, metrics, registry } from '../../generated/index.js';
 import type { Observability } from '../../runtime/index.js';
+import { dashboardQueries } from '../support/dashboards.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { freePort } from '../support/ports.js';
+import { until } from '../support/prometheus.js';
 import { requireTool } from '../support/tools.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -60,36 +62,6 @@ async function query(expr: string): Promise<Vector[]> {
   const body = (await res.json()) as { status: string; error?: string; data?: { result: Vector[] } };
   if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? res.status}`);
   return body.data!.result;
-}
-async function until<T>(what: string, f: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Panel queries of the generated dashboards, with Grafana's variables as Prometheus would see them. */
-function dashboardQueries(): { where: string; expr: string }[] {
-  const dir = path.join(ROOT, 'generated', 'dashboards');
-  const out: { where: string; expr: string }[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-    const d = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
-    for (const p of d.panels)
-      for (const t of p.targets ?? [])
-        out.push({
-          where: `${f} / ${p.title}`,
-          expr: t.expr
-            .replace(/\$__rate_interval/g, '1m')
-            .replace(/\$__interval/g, '15s')
-            .replace(/\$__range/g, '1h')
-            .replace(/\$\{?env\}?/g, 'dev')
-            .replace(/\$\{?service\}?/g, 'ampy-oms'),
-        });
-  }
-  return out;
 }
 
 let prom: ChildProcess | undefined;

@@ -3,7 +3,7 @@
 // path back to this repository's node_modules), then the README's service workflow through the bin
 // npm links: generate, compile, run and scrape, check. Slow (a real install); never skipped.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -345,6 +345,27 @@ describe('the packed package installed in a fresh service', () => {
     const check = await run('ampyobs', ['check', '--spec', 'telemetry', '--out', 'src/telemetry'], { env: globalEnv });
     expect(check.code, check.stderr).toBe(0);
   }, INSTALL);
+
+  it('`npx ampyobs diff` exits 1 on a breaking change without the bump; emit and live-check run from the package', async () => {
+    cpSync(path.join(svc, 'telemetry'), path.join(svc, 'telemetry-released'), { recursive: true });
+    const file = path.join(svc, 'telemetry', 'strategy.yaml');
+    writeFileSync(file, STRATEGY.replace('      - { value: mean_reversion, brief: Bets on a return to the mean. }\n', ''));
+    try {
+      const diff = await ampyobs('diff', '--baseline', 'telemetry-released', '--spec', 'telemetry');
+      expect(diff.code, diff.stderr).toBe(1);
+      expect(diff.stdout).toContain("breaking   attribute strategy.kind: member 'mean_reversion' removed; used by metric ampy.strategy.signals (label strategy_kind), span strategy.evaluate, event strategy.signal (field strategy_kind) [member-removed]");
+      expect(diff.stdout).toContain('needs a minor version bump, but 0.1.0 → 0.1.0 is unchanged: set registry.version to 0.2.0 or later');
+      expect(diff.stderr + diff.stdout).not.toMatch(STACK_FRAME);
+    } finally {
+      writeFileSync(file, STRATEGY);
+    }
+    const emitted = path.join(work, 'emitted');
+    const emit = await ampyobs('emit', '--spec', 'telemetry', '--endpoint', `file://${emitted}`, '--duration', '1');
+    expect(emit.code, emit.stderr).toBe(0);
+    const check = await ampyobs('live-check', '--spec', 'telemetry', '--dir', emitted);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toMatch(/ampyobs live-check: 0 error\(s\), 0 warning\(s\), 0 promotion candidate\(s\) in [1-9]\d* metric point\(s\), [1-9]\d* span\(s\), [1-9]\d* log record\(s\)/);
+  }, CLI_RUNS);
 
   describe('dashboards need the jsonnet binding, which the service does not have', () => {
     const dashSpec = (dashboards: boolean): string =>

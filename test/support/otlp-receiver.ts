@@ -1,13 +1,13 @@
 // A real OTLP receiver for tests: OTLP/HTTP (protobuf) over http or https (optionally requiring client
 // certificates) and OTLP/gRPC. It decodes every request with the protocol's schema and keeps the raw bytes.
-import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import path from 'node:path';
 import { Server as GrpcServer, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { OTLP_PROTO } from '../../tools/live-check/otlp-proto.js';
 
-const root = protobuf.parse(readFileSync(path.join(import.meta.dirname, 'otlp.proto'), 'utf8'), { keepCase: true }).root;
+// The protocol subset live-check decodes with, read here with the specification's snake_case names.
+const root = protobuf.parse(OTLP_PROTO, { keepCase: true }).root;
 const TYPES = {
   traces: root.lookupType('otlp.ExportTraceServiceRequest'),
   metrics: root.lookupType('otlp.ExportMetricsServiceRequest'),

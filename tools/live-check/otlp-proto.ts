@@ -1,5 +1,10 @@
-// The subset of the OpenTelemetry protocol (opentelemetry-proto v1) the test receiver decodes.
-// Field numbers as in the OTLP specification; unknown fields are skipped by the decoder.
+// The OpenTelemetry protocol (opentelemetry-proto v1) as far as ampyobs reads it: the export requests
+// of traces, metrics and logs. Field numbers are the OTLP specification's; protobufjs skips the fields
+// this subset leaves out. No npm package ships the .proto files (@opentelemetry/otlp-transformer only
+// encodes), so the subset is kept here, as text protobufjs parses at run time.
+import protobuf from 'protobufjs';
+
+export const OTLP_PROTO = `
 syntax = "proto3";
 package otlp;
 
@@ -66,7 +71,13 @@ message Metric {
   Gauge gauge = 5;
   Sum sum = 7;
   Histogram histogram = 9;
+  ExponentialHistogram exponential_histogram = 10;
+  Summary summary = 11;
 }
+message ExponentialHistogram { repeated ExponentialHistogramDataPoint data_points = 1; int32 aggregation_temporality = 2; }
+message ExponentialHistogramDataPoint { repeated KeyValue attributes = 1; fixed64 count = 4; double sum = 5; }
+message Summary { repeated SummaryDataPoint data_points = 1; }
+message SummaryDataPoint { fixed64 count = 4; double sum = 5; repeated KeyValue attributes = 7; }
 message Gauge { repeated NumberDataPoint data_points = 1; }
 message Sum { repeated NumberDataPoint data_points = 1; int32 aggregation_temporality = 2; bool is_monotonic = 3; }
 message Histogram { repeated HistogramDataPoint data_points = 1; int32 aggregation_temporality = 2; }
@@ -85,4 +96,30 @@ message HistogramDataPoint {
   double sum = 5;
   repeated fixed64 bucket_counts = 6;
   repeated double explicit_bounds = 7;
+}
+`;
+
+/** A signal's export request: ExportTraceServiceRequest, ExportMetricsServiceRequest, ExportLogsServiceRequest. */
+export type OtlpSignal = 'traces' | 'metrics' | 'logs';
+
+const MESSAGE: Readonly<Record<OtlpSignal, string>> = {
+  traces: 'otlp.ExportTraceServiceRequest',
+  metrics: 'otlp.ExportMetricsServiceRequest',
+  logs: 'otlp.ExportLogsServiceRequest',
+};
+
+let types: Record<OtlpSignal, protobuf.Type> | undefined;
+
+/**
+ * Decodes a protobuf export request into the shape of OTLP/JSON (camelCase keys, AnyValue as
+ * `{stringValue}`, 64-bit integers as numbers, ids in base64): the same shape the JSON encoding and the
+ * telemetry files carry. Throws on bytes that are not such a request.
+ */
+export function decodeOtlp(signal: OtlpSignal, body: Uint8Array): unknown {
+  types ??= (() => {
+    const root = protobuf.parse(OTLP_PROTO, { keepCase: false }).root;
+    return { traces: root.lookupType(MESSAGE.traces), metrics: root.lookupType(MESSAGE.metrics), logs: root.lookupType(MESSAGE.logs) };
+  })();
+  const t = types[signal];
+  return t.toObject(t.decode(body), { longs: Number, bytes: String, defaults: false, oneofs: false });
 }

@@ -1,0 +1,98 @@
+// `ampyobs emit`: its descriptors are the generated helpers', it sends every signal of the registry,
+// and live-check finds no violation in what it sends, from files and over OTLP/gRPC.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSpec } from '../../codegen/pipeline.js';
+import { log, metrics, spans } from '../../generated/index.js';
+import { runLiveCheck } from '../../tools/live-check/command.js';
+import { fromOtlpJson } from '../../tools/live-check/observed.js';
+import { eventDescriptor, metricDescriptor, spanDescriptor } from '../../tools/emit/descriptors.js';
+import { bucketValues } from '../../tools/emit/values.js';
+import { CLEAN_ENV } from '../support/env.js';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const model = readSpec(path.join(ROOT, 'spec')).model!;
+const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-emit-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** `ampyobs emit` as a child process, as a user runs it; resolves with its output once it exits. */
+function emit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, ...CLEAN_ENV } as NodeJS.ProcessEnv;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'codegen/bin.ts'), 'emit', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('emit', () => {
+  it('builds the descriptors the generated helpers hold', () => {
+    const byPath = <T>(root: Record<string, Record<string, { descriptor: T }>>): Map<string, T> =>
+      new Map(Object.values(root).flatMap((group) => Object.values(group).map((h) => [(h.descriptor as { name: string }).name, h.descriptor])));
+    const generatedMetrics = byPath(metrics as never);
+    const generatedSpans = byPath(spans as never);
+    const generatedEvents = new Map(Object.values(log as Record<string, { descriptor: { name: string } }>).map((h) => [h.descriptor.name, h.descriptor]));
+    for (const m of model.metrics) expect(metricDescriptor(m), m.name).toEqual(generatedMetrics.get(m.name));
+    for (const s of model.spans) expect(spanDescriptor(s), s.name).toEqual(generatedSpans.get(s.name));
+    for (const e of model.events) expect(eventDescriptor(model, e), e.name).toEqual(generatedEvents.get(e.name));
+  });
+
+  it('spreads histogram observations across every bucket and above the top', () => {
+    expect(bucketValues([1, 10, 100])).toEqual([0.5, 5.5, 55, 150]);
+  });
+
+  it('sends every signal of the registry, and live-check finds no violation in the files it wrote', async () => {
+    const dir = path.join(tmp, 'files');
+    const r = await emit('--endpoint', `file://${dir}`, '--duration', '2');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ampyobs emit: sent \d+ metric observations \(\d+ metrics\), \d+ spans \(\d+ kinds\) and \d+ log events \(\d+ kinds\) in \d+\.\d s\n$/);
+    const seen = { metric: new Set<string>(), span: new Set<string>(), log: new Set<string>() };
+    for (const f of readdirSync(dir))
+      for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
+        for (const o of fromOtlpJson(JSON.parse(line), f)) if (o.signal in seen && o.name) seen[o.signal as keyof typeof seen].add(o.name);
+    for (const m of model.metrics) expect(seen.metric.has(m.name), m.name).toBe(true);
+    for (const s of model.spans) expect(seen.span.has(s.name), s.name).toBe(true);
+    for (const e of model.events) expect(seen.log.has(e.name), e.name).toBe(true);
+
+    const out: string[] = [];
+    const code = await runLiveCheck(['--dir', dir, '--format', 'json'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+    const report = JSON.parse(out.join('\n')) as { findings: unknown[]; candidates: unknown[] };
+    expect(report.findings).toEqual([]);
+    expect(report.candidates).toEqual([]);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('live-check listening over OTLP/gRPC finds no violation in what emit sends', async () => {
+    const stop = new AbortController();
+    const out: string[] = [];
+    let sent: Promise<{ code: number | null; stderr: string }> | undefined;
+    const code = await runLiveCheck(['--otlp-port', '0', '--duration', '600', '--format', 'json'], { out: (s) => out.push(s), err: () => {} }, {
+      ready: ([port]) => {
+        sent = emit('--endpoint', `grpc://127.0.0.1:${port}`, '--duration', '2');
+        void sent.then(() => stop.abort());
+      },
+      stop: stop.signal,
+    });
+    expect((await sent!).code, (await sent!).stderr).toBe(0);
+    const report = JSON.parse(out.join('\n')) as { findings: unknown[]; seen: Record<string, number> };
+    expect(report.findings).toEqual([]);
+    expect(report.seen['span']).toBe(model.spans.length * 2);
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('refuses a bad endpoint or duration with one line', async () => {
+    const bad = await emit('--endpoint', 'ftp://nowhere', '--duration', '1');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^ampyobs emit: .*ftp:\/\/nowhere/m);
+    expect(bad.stderr).not.toMatch(/^\s+at /m);
+    const dur = await emit('--duration', 'soon');
+    expect(dur.code).toBe(2);
+    expect(dur.stderr).toMatch(/^ampyobs emit: --duration must be a number of seconds/);
+  }, 60_000);
+});

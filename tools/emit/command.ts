@@ -1,0 +1,146 @@
+// `ampyobs emit [--endpoint URL] [--duration S] [--spec DIR]`: synthetic telemetry for every signal of
+// the registry, through the runtime as a service would send it, so that a fresh stack's dashboards and
+// alerts have data.
+import { specDefaults } from '../../codegen/emit/init-file.js';
+import { exampleValue } from '../../codegen/emit/metrics.js';
+import type { Metric, Model } from '../../codegen/model.js';
+import {
+  ConfigError,
+  defineCounter,
+  defineEvent,
+  defineGauge,
+  defineHistogram,
+  defineSpan,
+  defineUpDownCounter,
+  init,
+  runInScope,
+  type AttributeValue,
+  type Observability,
+  type ScopeValues,
+} from '../../runtime/index.js';
+import type { SpanContext } from '@opentelemetry/api';
+import { loadModel, options, seconds, ToolError, type Io } from '../common.js';
+import { eventDescriptor, metricDescriptor, spanDescriptor } from './descriptors.js';
+import { attributeValue, attributeValues, bucketValues, labelSets } from './values.js';
+
+export const EMIT_USAGE = `Usage: ampyobs emit [--endpoint URL] [--duration S] [--spec DIR]
+  Sends synthetic telemetry for every metric, span and log event of the registry, once a second for
+  --duration seconds (default 60), to --endpoint: http(s)://host:4318, grpc(s)://host:4317 or file:///dir
+  (default OBS_OTLP_ENDPOINT, else http://localhost:4318). OBS_* variables apply as in a service
+  (OBS_PROM_PORT also serves the metrics to Prometheus).`;
+
+const TICK_MS = 1000;
+
+/** One tick's worth of telemetry for every signal; returns how many of each it sent. */
+function sender(model: Model): (tick: number) => { points: number; spans: number; events: number } {
+  const record = model.metrics.map((m) => metricSender(model, m));
+  const spans = model.spans.map((s) => ({ s, helper: defineSpan<Record<string, AttributeValue>>(spanDescriptor(s)) }));
+  const events = model.events.map((e) => ({ e, helper: defineEvent<Record<string, AttributeValue>>(eventDescriptor(model, e)) }));
+  // The context core every span and line carries: string values from the spec's examples.
+  const scope: ScopeValues = Object.fromEntries(
+    model.context.filter((c) => c.source === 'scope' && (c.attr.type === 'string' || c.attr.type === 'enum')).map((c) => [c.attr.id, String(attributeValue(c.attr, 0))]),
+  );
+  return (tick) => {
+    let points = 0;
+    for (const r of record) points += r(tick);
+    let previous: SpanContext | undefined;
+    runInScope(scope, () => {
+      for (const { s, helper } of spans) {
+        const span = helper.start(attributeValues(s.attributes, tick), s.links && previous ? { links: [previous] } : {});
+        previous = span.spanContext();
+        span.end();
+      }
+      for (const { e, helper } of events) helper(attributeValues(e.fields, tick), e.brief);
+    });
+    return { points, spans: spans.length, events: events.length };
+  };
+}
+
+/** What one metric records each tick, on every label set: a counter counts, a histogram fills every bucket. */
+function metricSender(model: Model, m: Metric): (tick: number) => number {
+  const d = metricDescriptor(m);
+  const sets = labelSets(model, m);
+  const labels = (l: Record<string, string | boolean>): unknown => (m.labels.length ? l : undefined);
+  switch (m.instrument) {
+    case 'counter': {
+      const h = defineCounter<unknown>(d);
+      return () => (sets.forEach((l) => h.add(1, labels(l))), sets.length);
+    }
+    case 'updowncounter': {
+      const h = defineUpDownCounter<unknown>(d);
+      return (tick) => (sets.forEach((l) => h.add(tick % 2 === 0 ? 2 : -1, labels(l))), sets.length);
+    }
+    case 'gauge': {
+      const h = defineGauge<unknown>(d);
+      const v = exampleValue(m);
+      return (tick) => (sets.forEach((l) => h.set(v * (1 + 0.1 * (tick % 3)), labels(l))), sets.length);
+    }
+    case 'histogram': {
+      const h = defineHistogram<unknown>(d);
+      const values = bucketValues(m.buckets?.boundaries ?? []);
+      return () => (sets.forEach((l) => values.forEach((v) => h.record(v, labels(l)))), sets.length * values.length);
+    }
+  }
+}
+
+/** Runs `ampyobs emit`; returns the exit code once everything sent is flushed. */
+export async function runEmit(argv: readonly string[], io: Io): Promise<number> {
+  const o = options(argv, { endpoint: { type: 'string' }, duration: { type: 'string' }, spec: { type: 'string', default: 'spec' }, help: { type: 'boolean', short: 'h' } }, EMIT_USAGE);
+  if (o.help) {
+    io.out(EMIT_USAGE);
+    return 0;
+  }
+  const durationMs = 1000 * (o.duration === undefined ? 60 : seconds('duration', o.duration, EMIT_USAGE));
+  const model = loadModel(o.spec, io);
+  const endpoint = o.endpoint ?? process.env['OBS_OTLP_ENDPOINT'] ?? 'http://localhost:4318';
+  let obs: Observability;
+  try {
+    obs = init(
+      {
+        serviceName: process.env['OBS_SERVICE_NAME'] ?? 'ampyobs-emit',
+        otlp: { endpoint },
+        // Every span is sent, and metrics often enough for rates over a short run.
+        sampler: { type: 'always_on' },
+        metricIntervalMillis: 5000,
+        // The log events go out as OTLP records; their JSON lines would only fill the terminal.
+        logDestination: { write: () => true },
+      },
+      specDefaults(model),
+    );
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      const why = e.message.replace(/^ampyobs: [^:]+: /, '');
+      throw new ToolError(e.setting === 'otlp.endpoint' ? `--endpoint ${endpoint}: ${why}` : `${e.setting}: ${why}`);
+    }
+    throw e;
+  }
+  const send = sender(model);
+  const totals = { points: 0, spans: 0, events: 0 };
+  const started = Date.now();
+  io.err(`ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${endpoint} for ${durationMs / 1000} s`);
+  let stopped = false;
+  const stop = (): void => {
+    stopped = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    for (let tick = 0; !stopped && Date.now() - started < durationMs; tick++) {
+      const sent = send(tick);
+      totals.points += sent.points;
+      totals.spans += sent.spans;
+      totals.events += sent.events;
+      const next = started + (tick + 1) * TICK_MS;
+      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(next, started + durationMs) - Date.now())));
+    }
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await obs.shutdown(10_000);
+  }
+  const dropped = Object.values(obs.status().drops).reduce((n, x) => n + x, 0);
+  io.out(
+    `ampyobs emit: sent ${totals.points} metric observations (${model.metrics.length} metrics), ${totals.spans} spans (${model.spans.length} kinds) and ${totals.events} log events (${model.events.length} kinds) in ${((Date.now() - started) / 1000).toFixed(1)} s${dropped ? `; ${dropped} dropped (see ampy.obs.dropped)` : ''}`,
+  );
+  return 0;
+}
