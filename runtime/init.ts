@@ -7,7 +7,10 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
-import { SCOPE } from '../conventions/index.js';
+import { ADHOC_SCOPE, SCOPE } from '../conventions/index.js';
+import { adhocApi, type AdhocApi } from './adhoc/index.js';
+import { startDiagnostics } from './diagnostics.js';
+import { instrumentationViews, setOwnPorts, startInstrumentation } from './instrument/index.js';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
@@ -20,8 +23,11 @@ import { Redactor, setRedactor } from './redact.js';
 import { createSampler } from './sampler.js';
 import { dropTotals, exportErrors, resetExportErrors, setEndpointDescriber } from './self-metrics.js';
 
-/** What init() returns: the resolved configuration, status, flush and shutdown. */
-export interface Observability {
+/**
+ * What init() returns: the resolved configuration, status, flush and shutdown, and the escape hatch for
+ * what the spec does not list (free-form loggers, ad-hoc spans and metrics; README, "The escape hatch").
+ */
+export interface Observability extends AdhocApi {
   readonly config: ObsConfig;
   /** Queue counters, drop totals and the latest export error per signal. */
   status(): ObsStatus;
@@ -92,14 +98,15 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     );
     prometheusUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`;
   }
-  const meterProvider = readers.length ? new MeterProvider({ resource, readers }) : undefined;
+  // The spec's guardrails for what auto-instrumentation records (runtime/instrument/guardrails.ts).
+  const meterProvider = readers.length ? new MeterProvider({ resource, readers, views: instrumentationViews() }) : undefined;
 
   let logProcessor: QueueLogProcessor | undefined;
   let loggerProvider: LoggerProvider | undefined;
   if (cfg.export.logs) {
     logProcessor = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
     loggerProvider = new LoggerProvider({ resource, processors: [logProcessor] });
-    setOtelLogger(loggerProvider.getLogger(SCOPE.name));
+    setOtelLogger(loggerProvider.getLogger(SCOPE.name), loggerProvider.getLogger(ADHOC_SCOPE));
   }
   configureLogs({
     resource: { service: cfg.resource['service.name'], env: cfg.resource['deployment.environment'], service_version: cfg.resource['service.version'] },
@@ -114,6 +121,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   useProviders({ meterProvider, tracerProvider });
   setFastPath(fastPath && meterProvider !== undefined);
   const stopProcessMetrics = meterProvider ? startProcessMetrics(Math.min(cfg.metricIntervalMillis, 10_000)) : () => {};
+  const stopDiagnostics = startDiagnostics(cfg.diagLevel);
+  setOwnPorts(cfg.prometheus ? [cfg.prometheus.port] : []);
+  const instrumentation = startInstrumentation(cfg.instrument.names, tracerProvider, meterProvider);
 
   const status = (): ObsStatus => ({
     ...(spanProcessor && { traces: spanProcessor.stats() }),
@@ -123,6 +133,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   });
 
   const obs: Observability = {
+    ...adhocApi,
     config: cfg,
     status,
     ...(prometheusUrl && { prometheusUrl }),
@@ -148,6 +159,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       if (ownsMeter) metrics.disable();
       if (ownsPropagator) propagation.disable();
       if (ownsContext) context.disable();
+      instrumentation.stop();
+      setOwnPorts([]);
+      stopDiagnostics();
       resetExportErrors();
       current = undefined;
     },
