@@ -13,6 +13,14 @@ export function defaultMaxSeries(merged: MergedSpec): number {
   return merged.limits.max_series_per_metric ?? DEFAULT_MAX_SERIES;
 }
 
+/**
+ * The key a label has on OTLP: its name, except for a metric recorded by instrumentation, which sends
+ * the attribute id (Prometheus shows it as the name).
+ */
+export function labelKey(m: Pick<Metric, 'recordedBy'>, l: AttributeUse): string {
+  return m.recordedBy ? l.attr.id : l.name;
+}
+
 /** Series one label contributes: enum members, 2 for bool, declared bound for strings and ints; +1 when it may be absent. */
 export function labelSize(use: AttributeUse): number {
   const a = use.attr;
