@@ -2,7 +2,7 @@
 import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
 import { registry } from '../../generated/index.js';
 import { mergeHistograms, pointQuantile, readLocalTelemetry, type LocalPoint, type LocalTelemetry } from '../../tools/inspect/read.js';
-import { traceServices, traceTree } from '../../tools/inspect/trace-tree.js';
+import { traceServices, traceTree } from '../../runtime/admin/trace-tree.js';
 
 type Alert = (typeof registry.alerts)[number];
 

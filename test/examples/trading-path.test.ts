@@ -11,7 +11,7 @@ import { registry } from '../../generated/index.js';
 import { fingerprint } from '../../runtime/index.js';
 import { dashboardPanels } from '../../tools/inspect/inspect.js';
 import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry } from '../../tools/inspect/read.js';
-import { traceServices } from '../../tools/inspect/trace-tree.js';
+import { traceServices } from '../../runtime/admin/trace-tree.js';
 import { parentOf, ROOT, SECRET_FRAGMENTS, SECRET_REF, spawnDemoCli, traceOf, type CliRun } from './helpers.js';
 
 let dir = '';

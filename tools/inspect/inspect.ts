@@ -3,7 +3,7 @@ import path from 'node:path';
 import { prometheusName } from '../../codegen/names.js';
 import { ALWAYS_SAMPLE_ATTRIBUTE, SELF_METRIC_PREFIXES } from '../../conventions/index.js';
 import { readLocalTelemetry, type LocalPoint, type LocalTelemetry } from './read.js';
-import { traceServices, traceTree } from './trace-tree.js';
+import { traceServices, traceTree } from '../../runtime/admin/trace-tree.js';
 
 export interface InspectQuery {
   readonly clientOrderId?: string;
