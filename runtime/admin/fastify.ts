@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SurfaceHandler } from './handler.js';
+import type { SurfaceRouter } from './handler.js';
 
 /** What the adapter needs of a fastify instance (fastify 4 and 5), so the runtime does not depend on fastify. */
 export interface FastifyInstanceLike {
@@ -20,7 +20,7 @@ export type FastifySurfacePlugin = (instance: FastifyInstanceLike, options?: unk
  * Fastify hands the raw request and response over (the reply is hijacked), so the routes answer exactly
  * as they do on node:http.
  */
-export function fastifyPlugin(handler: SurfaceHandler): FastifySurfacePlugin {
+export function fastifyPlugin(router: SurfaceRouter): FastifySurfacePlugin {
   return async (instance) => {
     const prefix = instance.prefix.replace(/\/+$/, '');
     instance.route({
@@ -30,7 +30,7 @@ export function fastifyPlugin(handler: SurfaceHandler): FastifySurfacePlugin {
       handler: (request, reply) => {
         reply.hijack();
         const url = request.raw.url ?? '/';
-        handler(request.raw, reply.raw, undefined, prefix && url.startsWith(prefix) ? url.slice(prefix.length) || '/' : url);
+        router(request.raw, reply.raw, prefix && url.startsWith(prefix) ? url.slice(prefix.length) || '/' : url);
       },
     });
   };

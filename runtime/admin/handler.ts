@@ -31,9 +31,12 @@ export interface SurfaceSources {
 /**
  * The surface as a request handler. `next`, when given (Connect and Express pass it), receives paths
  * that are not the surface's, so the handler can be mounted at an application's root; without it those
- * paths get 404. `path` overrides the request's URL path (adapters that mount under a prefix).
+ * paths get 404. (Three parameters: Express takes a function of four for an error handler.)
  */
-export type SurfaceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void, path?: string) => void;
+export type SurfaceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+/** The handler with the path to route given apart from the request (adapters that mount under a prefix). */
+export type SurfaceRouter = (req: IncomingMessage, res: ServerResponse, path: string, next?: (error?: unknown) => void) => void;
 
 /** Largest body of each kind of response: a request can never make the process build more. */
 export const LIMITS = { metrics: 16 * 1024 * 1024, json: 4 * 1024 * 1024, trace: 2 * 1024 * 1024, url: 4096 } as const;
@@ -101,8 +104,8 @@ function cutStrings(attrs: Readonly<Record<string, unknown>>, max: number): Reco
 
 type Route = (r: Reply, req: IncomingMessage, params: URLSearchParams, rest: string | undefined) => Promise<void> | void;
 
-/** Creates the handler over the runtime's sources. */
-export function createHandler(src: SurfaceSources): SurfaceHandler {
+/** Creates the router over the runtime's sources; `handlerOf` makes it a request handler. */
+export function createRouter(src: SurfaceSources): SurfaceRouter {
   const open = new Set(['/metrics', '/health']);
 
   const routes: Readonly<Record<string, Route>> = {
@@ -168,14 +171,14 @@ export function createHandler(src: SurfaceSources): SurfaceHandler {
 
   const notFound = (r: Reply): void => r.error(404, 'not found: the surface serves /metrics, /metrics/json, /health, /slos, /slos/{name}, /logs/schema, /traces and /traces/{id}');
 
-  return (req, res, next, pathOverride) => {
+  return (req, res, pathOverride, next) => {
     const r = new Reply(req, res);
     const fail = (e: unknown): void => {
       src.onError?.(e);
       r.error(500, `the surface could not answer: ${redactor().text(e instanceof Error ? e.message : String(e)).slice(0, 500)}`);
     };
     try {
-      const raw = pathOverride ?? req.url ?? '/';
+      const raw = pathOverride;
       if (raw.length > LIMITS.url) return r.error(414, `the URL is longer than ${LIMITS.url} characters`);
       let url: URL;
       try {
@@ -207,4 +210,9 @@ export function createHandler(src: SurfaceSources): SurfaceHandler {
       fail(e);
     }
   };
+}
+
+/** The request handler of a router: it routes the request's own URL. */
+export function handlerOf(router: SurfaceRouter): SurfaceHandler {
+  return (req, res, next) => router(req, res, req.url ?? '/', next);
 }

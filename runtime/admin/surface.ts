@@ -8,7 +8,7 @@ import { SloMonitor } from '../slo/monitor.js';
 import type { SloFigures } from '../slo/evaluate.js';
 import { isLoopback } from './config.js';
 import { fastifyPlugin, type FastifySurfacePlugin } from './fastify.js';
-import { createHandler, type SurfaceHandler } from './handler.js';
+import { createRouter, handlerOf, type SurfaceHandler, type SurfaceRouter } from './handler.js';
 import { configWarnings, DropWindow, healthReport, type HealthInputs, type HealthReport } from './health.js';
 import { SurfaceReader } from './reader.js';
 import { serveSurface, type SurfaceServer } from './server.js';
@@ -29,6 +29,7 @@ export class Surface {
   private readonly slos: SloMonitor;
   private readonly drops = new DropWindow(dropTotals);
   private readonly startedAt = Date.now();
+  private readonly router: SurfaceRouter;
   private readonly handle: SurfaceHandler;
   private server?: SurfaceServer;
   private readonly warnings: string[];
@@ -47,7 +48,7 @@ export class Surface {
       enabled: !cfg.prometheus || closedToNetwork,
       why: `/traces is disabled on ${cfg.admin.bind}:${cfg.prometheus?.port ?? ''}: span attributes are not served on a non-loopback address without OBS_ADMIN_TOKEN`,
     });
-    this.handle = createHandler({
+    this.router = createRouter({
       metrics: () => this.reader.current(),
       health: () => this.health(),
       slos: (name) => this.evaluateSlos(name),
@@ -56,6 +57,7 @@ export class Surface {
       ...(this.traces && { traces: this.traces }),
       ...(cfg.admin.token !== undefined && { token: cfg.admin.token }),
     });
+    this.handle = handlerOf(this.router);
   }
 
   /** Starts sampling (SLOs, drops) and, with OBS_PROM_PORT, the listener. */
@@ -70,7 +72,7 @@ export class Surface {
   }
 
   fastifyPlugin(): FastifySurfacePlugin {
-    return fastifyPlugin(this.handle);
+    return fastifyPlugin(this.router);
   }
 
   health(): HealthReport {

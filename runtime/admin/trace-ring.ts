@@ -70,22 +70,23 @@ export class TraceRing implements SpanProcessor {
   onEnd(span: ReadableSpan): void {
     const sc = span.spanContext();
     if ((sc.traceFlags & 1) === 0) return;
-    let e = this.traces.get(sc.traceId);
-    if (e) {
-      if (e.spans.length >= MAX_SPANS_PER_TRACE) {
-        e.dropped++;
-        return;
-      }
-      // Most recently active last: delete and set again moves it to the end of the map's order.
-      this.traces.delete(sc.traceId);
-    } else e = { traceId: sc.traceId, spans: [], bytes: 0, dropped: 0 };
     const size = sizeOf(span);
+    let e = this.traces.get(sc.traceId);
+    // One trace never takes more than the whole budget: its further spans are counted, not kept.
+    if (e && (e.spans.length >= MAX_SPANS_PER_TRACE || e.bytes + size > this.maxBytes)) {
+      e.dropped++;
+      return;
+    }
+    if (e) this.traces.delete(sc.traceId);
+    else if (size > this.maxBytes) return;
+    else e = { traceId: sc.traceId, spans: [], bytes: 0, dropped: 0 };
     e.spans.push(span);
     e.bytes += size;
     this.bytes += size;
+    // Most recently active last: deleted and set again, it moves to the end of the map's order.
     this.traces.set(sc.traceId, e);
     for (const [id, oldest] of this.traces) {
-      if (this.traces.size <= this.maxTraces && this.bytes <= this.maxBytes) break;
+      if ((this.traces.size <= this.maxTraces && this.bytes <= this.maxBytes) || id === sc.traceId) break;
       this.traces.delete(id);
       this.bytes -= oldest.bytes;
     }
