@@ -127,6 +127,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     }
   },
   if: {
+    type: "object",
     properties: {
       adhoc: {
         const: true
@@ -137,6 +138,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     ]
   },
   then: {
+    type: "object",
     required: [
       "ts",
       "level",
@@ -147,6 +149,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     ]
   },
   else: {
+    type: "object",
     required: [
       "ts",
       "level",
@@ -159,6 +162,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     allOf: [
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "api.request"
@@ -174,6 +178,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "bars.ingest"
@@ -189,6 +194,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "broker.ack"
@@ -204,6 +210,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "bus.dlq"
@@ -219,6 +226,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "config.change"
@@ -234,6 +242,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "config.secret_rotation"
@@ -249,6 +258,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "features.compute"
@@ -264,6 +274,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "fills.update"
@@ -279,6 +290,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "fx.provider_fail"
@@ -294,6 +306,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "ingest.decode_fail"
@@ -309,6 +322,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "model.error"
@@ -324,6 +338,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "order.reject"
@@ -339,6 +354,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "order.submit"
@@ -354,6 +370,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "positions.snapshot"
@@ -369,6 +386,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "signals.emit"
@@ -384,6 +402,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
       },
       {
         if: {
+          type: "object",
           properties: {
             event: {
               const: "ticks.trade"
@@ -402,6 +421,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
   definitions: {
     "api.request": {
       description: "An API request was handled.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -430,7 +450,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
             },
             {
               type: "string",
-              pattern: "^-?[0-9]+$"
+              pattern: "^-?[0-9]{16,}$"
             },
             {
               type: "null"
@@ -453,6 +473,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "bars.ingest": {
       description: "A batch of bars was ingested.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -489,7 +510,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
             },
             {
               type: "string",
-              pattern: "^-?[0-9]+$"
+              pattern: "^-?[0-9]{16,}$"
             },
             {
               type: "null"
@@ -503,6 +524,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "broker.ack": {
       description: "A broker acknowledged an order.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -544,6 +566,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "bus.dlq": {
       description: "A message was dead-lettered.",
+      type: "object",
       properties: {
         level: {
           const: "error"
@@ -579,6 +602,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "config.change": {
       description: "An ampy-config key changed.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -607,6 +631,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "config.secret_rotation": {
       description: "A secret was rotated; only its fingerprint is logged.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -639,6 +664,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "features.compute": {
       description: "Features were computed.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -658,6 +684,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "fills.update": {
       description: "A fill was applied.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -681,7 +708,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -712,7 +739,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -745,6 +772,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "fx.provider_fail": {
       description: "An FX provider call failed.",
+      type: "object",
       properties: {
         level: {
           const: "warn"
@@ -779,7 +807,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
             },
             {
               type: "string",
-              pattern: "^-?[0-9]+$"
+              pattern: "^-?[0-9]{16,}$"
             },
             {
               type: "null"
@@ -794,6 +822,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "ingest.decode_fail": {
       description: "An ingested payload could not be decoded.",
+      type: "object",
       properties: {
         level: {
           const: "warn"
@@ -832,6 +861,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "model.error": {
       description: "A model call failed.",
+      type: "object",
       properties: {
         level: {
           const: "error"
@@ -862,6 +892,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "order.reject": {
       description: "An order was rejected.",
+      type: "object",
       properties: {
         level: {
           const: "error"
@@ -899,7 +930,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
             },
             {
               type: "string",
-              pattern: "^-?[0-9]+$"
+              pattern: "^-?[0-9]{16,}$"
             },
             {
               type: "null"
@@ -942,6 +973,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "order.submit": {
       description: "An order was submitted to a broker.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -993,7 +1025,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -1024,7 +1056,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -1066,7 +1098,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -1090,6 +1122,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "positions.snapshot": {
       description: "A position snapshot was taken.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -1117,7 +1150,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -1148,7 +1181,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -1172,6 +1205,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "signals.emit": {
       description: "A model emitted a signal.",
+      type: "object",
       properties: {
         level: {
           const: "info"
@@ -1199,6 +1233,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
     },
     "ticks.trade": {
       description: "A trade print was received.",
+      type: "object",
       properties: {
         level: {
           const: "debug"
@@ -1226,7 +1261,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"
@@ -1257,7 +1292,7 @@ export const logSchema: Readonly<Record<string, unknown>> = {
                 },
                 {
                   type: "string",
-                  pattern: "^-?[0-9]+$"
+                  pattern: "^-?[0-9]{16,}$"
                 },
                 {
                   type: "null"

@@ -9,7 +9,8 @@ import { byKey, header } from './ts-common.js';
 type Schema = Record<string, unknown>;
 
 const LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
-const INTEGER_TEXT = '^-?[0-9]+$';
+/** An integer beyond 2^53 (16 digits and more) is written as its digits; a smaller one is a number. */
+const INTEGER_TEXT = '^-?[0-9]{16,}$';
 const FINGERPRINT = '^fp:[0-9a-f]{16}$';
 
 /** The schema of a value of an attribute, as the runtime writes it into a line. */
@@ -83,6 +84,7 @@ export function logSchema(model: Model): Schema {
       e.name,
       {
         description: e.brief,
+        type: 'object',
         properties: { level: { const: e.level }, ...Object.fromEntries(e.fields.map((f) => [f.name, useSchema(model, f)])) },
         required: e.fields.filter((f) => f.requirement === 'required').map((f) => f.name),
       },
@@ -99,11 +101,12 @@ export function logSchema(model: Model): Schema {
     type: 'object',
     properties,
     // A free-form (ad-hoc) line has the base fields but no event of the spec.
-    if: { properties: { [ADHOC_LINE_KEY]: { const: true } }, required: [ADHOC_LINE_KEY] },
-    then: { required: required.filter((r) => r !== eventField) },
+    if: { type: 'object', properties: { [ADHOC_LINE_KEY]: { const: true } }, required: [ADHOC_LINE_KEY] },
+    then: { type: 'object', required: required.filter((r) => r !== eventField) },
     else: {
+      type: 'object',
       required,
-      allOf: events.map((e) => ({ if: { properties: { [eventField]: { const: e.name } }, required: [eventField] }, then: { $ref: `#/definitions/${e.name}` } })),
+      allOf: events.map((e) => ({ if: { type: 'object', properties: { [eventField]: { const: e.name } }, required: [eventField] }, then: { $ref: `#/definitions/${e.name}` } })),
     },
     definitions,
   };

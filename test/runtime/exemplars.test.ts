@@ -7,10 +7,11 @@ import path from 'node:path';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { init, metrics, spans } from '../../generated/index.js';
 import type { Observability } from '../../runtime/index.js';
 import { encodeMetricsRequest } from '../../runtime/exemplars/otlp-metrics.js';
+import { EXEMPLAR_MIN_RETENTION_MS, ExemplarStore } from '../../runtime/exemplars/store.js';
 import { decode, OtlpReceiver, type ReceivedPoint } from '../support/otlp-receiver.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
@@ -68,10 +69,11 @@ const rejections = (points: ReceivedPoint[], broker: string) => points.find((p) 
 function expectExemplars(points: ReceivedPoint[], ids: Awaited<ReturnType<typeof traffic>>): void {
   const h = latency(points);
   expect(h.count).toBe(5);
-  // 650 and 700 share the (500, 1000] bucket: the later one is kept; 90 has its own bucket; 3 and 15 none.
+  // 650 and 700 share the (500, 1000] bucket: the first is kept (for EXEMPLAR_MIN_RETENTION_MS); 90 has
+  // its own bucket; 3 and 15 none.
   const byValue = new Map(h.exemplars.map((e) => [e.value, e]));
-  expect([...byValue.keys()].sort((a, b) => a - b)).toEqual([90, 700]);
-  expect(byValue.get(700)!.traceId).toBe(ids.sampled[1]);
+  expect([...byValue.keys()].sort((a, b) => a - b)).toEqual([90, 650]);
+  expect(byValue.get(650)!.traceId).toBe(ids.sampled[0]);
   expect(byValue.get(90)!.traceId).toBe(ids.sampled[2]);
   for (const e of h.exemplars) {
     expect(e.spanId).toMatch(/^[0-9a-f]{16}$/);
@@ -80,14 +82,14 @@ function expectExemplars(points: ReceivedPoint[], ids: Awaited<ReturnType<typeof
   expect(h.exemplars.some((e) => e.traceId === ids.unsampled)).toBe(false);
   // At most one per bucket.
   expect(h.exemplars.length).toBeLessThanOrEqual(h.buckets!.length);
-  // A counter keeps one per series: the latest sampled increment.
-  expect(rejections(points, 'alpaca').exemplars).toEqual([expect.objectContaining({ value: 2, traceId: ids.sampled[2] })]);
+  // A counter keeps one per series: the first sampled increment, still recent.
+  expect(rejections(points, 'alpaca').exemplars).toEqual([expect.objectContaining({ value: 2, traceId: ids.sampled[0] })]);
   expect(rejections(points, 'ibkr').exemplars).toEqual([]);
   expect(rejections(points, 'paper').exemplars).toEqual([]);
 }
 
 describe('exemplars on the fast path', () => {
-  it('histogram buckets and counters keep the latest value of a sampled span, exported over OTLP/HTTP', async () => {
+  it('histogram buckets and counters keep a value of a sampled span, exported over OTLP/HTTP', async () => {
     const { points, ids } = await run((r) => r.startHttp());
     expectExemplars(points, ids);
   });
@@ -119,7 +121,7 @@ describe('exemplars on the fast path', () => {
       };
       const h = last.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.name === 'ampy.oms.order_latency_ms')!;
       const ex = h.histogram!.dataPoints.flatMap((p) => p.exemplars ?? []);
-      expect(ex.map((e) => [e.asDouble, e.traceId])).toEqual(expect.arrayContaining([[700, sampled[1]], [90, sampled[2]]]));
+      expect(ex.map((e) => [e.asDouble, e.traceId])).toEqual(expect.arrayContaining([[650, sampled[0]], [90, sampled[2]]]));
       expect(ex[0]!.timeUnixNano).toMatch(/^\d{19}$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -157,5 +159,28 @@ describe('the OTLP metrics encoder', () => {
     const upstream = decode('metrics', ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!) as typeof ours;
     expect(upstream.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'h')!.histogram!.data_points[0]!.exemplars ?? []).toEqual([]);
     await mp.shutdown();
+  });
+});
+
+describe('the exemplar store', () => {
+  it('keeps an exemplar for EXEMPLAR_MIN_RETENTION_MS, then takes the next sampled value', () => {
+    const store = new ExemplarStore(2);
+    const sc = (traceId: string) => ({ traceId, spanId: '00f067aa0ba902b7', traceFlags: 1 });
+    const now = vi.spyOn(Date, 'now');
+    try {
+      now.mockReturnValue(1_000_000);
+      store.offer(1, 650, sc('a'.repeat(32)));
+      now.mockReturnValue(1_000_000 + EXEMPLAR_MIN_RETENTION_MS - 1);
+      store.offer(1, 700, sc('b'.repeat(32)));
+      expect(store.at(1, 9)).toEqual({ value: 650, timeMs: 1_000_000, traceId: 'a'.repeat(32), spanId: '00f067aa0ba902b7', bucket: 9 });
+      now.mockReturnValue(1_000_000 + EXEMPLAR_MIN_RETENTION_MS);
+      store.offer(1, 700, sc('b'.repeat(32)));
+      expect(store.at(1)).toMatchObject({ value: 700, traceId: 'b'.repeat(32) });
+      expect(store.at(0)).toBeUndefined();
+      store.clear();
+      expect(store.at(1)).toBeUndefined();
+    } finally {
+      now.mockRestore();
+    }
   });
 });
