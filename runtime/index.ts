@@ -24,3 +24,9 @@ export { ALWAYS_SAMPLE_ATTRIBUTE, OVERFLOW_VALUE, REDACTED } from '../convention
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
 export type { QueueStats } from './export-queue.js';
+export type { SurfaceHandler } from './admin/handler.js';
+export type { FastifySurfacePlugin } from './admin/fastify.js';
+export type { HealthCheck, HealthReport } from './admin/health.js';
+export type { AdminOptions } from './admin/config.js';
+export type { SloDefinition } from './slo/definition.js';
+export type { GroupFigures, SloFigures, TierFigures, WindowFigures } from './slo/evaluate.js';
