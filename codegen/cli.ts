@@ -9,14 +9,16 @@ import { readSpec } from './pipeline.js';
 import { diffOutput, writeOutput } from './write.js';
 import { packageRoot } from './package-root.js';
 import { inspectDir } from '../tools/inspect/inspect.js';
+import { fetchSnapshot } from '../tools/inspect/surface.js';
 import { runTool, TOOLS_USAGE } from '../tools/index.js';
 
 const USAGE = `Usage:
   ampyobs generate [--spec DIR] [--out DIR] [--watch]   validate the spec and write the generated files (all or nothing)
   ampyobs check    [--spec DIR] [--out DIR]             validate the spec; exit 1 if the generated files are stale
-  ampyobs inspect  (--client-order-id ID | --trace-id ID) [--dir DIR] [--dashboards DIR]
-                                                        an order's log lines, trace across processes, metric series
-                                                        and dashboard panels, from local telemetry
+  ampyobs inspect  (--client-order-id ID | --trace-id ID) [--dir DIR] [--dashboards DIR] [--surface URL]…
+                                                        an order's log lines, trace across processes, metric series,
+                                                        exemplars and dashboard panels, from local telemetry; health
+                                                        and SLOs of running services (--surface, OBS_ADMIN_TOKEN)
 ${TOOLS_USAGE}
 Defaults: --spec ./spec, --out ./generated, --dir ./.ampyobs/telemetry, --dashboards <out>/dashboards`;
 
@@ -75,6 +77,7 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
         dashboards: { type: 'string' },
         'client-order-id': { type: 'string' },
         'trace-id': { type: 'string' },
+        surface: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -133,7 +136,9 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
     }
     try {
       const dashboards = values.dashboards ?? path.join(existsSync(outDir) ? outDir : path.join(packageRoot(), 'generated'), 'dashboards');
-      const { lines, found } = inspectDir(values.dir, { ...(clientOrderId && { clientOrderId }), ...(traceId && { traceId }) }, dashboards);
+      const token = process.env['OBS_ADMIN_TOKEN']?.trim() || undefined;
+      const surfaces = await Promise.all((values.surface ?? []).map((url) => fetchSnapshot(url, token)));
+      const { lines, found } = inspectDir(values.dir, { ...(clientOrderId && { clientOrderId }), ...(traceId && { traceId }) }, dashboards, surfaces);
       for (const l of lines) (found ? io.out : io.err)(l);
       return found ? 0 : 1;
     } catch (e) {

@@ -6,6 +6,7 @@ import { emitDocs } from './emit/docs.js';
 import { emitIndex } from './emit/index-file.js';
 import { emitK8s, K8S_RULES_PATH } from './emit/k8s.js';
 import { emitInit } from './emit/init-file.js';
+import { emitLogSchemaJson, emitLogSchemaTs } from './emit/log-schema.js';
 import { emitLogs } from './emit/logs.js';
 import { emitMetrics } from './emit/metrics.js';
 import { emitRegistryJson } from './emit/registry.js';
@@ -47,10 +48,12 @@ export async function renderFiles(model: Model): Promise<FileSet> {
   put('logs.ts', () => emitLogs(model));
   if (put('bus.ts', () => emitBus(model))) modules.push('bus');
   put('registry.ts', () => emitRegistryTs(model));
+  put('log-schema.ts', () => emitLogSchemaTs(model));
   put('init.ts', () => emitInit(model));
-  modules.push('registry', 'init');
+  modules.push('registry', 'log-schema', 'init');
   put('index.ts', () => emitIndex(model, modules));
   put('registry.json', () => emitRegistryJson(model));
+  put('log-schema.json', () => emitLogSchemaJson(model));
   put('docs/TELEMETRY.md', () => emitDocs(model));
   put(COLLECTOR_CONFIG_PATH, () => {
     for (const [p, text] of emitCollectorConfig(model)) files.set(p, text);

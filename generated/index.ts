@@ -7,4 +7,5 @@ export * from './spans.js';
 export * from './logs.js';
 export * from './bus.js';
 export * from './registry.js';
+export * from './log-schema.js';
 export * from './init.js';

@@ -7,8 +7,9 @@ import {
   type Observability,
   type SpecDefaults,
 } from '../runtime/index.js';
+import { logSchema } from './log-schema.js';
 
-/** The spec's sampling and redaction defaults, as init() hands them to the runtime. */
+/** The spec's sampling and redaction defaults and its SLOs, as init() hands them to the runtime. */
 const specDefaults: SpecDefaults = {
   sampling: {
     sampler: "parent",
@@ -64,13 +65,537 @@ const specDefaults: SpecDefaults = {
       }
     ],
     linearChecked: "recheck 4.5.0"
-  }
+  },
+  slos: [
+    {
+      name: "oms-order-latency",
+      brief: "99% of orders are acknowledged within 200 ms.",
+      objective: 0.99,
+      period: "30d",
+      periodMs: 2592000000,
+      by: [],
+      sli: {
+        kind: "latency",
+        metric: "ampy.oms.order_latency_ms",
+        matchers: [],
+        threshold: 200
+      },
+      windows: [
+        {
+          name: "5m",
+          ms: 300000
+        },
+        {
+          name: "30m",
+          ms: 1800000
+        },
+        {
+          name: "1h",
+          ms: 3600000
+        },
+        {
+          name: "2h",
+          ms: 7200000
+        },
+        {
+          name: "6h",
+          ms: 21600000
+        },
+        {
+          name: "1d",
+          ms: 86400000
+        },
+        {
+          name: "3d",
+          ms: 259200000
+        },
+        {
+          name: "30d",
+          ms: 2592000000
+        }
+      ],
+      tiers: [
+        {
+          long: "1h",
+          longMs: 3600000,
+          short: "5m",
+          shortMs: 300000,
+          factor: 14.4,
+          threshold: 0.144,
+          severity: "critical",
+          for: "2m",
+          forMs: 120000,
+          alert: "AmpySLOOmsOrderLatencyErrorBudgetBurn"
+        },
+        {
+          long: "6h",
+          longMs: 21600000,
+          short: "30m",
+          shortMs: 1800000,
+          factor: 6,
+          threshold: 0.06,
+          severity: "critical",
+          for: "15m",
+          forMs: 900000,
+          alert: "AmpySLOOmsOrderLatencyErrorBudgetBurn"
+        },
+        {
+          long: "1d",
+          longMs: 86400000,
+          short: "2h",
+          shortMs: 7200000,
+          factor: 3,
+          threshold: 0.03,
+          severity: "warning",
+          for: "1h",
+          forMs: 3600000,
+          alert: "AmpySLOOmsOrderLatencyErrorBudgetBurn"
+        },
+        {
+          long: "3d",
+          longMs: 259200000,
+          short: "6h",
+          shortMs: 21600000,
+          factor: 1,
+          threshold: 0.01,
+          severity: "warning",
+          for: "3h",
+          forMs: 10800000,
+          alert: "AmpySLOOmsOrderLatencyErrorBudgetBurn"
+        }
+      ]
+    },
+    {
+      name: "oms-order-success",
+      brief: "99.5% of order submissions end ok.",
+      objective: 0.995,
+      period: "30d",
+      periodMs: 2592000000,
+      by: [],
+      sli: {
+        kind: "ratio",
+        total: {
+          metric: "ampy.oms.order_submit",
+          matchers: []
+        },
+        good: {
+          metric: "ampy.oms.order_submit",
+          matchers: [
+            {
+              label: "outcome",
+              values: [
+                "ok"
+              ]
+            }
+          ]
+        }
+      },
+      windows: [
+        {
+          name: "5m",
+          ms: 300000
+        },
+        {
+          name: "30m",
+          ms: 1800000
+        },
+        {
+          name: "1h",
+          ms: 3600000
+        },
+        {
+          name: "2h",
+          ms: 7200000
+        },
+        {
+          name: "6h",
+          ms: 21600000
+        },
+        {
+          name: "1d",
+          ms: 86400000
+        },
+        {
+          name: "3d",
+          ms: 259200000
+        },
+        {
+          name: "30d",
+          ms: 2592000000
+        }
+      ],
+      tiers: [
+        {
+          long: "1h",
+          longMs: 3600000,
+          short: "5m",
+          shortMs: 300000,
+          factor: 14.4,
+          threshold: 0.072,
+          severity: "critical",
+          for: "2m",
+          forMs: 120000,
+          alert: "AmpySLOOmsOrderSuccessErrorBudgetBurn"
+        },
+        {
+          long: "6h",
+          longMs: 21600000,
+          short: "30m",
+          shortMs: 1800000,
+          factor: 6,
+          threshold: 0.03,
+          severity: "critical",
+          for: "15m",
+          forMs: 900000,
+          alert: "AmpySLOOmsOrderSuccessErrorBudgetBurn"
+        },
+        {
+          long: "1d",
+          longMs: 86400000,
+          short: "2h",
+          shortMs: 7200000,
+          factor: 3,
+          threshold: 0.015,
+          severity: "warning",
+          for: "1h",
+          forMs: 3600000,
+          alert: "AmpySLOOmsOrderSuccessErrorBudgetBurn"
+        },
+        {
+          long: "3d",
+          longMs: 259200000,
+          short: "6h",
+          shortMs: 21600000,
+          factor: 1,
+          threshold: 0.005,
+          severity: "warning",
+          for: "3h",
+          forMs: 10800000,
+          alert: "AmpySLOOmsOrderSuccessErrorBudgetBurn"
+        }
+      ]
+    },
+    {
+      name: "bus-orders-delivery",
+      brief: "99.9% of order messages are delivered within 50 ms.",
+      objective: 0.999,
+      period: "30d",
+      periodMs: 2592000000,
+      by: [],
+      sli: {
+        kind: "latency",
+        metric: "ampy.bus.delivery_latency_ms",
+        matchers: [
+          {
+            label: "domain",
+            values: [
+              "orders"
+            ]
+          }
+        ],
+        threshold: 50
+      },
+      windows: [
+        {
+          name: "5m",
+          ms: 300000
+        },
+        {
+          name: "30m",
+          ms: 1800000
+        },
+        {
+          name: "1h",
+          ms: 3600000
+        },
+        {
+          name: "2h",
+          ms: 7200000
+        },
+        {
+          name: "6h",
+          ms: 21600000
+        },
+        {
+          name: "1d",
+          ms: 86400000
+        },
+        {
+          name: "3d",
+          ms: 259200000
+        },
+        {
+          name: "30d",
+          ms: 2592000000
+        }
+      ],
+      tiers: [
+        {
+          long: "1h",
+          longMs: 3600000,
+          short: "5m",
+          shortMs: 300000,
+          factor: 14.4,
+          threshold: 0.0144,
+          severity: "critical",
+          for: "2m",
+          forMs: 120000,
+          alert: "AmpySLOBusOrdersDeliveryErrorBudgetBurn"
+        },
+        {
+          long: "6h",
+          longMs: 21600000,
+          short: "30m",
+          shortMs: 1800000,
+          factor: 6,
+          threshold: 0.006,
+          severity: "critical",
+          for: "15m",
+          forMs: 900000,
+          alert: "AmpySLOBusOrdersDeliveryErrorBudgetBurn"
+        },
+        {
+          long: "1d",
+          longMs: 86400000,
+          short: "2h",
+          shortMs: 7200000,
+          factor: 3,
+          threshold: 0.003,
+          severity: "warning",
+          for: "1h",
+          forMs: 3600000,
+          alert: "AmpySLOBusOrdersDeliveryErrorBudgetBurn"
+        },
+        {
+          long: "3d",
+          longMs: 259200000,
+          short: "6h",
+          shortMs: 21600000,
+          factor: 1,
+          threshold: 0.001,
+          severity: "warning",
+          for: "3h",
+          forMs: 10800000,
+          alert: "AmpySLOBusOrdersDeliveryErrorBudgetBurn"
+        }
+      ]
+    },
+    {
+      name: "api-availability",
+      brief: "99.9% of API requests do not fail with a server error.",
+      objective: 0.999,
+      period: "30d",
+      periodMs: 2592000000,
+      by: [],
+      sli: {
+        kind: "ratio",
+        total: {
+          metric: "ampy.api.requests",
+          matchers: []
+        },
+        bad: {
+          metric: "ampy.api.requests",
+          matchers: [
+            {
+              label: "status_class",
+              values: [
+                "5xx"
+              ]
+            }
+          ]
+        }
+      },
+      windows: [
+        {
+          name: "5m",
+          ms: 300000
+        },
+        {
+          name: "30m",
+          ms: 1800000
+        },
+        {
+          name: "1h",
+          ms: 3600000
+        },
+        {
+          name: "2h",
+          ms: 7200000
+        },
+        {
+          name: "6h",
+          ms: 21600000
+        },
+        {
+          name: "1d",
+          ms: 86400000
+        },
+        {
+          name: "3d",
+          ms: 259200000
+        },
+        {
+          name: "30d",
+          ms: 2592000000
+        }
+      ],
+      tiers: [
+        {
+          long: "1h",
+          longMs: 3600000,
+          short: "5m",
+          shortMs: 300000,
+          factor: 14.4,
+          threshold: 0.0144,
+          severity: "critical",
+          for: "2m",
+          forMs: 120000,
+          alert: "AmpySLOApiAvailabilityErrorBudgetBurn"
+        },
+        {
+          long: "6h",
+          longMs: 21600000,
+          short: "30m",
+          shortMs: 1800000,
+          factor: 6,
+          threshold: 0.006,
+          severity: "critical",
+          for: "15m",
+          forMs: 900000,
+          alert: "AmpySLOApiAvailabilityErrorBudgetBurn"
+        },
+        {
+          long: "1d",
+          longMs: 86400000,
+          short: "2h",
+          shortMs: 7200000,
+          factor: 3,
+          threshold: 0.003,
+          severity: "warning",
+          for: "1h",
+          forMs: 3600000,
+          alert: "AmpySLOApiAvailabilityErrorBudgetBurn"
+        },
+        {
+          long: "3d",
+          longMs: 259200000,
+          short: "6h",
+          shortMs: 21600000,
+          factor: 1,
+          threshold: 0.001,
+          severity: "warning",
+          for: "3h",
+          forMs: 10800000,
+          alert: "AmpySLOApiAvailabilityErrorBudgetBurn"
+        }
+      ]
+    },
+    {
+      name: "api-latency",
+      brief: "95% of API requests are answered within 500 ms.",
+      objective: 0.95,
+      period: "30d",
+      periodMs: 2592000000,
+      by: [],
+      sli: {
+        kind: "latency",
+        metric: "ampy.api.request_latency_ms",
+        matchers: [],
+        threshold: 500
+      },
+      windows: [
+        {
+          name: "5m",
+          ms: 300000
+        },
+        {
+          name: "30m",
+          ms: 1800000
+        },
+        {
+          name: "1h",
+          ms: 3600000
+        },
+        {
+          name: "2h",
+          ms: 7200000
+        },
+        {
+          name: "6h",
+          ms: 21600000
+        },
+        {
+          name: "1d",
+          ms: 86400000
+        },
+        {
+          name: "3d",
+          ms: 259200000
+        },
+        {
+          name: "30d",
+          ms: 2592000000
+        }
+      ],
+      tiers: [
+        {
+          long: "1h",
+          longMs: 3600000,
+          short: "5m",
+          shortMs: 300000,
+          factor: 14.4,
+          threshold: 0.72,
+          severity: "critical",
+          for: "2m",
+          forMs: 120000,
+          alert: "AmpySLOApiLatencyErrorBudgetBurn"
+        },
+        {
+          long: "6h",
+          longMs: 21600000,
+          short: "30m",
+          shortMs: 1800000,
+          factor: 6,
+          threshold: 0.3,
+          severity: "critical",
+          for: "15m",
+          forMs: 900000,
+          alert: "AmpySLOApiLatencyErrorBudgetBurn"
+        },
+        {
+          long: "1d",
+          longMs: 86400000,
+          short: "2h",
+          shortMs: 7200000,
+          factor: 3,
+          threshold: 0.15,
+          severity: "warning",
+          for: "1h",
+          forMs: 3600000,
+          alert: "AmpySLOApiLatencyErrorBudgetBurn"
+        },
+        {
+          long: "3d",
+          longMs: 259200000,
+          short: "6h",
+          shortMs: 21600000,
+          factor: 1,
+          threshold: 0.05,
+          severity: "warning",
+          for: "3h",
+          forMs: 10800000,
+          alert: "AmpySLOApiLatencyErrorBudgetBurn"
+        }
+      ]
+    }
+  ]
 };
 
 /**
  * Starts observability for this process with the defaults of spec 'ampy' 1.1.0:
  * sampler `parent` at ratio 0.25 (dev 1, paper 0.25, prod 0.25), and
  * 10 redaction key patterns and 7 value patterns.
+ * 5 SLOs evaluated in process and the log schema, for the observability surface (`obs.handler()`, OBS_PROM_PORT).
  * OBS_* variables override options, which override OTEL_* variables. Call once, early; `await obs.shutdown()` before exit.
  *
  * @example
@@ -80,5 +605,5 @@ const specDefaults: SpecDefaults = {
  * ```
  */
 export function init(options: InitOptions = {}): Observability {
-  return initRuntime(options, specDefaults);
+  return initRuntime(options, { ...specDefaults, logSchema });
 }

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, LINEAR_CHECK, OTLP_PORTS, PROMETHEUS_HOST, REDACTED } from '../conventions/index.js';
+import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, LINEAR_CHECK, OTLP_PORTS, REDACTED } from '../conventions/index.js';
 import type { InstrumentationName } from '../conventions/index.js';
 import { DEFAULT_ENVIRONMENT, ENVIRONMENT_ALIASES, ENVIRONMENTS, type Environment, type EnvironmentAlias } from './generated/environments.js';
 import { resolveInstrument, type InstrumentOption } from './instrument/select.js';
+import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
+import { resolveExemplars } from './exemplars/config.js';
 import { superLinear } from './redos.js';
+import type { SloDefinition } from './slo/definition.js';
 import { ConfigError, first, nonEmpty, option, parseAttributes, parseBool, parseHeaders, parsePort, parseRatio, readTlsFile, variable, type Env, type Layer, type Resolved } from './settings.js';
 
 export { ConfigError, parseHeaders } from './settings.js';
@@ -66,6 +69,10 @@ export interface InitOptions {
    * one when the process started with `node --import ampyobs/register`, none otherwise.
    */
   readonly instrument?: InstrumentOption;
+  /** The observability surface: bind address, token, trace ring (README, "The observability surface"). */
+  readonly admin?: AdminOptions;
+  /** Keep exemplars on counters and histograms of the fast path (OBS_EXEMPLARS; default on). */
+  readonly exemplars?: boolean;
 }
 
 /** Defaults the generated init() passes from the spec (sampling and redaction sections). */
@@ -78,6 +85,10 @@ export interface SpecDefaults {
     /** The analyser that showed the value patterns linear at generate time (see runtime/redos.ts); else init checks them. */
     readonly linearChecked?: string;
   };
+  /** The spec's SLOs with the windows and burn-rate tiers of their generated rules (GET /slos). */
+  readonly slos?: readonly SloDefinition[];
+  /** The JSON Schema of the spec's log lines (GET /logs/schema). */
+  readonly logSchema?: Readonly<Record<string, unknown>>;
 }
 
 /** The resolved configuration the runtime runs with. */
@@ -117,6 +128,8 @@ export interface ObsConfig {
   readonly diagLevel?: 'error' | 'warn' | 'info' | 'debug' | 'verbose';
   /** Libraries to instrument, and the setting that chose them. */
   readonly instrument: { readonly names: readonly InstrumentationName[]; readonly setting: string };
+  readonly admin: AdminConfig;
+  readonly exemplars: boolean;
 }
 
 const SAMPLERS: readonly string[] = ['parent', 'traceidratio', 'always_on', 'always_off'] satisfies readonly SamplerName[];
@@ -132,7 +145,8 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   const otlp = resolveOtlp(options, env, environment);
   const sampler = resolveSampler(options, env, spec, environment);
   const exports = resolveExports(options, env);
-  const prometheus = resolvePrometheus(options, env);
+  const admin = resolveAdmin(options.admin, options.prometheus?.host, env);
+  const prometheus = resolvePrometheus(options, env, admin.bind);
   const redaction = resolveRedaction(options, env, spec);
   const queue = resolveQueue(options);
   const { logLevel, diagLevel } = resolveLogLevel(options, env, environment);
@@ -148,6 +162,8 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
     logLevel,
     ...(diagLevel && { diagLevel }),
     instrument: resolveInstrument(options.instrument, env),
+    admin,
+    exemplars: resolveExemplars(options.exemplars, env),
   };
 }
 
@@ -417,10 +433,10 @@ function resolveLogLevel(options: InitOptions, env: Env, environment: Environmen
   return { logLevel: value as LogLevel, ...(diag && { diagLevel: diag }) };
 }
 
-/** The Prometheus endpoint, when a port is set (null in code means none). */
-function resolvePrometheus(options: InitOptions, env: Env): ObsConfig['prometheus'] {
+/** The port of the observability surface (/metrics and the rest), when one is set (null in code means none), and its bind address. */
+function resolvePrometheus(options: InitOptions, env: Env, host: string): ObsConfig['prometheus'] {
   const port = first<string | number>([variable(env, 'OBS_PROM_PORT'), option('prometheus.port', options.prometheus?.port ?? undefined)]);
-  return port && { port: parsePort(port.value, port.setting), host: options.prometheus?.host ?? PROMETHEUS_HOST };
+  return port && { port: parsePort(port.value, port.setting), host };
 }
 
 /** Redaction: the built-in key patterns, the spec's and the operator's, all of them (never fewer). */

@@ -1,5 +1,5 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { countDropped, countExportFailure, noteExportError, type DropReason, type Signal } from './self-metrics.js';
+import { countDropped, countExportFailure, noteExportError, noteExportSuccess, type DropReason, type Signal } from './self-metrics.js';
 
 export interface ExportQueueOptions<T> {
   readonly signal: Signal;
@@ -72,8 +72,10 @@ export class ExportQueue<T> {
       .send(batch)
       .catch((error: unknown) => ({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }))
       .then((result) => {
-        if (result.code === ExportResultCode.SUCCESS) this.stats.exported += batch.length;
-        else {
+        if (result.code === ExportResultCode.SUCCESS) {
+          this.stats.exported += batch.length;
+          noteExportSuccess(this.opts.signal);
+        } else {
           this.drop(batch.length, 'export_failed');
           countExportFailure(this.opts.signal);
           noteExportError(this.opts.signal, result.error);
@@ -99,6 +101,11 @@ export class ExportQueue<T> {
     const left = this.buffer.length;
     this.buffer = [];
     if (left) this.drop(left, 'shutdown');
+  }
+
+  /** How many items the queue holds at most. */
+  get capacity(): number {
+    return this.opts.maxSize;
   }
 
   /** Current counters. */

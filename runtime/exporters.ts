@@ -3,15 +3,18 @@ import type * as GrpcJs from '@grpc/grpc-js';
 import type { ChannelCredentials, Metadata } from '@grpc/grpc-js';
 import type * as GrpcLogs from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as HttpLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import type * as GrpcMetrics from '@opentelemetry/exporter-metrics-otlp-grpc';
-import { OTLPMetricExporter as HttpMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import type * as GrpcTraces from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as HttpTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
-import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
+import { AggregationTemporalityPreference, OTLPMetricExporterBase } from '@opentelemetry/exporter-metrics-otlp-http';
+import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+// Loads @grpc/grpc-js lazily, when the first export runs.
+import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } from '@opentelemetry/otlp-grpc-exporter-base';
+import { MetricsExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
 import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ObsConfig } from './config.js';
+import { ExemplarMetricsSerializer } from './exemplars/otlp-metrics.js';
 import { FileLogExporter, FileMetricExporter, FileSpanExporter, telemetryFile } from './file-exporters.js';
 import type { Signal } from './self-metrics.js';
 
@@ -69,14 +72,34 @@ export function createSpanExporter(cfg: ObsConfig): SpanExporter {
   return new OTLPTraceExporter(grpcOptions(cfg));
 }
 
-/** OTLP metric exporter (cumulative temporality, what Prometheus-style backends expect). */
+/**
+ * OTLP metric exporter (cumulative temporality, what Prometheus-style backends expect): the stock
+ * OTLP/HTTP and gRPC transports (retries, backoff, deadlines) with a request encoder that carries the
+ * fast path's exemplars (runtime/exemplars/otlp-metrics.ts), which the stock serializer drops.
+ */
 export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
   if (cfg.console.metrics) return new ConsoleMetricExporter();
   if (cfg.otlp.protocol === 'file') return new FileMetricExporter(signalUrl(cfg, 'metrics'));
   const temporalityPreference = AggregationTemporalityPreference.CUMULATIVE;
-  if (cfg.otlp.protocol !== 'grpc') return new HttpMetricExporter({ ...httpOptions(cfg, 'metrics'), temporalityPreference });
-  const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-grpc') as typeof GrpcMetrics;
-  return new OTLPMetricExporter({ ...grpcOptions(cfg), temporalityPreference });
+  const delegate =
+    cfg.otlp.protocol === 'grpc'
+      ? createOtlpGrpcExportDelegate(
+          convertLegacyOtlpGrpcOptions(grpcOptions(cfg), 'METRICS'),
+          ExemplarMetricsSerializer,
+          'ampyobs_otlp_grpc_metric_exporter',
+          MetricsExporterMetricsHelper,
+          undefined,
+          'MetricsExportService',
+          '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
+        )
+      : createOtlpHttpExportDelegate(
+          convertLegacyHttpOptions(httpOptions(cfg, 'metrics'), 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
+          ExemplarMetricsSerializer,
+          'ampyobs_otlp_http_metric_exporter',
+          MetricsExporterMetricsHelper,
+          undefined,
+        );
+  return new OTLPMetricExporterBase(delegate, { temporalityPreference });
 }
 
 /** OTLP log record exporter. */

@@ -5,12 +5,13 @@ import {
   AggregationTemporality,
   DataPointType,
   type CollectionResult,
-  type DataPoint,
   type Histogram,
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { SCOPE } from '../conventions/index.js';
+import { exemplarsEnabled, sampledSpanContext, type ExemplarDataPoint, type PointExemplar } from './exemplars/exemplar.js';
+import { ExemplarStore } from './exemplars/store.js';
 import type { LabelIndex } from './label-index.js';
 import type { MetricDescriptor } from './types.js';
 
@@ -30,6 +31,8 @@ export class FastMetric {
   private readonly maxs: Float64Array;
   private readonly buckets: Float64Array;
   private readonly touched: Uint8Array;
+  /** Exemplars of counters and histograms while they are on (see runtime/exemplars/). */
+  private exemplars: ExemplarStore | undefined;
 
   constructor(
     readonly d: MetricDescriptor,
@@ -45,12 +48,24 @@ export class FastMetric {
     this.maxs = new Float64Array(size).fill(-Infinity);
     this.buckets = new Float64Array(size * this.nBuckets);
     this.touched = new Uint8Array(size);
+    this.keepExemplars(exemplarsEnabled());
+  }
+
+  /** Starts (or stops) keeping exemplars: one per series of a counter, one per bucket of a histogram. */
+  keepExemplars(on: boolean): void {
+    const kind = this.d.instrument;
+    this.exemplars = on && (kind === 'counter' || kind === 'histogram') ? (this.exemplars ?? new ExemplarStore(kind === 'histogram' ? this.size * this.nBuckets : this.size)) : undefined;
   }
 
   /** Counter, up-down counter: add. */
   add(slot: number, value: number): void {
     this.sums[slot]! += value;
     this.touched[slot] = 1;
+    const ex = this.exemplars;
+    if (ex !== undefined) {
+      const sc = sampledSpanContext();
+      if (sc !== undefined) ex.offer(slot, value, sc);
+    }
   }
 
   /** Gauge: last value wins. */
@@ -64,12 +79,34 @@ export class FastMetric {
     const b = this.bounds;
     let i = 0;
     while (i < b.length && value > b[i]!) i++;
-    this.buckets[slot * this.nBuckets + i]! += 1;
+    const place = slot * this.nBuckets + i;
+    this.buckets[place]! += 1;
     this.sums[slot]! += value;
     this.counts[slot]! += 1;
     if (value < this.mins[slot]!) this.mins[slot] = value;
     if (value > this.maxs[slot]!) this.maxs[slot] = value;
     this.touched[slot] = 1;
+    const ex = this.exemplars;
+    if (ex !== undefined) {
+      const sc = sampledSpanContext();
+      if (sc !== undefined) ex.offer(place, value, sc);
+    }
+  }
+
+  /** The exemplars of a series, bucket by bucket for a histogram. */
+  private exemplarsAt(slot: number): readonly PointExemplar[] | undefined {
+    const ex = this.exemplars;
+    if (ex === undefined) return undefined;
+    if (this.nBuckets === 0) {
+      const e = ex.at(slot);
+      return e && [e];
+    }
+    const out: PointExemplar[] = [];
+    for (let b = 0; b < this.nBuckets; b++) {
+      const e = ex.at(slot * this.nBuckets + b, b);
+      if (e) out.push(e);
+    }
+    return out.length ? out : undefined;
   }
 
   /** The metric as the SDK would report it (cumulative), or undefined when nothing was recorded. */
@@ -80,7 +117,8 @@ export class FastMetric {
     if (!slots.length) return undefined;
     const base = { descriptor, aggregationTemporality: AggregationTemporality.CUMULATIVE };
     if (this.d.instrument === 'histogram') {
-      const dataPoints: DataPoint<Histogram>[] = slots.map((s) => ({
+      const dataPoints: ExemplarDataPoint<Histogram>[] = slots.map((s) => ({
+        ...this.exemplarField(s),
         startTime,
         endTime,
         attributes: this.labels.slotAttributesOf(s),
@@ -94,12 +132,18 @@ export class FastMetric {
       }));
       return { ...base, dataPointType: DataPointType.HISTOGRAM, dataPoints };
     }
-    const dataPoints: DataPoint<number>[] = slots.map((s) => ({ startTime, endTime, attributes: this.labels.slotAttributesOf(s), value: this.sums[s]! }));
+    const dataPoints: ExemplarDataPoint<number>[] = slots.map((s) => ({ ...this.exemplarField(s), startTime, endTime, attributes: this.labels.slotAttributesOf(s), value: this.sums[s]! }));
     if (this.d.instrument === 'gauge') return { ...base, dataPointType: DataPointType.GAUGE, dataPoints };
     return { ...base, dataPointType: DataPointType.SUM, dataPoints, isMonotonic: this.d.instrument === 'counter' };
   }
 
+  private exemplarField(slot: number): { exemplars?: readonly PointExemplar[] } {
+    const exemplars = this.exemplarsAt(slot);
+    return exemplars ? { exemplars } : {};
+  }
+
   reset(): void {
+    this.exemplars?.clear();
     this.sums.fill(0);
     this.counts.fill(0);
     this.mins.fill(Infinity);
@@ -140,8 +184,14 @@ export class FastMetricProducer implements MetricProducer {
   }
 }
 
-/** Turns the fast path on (init) or off (shutdown); turning it on starts from empty stores. */
+/**
+ * Turns the fast path on (init) or off (shutdown); turning it on starts from empty stores. Exemplars are
+ * kept while the exemplar source is set (runtime/exemplars/exemplar.ts).
+ */
 export function setFastPath(on: boolean): void {
-  for (const m of registry) m.reset();
+  for (const m of registry) {
+    m.reset();
+    m.keepExemplars(on && exemplarsEnabled());
+  }
   active = on;
 }

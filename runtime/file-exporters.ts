@@ -1,10 +1,11 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { JsonLogsSerializer, JsonMetricsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonLogsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { encodeMetricsJson } from './exemplars/otlp-json.js';
 
 /**
  * Where one process writes a signal: `<dir>/<signal>-<service>-<pid>.jsonl`, one OTLP-JSON export request
@@ -14,10 +15,10 @@ export function telemetryFile(dir: string, signal: 'traces' | 'metrics' | 'logs'
   return path.join(dir, `${signal}-${service.replace(/[^A-Za-z0-9_.-]/g, '_')}-${process.pid}.jsonl`);
 }
 
-function append(file: string, bytes: Uint8Array | undefined): ExportResult {
+function append(file: string, bytes: Uint8Array | string | undefined): ExportResult {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    appendFileSync(file, `${Buffer.from(bytes ?? new Uint8Array()).toString('utf8')}\n`);
+    appendFileSync(file, `${typeof bytes === 'string' ? bytes : Buffer.from(bytes ?? new Uint8Array()).toString('utf8')}\n`);
     return { code: ExportResultCode.SUCCESS };
   } catch (error) {
     return { code: ExportResultCode.FAILED, error: error as Error };
@@ -33,11 +34,18 @@ export class FileSpanExporter implements SpanExporter {
   async shutdown(): Promise<void> {}
 }
 
-/** Writes metric collections as OTLP-JSON lines (cumulative, like the OTLP exporters). */
+/** Writes metric collections as OTLP-JSON lines (cumulative, like the OTLP exporters), exemplars included. */
 export class FileMetricExporter implements PushMetricExporter {
   constructor(private readonly file: string) {}
   export(metrics: ResourceMetrics, cb: (r: ExportResult) => void): void {
-    cb(append(this.file, JsonMetricsSerializer.serializeRequest(metrics)));
+    let text: string;
+    try {
+      text = encodeMetricsJson(metrics);
+    } catch (error) {
+      cb({ code: ExportResultCode.FAILED, error: error as Error });
+      return;
+    }
+    cb(append(this.file, text));
   }
   async forceFlush(): Promise<void> {}
   async shutdown(): Promise<void> {}

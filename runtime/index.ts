@@ -55,3 +55,9 @@ export { ADHOC_LINE_KEY, ADHOC_SCOPE, ADHOC_SPAN_ATTRIBUTE, ALWAYS_SAMPLE_ATTRIB
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
 export type { QueueStats } from './export-queue.js';
+export type { SurfaceHandler } from './admin/handler.js';
+export type { FastifySurfacePlugin } from './admin/fastify.js';
+export type { HealthCheck, HealthReport } from './admin/health.js';
+export type { AdminOptions } from './admin/config.js';
+export type { SloDefinition } from './slo/definition.js';
+export type { GroupFigures, SloFigures, TierFigures, WindowFigures } from './slo/evaluate.js';

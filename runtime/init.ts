@@ -1,7 +1,6 @@
 import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
@@ -9,9 +8,15 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
 import { ADHOC_SCOPE, SCOPE } from '../conventions/index.js';
 import { adhocApi, type AdhocApi } from './adhoc/index.js';
+import type { FastifySurfacePlugin } from './admin/fastify.js';
+import type { SurfaceHandler } from './admin/handler.js';
+import type { HealthReport } from './admin/health.js';
+import { surfaceUrl } from './admin/server.js';
+import { Surface } from './admin/surface.js';
 import { startDiagnostics } from './diagnostics.js';
 import { instrumentationViews, setOwnPorts, startInstrumentation } from './instrument/index.js';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
+import { setExemplarSource } from './exemplars/exemplar.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
 import { FastMetricProducer, setFastPath } from './fast-metrics.js';
@@ -22,6 +27,7 @@ import { useProviders } from './providers.js';
 import { Redactor, setRedactor } from './redact.js';
 import { createSampler } from './sampler.js';
 import { dropTotals, exportErrors, resetExportErrors, setEndpointDescriber } from './self-metrics.js';
+import type { SloFigures } from './slo/evaluate.js';
 
 /**
  * What init() returns: the resolved configuration, status, flush and shutdown, and the escape hatch for
@@ -37,6 +43,18 @@ export interface Observability extends AdhocApi {
   shutdown(timeoutMillis?: number): Promise<void>;
   /** URL of the Prometheus endpoint when OBS_PROM_PORT is set. */
   readonly prometheusUrl?: string;
+  /**
+   * The observability surface (/metrics, /health, /slos, /logs/schema, /traces, /metrics/json) as a
+   * request handler for node:http, and as middleware for Connect and Express (paths it does not serve
+   * go to `next`). README, "The observability surface".
+   */
+  handler(): SurfaceHandler;
+  /** The surface as a fastify plugin: `app.register(obs.fastifyPlugin(), { prefix: '/observability' })`. */
+  fastifyPlugin(): FastifySurfacePlugin;
+  /** What GET /health answers: a verdict and one check per component. */
+  health(): HealthReport;
+  /** What GET /slos answers: every SLO of the spec (or the one named) evaluated now. */
+  slos(name?: string): Promise<SloFigures[]>;
 }
 
 export interface ObsStatus {
@@ -68,16 +86,30 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
   const queueOpts = cfg.queue;
-
   let spanProcessor: QueueSpanProcessor | undefined;
-  let tracerProvider: BasicTracerProvider | undefined;
-  if (cfg.export.traces) {
-    spanProcessor = new QueueSpanProcessor(createSpanExporter(cfg), queueOpts);
-    tracerProvider = new BasicTracerProvider({ resource, sampler: createSampler(cfg.sampler.type, cfg.sampler.ratio), spanProcessors: [spanProcessor] });
-  }
+  let logProcessor: QueueLogProcessor | undefined;
 
   const fastPath = options.fastPath ?? true;
   const metricProducers = fastPath ? [new FastMetricProducer(resource)] : [];
+  const surface = new Surface(cfg, spec, metricProducers, {
+    tracing: cfg.export.traces,
+    endpoint: (signal) => signalUrl(cfg, signal),
+    queues: () => ({
+      ...(spanProcessor && { traces: { stats: spanProcessor.stats(), capacity: spanProcessor.capacity() } }),
+      ...(logProcessor && { logs: { stats: logProcessor.stats(), capacity: logProcessor.capacity() } }),
+    }),
+  });
+
+  let tracerProvider: BasicTracerProvider | undefined;
+  if (cfg.export.traces) {
+    spanProcessor = new QueueSpanProcessor(createSpanExporter(cfg), queueOpts);
+    tracerProvider = new BasicTracerProvider({
+      resource,
+      sampler: createSampler(cfg.sampler.type, cfg.sampler.ratio),
+      spanProcessors: [spanProcessor, ...(surface.traces ? [surface.traces] : [])],
+    });
+  }
+
   const readers: MetricReader[] = [];
   if (cfg.export.metrics)
     readers.push(
@@ -88,20 +120,12 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
         metricProducers,
       }),
     );
-  let prometheusUrl: string | undefined;
-  if (cfg.prometheus) {
-    const { host, port } = cfg.prometheus;
-    readers.push(
-      new PrometheusExporter({ host, port, metricProducers }, (err) => {
-        if (err) process.stderr.write(`ampyobs: OBS_PROM_PORT: cannot serve metrics on ${host}:${port}: ${err.message}\n`);
-      }),
-    );
-    prometheusUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/metrics`;
-  }
+  // The surface reads metrics in process (/metrics, /slos) unless everything is off (OTEL_SDK_DISABLED).
+  if (readers.length || cfg.prometheus || cfg.export.traces || cfg.export.logs) readers.push(surface.reader);
+  const prometheusUrl = cfg.prometheus && `${surfaceUrl(cfg.prometheus.host, cfg.prometheus.port)}metrics`;
   // The spec's guardrails for what auto-instrumentation records (runtime/instrument/guardrails.ts).
   const meterProvider = readers.length ? new MeterProvider({ resource, readers, views: instrumentationViews() }) : undefined;
 
-  let logProcessor: QueueLogProcessor | undefined;
   let loggerProvider: LoggerProvider | undefined;
   if (cfg.export.logs) {
     logProcessor = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
@@ -119,7 +143,10 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   const ownsTracer = tracerProvider ? trace.setGlobalTracerProvider(tracerProvider) : false;
   const ownsMeter = meterProvider ? metrics.setGlobalMeterProvider(meterProvider) : false;
   useProviders({ meterProvider, tracerProvider });
+  // Exemplars read the active span through this context manager (runtime/exemplars/).
+  setExemplarSource(cfg.exemplars ? contextManager : undefined);
   setFastPath(fastPath && meterProvider !== undefined);
+  surface.start();
   const stopProcessMetrics = meterProvider ? startProcessMetrics(Math.min(cfg.metricIntervalMillis, 10_000)) : () => {};
   const stopDiagnostics = startDiagnostics(cfg.diagLevel);
   setOwnPorts(cfg.prometheus ? [cfg.prometheus.port] : []);
@@ -137,6 +164,10 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     config: cfg,
     status,
     ...(prometheusUrl && { prometheusUrl }),
+    handler: () => surface.handler(),
+    fastifyPlugin: () => surface.fastifyPlugin(),
+    health: () => surface.health(),
+    slos: (name) => surface.evaluateSlos(name),
     async forceFlush(timeoutMillis = 5000) {
       const deadline = Date.now() + timeoutMillis;
       await Promise.race([
@@ -148,12 +179,14 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       if (current !== obs) return;
       const deadline = Date.now() + timeoutMillis;
       stopProcessMetrics();
+      await surface.close();
       // Metrics last, so the drops counted while flushing spans and logs are exported too.
       await Promise.allSettled([spanProcessor?.close(deadline), logProcessor?.close(deadline)]);
       await Promise.race([Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
       setOtelLogger(undefined);
       flushLogs();
       setFastPath(false);
+      setExemplarSource(undefined);
       useProviders({});
       if (ownsTracer) trace.disable();
       if (ownsMeter) metrics.disable();

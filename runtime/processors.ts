@@ -5,7 +5,7 @@ import { AggregationTemporality, AggregationType, type AggregationOption, type I
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ExportQueue, untilDeadline, type QueueStats } from './export-queue.js';
 import { redactor } from './redact.js';
-import { countDropped, countExportFailure, noteExportError } from './self-metrics.js';
+import { countDropped, countExportFailure, noteExportError, noteExportSuccess } from './self-metrics.js';
 
 interface QueueOptions {
   readonly maxSize: number;
@@ -89,6 +89,10 @@ abstract class QueueProcessor<T> {
   stats(): QueueStats {
     return this.queue.snapshot();
   }
+  /** How many items the queue holds at most. */
+  capacity(): number {
+    return this.queue.capacity;
+  }
 }
 
 /** Queues sampled spans in a bounded buffer and exports them, redacted, off the application's path. */
@@ -119,7 +123,8 @@ export class CountingMetricExporter implements PushMetricExporter {
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     this.inner.export(metrics, (result) => {
-      if (result.code !== ExportResultCode.SUCCESS) {
+      if (result.code === ExportResultCode.SUCCESS) noteExportSuccess('metrics');
+      else {
         const points = metrics.scopeMetrics.reduce((n, s) => n + s.metrics.reduce((m, x) => m + x.dataPoints.length, 0), 0);
         countDropped('metrics', 'export_failed', points);
         countExportFailure('metrics');

@@ -61,9 +61,22 @@ export function exportErrors(): Readonly<Partial<Record<Signal, { message: strin
   return Object.fromEntries([...lastError.entries()].map(([k, v]) => [k, { message: v.message, at: v.at }]));
 }
 
-/** Clears remembered errors (shutdown). */
+const lastSuccess = new Map<Signal, number>();
+
+/** Remembers when a signal was last exported successfully (for GET /health). */
+export function noteExportSuccess(signal: Signal): void {
+  lastSuccess.set(signal, Date.now());
+}
+
+/** When each signal was last exported successfully (milliseconds since the epoch). */
+export function exportSuccesses(): Readonly<Partial<Record<Signal, number>>> {
+  return Object.fromEntries(lastSuccess);
+}
+
+/** Clears remembered errors and successes (shutdown). */
 export function resetExportErrors(): void {
   lastError.clear();
+  lastSuccess.clear();
 }
 
 function explain(error: Error | undefined): string {

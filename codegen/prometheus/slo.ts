@@ -1,11 +1,12 @@
 // An SLO as Prometheus rules: events, errors and error-ratio recordings per window, multi-window
 // multi-burn-rate alerts and an absent-SLI alert.
+import type { SloDefinition } from '../../runtime/slo/definition.js';
 import type { Matcher, Model, Selector, Slo } from '../model.js';
-import { pascal } from '../names.js';
+import { durationMs, pascal } from '../names.js';
 import { literal } from './alert-template.js';
 import { renderAlert, type AlertDefinition, type AlertingRule, type RecordingRule } from './definition.js';
 import { absentLabels, byClause, selector } from './promql.js';
-import { burnThreshold, burnTiers, fmt, sloRecordNames, sloWindows, type BurnTier } from './slo-windows.js';
+import { burnThreshold, burnTiers, fmt, formatDuration, sloRecordNames, sloWindows, type BurnTier } from './slo-windows.js';
 
 /**
  * Resource labels SLOs are kept per (service and environment: budgets are never shared across them),
@@ -119,4 +120,38 @@ export function sloAlertRules(slo: Slo): AlertingRule[] {
 /** An SLO's rule group: recordings before the alerts that read them. */
 export function sloRuleGroup(model: Pick<Model, 'resource'>, slo: Slo): { name: string; rules: (AlertingRule | RecordingRule)[] } {
   return { name: `ampy-slo-${slo.name}`, rules: [...sloRecordingRules(slo, sloResourceLabels(model)), ...sloAlertRules(slo)] };
+}
+
+/**
+ * An SLO as the runtime evaluates it in process (GET /slos): the same SLI, windows, tiers, thresholds and
+ * alert names as its recording rules and alerts, so the two agree.
+ */
+export function sloDefinition(slo: Slo): SloDefinition {
+  const selector = (s: Selector) => ({ metric: s.metric.name, matchers: s.matchers.map((m) => ({ label: m.label, values: [...m.values] })) });
+  const sli = slo.sli;
+  return {
+    name: slo.name,
+    brief: slo.brief,
+    objective: slo.objective,
+    period: formatDuration(durationMs(slo.period)),
+    periodMs: durationMs(slo.period),
+    by: [...slo.by],
+    sli:
+      sli.kind === 'latency'
+        ? { kind: 'latency', metric: sli.metric.name, matchers: sli.matchers.map((m) => ({ label: m.label, values: [...m.values] })), threshold: sli.threshold }
+        : { kind: 'ratio', total: selector(sli.total), ...(sli.good && { good: selector(sli.good) }), ...(sli.bad && { bad: selector(sli.bad) }) },
+    windows: sloWindows(slo).map((w) => ({ name: w, ms: durationMs(w) })),
+    tiers: burnTiers(slo).map((t) => ({
+      long: t.long,
+      longMs: durationMs(t.long),
+      short: t.short,
+      shortMs: durationMs(t.short),
+      factor: t.factor,
+      threshold: burnThreshold(slo, t),
+      severity: t.severity,
+      for: t.for,
+      forMs: durationMs(t.for),
+      alert: burnAlertName(slo),
+    })),
+  };
 }

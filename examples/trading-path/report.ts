@@ -2,7 +2,8 @@
 import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
 import { registry } from '../../generated/index.js';
 import { mergeHistograms, pointQuantile, readLocalTelemetry, type LocalPoint, type LocalTelemetry } from '../../tools/inspect/read.js';
-import { traceServices, traceTree } from '../../tools/inspect/trace-tree.js';
+import { traceServices, traceTree } from '../../runtime/admin/trace-tree.js';
+import { exemplarLines, readSnapshots, surfaceLines } from '../../tools/inspect/surface.js';
 
 type Alert = (typeof registry.alerts)[number];
 
@@ -117,10 +118,23 @@ export function printReport(dir: string, endpoint: string): void {
     say(`  SDK drops              ${dropped}`);
 
     say();
+    say('Exemplars: example traces behind the latency histograms (OpenMetrics and OTLP carry them to Grafana)');
+    const examples = exemplarLines(t.points.filter((p) => p.metric === 'ampy.oms.order_latency_ms' && p.kind === 'histogram')).sort((a, b) => Number(/ ([\d.]+) ms →/.exec(b)?.[1]) - Number(/ ([\d.]+) ms →/.exec(a)?.[1]));
+    for (const l of examples.slice(0, 3)) say(`${l}${n.slow && l.includes(n.slow.traceId) ? '  ← the slow order' : ''}`);
+    if (!examples.length) say('  none');
+
+    say();
     say('Generated alerts this run would trip (rates over the whole run, `for` ignored)');
     const fired = wouldFire(t, runSeconds);
     for (const { alert, value } of fired) say(`  ${alert.severity.padEnd(8)} ${alert.name.padEnd(28)} ${alert.summary} (${value < 10 ? value.toFixed(3) : value.toFixed(0)})`);
     if (!fired.length) say('  none');
+  }
+
+  const snapshots = readSnapshots(dir);
+  if (snapshots.length) {
+    say();
+    say("Health and SLOs: each service's GET /health and /slos at the end of the run (every window holds the whole run)");
+    for (const l of surfaceLines(snapshots)) say(l);
   }
 
   say();

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fetchSnapshot, snapshotFile } from '../../tools/inspect/surface.js';
 import type { BusMessage, Envelope } from './bus.js';
 import { printReport } from './report.js';
 import { barBatches } from './scenario.js';
@@ -39,6 +40,19 @@ export interface DemoOptions {
   /** Bar batches to ingest; the default scenario when absent. */
   readonly batches?: ReturnType<typeof barBatches>;
   readonly quiet?: boolean;
+  /** Runs once the flow is quiet, while the services still run and serve their surfaces. */
+  readonly beforeStop?: (promPorts: Readonly<Record<string, number>>) => Promise<void>;
+}
+
+/** Each service's /health and /slos, as the report and `ampyobs inspect` read them (surfaces/<service>.json). */
+async function snapshotSurfaces(dir: string, promPorts: Readonly<Record<string, number>>): Promise<void> {
+  mkdirSync(path.join(dir, 'surfaces'), { recursive: true });
+  await Promise.all(
+    Object.entries(promPorts).map(async ([name, port]) => {
+      const snap = await fetchSnapshot(`http://127.0.0.1:${port}`);
+      writeFileSync(snapshotFile(dir, name), `${JSON.stringify({ ...snap, service: name }, null, 2)}\n`);
+    }),
+  );
 }
 
 /** Runs the five services until the flow is quiet, stops them (they flush), returns when all exited. */
@@ -65,6 +79,8 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
         OBS_ENV: process.env['OBS_ENV'] ?? 'dev',
         OBS_OTLP_ENDPOINT: endpoint,
         OBS_PROM_PORT: String(port),
+        // The demo's surfaces listen on loopback: /traces answers there without a token.
+        OBS_ADMIN_BIND: '127.0.0.1',
         DEMO_LOG_FILE: path.join(opts.dir, `log-${name}.jsonl`),
         ...opts.env,
       },
@@ -105,6 +121,8 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
   deliver({ topic: 'demo/control/ingest', headers: {}, payload: { batches: opts.batches ?? barBatches(), runId: 'demo_run_001' } });
   // Quiet: nothing in flight and no bus traffic for a moment.
   await waitFor('the trading path to settle', () => outstanding === 0 && Date.now() - lastActivity > 300, 120_000);
+  await snapshotSurfaces(opts.dir, promPorts);
+  await opts.beforeStop?.(promPorts);
   stopping = true;
   const exits = [...children.values()].map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r()))));
   for (const c of children.values()) c.send({ kind: 'stop' } satisfies BusMessage);

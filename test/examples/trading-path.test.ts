@@ -1,7 +1,8 @@
 // The trading-path demo end to end (brief §12), from one run of the `npm run demo` CLI in a clean
 // environment: correlation (log line → trace → metric series → dashboard panels), security (no planted
 // secret in any sink), golden telemetry, and the report the CLI prints.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { registry } from '../../generated/index.js';
 import { fingerprint } from '../../runtime/index.js';
 import { dashboardPanels } from '../../tools/inspect/inspect.js';
 import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry } from '../../tools/inspect/read.js';
-import { traceServices } from '../../tools/inspect/trace-tree.js';
+import { traceServices } from '../../runtime/admin/trace-tree.js';
 import { parentOf, ROOT, SECRET_FRAGMENTS, SECRET_REF, spawnDemoCli, traceOf, type CliRun } from './helpers.js';
 
 let dir = '';
@@ -119,10 +120,10 @@ describe('trading-path demo: correlation', () => {
 });
 
 describe('trading-path demo: security', () => {
-  it('lets no planted secret into any log line, span or metric (every file of the run, as raw text)', () => {
-    const files = readdirSync(dir).filter((f) => f !== '.ampyobs-telemetry');
-    // Log lines, OTLP logs, traces and metrics of all five processes.
-    for (const prefix of ['log-', 'logs-', 'traces-', 'metrics-']) expect(files.filter((f) => f.startsWith(prefix)).length, prefix).toBe(SERVICES.length);
+  it('lets no planted secret into any log line, span, metric or surface snapshot (every file of the run, as raw text)', () => {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f !== '.ampyobs-telemetry' && !statSync(path.join(dir, f)).isDirectory());
+    // Log lines, OTLP logs, traces and metrics of all five processes, and what their surfaces answered.
+    for (const prefix of ['log-', 'logs-', 'traces-', 'metrics-', 'surfaces/']) expect(files.filter((f) => f.startsWith(prefix)).length, prefix).toBe(SERVICES.length);
     for (const f of files) {
       const text = readFileSync(path.join(dir, f), 'utf8');
       for (const secret of SECRET_FRAGMENTS) expect(text.includes(secret), `${secret} in ${f}`).toBe(false);
@@ -207,9 +208,46 @@ describe('trading-path demo: the CLI', () => {
     expect(out).toMatch(/broker\.ack [\d.]+ms {2}\[always sampled\]/);
     expect(out).toMatch(/oms\.reject [\d.]+ms {2}\[always sampled\]/);
     for (const secret of SECRET_FRAGMENTS) expect(out.includes(secret), secret).toBe(false);
+    // Exemplars: the slow order's trace is the example behind the order-latency bucket it fell in.
+    expect(out).toMatch(new RegExp(`ampy-oms +ampy\\.oms\\.order_latency_ms\\{broker="alpaca", le="1000"\\} [\\d.]+ ms → trace ${slow?.[3]} \\(span [0-9a-f]{16}\\) {2}← the slow order`));
+    // Health and SLOs of every service, read from their surfaces before they stopped.
+    const health = out.slice(out.indexOf('Health and SLOs'));
+    for (const service of SERVICES) expect(health).toMatch(new RegExp(`\\n  ${service} +(healthy|degraded)`));
+    expect(health).toMatch(/SLO oms-order-success \(objective 99\.5%\): exhausted; SLI 85\.7% over 5m, error budget left -2757\.1%; burn alerts 1h-5m pending/);
+    expect(health).toMatch(/SLO oms-order-latency \(objective 99\.0%\): exhausted; SLI [\d.]+% over 5m/);
     // Reported for the record: runDemo leaves its 20 s stop deadline timer armed, so the CLI lingers after the report.
     console.info(`demo CLI: report after ${run.reportedAfterMs} ms, exit after ${run.exitedAfterMs} ms`);
   }, 60_000);
+});
+
+describe('trading-path demo: log schema', () => {
+  it('every log line of the run validates against the generated JSON Schema of log events; broken lines do not', () => {
+    // Strict about types: the schema is clean for editors and validators that check it.
+    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, strictTypes: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'generated/log-schema.json'), 'utf8')) as object);
+    const lines = readdirSync(dir)
+      .filter((f) => f.startsWith('log-'))
+      .flatMap((f) => readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(40);
+    expect(new Set(lines.map((l) => l['event'])).size).toBeGreaterThan(8);
+    const invalid = lines.filter((l) => !validate(l)).map((l) => `${String(l['event'])}: ${ajv.errorsText(validate.errors)}`);
+    expect(invalid).toEqual([]);
+    const reject = lines.find((l) => l['event'] === 'order.reject')!;
+    const broken: Record<string, unknown>[] = [
+      { ...reject, reject_reason: 'riskcheck' },
+      { ...reject, level: 'info' },
+      { ...reject, http_status: '429' },
+      { ...reject, trace_id: 'not-a-trace-id' },
+      { ...reject, event: 'order.unknown' },
+      Object.fromEntries(Object.entries(reject).filter(([k]) => k !== 'client_order_id')),
+      Object.fromEntries(Object.entries(reject).filter(([k]) => k !== 'ts')),
+    ];
+    for (const b of broken) expect(validate(b), JSON.stringify(b).slice(0, 200)).toBe(false);
+    // Fields an untyped caller adds stay allowed; free-form (ad-hoc) lines need the base fields only.
+    expect(validate({ ...reject, note: 'extra' })).toBe(true);
+    expect(validate({ level: 'info', ts: reject['ts'], service: 'x', env: 'dev', service_version: '1', message: 'free-form', adhoc: true })).toBe(true);
+  });
 });
 
 describe('trading-path demo: live-check', () => {

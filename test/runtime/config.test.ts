@@ -918,3 +918,35 @@ describe('configuration other SDKs use (accepted, or refused precisely)', () => 
     expectConfigError({}, 'instrument', { instrument: [42] as unknown as ['http'] });
   });
 });
+
+describe('OBS_ADMIN_BIND / OBS_ADMIN_TOKEN / OBS_ADMIN_TRACES / OBS_ADMIN_TRACES_BYTES / OBS_EXEMPLARS', () => {
+  it('binds the surface to 0.0.0.0 by default, or where OBS_ADMIN_BIND, admin.bind or prometheus.host says', () => {
+    expect(resolve({ OBS_PROM_PORT: '9464' }).prometheus).toEqual({ port: 9464, host: '0.0.0.0' });
+    expect(resolve({ OBS_PROM_PORT: '9464', OBS_ADMIN_BIND: '127.0.0.1' }, { admin: { bind: '::' } }).prometheus!.host).toBe('127.0.0.1');
+    expect(resolve({ OBS_PROM_PORT: '9464' }, { admin: { bind: '::1' }, prometheus: { host: '0.0.0.0' } }).prometheus!.host).toBe('::1');
+    expect(resolve({}, { prometheus: { port: 9464, host: 'localhost' } }).prometheus!.host).toBe('localhost');
+    expect(expectConfigError({ OBS_ADMIN_BIND: 'example.com' }, 'OBS_ADMIN_BIND').message).toMatch(/is not an IP address to listen on/);
+  });
+
+  it('takes the token from OBS_ADMIN_TOKEN over admin.token, and refuses one that cannot be a header value', () => {
+    expect(resolve({}).admin).not.toHaveProperty('token');
+    expect(resolve({ OBS_ADMIN_TOKEN: 'from-env' }, { admin: { token: 'from-code' } }).admin.token).toBe('from-env');
+    expect(resolve({}, { admin: { token: 'from-code' } }).admin.token).toBe('from-code');
+    expect(expectConfigError({ OBS_ADMIN_TOKEN: 'two words' }, 'OBS_ADMIN_TOKEN').message).toMatch(/printable ASCII without spaces/);
+  });
+
+  it('bounds the trace ring by count and bytes', () => {
+    expect(resolve({}).admin.traces).toEqual({ maxTraces: 100, maxBytes: 4 * 1024 * 1024 });
+    expect(resolve({ OBS_ADMIN_TRACES: '0', OBS_ADMIN_TRACES_BYTES: '65536' }, { admin: { traces: { maxTraces: 5 } } }).admin.traces).toEqual({ maxTraces: 0, maxBytes: 65536 });
+    expectConfigError({ OBS_ADMIN_TRACES: '-1' }, 'OBS_ADMIN_TRACES');
+    expectConfigError({ OBS_ADMIN_TRACES_BYTES: '1e6' }, 'OBS_ADMIN_TRACES_BYTES');
+    expect(configError(() => resolve({}, { admin: { sloSampleMillis: 5 } })).setting).toBe('admin.sloSampleMillis');
+  });
+
+  it('keeps exemplars unless OBS_EXEMPLARS or the option says false', () => {
+    expect(resolve({}).exemplars).toBe(true);
+    expect(resolve({ OBS_EXEMPLARS: 'false' }, { exemplars: true }).exemplars).toBe(false);
+    expect(resolve({}, { exemplars: false }).exemplars).toBe(false);
+    expectConfigError({ OBS_EXEMPLARS: 'maybe' }, 'OBS_EXEMPLARS');
+  });
+});

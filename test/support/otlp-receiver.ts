@@ -53,8 +53,15 @@ export interface ReceivedPoint {
   sum?: number;
   bounds?: number[];
   buckets?: number[];
+  exemplars: ReceivedExemplar[];
   resource: Attrs;
   scope: string;
+}
+export interface ReceivedExemplar {
+  traceId: string;
+  spanId: string;
+  value: number;
+  timeUnixNano: number;
 }
 export interface RawRequest {
   signal: SignalName;
@@ -76,6 +83,9 @@ function anyValue(v: Pb | undefined): AttrValue {
   if ('kvlist_value' in v) return attrs((v['kvlist_value'] as Pb)['values'] as Pb[] | undefined);
   if ('bytes_value' in v) return hex(v['bytes_value']);
   return null;
+}
+function exemplars(list: unknown): ReceivedExemplar[] {
+  return ((list as Pb[] | undefined) ?? []).map((e) => ({ traceId: hex(e['trace_id']), spanId: hex(e['span_id']), value: 'as_int' in e ? num(e['as_int']) : num(e['as_double']), timeUnixNano: num(e['time_unix_nano']) }));
 }
 function attrs(kvs: Pb[] | undefined): Attrs {
   return Object.fromEntries((kvs ?? []).map((kv) => [kv['key'] as string, anyValue(kv['value'] as Pb | undefined)]));
@@ -148,7 +158,7 @@ export class OtlpReceiver {
             const base = { metric: m['name'] as string, unit: (m['unit'] as string | undefined) ?? '', resource, scope: scopeName(sm) };
             for (const kind of ['sum', 'gauge'] as const)
               for (const dp of ((m[kind] as Pb | undefined)?.['data_points'] as Pb[] | undefined) ?? [])
-                this.points.push({ ...base, kind, attributes: attrs(dp['attributes'] as Pb[] | undefined), value: 'as_int' in dp ? num(dp['as_int']) : num(dp['as_double']) });
+                this.points.push({ ...base, kind, attributes: attrs(dp['attributes'] as Pb[] | undefined), value: 'as_int' in dp ? num(dp['as_int']) : num(dp['as_double']), exemplars: exemplars(dp['exemplars']) });
             for (const dp of ((m['histogram'] as Pb | undefined)?.['data_points'] as Pb[] | undefined) ?? [])
               this.points.push({
                 ...base,
@@ -158,6 +168,7 @@ export class OtlpReceiver {
                 sum: num(dp['sum']),
                 bounds: (dp['explicit_bounds'] as number[] | undefined) ?? [],
                 buckets: ((dp['bucket_counts'] as unknown[] | undefined) ?? []).map(num),
+                exemplars: exemplars(dp['exemplars']),
               });
           }
       }

@@ -28,8 +28,8 @@ export class Prometheus {
   readonly log: string[] = [];
   url = '';
 
-  /** Starts Prometheus scraping `targets` (host:port, with static labels) every second, with `ruleFiles`. */
-  async start(bin: string, targets: readonly { target: string; labels?: Record<string, string> }[], ruleFiles: readonly string[]): Promise<void> {
+  /** Starts Prometheus scraping `targets` (host:port, with static labels) every second, with `ruleFiles` and extra `flags`. */
+  async start(bin: string, targets: readonly { target: string; labels?: Record<string, string> }[], ruleFiles: readonly string[], flags: readonly string[] = []): Promise<void> {
     const port = await freePort();
     const config = [
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
@@ -41,7 +41,7 @@ export class Prometheus {
       '',
     ].join('\n');
     writeFileSync(path.join(this.dir, 'prometheus.yml'), config);
-    this.proc = spawn(bin, [`--config.file=${path.join(this.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(this.dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
+    this.proc = spawn(bin, [`--config.file=${path.join(this.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(this.dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...flags], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stderr!.on('data', (c: Buffer) => this.log.push(c.toString()));

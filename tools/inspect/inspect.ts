@@ -3,7 +3,8 @@ import path from 'node:path';
 import { prometheusName } from '../../codegen/names.js';
 import { ALWAYS_SAMPLE_ATTRIBUTE, SELF_METRIC_PREFIXES } from '../../conventions/index.js';
 import { readLocalTelemetry, type LocalPoint, type LocalTelemetry } from './read.js';
-import { traceServices, traceTree } from './trace-tree.js';
+import { exemplarLines, readSnapshots, surfaceLines, type SurfaceSnapshot } from './surface.js';
+import { traceServices, traceTree } from '../../runtime/admin/trace-tree.js';
 
 export interface InspectQuery {
   readonly clientOrderId?: string;
@@ -41,9 +42,10 @@ function exposedNames(metric: string, kind: LocalPoint['kind']): string[] {
 
 /**
  * The correlation pivot (README, `npx ampyobs inspect`) as a report: the log lines of an order (or trace), the trace tree
- * across processes, the metric series of the services on that path, and the dashboard panels that show them.
+ * across processes, the metric series of the services on that path and the exemplars that point to the trace, the
+ * dashboard panels that show them, and the health and SLOs of those services when their surfaces were read.
  */
-export function inspect(t: LocalTelemetry, q: InspectQuery, dashboardsDir: string): { lines: string[]; found: boolean } {
+export function inspect(t: LocalTelemetry, q: InspectQuery, dashboardsDir: string, surfaces: readonly SurfaceSnapshot[] = []): { lines: string[]; found: boolean } {
   const lines: string[] = [];
   const logs = t.logs.filter((l) => (q.clientOrderId !== undefined && l['client_order_id'] === q.clientOrderId) || (q.traceId !== undefined && l.trace_id === q.traceId));
   const traceIds = [...new Set([...(q.traceId ? [q.traceId] : []), ...logs.map((l) => String(l.trace_id ?? '')).filter(Boolean), ...t.spans.filter((s) => q.clientOrderId !== undefined && (s.attributes['client_order_id'] === q.clientOrderId || s.attributes['partition_key'] === q.clientOrderId)).map((s) => s.traceId)])];
@@ -73,15 +75,23 @@ export function inspect(t: LocalTelemetry, q: InspectQuery, dashboardsDir: strin
     lines.push(`  ${p.service.padEnd(17)} ${p.metric}{${labels}} ${value}`);
   }
 
+  lines.push('', 'Exemplars that point to this trace (a metric panel links here)');
+  const examples = traceIds.flatMap((id) => exemplarLines(t.points, id));
+  lines.push(...(examples.length ? examples : ['  none (exemplars are kept for counters and histograms recorded in sampled spans)']));
+
   const metricsSeen = new Map(series.map((p) => [p.metric, p.kind]));
   const panels = dashboardPanels(dashboardsDir).filter((panel) => [...metricsSeen].some(([m, kind]) => exposedNames(m, kind).some((n) => panel.exprs.some((e) => new RegExp(`\\b${n}\\b`).test(e)))));
   lines.push('', 'Dashboard panels that show them');
   for (const p of panels) lines.push(`  ${p.dashboard} › ${p.title}`);
   if (!panels.length) lines.push('  none found (are the dashboards generated?)');
+
+  lines.push('', 'Health and SLOs of the services on this path');
+  const status = surfaceLines(surfaces, services);
+  lines.push(...(status.length ? status : ['  not read: pass --surface http://<service>:<OBS_PROM_PORT> for each running service']));
   return { lines, found: true };
 }
 
-/** Reads the folder and inspects; what `ampyobs inspect` prints. */
-export function inspectDir(dir: string, q: InspectQuery, dashboardsDir: string): { lines: string[]; found: boolean } {
-  return inspect(readLocalTelemetry(dir), q, dashboardsDir);
+/** Reads the folder (and its surface snapshots) and inspects; what `ampyobs inspect` prints. */
+export function inspectDir(dir: string, q: InspectQuery, dashboardsDir: string, surfaces: readonly SurfaceSnapshot[] = []): { lines: string[]; found: boolean } {
+  return inspect(readLocalTelemetry(dir), q, dashboardsDir, [...readSnapshots(dir), ...surfaces]);
 }

@@ -33,6 +33,17 @@ export interface LocalPoint {
   readonly bounds?: readonly number[];
   /** Per-bucket (not cumulative) counts, one more than bounds. */
   readonly buckets?: readonly number[];
+  /** Example measurements and the sampled traces they were recorded in. */
+  readonly exemplars: readonly LocalExemplar[];
+}
+
+/** An exemplar of a point: a value recorded in a sampled span; `le` is its bucket's upper bound (histograms). */
+export interface LocalExemplar {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly value: number;
+  readonly timeMs: number;
+  readonly le?: string;
 }
 
 /** One JSON log line as the SDK wrote it. */
@@ -62,6 +73,20 @@ function attributes(kvs: unknown): Record<string, Value> {
   return Object.fromEntries(arr(kvs).map((kv) => [kv['key'] as string, anyValue(kv['value'] as Json | undefined)]));
 }
 const nanosToMs = (v: unknown): number => Number(BigInt(String(v ?? 0)) / 1000n) / 1000;
+
+function exemplars(v: unknown, bounds?: readonly number[]): LocalExemplar[] {
+  return arr(v).map((e) => {
+    const value = Number(e['asDouble'] ?? e['asInt'] ?? 0);
+    const i = bounds ? bounds.findIndex((b) => value <= b) : -1;
+    return {
+      traceId: String(e['traceId'] ?? ''),
+      spanId: String(e['spanId'] ?? ''),
+      value,
+      timeMs: nanosToMs(e['timeUnixNano']),
+      ...(bounds && { le: i < 0 ? '+Inf' : String(bounds[i]) }),
+    };
+  });
+}
 
 function jsonLines(file: string): Json[] {
   return readFileSync(file, 'utf8')
@@ -118,17 +143,20 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
             const base = { service, metric: String(m['name']), unit: String(m['unit'] ?? '') };
             for (const kind of ['sum', 'gauge'] as const)
               for (const dp of arr((m[kind] as Json | undefined)?.['dataPoints']))
-                points.push({ ...base, kind, attributes: attributes(dp['attributes']), value: Number(dp['asDouble'] ?? dp['asInt'] ?? 0) });
-            for (const dp of arr((m['histogram'] as Json | undefined)?.['dataPoints']))
+                points.push({ ...base, kind, attributes: attributes(dp['attributes']), value: Number(dp['asDouble'] ?? dp['asInt'] ?? 0), exemplars: exemplars(dp['exemplars']) });
+            for (const dp of arr((m['histogram'] as Json | undefined)?.['dataPoints'])) {
+              const bounds = (dp['explicitBounds'] as number[] | undefined) ?? [];
               points.push({
                 ...base,
                 kind: 'histogram',
                 attributes: attributes(dp['attributes']),
                 count: Number(dp['count'] ?? 0),
                 sum: Number(dp['sum'] ?? 0),
-                bounds: (dp['explicitBounds'] as number[] | undefined) ?? [],
+                bounds,
                 buckets: ((dp['bucketCounts'] as unknown[] | undefined) ?? []).map(Number),
+                exemplars: exemplars(dp['exemplars'], bounds),
               });
+            }
           }
       }
     } else if (f.startsWith('log-')) logs.push(...(jsonLines(file) as LocalLog[]));
@@ -154,5 +182,5 @@ export function mergeHistograms(points: readonly LocalPoint[]): LocalPoint | und
   if (!hs.length) return undefined;
   const first = hs[0]!;
   const buckets = first.buckets!.map((_, i) => hs.reduce((n, p) => n + (p.buckets![i] ?? 0), 0));
-  return { ...first, attributes: {}, count: hs.reduce((n, p) => n + (p.count ?? 0), 0), sum: hs.reduce((n, p) => n + (p.sum ?? 0), 0), buckets };
+  return { ...first, attributes: {}, count: hs.reduce((n, p) => n + (p.count ?? 0), 0), sum: hs.reduce((n, p) => n + (p.sum ?? 0), 0), buckets, exemplars: hs.flatMap((p) => p.exemplars) };
 }

@@ -87,6 +87,15 @@ message NumberDataPoint {
   fixed64 time_unix_nano = 3;
   double as_double = 4;
   sfixed64 as_int = 6;
+  repeated Exemplar exemplars = 5;
+}
+message Exemplar {
+  repeated KeyValue filtered_attributes = 7;
+  fixed64 time_unix_nano = 2;
+  double as_double = 3;
+  sfixed64 as_int = 6;
+  bytes span_id = 4;
+  bytes trace_id = 5;
 }
 message HistogramDataPoint {
   repeated KeyValue attributes = 9;
@@ -96,6 +105,9 @@ message HistogramDataPoint {
   double sum = 5;
   repeated fixed64 bucket_counts = 6;
   repeated double explicit_bounds = 7;
+  repeated Exemplar exemplars = 8;
+  double min = 11;
+  double max = 12;
 }
 `;
 

@@ -8,7 +8,9 @@ import { runCli } from '../../../codegen/cli.js';
 import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../../generated/index.js';
 import { inspectDir } from '../../../tools/inspect/inspect.js';
 import { readLocalTelemetry } from '../../../tools/inspect/read.js';
+import type { Observability } from '../../../runtime/index.js';
 import { CLEAN_ENV, withEnv } from '../../support/env.js';
+import { freePort } from '../../support/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-inspect-'));
@@ -21,6 +23,7 @@ beforeAll(async () => {
     const oms = init({ serviceName: 'ampy-oms', logFile: path.join(dir, 'log-ampy-oms.jsonl') });
     await spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_x1', side: 'buy' }, async () => {
       log.orderSubmit({ client_order_id: 'co_x1', broker: 'alpaca' }, 'Placed limit order');
+      // Recorded in the sampled span: the counter keeps it as an exemplar.
       metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
       const envelope = { message_id: 'm1', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/dev/orders/v1/requests', partition_key: 'co_x1' };
       headers = spans.bus.publish(envelope, () => injectBusHeaders(envelope));
@@ -66,5 +69,34 @@ describe('ampyobs inspect', () => {
     expect(err.join('\n')).toMatch(/no local telemetry in .*absent: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:\/\/\/<folder>/);
     // A service has no `npm run demo`: the hint is about its own runs.
     expect(err.join('\n')).not.toContain('npm run demo');
+  });
+});
+
+describe('ampyobs inspect: exemplars, health and SLOs', () => {
+  it('lists the exemplars that point to the trace', () => {
+    const t = readLocalTelemetry(dir);
+    const trace = t.spans.find((s) => s.name === 'oms.submit' && s.attributes['client_order_id'] === 'co_x1')!.traceId;
+    const text = inspectDir(dir, { clientOrderId: 'co_x1' }, path.join(ROOT, 'generated', 'dashboards')).lines.join('\n');
+    expect(text).toMatch(new RegExp(`Exemplars that point to this trace[^\\n]*\\n  ampy-oms +ampy\\.oms\\.order_submit\\{broker="alpaca", outcome="ok"\\} 1 → trace ${trace} \\(span [0-9a-f]{16}\\)`));
+    expect(text).toMatch(/Health and SLOs of the services on this path\n {2}not read: pass --surface/);
+  });
+
+  it('reads the health and SLOs of running services with --surface', async () => {
+    const port = await freePort();
+    let obs: Observability | undefined;
+    await withEnv({ ...CLEAN_ENV, OBS_ADMIN_TOKEN: 'inspect-token-0123456789' }, async () => {
+      obs = init({ serviceName: 'ampy-oms', prometheus: { port, host: '127.0.0.1' }, export: { traces: false, metrics: false, logs: false }, logDestination: { write: () => true } });
+      metrics.oms.orderSubmit.add(99, { broker: 'alpaca', outcome: 'ok' });
+      metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'reject' });
+      const out: string[] = [];
+      const code = await runCli(['inspect', '--client-order-id', 'co_x1', '--dir', dir, '--surface', `http://127.0.0.1:${port}`, '--surface', 'http://127.0.0.1:9'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+      expect(code).toBe(0);
+      const text = out.join('\n');
+      expect(text).toMatch(/\n {2}ampy-oms +(healthy|degraded)/);
+      expect(text).toMatch(/SLO oms-order-success \(objective 99\.5%\): exhausted; SLI 99\.0% over 5m, error budget left -100\.0%; burn alerts 3d-6h pending$/m);
+      // An unreachable surface is named, not fatal.
+      expect(text).toMatch(/cannot read http:\/\/127\.0\.0\.1:9: /);
+    });
+    await obs?.shutdown(1000);
   });
 });

@@ -10,6 +10,7 @@ const point = (buckets: number[], bounds = [1, 10, 100]): LocalPoint => ({
   attributes: {},
   count: buckets.reduce((a, b) => a + b, 0),
   sum: 0,
+  exemplars: [],
   bounds,
   buckets,
 });

@@ -1,10 +1,24 @@
-import type { LocalSpan } from './read.js';
+// A trace as an indented tree with timings: what `ampyobs inspect`, the demo's report and GET /traces/{id}
+// print. It lives in the runtime, which the tools may import (never the other way round).
+
+/** What the tree needs of a span (the tools' local spans and the trace ring's spans both have it). */
+export interface TreeSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string;
+  readonly name: string;
+  readonly service: string;
+  /** Milliseconds since the epoch. */
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly status: { readonly code: number };
+}
 
 /** The spans of one trace as indented lines (children under parents, in start order), with timings. */
-export function traceTree(spans: readonly LocalSpan[], traceId: string, highlight: (s: LocalSpan) => string = () => ''): string[] {
+export function traceTree<S extends TreeSpan>(spans: readonly S[], traceId: string, highlight: (s: S) => string = () => ''): string[] {
   const mine = spans.filter((s) => s.traceId === traceId).sort((a, b) => a.startMs - b.startMs);
   const ids = new Set(mine.map((s) => s.spanId));
-  const children = new Map<string, LocalSpan[]>();
+  const children = new Map<string, S[]>();
   for (const s of mine) {
     const parent = ids.has(s.parentSpanId) ? s.parentSpanId : '';
     children.set(parent, [...(children.get(parent) ?? []), s]);
@@ -25,6 +39,6 @@ export function traceTree(spans: readonly LocalSpan[], traceId: string, highligh
 }
 
 /** Services a trace crosses, in order of first appearance. */
-export function traceServices(spans: readonly LocalSpan[], traceId: string): string[] {
+export function traceServices(spans: readonly TreeSpan[], traceId: string): string[] {
   return [...new Set(spans.filter((s) => s.traceId === traceId).sort((a, b) => a.startMs - b.startMs).map((s) => s.service))];
 }
