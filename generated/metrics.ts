@@ -991,10 +991,10 @@ export const instrumentedMetrics = {
       },
     },
     /**
-     * Duration of database client operations, by system and operation.
+     * Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.
      *
      * - Metric: `db.client.operation.duration` (histogram, unit `s`), exposed to Prometheus as `db_client_operation_duration`
-     * - Recorded by: pg
+     * - Recorded by: pg, ioredis, redis
      * - Labels: `db.system.name` (`db_system_name`), `db.operation.name` (`db_operation_name`), `error.type` (`error_type`)
      * - Buckets (`otel_db_duration_s`, s): 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10
      * - Stability: stable
@@ -1004,7 +1004,7 @@ export const instrumentedMetrics = {
       prometheus: 'db_client_operation_duration',
       instrument: 'histogram',
       unit: 's',
-      recordedBy: ['pg'],
+      recordedBy: ['pg', 'ioredis', 'redis'],
       labels: {
         'db.system.name': 'db_system_name',
         'db.operation.name': 'db_operation_name',

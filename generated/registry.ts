@@ -1083,7 +1083,7 @@ export const registry = {
       prometheus: "db_client_operation_duration",
       instrument: "histogram",
       unit: "s",
-      brief: "Duration of database client operations, by system and operation.",
+      brief: "Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.",
       labels: [
         {
           name: "db_system_name",
@@ -1127,7 +1127,9 @@ export const registry = {
       max_series: 20000,
       series_estimate: 15624,
       recorded_by: [
-        "pg"
+        "pg",
+        "ioredis",
+        "redis"
       ]
     },
     {

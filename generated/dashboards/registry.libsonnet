@@ -947,7 +947,7 @@
         "instrument": "histogram",
         "unit": "s",
         "grafanaUnit": "s",
-        "brief": "Duration of database client operations, by system and operation.",
+        "brief": "Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.",
         "labels": [
           "db_system_name",
           "db_operation_name",

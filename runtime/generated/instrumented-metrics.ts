@@ -65,7 +65,7 @@ export const INSTRUMENTED_METRICS: readonly InstrumentedMetric[] = [
     name: "db.client.operation.duration",
     instrument: "histogram",
     unit: "s",
-    description: "Duration of database client operations, by system and operation.",
+    description: "Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.",
     buckets: [
       0.001,
       0.005,
@@ -78,7 +78,9 @@ export const INSTRUMENTED_METRICS: readonly InstrumentedMetric[] = [
       10
     ],
     recordedBy: [
-      "pg"
+      "pg",
+      "ioredis",
+      "redis"
     ],
     labels: [
       {

@@ -11,10 +11,11 @@ import type * as IORedisModule from '@opentelemetry/instrumentation-ioredis';
 import type * as PgModule from '@opentelemetry/instrumentation-pg';
 import type * as RedisModule from '@opentelemetry/instrumentation-redis';
 import type * as UndiciModule from '@opentelemetry/instrumentation-undici';
-import type { InstrumentationName } from '../../conventions/index.js';
+import { INSTRUMENTATIONS, type InstrumentationName } from '../../conventions/index.js';
 import { fastifyRoutes } from './fastify.js';
 import { httpHooks } from './http.js';
 import { loadedButUnpatched } from './late.js';
+import { timedOperations } from './operations.js';
 
 /** An instrumentation ampyobs enabled, whatever library it covers. */
 export interface Enabled {
@@ -36,13 +37,16 @@ export function redisStatement(command: string, args: readonly unknown[]): strin
   return [command.toUpperCase(), ...args.map(() => '?')].join(' ');
 }
 
-/** An OpenTelemetry instrumentation, created disabled (the constructor would patch at once) and enabled here. */
-function otel(name: InstrumentationName, inst: Instrumentation): Enabled {
+/**
+ * An OpenTelemetry instrumentation, created disabled (the constructor would patch at once) and enabled
+ * here. `timed`: its command spans are also timed into db.client.operation.duration (operations.ts).
+ */
+function otel(name: InstrumentationName, inst: Instrumentation, timed = false): Enabled {
   inst.enable();
   return {
     name,
     setProviders(tp, mp) {
-      inst.setTracerProvider(tp);
+      inst.setTracerProvider(timed ? timedOperations(tp, mp, INSTRUMENTATIONS[name] ?? name) : tp);
       inst.setMeterProvider(mp);
     },
     late: () => loadedButUnpatched(inst),
@@ -77,11 +81,11 @@ const CREATE: Readonly<Record<InstrumentationName, () => Enabled>> = {
   },
   ioredis: () => {
     const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof IORedisModule;
-    return otel('ioredis', new IORedisInstrumentation({ enabled: false, dbStatementSerializer: redisStatement }));
+    return otel('ioredis', new IORedisInstrumentation({ enabled: false, dbStatementSerializer: redisStatement }), true);
   },
   redis: () => {
     const { RedisInstrumentation } = require('@opentelemetry/instrumentation-redis') as typeof RedisModule;
-    return otel('redis', new RedisInstrumentation({ enabled: false, dbStatementSerializer: (cmd, args) => redisStatement(cmd, args) }));
+    return otel('redis', new RedisInstrumentation({ enabled: false, dbStatementSerializer: (cmd, args) => redisStatement(cmd, args) }), true);
   },
   grpc: () => {
     const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof GrpcModule;

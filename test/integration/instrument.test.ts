@@ -3,20 +3,20 @@
 // each a child process started as a user would (`node --import <runtime>/register.js`, the runtime
 // built from this checkout), exporting over OTLP to a receiver here. Instrumentation patches modules as
 // they load, so it can only be tested in processes of its own, never inside the test runner.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver.js';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/prometheus.js';
+import { buildRuntime, type RuntimeBuild } from '../support/runtime-build.js';
 import { postgresAvailable, redisAvailable, startPostgres, startRedis, type Service } from '../support/services.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const APPS = path.join(import.meta.dirname, 'apps');
-const BUILD = path.join(ROOT, '.ampyobs', `instrument-build-${process.pid}`);
-const RUNTIME = path.join(BUILD, 'runtime', 'index.js');
-const REGISTER = path.join(BUILD, 'runtime', 'register.js');
+let build: RuntimeBuild | undefined;
+let RUNTIME = '';
+let REGISTER = '';
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -68,7 +68,8 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
   let response: Record<string, unknown>;
 
   beforeAll(async () => {
-    execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', BUILD], { cwd: ROOT, stdio: 'pipe' });
+    build = buildRuntime('instrument-build');
+    ({ runtime: RUNTIME, register: REGISTER } = build);
     [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
     receiver = new OtlpReceiver();
     endpoint = await receiver.startHttp();
@@ -97,7 +98,7 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     await Promise.all(children.map((c) => c.exited));
     await receiver?.stop();
     await Promise.all([pg?.stop(), redis?.stop()]);
-    rmSync(BUILD, { recursive: true, force: true });
+    build?.remove();
   }, 60_000);
 
   it('one trace crosses the HTTP hop into PostgreSQL, Redis and the next service', async () => {
@@ -160,6 +161,10 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     expect(line(/^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="404",http_route="_other",/)).toBeDefined();
     expect(line(/^http_client_request_duration_count\{http_request_method="GET",server_address="127.0.0.1",http_response_status_code="200",otel_scope_name="@opentelemetry\/instrumentation-undici"/)).toBeDefined();
     expect(line(/^db_client_operation_duration_count\{db_system_name="postgresql",db_operation_name="SELECT",otel_scope_name="@opentelemetry\/instrumentation-pg"/)).toBeDefined();
+    // Redis commands are timed from their spans, sampled or not, failed ones with their error type.
+    expect(line(/^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="set",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/)).toBeDefined();
+    expect(line(/^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="incr",error_type="ReplyError",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/)).toBeDefined();
+    expect(line(/^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="GET",otel_scope_name="@opentelemetry\/instrumentation-redis"/)).toBeDefined();
     expect(line(/^db_client_connection_max\{db_client_connection_pool_name="[^"]+",otel_scope_name="@opentelemetry\/instrumentation-pg",otel_scope_version="[^"]+"\} 10$/)).toBeDefined();
     expect(line(/^ampy_api_requests_total\{method="GET",route="\/orders\/:id",status_class="2xx",otel_scope_name="ampyobs",otel_scope_version="[^"]+"\} 1$/)).toBeDefined();
     expect(line(/^ampy_api_requests_total\{method="GET",route="_other",status_class="4xx",/)).toBeDefined();

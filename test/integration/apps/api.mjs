@@ -21,6 +21,8 @@ app.get('/orders/:id', async (req, res) => {
   const order = await logOperation(log, 'load_order', async () => {
     const { rows } = await pool.query('SELECT $1::text AS id, now() AS at', [id]);
     await ioredis.set(`order:${id}`, JSON.stringify(rows[0]));
+    // A command Redis refuses (the value is not a number): a failed operation, with its error type.
+    await ioredis.incr(`order:${id}`).catch(() => undefined);
     const cached = await nodeRedis.get(`order:${id}`);
     return { ...rows[0], cached: cached !== null };
   }, { order_id: id });
