@@ -237,12 +237,13 @@ describe('a spec with hostile text in every field', () => {
         replacement: r.redaction.replacement,
         keyPatterns: r.redaction.keyPatterns,
         regex: r.redaction.valuePatterns[0].regex,
+        logSchema: JSON.stringify(m.logSchema),
       }));`;
     const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: ROOT });
     const got = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(got['pwned']).toBeNull();
     expect(existsSync(CANARY)).toBe(false);
-    expect(got['exports']).toEqual(['brokerValues', 'deploymentEnvironmentValues', 'init', 'instrumentedMetrics', 'log', 'metrics', 'registry', 'spans']);
+    expect(got['exports']).toEqual(['brokerValues', 'deploymentEnvironmentValues', 'init', 'instrumentedMetrics', 'log', 'logSchema', 'metrics', 'registry', 'spans']);
     expect(got['metricBrief']).toBe(INJECT);
     expect(got['summary']).toBe(STATIC);
     expect(got['description']).toBe(DESCRIBED);
@@ -250,6 +251,8 @@ describe('a spec with hostile text in every field', () => {
     expect(got['team']).toBe(INJECT);
     expect(got['matchers']).toEqual(TOPICS);
     expect(got['sloBrief']).toBe(INJECT);
+    // The log schema carries spec text as JSON string values, unchanged.
+    expect(got['logSchema']).toContain(JSON.stringify(INJECT).slice(1, -1));
     expect(got['replacement']).toBe(INJECT);
     expect(got['keyPatterns']).toEqual([INJECT, 'pass"word']);
   });
