@@ -170,7 +170,10 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    for (let tick = 0; !stopped && Date.now() - started < durationMs; tick++) {
+    // A tick per second of the duration, counted, not read off the clock: a timer may fire a little
+    // before the wall clock says the duration is over, which would add a tick.
+    const ticks = Math.ceil(durationMs / TICK_MS);
+    for (let tick = 0; !stopped && tick < ticks; tick++) {
       const sent = send(tick);
       totals.points += sent.points;
       totals.spans += sent.spans;
