@@ -1,5 +1,5 @@
 // A client of the few Grafana HTTP API endpoints `ampyobs dashboards push` uses (the classic `/api`
-// ones, documented for Grafana 5 through 12): every failure becomes a GrafanaError with one line of
+// ones, documented since Grafana 5): every failure becomes a GrafanaError with one line of
 // text, never a raw fetch error.
 
 /** Responses larger than this are not Grafana answering: a generated dashboard is well under 1 MiB. */
