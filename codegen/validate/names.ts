@@ -45,6 +45,7 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
   'registry',
   'Registry',
   'init',
+  'logSchema',
   // Imported from the runtime and @opentelemetry/api into generated modules.
   'Decimal',
   'Timestamp',
