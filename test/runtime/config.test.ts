@@ -406,7 +406,7 @@ describe('OBS_HEADERS', () => {
   });
 });
 
-describe('OBS_TLS_CA_FILE / OBS_TLS_CERT_FILE / OBS_TLS_KEY_FILE (resolution; the TLS handshake is in tls.test.ts)', () => {
+describe('OBS_TLS_CA_FILE / OBS_TLS_CERT_FILE / OBS_TLS_KEY_FILE (resolution; the TLS handshake is in tls.slow.test.ts)', () => {
   let dir: string;
   let ca: string;
   let cert: string;
