@@ -17,7 +17,7 @@ export default defineConfig({
           name: 'fast',
           include: ['test/**/*.test.ts', 'test/**/*.test.mjs'],
           exclude: SLOW,
-          groupOrder: 0,
+          sequence: { groupOrder: 0 },
           // In-process files share two cores well; the default would be one worker here.
           maxWorkers: 2,
           // Only the first check of a redaction pattern (recheck, once per process) takes seconds.
@@ -29,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'slow',
           include: SLOW,
-          groupOrder: 1,
+          sequence: { groupOrder: 1 },
           // Real tools and servers on a shared machine can be slow; promtool's files set their own.
           testTimeout: 60_000,
           hookTimeout: 60_000,
