@@ -16,8 +16,11 @@ import { freePort } from '../support/ports.js';
 
 type Vars = Record<string, string>;
 
-/** What the generated init() passes: the spec's sampling and redaction sections. */
-const SPEC = { sampling: registry.sampling, redaction: registry.redaction };
+/**
+ * What the generated init() passes: the spec's sampling and redaction sections, the value patterns
+ * marked as shown linear at generate time. The last test of OBS_REDACTION_RULES checks both sides.
+ */
+const SPEC = { sampling: registry.sampling, redaction: { ...registry.redaction!, linearChecked: LINEAR_CHECK } };
 /** A TLS endpoint, so that prod resolves without OBS_OTLP_INSECURE. */
 const HTTPS = 'https://collector.example:4318';
 
