@@ -264,7 +264,10 @@ export const metrics = {
       unit: 'ms',
       description: 'API request latency.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }],
+      labels: [
+        { name: 'method', values: httpMethodValues },
+        { name: 'route', maxValues: 50 },
+      ],
     }),
     /**
      * API requests handled.
@@ -284,7 +287,11 @@ export const metrics = {
       instrument: 'counter',
       unit: '{request}',
       description: 'API requests handled.',
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }, { name: 'status_class', values: httpStatusClassValues }],
+      labels: [
+        { name: 'method', values: httpMethodValues },
+        { name: 'route', maxValues: 50 },
+        { name: 'status_class', values: httpStatusClassValues },
+      ],
     }),
   },
   bus: {
@@ -306,7 +313,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages consumed from ampy-bus.',
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'producer', maxValues: 50 }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'producer', maxValues: 50 },
+      ],
     }),
     /**
      * Messages published but not yet consumed, per consumer group.
@@ -326,7 +336,10 @@ export const metrics = {
       instrument: 'gauge',
       unit: '{message}',
       description: 'Messages published but not yet consumed, per consumer group.',
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'consumer', maxValues: 50 }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'consumer', maxValues: 50 },
+      ],
     }),
     /**
      * Time from publish to delivery to the consumer's handler.
@@ -346,9 +359,12 @@ export const metrics = {
       name: 'ampy.bus.delivery_latency_ms',
       instrument: 'histogram',
       unit: 'ms',
-      description: 'Time from publish to delivery to the consumer\'s handler.',
+      description: "Time from publish to delivery to the consumer's handler.",
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Messages sent to the dead-letter queue.
@@ -368,7 +384,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages sent to the dead-letter queue.',
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'reason', values: dlqReasonValues }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'reason', values: dlqReasonValues },
+      ],
     }),
     /**
      * Messages published to ampy-bus.
@@ -452,7 +471,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{request}',
       description: 'Failed calls to FX rate providers.',
-      labels: [{ name: 'provider', values: fxProviderValues }, { name: 'reason', values: fxFailReasonValues }],
+      labels: [
+        { name: 'provider', values: fxProviderValues },
+        { name: 'reason', values: fxFailReasonValues },
+      ],
     }),
     /**
      * Age of the newest rate per currency pair.
@@ -496,7 +518,10 @@ export const metrics = {
       unit: '{record}',
       description: 'Records per ingested batch.',
       buckets: [1, 5, 10, 20, 50, 100, 250, 500, 1000],
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Size of ingested batches.
@@ -518,7 +543,10 @@ export const metrics = {
       unit: 'By',
       description: 'Size of ingested batches.',
       buckets: [1024, 4096, 16384, 65536, 262144, 1048576, 4194304],
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Payloads that could not be decoded.
@@ -538,7 +566,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Payloads that could not be decoded.',
-      labels: [{ name: 'source', values: sourceValues }, { name: 'reason', values: decodeFailReasonValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'reason', values: decodeFailReasonValues },
+      ],
     }),
     /**
      * Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).
@@ -558,7 +589,10 @@ export const metrics = {
       instrument: 'gauge',
       unit: 'ms',
       description: 'Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).',
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Messages ingested per second over the last measurement interval.
@@ -578,7 +612,10 @@ export const metrics = {
       instrument: 'gauge',
       unit: '{message}/s',
       description: 'Messages ingested per second over the last measurement interval.',
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
   },
   ml: {
@@ -600,7 +637,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{error}',
       description: 'Failed model calls.',
-      labels: [{ name: 'model_id', maxValues: 50 }, { name: 'reason', values: mlErrorReasonValues }],
+      labels: [
+        { name: 'model_id', maxValues: 50 },
+        { name: 'reason', values: mlErrorReasonValues },
+      ],
     }),
     /**
      * Model inference latency per batch.
@@ -642,7 +682,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{signal}',
       description: 'Signals emitted by models.',
-      labels: [{ name: 'model_id', maxValues: 50 }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'model_id', maxValues: 50 },
+        { name: 'domain', values: domainValues },
+      ],
     }),
   },
   obs: {
@@ -664,7 +707,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{item}',
       description: 'Telemetry the SDK dropped rather than block the application.',
-      labels: [{ name: 'signal', values: telemetrySignalValues }, { name: 'reason', values: dropReasonValues }],
+      labels: [
+        { name: 'signal', values: telemetrySignalValues },
+        { name: 'reason', values: dropReasonValues },
+      ],
     }),
     /**
      * Export attempts that failed.
@@ -706,7 +752,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{fill}',
       description: 'Executions received from brokers.',
-      labels: [{ name: 'broker', values: brokerValues }, { name: 'side', values: sideValues }],
+      labels: [
+        { name: 'broker', values: brokerValues },
+        { name: 'side', values: sideValues },
+      ],
     }),
     /**
      * Order latency from submit to broker acknowledgement.
@@ -748,7 +797,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{order}',
       description: 'Orders submitted to a broker, by outcome.',
-      labels: [{ name: 'broker', values: brokerValues }, { name: 'outcome', values: outcomeValues }],
+      labels: [
+        { name: 'broker', values: brokerValues },
+        { name: 'outcome', values: outcomeValues },
+      ],
     }),
     /**
      * Orders rejected, by broker and reason.
@@ -768,7 +820,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{order}',
       description: 'Orders rejected, by broker and reason.',
-      labels: [{ name: 'broker', values: brokerValues }, { name: 'reason', values: rejectReasonValues }],
+      labels: [
+        { name: 'broker', values: brokerValues },
+        { name: 'reason', values: rejectReasonValues },
+      ],
     }),
   },
   positions: {

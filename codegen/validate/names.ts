@@ -46,7 +46,6 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
   'Registry',
   'logSchema',
   'init',
-  'logSchema',
   // Imported from the runtime and @opentelemetry/api into generated modules.
   'Decimal',
   'Timestamp',

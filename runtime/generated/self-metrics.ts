@@ -15,9 +15,17 @@ import { defineCounter, defineGauge, defineHistogram } from '../metrics.js';
  * - `invalid_value`: A measurement that is not a finite number, from untyped code; not recorded.
  * - `invalid_field`: A span attribute, log field, option or header that cannot be represented (not an object, circular, a throwing getter or Proxy, a Symbol or function), from untyped code; left out, the call itself goes on.
  */
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
+export type DropReason =
+  'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
 /** Every value of {@link DropReason}, in spec order. */
-export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'];
+export const dropReasonValues: readonly DropReason[] = [
+  'queue_full',
+  'export_failed',
+  'shutdown',
+  'invalid_label',
+  'invalid_value',
+  'invalid_field',
+];
 
 /**
  * Garbage collection kind.
@@ -106,7 +114,10 @@ export const selfMetrics = {
       instrument: 'counter',
       unit: '{item}',
       description: 'Telemetry the SDK dropped rather than block the application.',
-      labels: [{ name: 'signal', values: telemetrySignalValues }, { name: 'reason', values: dropReasonValues }],
+      labels: [
+        { name: 'signal', values: telemetrySignalValues },
+        { name: 'reason', values: dropReasonValues },
+      ],
     }),
     /**
      * Export attempts that failed.

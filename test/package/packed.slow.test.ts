@@ -295,7 +295,7 @@ describe('the packed package installed in a fresh service', () => {
     expect(r.stdout).toMatch(/acme-strategy\s+strategy\.evaluate \d+\.\dms/);
     expect(r.stdout).toMatch(/acme-strategy\s+ampy\.strategy\.signals\{strategy_kind="momentum", side="buy"\} 3/);
     // The dashboards shipped in the package show the base registry's metrics the service recorded.
-    expect(r.stdout).toMatch(/Dashboard panels that show them\n(  .*\n)*  AmpyFin \/ Trading Path › Rejections/);
+    expect(r.stdout).toMatch(/Dashboard panels that show them\n( {2}.*\n)* {2}AmpyFin \/ Trading Path › Rejections/);
 
     const missing = await ampyobs('inspect', '--trace-id', span!.traceId, '--dir', 'nowhere');
     expect(missing.code).toBe(1);
