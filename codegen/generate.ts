@@ -16,6 +16,7 @@ import { emitRuleTests } from './prometheus/rule-tests.js';
 import { emitRegistryTs } from './emit/registry-ts.js';
 import { emitSpans } from './emit/spans.js';
 import { InternalError, SpecError, type Diagnostic } from './diagnostics.js';
+import { formatFiles } from './format.js';
 import { loadJsonnet } from './jsonnet-binding.js';
 import type { Model } from './model.js';
 import { compareText } from './order.js';
@@ -24,9 +25,10 @@ import { compareText } from './order.js';
 export type FileSet = ReadonlyMap<string, string>;
 
 /**
- * Renders the whole output for a valid model, in memory. Same model, byte-identical files. Throws a
- * SpecError carrying located diagnostics when a dashboard does not evaluate, and an InternalError
- * naming the file it was rendering when an emitter fails unexpectedly.
+ * Renders the whole output for a valid model, in memory, TypeScript and JSON formatted by prettier
+ * (codegen/format.ts). Same model, byte-identical files. Throws a SpecError carrying located
+ * diagnostics when a dashboard does not evaluate, and an InternalError naming the file it was rendering
+ * when an emitter fails unexpectedly.
  */
 export async function renderFiles(model: Model): Promise<FileSet> {
   const files = new Map<string, string>();
@@ -78,11 +80,13 @@ export async function renderFiles(model: Model): Promise<FileSet> {
       throw new InternalError('rendering the dashboards', e);
     }
     if (diags.length) throw new SpecError(diags);
+    // Formatted now, so that the ConfigMaps of generated/k8s carry them byte for byte.
+    dashboards = new Map(await formatFiles(dashboards));
     for (const [name, json] of dashboards) files.set(`dashboards/${name}`, json);
   }
   put(K8S_RULES_PATH, () => {
     for (const [p, text] of emitK8s(model, dashboards)) files.set(p, text);
     return undefined;
   });
-  return new Map([...files.entries()].sort(([a], [b]) => compareText(a, b)));
+  return formatFiles(new Map([...files.entries()].sort(([a], [b]) => compareText(a, b))));
 }

@@ -262,7 +262,6 @@ export function position(file: SpecFile, p: SpecPath, key = false): { line: numb
       const k = pair.key as Node;
       if (key && i === p.length - 1) {
         offset = k.range?.[0] ?? offset;
-        node = undefined;
         break;
       }
       node = pair.value;

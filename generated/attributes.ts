@@ -79,9 +79,16 @@ export const dbSystemNameValues: readonly DbSystemName[] = ['postgresql', 'redis
  * - `bad_timestamp`: A timestamp is missing, unparsable or out of range.
  * - `unknown_instrument`: The instrument is not in the reference data.
  */
-export type DecodeFailReason = 'malformed_payload' | 'schema_mismatch' | 'missing_field' | 'bad_timestamp' | 'unknown_instrument';
+export type DecodeFailReason =
+  'malformed_payload' | 'schema_mismatch' | 'missing_field' | 'bad_timestamp' | 'unknown_instrument';
 /** Every value of {@link DecodeFailReason}, in spec order. */
-export const decodeFailReasonValues: readonly DecodeFailReason[] = ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'];
+export const decodeFailReasonValues: readonly DecodeFailReason[] = [
+  'malformed_payload',
+  'schema_mismatch',
+  'missing_field',
+  'bad_timestamp',
+  'unknown_instrument',
+];
 
 /**
  * Deployment environment; also the tenancy boundary (no cross-environment reads).
@@ -109,7 +116,13 @@ export const deploymentEnvironmentValues: readonly DeploymentEnvironment[] = ['d
  */
 export type DlqReason = 'decode_error' | 'schema_mismatch' | 'max_retries' | 'handler_error' | 'expired';
 /** Every value of {@link DlqReason}, in spec order. */
-export const dlqReasonValues: readonly DlqReason[] = ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'];
+export const dlqReasonValues: readonly DlqReason[] = [
+  'decode_error',
+  'schema_mismatch',
+  'max_retries',
+  'handler_error',
+  'expired',
+];
 
 /**
  * Data domain a message or computation belongs to.
@@ -127,7 +140,16 @@ export const dlqReasonValues: readonly DlqReason[] = ['decode_error', 'schema_mi
  */
 export type Domain = 'bars' | 'ticks' | 'signals' | 'orders' | 'fills' | 'positions' | 'news' | 'fx';
 /** Every value of {@link Domain}, in spec order. */
-export const domainValues: readonly Domain[] = ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'];
+export const domainValues: readonly Domain[] = [
+  'bars',
+  'ticks',
+  'signals',
+  'orders',
+  'fills',
+  'positions',
+  'news',
+  'fx',
+];
 
 /**
  * Why the SDK dropped telemetry instead of blocking the application.
@@ -141,9 +163,17 @@ export const domainValues: readonly Domain[] = ['bars', 'ticks', 'signals', 'ord
  * - `invalid_value`: A measurement that is not a finite number, from untyped code; not recorded.
  * - `invalid_field`: A span attribute, log field, option or header that cannot be represented (not an object, circular, a throwing getter or Proxy, a Symbol or function), from untyped code; left out, the call itself goes on.
  */
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
+export type DropReason =
+  'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
 /** Every value of {@link DropReason}, in spec order. */
-export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'];
+export const dropReasonValues: readonly DropReason[] = [
+  'queue_full',
+  'export_failed',
+  'shutdown',
+  'invalid_label',
+  'invalid_value',
+  'invalid_field',
+];
 
 /**
  * Why an FX provider call failed.
@@ -158,7 +188,13 @@ export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_fa
  */
 export type FxFailReason = 'timeout' | 'http_error' | 'rate_limited' | 'invalid_response' | 'stale_quote';
 /** Every value of {@link FxFailReason}, in spec order. */
-export const fxFailReasonValues: readonly FxFailReason[] = ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'];
+export const fxFailReasonValues: readonly FxFailReason[] = [
+  'timeout',
+  'http_error',
+  'rate_limited',
+  'invalid_response',
+  'stale_quote',
+];
 
 /**
  * FX rate provider.
@@ -203,9 +239,21 @@ export const gcKindValues: readonly GcKind[] = ['minor', 'major', 'incremental',
  * - `PATCH`: PATCH.
  * - `_OTHER`: Any other method.
  */
-export type HttpRequestMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH' | '_OTHER';
+export type HttpRequestMethod =
+  'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'CONNECT' | 'OPTIONS' | 'TRACE' | 'PATCH' | '_OTHER';
 /** Every value of {@link HttpRequestMethod}, in spec order. */
-export const httpRequestMethodValues: readonly HttpRequestMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', '_OTHER'];
+export const httpRequestMethodValues: readonly HttpRequestMethod[] = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'CONNECT',
+  'OPTIONS',
+  'TRACE',
+  'PATCH',
+  '_OTHER',
+];
 
 /**
  * HTTP request method.
@@ -265,7 +313,13 @@ export const memoryTypeValues: readonly MemoryType[] = ['rss', 'heap_used', 'hea
  */
 export type MlErrorReason = 'model_not_loaded' | 'invalid_input' | 'timeout' | 'nan_output' | 'internal';
 /** Every value of {@link MlErrorReason}, in spec order. */
-export const mlErrorReasonValues: readonly MlErrorReason[] = ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'];
+export const mlErrorReasonValues: readonly MlErrorReason[] = [
+  'model_not_loaded',
+  'invalid_input',
+  'timeout',
+  'nan_output',
+  'internal',
+];
 
 /**
  * Order state acknowledged by the broker.
@@ -280,9 +334,18 @@ export const mlErrorReasonValues: readonly MlErrorReason[] = ['model_not_loaded'
  * - `canceled`: Cancelled.
  * - `expired`: Expired by its time in force.
  */
-export type OrderStatus = 'accepted' | 'rejected' | 'pending_new' | 'partially_filled' | 'filled' | 'canceled' | 'expired';
+export type OrderStatus =
+  'accepted' | 'rejected' | 'pending_new' | 'partially_filled' | 'filled' | 'canceled' | 'expired';
 /** Every value of {@link OrderStatus}, in spec order. */
-export const orderStatusValues: readonly OrderStatus[] = ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'];
+export const orderStatusValues: readonly OrderStatus[] = [
+  'accepted',
+  'rejected',
+  'pending_new',
+  'partially_filled',
+  'filled',
+  'canceled',
+  'expired',
+];
 
 /**
  * How the handling of a message or order ended.
@@ -312,9 +375,26 @@ export const outcomeValues: readonly Outcome[] = ['ok', 'retry', 'dlq', 'reject'
  * - `duplicate_order`: The client_order_id was already used.
  * - `broker_error`: The broker failed to process the request.
  */
-export type RejectReason = 'risk_check' | 'insufficient_funds' | 'invalid_order' | 'validation_failed' | 'market_closed' | 'rate_limited' | 'duplicate_order' | 'broker_error';
+export type RejectReason =
+  | 'risk_check'
+  | 'insufficient_funds'
+  | 'invalid_order'
+  | 'validation_failed'
+  | 'market_closed'
+  | 'rate_limited'
+  | 'duplicate_order'
+  | 'broker_error';
 /** Every value of {@link RejectReason}, in spec order. */
-export const rejectReasonValues: readonly RejectReason[] = ['risk_check', 'insufficient_funds', 'invalid_order', 'validation_failed', 'market_closed', 'rate_limited', 'duplicate_order', 'broker_error'];
+export const rejectReasonValues: readonly RejectReason[] = [
+  'risk_check',
+  'insufficient_funds',
+  'invalid_order',
+  'validation_failed',
+  'market_closed',
+  'rate_limited',
+  'duplicate_order',
+  'broker_error',
+];
 
 /**
  * Order side.
@@ -344,7 +424,15 @@ export const sideValues: readonly Side[] = ['buy', 'sell', 'sell_short'];
  */
 export type Source = 'yfinance' | 'polygon' | 'alpaca' | 'iex' | 'databento' | 'benzinga' | 'custom';
 /** Every value of {@link Source}, in spec order. */
-export const sourceValues: readonly Source[] = ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'];
+export const sourceValues: readonly Source[] = [
+  'yfinance',
+  'polygon',
+  'alpaca',
+  'iex',
+  'databento',
+  'benzinga',
+  'custom',
+];
 
 /**
  * Telemetry signal of the SDK's own accounting.
@@ -381,41 +469,73 @@ export const tifValues: readonly Tif[] = ['DAY', 'GTC', 'IOC', 'FOK', 'OPG', 'CL
  */
 export interface ForbiddenMetricLabels {
   /** @deprecated account_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly account_id?: { readonly 'account_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly account_id?: {
+    readonly 'account_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated as_of is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly as_of?: { readonly 'as_of is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly as_of?: {
+    readonly 'as_of is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated broker_order_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly broker_order_id?: { readonly 'broker_order_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly broker_order_id?: {
+    readonly 'broker_order_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated broker_payload is secret: it can never be a metric label. */
-  readonly broker_payload?: { readonly 'broker_payload is secret: it can never be a metric label': never; };
+  readonly broker_payload?: { readonly 'broker_payload is secret: it can never be a metric label': never };
   /** @deprecated client_order_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly client_order_id?: { readonly 'client_order_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly client_order_id?: {
+    readonly 'client_order_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated config_version is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly config_version?: { readonly 'config_version is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly config_version?: {
+    readonly 'config_version is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated env is the resource attribute deployment.environment: it is set once at init, never per call. */
-  readonly env?: { readonly 'env is the resource attribute deployment.environment: it is set once at init, never per call': never; };
+  readonly env?: {
+    readonly 'env is the resource attribute deployment.environment: it is set once at init, never per call': never;
+  };
   /** @deprecated message_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly message_id?: { readonly 'message_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly message_id?: {
+    readonly 'message_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated partition_key is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly partition_key?: { readonly 'partition_key is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly partition_key?: {
+    readonly 'partition_key is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated region is the resource attribute cloud.region: it is set once at init, never per call. */
-  readonly region?: { readonly 'region is the resource attribute cloud.region: it is set once at init, never per call': never; };
+  readonly region?: {
+    readonly 'region is the resource attribute cloud.region: it is set once at init, never per call': never;
+  };
   /** @deprecated run_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly run_id?: { readonly 'run_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly run_id?: {
+    readonly 'run_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated secret_ref is secret: it can never be a metric label. */
-  readonly secret_ref?: { readonly 'secret_ref is secret: it can never be a metric label': never; };
+  readonly secret_ref?: { readonly 'secret_ref is secret: it can never be a metric label': never };
   /** @deprecated service is the resource attribute service.name: it is set once at init, never per call. */
-  readonly service?: { readonly 'service is the resource attribute service.name: it is set once at init, never per call': never; };
+  readonly service?: {
+    readonly 'service is the resource attribute service.name: it is set once at init, never per call': never;
+  };
   /** @deprecated span_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly span_id?: { readonly 'span_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly span_id?: {
+    readonly 'span_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated symbol is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly symbol?: { readonly 'symbol is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly symbol?: {
+    readonly 'symbol is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated trace_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly trace_id?: { readonly 'trace_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly trace_id?: {
+    readonly 'trace_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated universe_id is high-cardinality: record it on a span or log event, never as a metric label. */
-  readonly universe_id?: { readonly 'universe_id is high-cardinality: record it on a span or log event, never as a metric label': never; };
+  readonly universe_id?: {
+    readonly 'universe_id is high-cardinality: record it on a span or log event, never as a metric label': never;
+  };
   /** @deprecated version is the resource attribute service.version: it is set once at init, never per call. */
-  readonly version?: { readonly 'version is the resource attribute service.version: it is set once at init, never per call': never; };
+  readonly version?: {
+    readonly 'version is the resource attribute service.version: it is set once at init, never per call': never;
+  };
 }
 
 /** Resource attributes: set once at init and attached to every signal. */

@@ -40,14 +40,20 @@ export function injectBusHeaders(envelope: BusEnvelope, headers: BusHeaders = {}
 }
 
 /** Context-core attribute ids and the envelope headers that carry them. */
-const scopedHeaders = [['message_id', 'message_id'], ['run_id', 'run_id']] as const;
+const scopedHeaders = [
+  ['message_id', 'message_id'],
+  ['run_id', 'run_id'],
+] as const;
 
 /**
  * Reads bus headers on the consumer side: the returned `context` continues the producer's trace (pass
  * it as `parent` to a span helper), and the envelope ids join the context core of logs in that scope.
  * Headers that are missing or malformed give an envelope without them and a context without a parent.
  */
-export function extractBusContext(headers: BusHeaders): { readonly context: Context; readonly envelope: Partial<BusEnvelope>; } {
+export function extractBusContext(headers: BusHeaders): {
+  readonly context: Context;
+  readonly envelope: Partial<BusEnvelope>;
+} {
   return extractEnvelope(busHeaderNames, scopedHeaders, headers);
 }
 

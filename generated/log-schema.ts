@@ -3,1317 +3,1057 @@
 
 /** The JSON Schema (draft-07) of this registry's log lines: what GET /logs/schema serves. */
 export const logSchema: Readonly<Record<string, unknown>> = {
-  $schema: "http://json-schema.org/draft-07/schema#",
+  $schema: 'http://json-schema.org/draft-07/schema#',
   title: "Log lines of registry 'ampy' 1.1.0",
-  description: "One JSON object per line. Fields an untyped caller adds that the spec does not list are allowed. Free-form lines of the escape hatch carry `adhoc: true` and name no event.",
-  type: "object",
+  description:
+    'One JSON object per line. Fields an untyped caller adds that the spec does not list are allowed. Free-form lines of the escape hatch carry `adhoc: true` and name no event.',
+  type: 'object',
   properties: {
     ts: {
-      description: "UTC ISO-8601 with nanosecond precision where available.",
-      type: "string",
-      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$"
+      description: 'UTC ISO-8601 with nanosecond precision where available.',
+      type: 'string',
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$',
     },
     level: {
-      description: "Severity of the line.",
-      enum: [
-        "debug",
-        "info",
-        "warn",
-        "error",
-        "fatal"
-      ]
+      description: 'Severity of the line.',
+      enum: ['debug', 'info', 'warn', 'error', 'fatal'],
     },
     service: {
-      description: "Logical service name.",
-      type: "string"
+      description: 'Logical service name.',
+      type: 'string',
     },
     env: {
-      description: "Deployment environment; also the tenancy boundary (no cross-environment reads).",
-      enum: [
-        "dev",
-        "paper",
-        "prod"
-      ]
+      description: 'Deployment environment; also the tenancy boundary (no cross-environment reads).',
+      enum: ['dev', 'paper', 'prod'],
     },
     service_version: {
-      description: "Application version, semver or git SHA.",
-      type: "string"
+      description: 'Application version, semver or git SHA.',
+      type: 'string',
     },
     trace_id: {
-      description: "W3C trace id of the active span, 32 lowercase hex characters.",
-      type: "string",
-      pattern: "^[0-9a-f]{32}$"
+      description: 'W3C trace id of the active span, 32 lowercase hex characters.',
+      type: 'string',
+      pattern: '^[0-9a-f]{32}$',
     },
     span_id: {
-      description: "W3C span id of the active span, 16 lowercase hex characters.",
-      type: "string",
-      pattern: "^[0-9a-f]{16}$"
+      description: 'W3C span id of the active span, 16 lowercase hex characters.',
+      type: 'string',
+      pattern: '^[0-9a-f]{16}$',
     },
     run_id: {
-      description: "Pipeline run or trading session the work belongs to.",
-      type: "string"
+      description: 'Pipeline run or trading session the work belongs to.',
+      type: 'string',
     },
     as_of: {
-      description: "An instant: ISO-8601 (a Date is written in UTC), or the string the caller passed.",
-      type: "string"
+      description: 'An instant: ISO-8601 (a Date is written in UTC), or the string the caller passed.',
+      type: 'string',
     },
     message: {
-      description: "The human-readable message (redacted).",
-      type: "string"
+      description: 'The human-readable message (redacted).',
+      type: 'string',
     },
     event: {
-      description: "The event this line records.",
+      description: 'The event this line records.',
       enum: [
-        "api.request",
-        "bars.ingest",
-        "broker.ack",
-        "bus.dlq",
-        "config.change",
-        "config.secret_rotation",
-        "features.compute",
-        "fills.update",
-        "fx.provider_fail",
-        "ingest.decode_fail",
-        "model.error",
-        "order.reject",
-        "order.submit",
-        "positions.snapshot",
-        "signals.emit",
-        "ticks.trade"
-      ]
+        'api.request',
+        'bars.ingest',
+        'broker.ack',
+        'bus.dlq',
+        'config.change',
+        'config.secret_rotation',
+        'features.compute',
+        'fills.update',
+        'fx.provider_fail',
+        'ingest.decode_fail',
+        'model.error',
+        'order.reject',
+        'order.submit',
+        'positions.snapshot',
+        'signals.emit',
+        'ticks.trade',
+      ],
     },
     universe_id: {
-      description: "Instrument universe the computation runs over.",
-      type: "string"
+      description: 'Instrument universe the computation runs over.',
+      type: 'string',
     },
     message_id: {
-      description: "Envelope message id (UUIDv7).",
-      type: "string"
+      description: 'Envelope message id (UUIDv7).',
+      type: 'string',
     },
     client_order_id: {
-      description: "Client-side order id, unique per order.",
-      type: "string"
+      description: 'Client-side order id, unique per order.',
+      type: 'string',
     },
     symbol: {
-      description: "Instrument ticker symbol.",
-      type: "string"
+      description: 'Instrument ticker symbol.',
+      type: 'string',
     },
     mic: {
-      description: "ISO 10383 market identifier code of the venue.",
-      type: "string"
+      description: 'ISO 10383 market identifier code of the venue.',
+      type: 'string',
     },
     ampy_bus: {
-      description: "The ampy-bus envelope of the message being handled.",
-      type: "object",
+      description: 'The ampy-bus envelope of the message being handled.',
+      type: 'object',
       properties: {
         message_id: {
-          description: "Envelope message id (UUIDv7).",
-          type: "string"
+          description: 'Envelope message id (UUIDv7).',
+          type: 'string',
         },
         schema_fqdn: {
-          description: "Fully qualified protobuf message name of the payload.",
-          type: "string"
+          description: 'Fully qualified protobuf message name of the payload.',
+          type: 'string',
         },
         topic: {
-          description: "ampy-bus topic.",
-          type: "string"
+          description: 'ampy-bus topic.',
+          type: 'string',
         },
         partition_key: {
-          description: "Envelope partition key (ordering scope).",
-          type: "string"
-        }
+          description: 'Envelope partition key (ordering scope).',
+          type: 'string',
+        },
       },
-      additionalProperties: false
-    }
+      additionalProperties: false,
+    },
   },
   if: {
-    type: "object",
+    type: 'object',
     properties: {
       adhoc: {
-        const: true
-      }
+        const: true,
+      },
     },
-    required: [
-      "adhoc"
-    ]
+    required: ['adhoc'],
   },
   then: {
-    type: "object",
-    required: [
-      "ts",
-      "level",
-      "service",
-      "env",
-      "service_version",
-      "message"
-    ]
+    type: 'object',
+    required: ['ts', 'level', 'service', 'env', 'service_version', 'message'],
   },
   else: {
-    type: "object",
-    required: [
-      "ts",
-      "level",
-      "service",
-      "env",
-      "service_version",
-      "message",
-      "event"
-    ],
+    type: 'object',
+    required: ['ts', 'level', 'service', 'env', 'service_version', 'message', 'event'],
     allOf: [
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "api.request"
-            }
+              const: 'api.request',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/api.request"
-        }
+          $ref: '#/definitions/api.request',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "bars.ingest"
-            }
+              const: 'bars.ingest',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/bars.ingest"
-        }
+          $ref: '#/definitions/bars.ingest',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "broker.ack"
-            }
+              const: 'broker.ack',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/broker.ack"
-        }
+          $ref: '#/definitions/broker.ack',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "bus.dlq"
-            }
+              const: 'bus.dlq',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/bus.dlq"
-        }
+          $ref: '#/definitions/bus.dlq',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "config.change"
-            }
+              const: 'config.change',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/config.change"
-        }
+          $ref: '#/definitions/config.change',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "config.secret_rotation"
-            }
+              const: 'config.secret_rotation',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/config.secret_rotation"
-        }
+          $ref: '#/definitions/config.secret_rotation',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "features.compute"
-            }
+              const: 'features.compute',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/features.compute"
-        }
+          $ref: '#/definitions/features.compute',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "fills.update"
-            }
+              const: 'fills.update',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/fills.update"
-        }
+          $ref: '#/definitions/fills.update',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "fx.provider_fail"
-            }
+              const: 'fx.provider_fail',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/fx.provider_fail"
-        }
+          $ref: '#/definitions/fx.provider_fail',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "ingest.decode_fail"
-            }
+              const: 'ingest.decode_fail',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/ingest.decode_fail"
-        }
+          $ref: '#/definitions/ingest.decode_fail',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "model.error"
-            }
+              const: 'model.error',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/model.error"
-        }
+          $ref: '#/definitions/model.error',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "order.reject"
-            }
+              const: 'order.reject',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/order.reject"
-        }
+          $ref: '#/definitions/order.reject',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "order.submit"
-            }
+              const: 'order.submit',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/order.submit"
-        }
+          $ref: '#/definitions/order.submit',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "positions.snapshot"
-            }
+              const: 'positions.snapshot',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/positions.snapshot"
-        }
+          $ref: '#/definitions/positions.snapshot',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "signals.emit"
-            }
+              const: 'signals.emit',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/signals.emit"
-        }
+          $ref: '#/definitions/signals.emit',
+        },
       },
       {
         if: {
-          type: "object",
+          type: 'object',
           properties: {
             event: {
-              const: "ticks.trade"
-            }
+              const: 'ticks.trade',
+            },
           },
-          required: [
-            "event"
-          ]
+          required: ['event'],
         },
         then: {
-          $ref: "#/definitions/ticks.trade"
-        }
-      }
-    ]
+          $ref: '#/definitions/ticks.trade',
+        },
+      },
+    ],
   },
   definitions: {
-    "api.request": {
-      description: "An API request was handled.",
-      type: "object",
+    'api.request': {
+      description: 'An API request was handled.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         method: {
-          description: "HTTP request method.",
-          enum: [
-            "GET",
-            "POST",
-            "PUT",
-            "PATCH",
-            "DELETE",
-            "HEAD",
-            "OPTIONS"
-          ]
+          description: 'HTTP request method.',
+          enum: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
         },
         route: {
-          description: "Matched route template, never the raw URL.",
-          type: "string"
+          description: 'Matched route template, never the raw URL.',
+          type: 'string',
         },
         http_status: {
-          description: "HTTP status code of a broker or API response.",
+          description: 'HTTP status code of a broker or API response.',
           anyOf: [
             {
-              type: "integer"
+              type: 'integer',
             },
             {
-              type: "string",
-              pattern: "^-?[0-9]{16,}$"
+              type: 'string',
+              pattern: '^-?[0-9]{16,}$',
             },
             {
-              type: "null"
-            }
-          ]
+              type: 'null',
+            },
+          ],
         },
         latency_ms: {
-          description: "Measured latency of the operation.",
-          type: [
-            "number",
-            "null"
-          ]
-        }
+          description: 'Measured latency of the operation.',
+          type: ['number', 'null'],
+        },
       },
-      required: [
-        "method",
-        "route",
-        "http_status"
-      ]
+      required: ['method', 'route', 'http_status'],
     },
-    "bars.ingest": {
-      description: "A batch of bars was ingested.",
-      type: "object",
+    'bars.ingest': {
+      description: 'A batch of bars was ingested.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         source: {
-          description: "External data source an ingester reads from.",
-          enum: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          description: 'External data source an ingester reads from.',
+          enum: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         dataset: {
-          description: "Dataset fetched from a source.",
-          type: "string"
+          description: 'Dataset fetched from a source.',
+          type: 'string',
         },
         symbol: {
-          description: "Instrument ticker symbol.",
-          type: "string"
+          description: 'Instrument ticker symbol.',
+          type: 'string',
         },
         mic: {
-          description: "ISO 10383 market identifier code of the venue.",
-          type: "string"
+          description: 'ISO 10383 market identifier code of the venue.',
+          type: 'string',
         },
         count: {
-          description: "Number of items fetched.",
+          description: 'Number of items fetched.',
           anyOf: [
             {
-              type: "integer"
+              type: 'integer',
             },
             {
-              type: "string",
-              pattern: "^-?[0-9]{16,}$"
+              type: 'string',
+              pattern: '^-?[0-9]{16,}$',
             },
             {
-              type: "null"
-            }
-          ]
-        }
+              type: 'null',
+            },
+          ],
+        },
       },
-      required: [
-        "source"
-      ]
+      required: ['source'],
     },
-    "broker.ack": {
-      description: "A broker acknowledged an order.",
-      type: "object",
+    'broker.ack': {
+      description: 'A broker acknowledged an order.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         client_order_id: {
-          description: "Client-side order id, unique per order.",
-          type: "string"
+          description: 'Client-side order id, unique per order.',
+          type: 'string',
         },
         broker_order_id: {
-          description: "Order id assigned by the broker.",
-          type: "string"
+          description: 'Order id assigned by the broker.',
+          type: 'string',
         },
         status: {
-          description: "Order state acknowledged by the broker.",
-          enum: [
-            "accepted",
-            "rejected",
-            "pending_new",
-            "partially_filled",
-            "filled",
-            "canceled",
-            "expired"
-          ]
+          description: 'Order state acknowledged by the broker.',
+          enum: ['accepted', 'rejected', 'pending_new', 'partially_filled', 'filled', 'canceled', 'expired'],
         },
         broker: {
-          description: "Execution broker an order is routed to.",
-          enum: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
-        }
+          description: 'Execution broker an order is routed to.',
+          enum: ['alpaca', 'ibkr', 'paper'],
+        },
       },
-      required: [
-        "client_order_id",
-        "broker_order_id",
-        "status"
-      ]
+      required: ['client_order_id', 'broker_order_id', 'status'],
     },
-    "bus.dlq": {
-      description: "A message was dead-lettered.",
-      type: "object",
+    'bus.dlq': {
+      description: 'A message was dead-lettered.',
+      type: 'object',
       properties: {
         level: {
-          const: "error"
+          const: 'error',
         },
         topic: {
-          description: "ampy-bus topic.",
-          type: "string"
+          description: 'ampy-bus topic.',
+          type: 'string',
         },
         message_id: {
-          description: "Envelope message id (UUIDv7).",
-          type: "string"
+          description: 'Envelope message id (UUIDv7).',
+          type: 'string',
         },
         reason: {
-          description: "Why a message was dead-lettered.",
-          enum: [
-            "decode_error",
-            "schema_mismatch",
-            "max_retries",
-            "handler_error",
-            "expired"
-          ]
+          description: 'Why a message was dead-lettered.',
+          enum: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'],
         },
         error_message: {
-          description: "Human-readable error text.",
-          type: "string"
-        }
+          description: 'Human-readable error text.',
+          type: 'string',
+        },
       },
-      required: [
-        "topic",
-        "message_id",
-        "reason"
-      ]
+      required: ['topic', 'message_id', 'reason'],
     },
-    "config.change": {
-      description: "An ampy-config key changed.",
-      type: "object",
+    'config.change': {
+      description: 'An ampy-config key changed.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         config_key: {
-          description: "ampy-config key that changed.",
-          type: "string"
+          description: 'ampy-config key that changed.',
+          type: 'string',
         },
         outcome: {
-          description: "How a configuration change or secret rotation ended.",
-          enum: [
-            "applied",
-            "rejected",
-            "rolled_back"
-          ]
+          description: 'How a configuration change or secret rotation ended.',
+          enum: ['applied', 'rejected', 'rolled_back'],
         },
         config_version: {
-          description: "Version of the configuration document after the change.",
-          type: "string"
-        }
+          description: 'Version of the configuration document after the change.',
+          type: 'string',
+        },
       },
-      required: [
-        "config_key",
-        "outcome"
-      ]
+      required: ['config_key', 'outcome'],
     },
-    "config.secret_rotation": {
-      description: "A secret was rotated; only its fingerprint is logged.",
-      type: "object",
+    'config.secret_rotation': {
+      description: 'A secret was rotated; only its fingerprint is logged.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         secret_ref: {
-          description: "Reference to a secret in a secret manager. (secret: a fingerprint)",
+          description: 'Reference to a secret in a secret manager. (secret: a fingerprint)',
           anyOf: [
             {
-              const: "***"
+              const: '***',
             },
             {
-              type: "string",
-              pattern: "^fp:[0-9a-f]{16}$"
-            }
-          ]
+              type: 'string',
+              pattern: '^fp:[0-9a-f]{16}$',
+            },
+          ],
         },
         outcome: {
-          description: "How a configuration change or secret rotation ended.",
-          enum: [
-            "applied",
-            "rejected",
-            "rolled_back"
-          ]
-        }
+          description: 'How a configuration change or secret rotation ended.',
+          enum: ['applied', 'rejected', 'rolled_back'],
+        },
       },
-      required: [
-        "secret_ref",
-        "outcome"
-      ]
+      required: ['secret_ref', 'outcome'],
     },
-    "features.compute": {
-      description: "Features were computed.",
-      type: "object",
+    'features.compute': {
+      description: 'Features were computed.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         window: {
-          description: "Feature window.",
-          type: "string"
+          description: 'Feature window.',
+          type: 'string',
         },
         universe_id: {
-          description: "Instrument universe the computation runs over.",
-          type: "string"
-        }
+          description: 'Instrument universe the computation runs over.',
+          type: 'string',
+        },
       },
-      required: [
-        "window"
-      ]
+      required: ['window'],
     },
-    "fills.update": {
-      description: "A fill was applied.",
-      type: "object",
+    'fills.update': {
+      description: 'A fill was applied.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         account_id: {
-          description: "Brokerage account the order or position belongs to.",
-          type: "string"
+          description: 'Brokerage account the order or position belongs to.',
+          type: 'string',
         },
         fill_qty: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
+          additionalProperties: false,
         },
         price: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
+          additionalProperties: false,
         },
         client_order_id: {
-          description: "Client-side order id, unique per order.",
-          type: "string"
+          description: 'Client-side order id, unique per order.',
+          type: 'string',
         },
         symbol: {
-          description: "Instrument ticker symbol.",
-          type: "string"
-        }
+          description: 'Instrument ticker symbol.',
+          type: 'string',
+        },
       },
-      required: [
-        "account_id",
-        "fill_qty",
-        "price"
-      ]
+      required: ['account_id', 'fill_qty', 'price'],
     },
-    "fx.provider_fail": {
-      description: "An FX provider call failed.",
-      type: "object",
+    'fx.provider_fail': {
+      description: 'An FX provider call failed.',
+      type: 'object',
       properties: {
         level: {
-          const: "warn"
+          const: 'warn',
         },
         provider: {
-          description: "FX rate provider.",
-          enum: [
-            "ecb",
-            "oanda",
-            "polygon"
-          ]
+          description: 'FX rate provider.',
+          enum: ['ecb', 'oanda', 'polygon'],
         },
         reason: {
-          description: "Why an FX provider call failed.",
-          enum: [
-            "timeout",
-            "http_error",
-            "rate_limited",
-            "invalid_response",
-            "stale_quote"
-          ]
+          description: 'Why an FX provider call failed.',
+          enum: ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'],
         },
         pair: {
-          description: "Currency pair, base then quote.",
-          type: "string"
+          description: 'Currency pair, base then quote.',
+          type: 'string',
         },
         http_status: {
-          description: "HTTP status code of a broker or API response.",
+          description: 'HTTP status code of a broker or API response.',
           anyOf: [
             {
-              type: "integer"
+              type: 'integer',
             },
             {
-              type: "string",
-              pattern: "^-?[0-9]{16,}$"
+              type: 'string',
+              pattern: '^-?[0-9]{16,}$',
             },
             {
-              type: "null"
-            }
-          ]
-        }
+              type: 'null',
+            },
+          ],
+        },
       },
-      required: [
-        "provider",
-        "reason"
-      ]
+      required: ['provider', 'reason'],
     },
-    "ingest.decode_fail": {
-      description: "An ingested payload could not be decoded.",
-      type: "object",
+    'ingest.decode_fail': {
+      description: 'An ingested payload could not be decoded.',
+      type: 'object',
       properties: {
         level: {
-          const: "warn"
+          const: 'warn',
         },
         source: {
-          description: "External data source an ingester reads from.",
-          enum: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          description: 'External data source an ingester reads from.',
+          enum: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         reason: {
-          description: "Why an ingested payload could not be decoded.",
-          enum: [
-            "malformed_payload",
-            "schema_mismatch",
-            "missing_field",
-            "bad_timestamp",
-            "unknown_instrument"
-          ]
+          description: 'Why an ingested payload could not be decoded.',
+          enum: ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'],
         },
         error_message: {
-          description: "Human-readable error text.",
-          type: "string"
-        }
+          description: 'Human-readable error text.',
+          type: 'string',
+        },
       },
-      required: [
-        "source",
-        "reason"
-      ]
+      required: ['source', 'reason'],
     },
-    "model.error": {
-      description: "A model call failed.",
-      type: "object",
+    'model.error': {
+      description: 'A model call failed.',
+      type: 'object',
       properties: {
         level: {
-          const: "error"
+          const: 'error',
         },
         model_id: {
-          description: "Model identity and version.",
-          type: "string"
+          description: 'Model identity and version.',
+          type: 'string',
         },
         reason: {
-          description: "Why a model call failed.",
-          enum: [
-            "model_not_loaded",
-            "invalid_input",
-            "timeout",
-            "nan_output",
-            "internal"
-          ]
+          description: 'Why a model call failed.',
+          enum: ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'],
         },
         error_message: {
-          description: "Human-readable error text.",
-          type: "string"
-        }
+          description: 'Human-readable error text.',
+          type: 'string',
+        },
       },
-      required: [
-        "model_id",
-        "reason"
-      ]
+      required: ['model_id', 'reason'],
     },
-    "order.reject": {
-      description: "An order was rejected.",
-      type: "object",
+    'order.reject': {
+      description: 'An order was rejected.',
+      type: 'object',
       properties: {
         level: {
-          const: "error"
+          const: 'error',
         },
         client_order_id: {
-          description: "Client-side order id, unique per order.",
-          type: "string"
+          description: 'Client-side order id, unique per order.',
+          type: 'string',
         },
         reject_reason: {
-          description: "Why an order was rejected.",
+          description: 'Why an order was rejected.',
           enum: [
-            "risk_check",
-            "insufficient_funds",
-            "invalid_order",
-            "validation_failed",
-            "market_closed",
-            "rate_limited",
-            "duplicate_order",
-            "broker_error"
-          ]
+            'risk_check',
+            'insufficient_funds',
+            'invalid_order',
+            'validation_failed',
+            'market_closed',
+            'rate_limited',
+            'duplicate_order',
+            'broker_error',
+          ],
         },
         broker: {
-          description: "Execution broker an order is routed to.",
-          enum: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
+          description: 'Execution broker an order is routed to.',
+          enum: ['alpaca', 'ibkr', 'paper'],
         },
         http_status: {
-          description: "HTTP status code of a broker or API response.",
+          description: 'HTTP status code of a broker or API response.',
           anyOf: [
             {
-              type: "integer"
+              type: 'integer',
             },
             {
-              type: "string",
-              pattern: "^-?[0-9]{16,}$"
+              type: 'string',
+              pattern: '^-?[0-9]{16,}$',
             },
             {
-              type: "null"
-            }
-          ]
+              type: 'null',
+            },
+          ],
         },
         retry_in: {
-          description: "Delay before the next attempt, as a duration.",
-          type: "string"
+          description: 'Delay before the next attempt, as a duration.',
+          type: 'string',
         },
         secret_ref: {
-          description: "Reference to a secret in a secret manager. (secret: a fingerprint)",
+          description: 'Reference to a secret in a secret manager. (secret: a fingerprint)',
           anyOf: [
             {
-              const: "***"
+              const: '***',
             },
             {
-              type: "string",
-              pattern: "^fp:[0-9a-f]{16}$"
-            }
-          ]
+              type: 'string',
+              pattern: '^fp:[0-9a-f]{16}$',
+            },
+          ],
         },
         broker_payload: {
-          description: "Raw broker request or response body. (secret: redacted)",
+          description: 'Raw broker request or response body. (secret: redacted)',
           anyOf: [
             {
-              const: "***"
+              const: '***',
             },
             {
-              type: "string",
-              pattern: "^fp:[0-9a-f]{16}$"
-            }
-          ]
-        }
+              type: 'string',
+              pattern: '^fp:[0-9a-f]{16}$',
+            },
+          ],
+        },
       },
-      required: [
-        "client_order_id",
-        "reject_reason"
-      ]
+      required: ['client_order_id', 'reject_reason'],
     },
-    "order.submit": {
-      description: "An order was submitted to a broker.",
-      type: "object",
+    'order.submit': {
+      description: 'An order was submitted to a broker.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         client_order_id: {
-          description: "Client-side order id, unique per order.",
-          type: "string"
+          description: 'Client-side order id, unique per order.',
+          type: 'string',
         },
         broker: {
-          description: "Execution broker an order is routed to.",
-          enum: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
+          description: 'Execution broker an order is routed to.',
+          enum: ['alpaca', 'ibkr', 'paper'],
         },
         account_id: {
-          description: "Brokerage account the order or position belongs to.",
-          type: "string"
+          description: 'Brokerage account the order or position belongs to.',
+          type: 'string',
         },
         symbol: {
-          description: "Instrument ticker symbol.",
-          type: "string"
+          description: 'Instrument ticker symbol.',
+          type: 'string',
         },
         mic: {
-          description: "ISO 10383 market identifier code of the venue.",
-          type: "string"
+          description: 'ISO 10383 market identifier code of the venue.',
+          type: 'string',
         },
         side: {
-          description: "Order side.",
-          enum: [
-            "buy",
-            "sell",
-            "sell_short"
-          ]
+          description: 'Order side.',
+          enum: ['buy', 'sell', 'sell_short'],
         },
         limit_price: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
+          additionalProperties: false,
         },
         quantity: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
+          additionalProperties: false,
         },
         tif: {
-          description: "Order time in force.",
-          enum: [
-            "DAY",
-            "GTC",
-            "IOC",
-            "FOK",
-            "OPG",
-            "CLS"
-          ]
+          description: 'Order time in force.',
+          enum: ['DAY', 'GTC', 'IOC', 'FOK', 'OPG', 'CLS'],
         },
         notional_usd: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
-        }
+          additionalProperties: false,
+        },
       },
-      required: [
-        "client_order_id",
-        "broker"
-      ]
+      required: ['client_order_id', 'broker'],
     },
-    "positions.snapshot": {
-      description: "A position snapshot was taken.",
-      type: "object",
+    'positions.snapshot': {
+      description: 'A position snapshot was taken.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         account_id: {
-          description: "Brokerage account the order or position belongs to.",
-          type: "string"
+          description: 'Brokerage account the order or position belongs to.',
+          type: 'string',
         },
         symbol: {
-          description: "Instrument ticker symbol.",
-          type: "string"
+          description: 'Instrument ticker symbol.',
+          type: 'string',
         },
         quantity: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
+          additionalProperties: false,
         },
         pnl_unrealized: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
-        }
+          additionalProperties: false,
+        },
       },
-      required: [
-        "account_id",
-        "symbol"
-      ]
+      required: ['account_id', 'symbol'],
     },
-    "signals.emit": {
-      description: "A model emitted a signal.",
-      type: "object",
+    'signals.emit': {
+      description: 'A model emitted a signal.',
+      type: 'object',
       properties: {
         level: {
-          const: "info"
+          const: 'info',
         },
         model_id: {
-          description: "Model identity and version.",
-          type: "string"
+          description: 'Model identity and version.',
+          type: 'string',
         },
         symbol: {
-          description: "Instrument ticker symbol.",
-          type: "string"
+          description: 'Instrument ticker symbol.',
+          type: 'string',
         },
         score: {
-          description: "Signal score.",
-          type: [
-            "number",
-            "null"
-          ]
-        }
+          description: 'Signal score.',
+          type: ['number', 'null'],
+        },
       },
-      required: [
-        "model_id",
-        "symbol"
-      ]
+      required: ['model_id', 'symbol'],
     },
-    "ticks.trade": {
-      description: "A trade print was received.",
-      type: "object",
+    'ticks.trade': {
+      description: 'A trade print was received.',
+      type: 'object',
       properties: {
         level: {
-          const: "debug"
+          const: 'debug',
         },
         symbol: {
-          description: "Instrument ticker symbol.",
-          type: "string"
+          description: 'Instrument ticker symbol.',
+          type: 'string',
         },
         mic: {
-          description: "ISO 10383 market identifier code of the venue.",
-          type: "string"
+          description: 'ISO 10383 market identifier code of the venue.',
+          type: 'string',
         },
         price: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
+          additionalProperties: false,
         },
         quantity: {
-          description: "An exact decimal: value = scaled / 10^scale.",
-          type: "object",
-          required: [
-            "scaled",
-            "scale"
-          ],
+          description: 'An exact decimal: value = scaled / 10^scale.',
+          type: 'object',
+          required: ['scaled', 'scale'],
           properties: {
             scaled: {
               anyOf: [
                 {
-                  type: "integer"
+                  type: 'integer',
                 },
                 {
-                  type: "string",
-                  pattern: "^-?[0-9]{16,}$"
+                  type: 'string',
+                  pattern: '^-?[0-9]{16,}$',
                 },
                 {
-                  type: "null"
-                }
-              ]
+                  type: 'null',
+                },
+              ],
             },
             scale: {
-              type: [
-                "integer",
-                "null"
-              ]
-            }
+              type: ['integer', 'null'],
+            },
           },
-          additionalProperties: false
-        }
+          additionalProperties: false,
+        },
       },
-      required: [
-        "symbol",
-        "price",
-        "quantity"
-      ]
-    }
-  }
+      required: ['symbol', 'price', 'quantity'],
+    },
+  },
 };

@@ -33,7 +33,23 @@ import {
 } from './attributes.js';
 
 /** Every value the `event` field of a log line can take: one per log event of the spec. */
-export type LogEventName = 'api.request' | 'bars.ingest' | 'broker.ack' | 'bus.dlq' | 'config.change' | 'config.secret_rotation' | 'features.compute' | 'fills.update' | 'fx.provider_fail' | 'ingest.decode_fail' | 'model.error' | 'order.reject' | 'order.submit' | 'positions.snapshot' | 'signals.emit' | 'ticks.trade';
+export type LogEventName =
+  | 'api.request'
+  | 'bars.ingest'
+  | 'broker.ack'
+  | 'bus.dlq'
+  | 'config.change'
+  | 'config.secret_rotation'
+  | 'features.compute'
+  | 'fills.update'
+  | 'fx.provider_fail'
+  | 'ingest.decode_fail'
+  | 'model.error'
+  | 'order.reject'
+  | 'order.submit'
+  | 'positions.snapshot'
+  | 'signals.emit'
+  | 'ticks.trade';
 
 /** Fields of log event `api.request`. */
 export interface ApiRequestFields {
@@ -282,7 +298,12 @@ export const log = {
     {
       name: 'api.request',
       level: 'info',
-      fields: [{ name: 'method', type: 'enum', values: httpMethodValues }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }, { name: 'latency_ms', type: 'double' }],
+      fields: [
+        { name: 'method', type: 'enum', values: httpMethodValues },
+        { name: 'route', type: 'string' },
+        { name: 'http_status', type: 'int' },
+        { name: 'latency_ms', type: 'double' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -309,7 +330,13 @@ export const log = {
     {
       name: 'bars.ingest',
       level: 'info',
-      fields: [{ name: 'source', type: 'enum', values: sourceValues }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
+      fields: [
+        { name: 'source', type: 'enum', values: sourceValues },
+        { name: 'dataset', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'mic', type: 'string' },
+        { name: 'count', type: 'int' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -337,7 +364,12 @@ export const log = {
     {
       name: 'broker.ack',
       level: 'info',
-      fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: orderStatusValues }, { name: 'broker', type: 'enum', values: brokerValues }],
+      fields: [
+        { name: 'client_order_id', type: 'string' },
+        { name: 'broker_order_id', type: 'string' },
+        { name: 'status', type: 'enum', values: orderStatusValues },
+        { name: 'broker', type: 'enum', values: brokerValues },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -364,7 +396,12 @@ export const log = {
     {
       name: 'bus.dlq',
       level: 'error',
-      fields: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: dlqReasonValues }, { name: 'error_message', type: 'string' }],
+      fields: [
+        { name: 'topic', type: 'string' },
+        { name: 'message_id', type: 'string' },
+        { name: 'reason', type: 'enum', values: dlqReasonValues },
+        { name: 'error_message', type: 'string' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -391,7 +428,11 @@ export const log = {
     {
       name: 'config.change',
       level: 'info',
-      fields: [{ name: 'config_key', type: 'string' }, { name: 'outcome', type: 'enum', values: configOutcomeValues }, { name: 'config_version', type: 'string' }],
+      fields: [
+        { name: 'config_key', type: 'string' },
+        { name: 'outcome', type: 'enum', values: configOutcomeValues },
+        { name: 'config_version', type: 'string' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -417,7 +458,10 @@ export const log = {
     {
       name: 'config.secret_rotation',
       level: 'info',
-      fields: [{ name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'outcome', type: 'enum', values: configOutcomeValues }],
+      fields: [
+        { name: 'secret_ref', type: 'string', secret: true, fingerprint: true },
+        { name: 'outcome', type: 'enum', values: configOutcomeValues },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -442,7 +486,10 @@ export const log = {
     {
       name: 'features.compute',
       level: 'info',
-      fields: [{ name: 'window', type: 'string' }, { name: 'universe_id', type: 'string' }],
+      fields: [
+        { name: 'window', type: 'string' },
+        { name: 'universe_id', type: 'string' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -467,7 +514,13 @@ export const log = {
     {
       name: 'fills.update',
       level: 'info',
-      fields: [{ name: 'account_id', type: 'string' }, { name: 'fill_qty', type: 'decimal' }, { name: 'price', type: 'decimal' }, { name: 'client_order_id', type: 'string' }, { name: 'symbol', type: 'string' }],
+      fields: [
+        { name: 'account_id', type: 'string' },
+        { name: 'fill_qty', type: 'decimal' },
+        { name: 'price', type: 'decimal' },
+        { name: 'client_order_id', type: 'string' },
+        { name: 'symbol', type: 'string' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -495,7 +548,12 @@ export const log = {
     {
       name: 'fx.provider_fail',
       level: 'warn',
-      fields: [{ name: 'provider', type: 'enum', values: fxProviderValues }, { name: 'reason', type: 'enum', values: fxFailReasonValues }, { name: 'pair', type: 'string' }, { name: 'http_status', type: 'int' }],
+      fields: [
+        { name: 'provider', type: 'enum', values: fxProviderValues },
+        { name: 'reason', type: 'enum', values: fxFailReasonValues },
+        { name: 'pair', type: 'string' },
+        { name: 'http_status', type: 'int' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -522,7 +580,11 @@ export const log = {
     {
       name: 'ingest.decode_fail',
       level: 'warn',
-      fields: [{ name: 'source', type: 'enum', values: sourceValues }, { name: 'reason', type: 'enum', values: decodeFailReasonValues }, { name: 'error_message', type: 'string' }],
+      fields: [
+        { name: 'source', type: 'enum', values: sourceValues },
+        { name: 'reason', type: 'enum', values: decodeFailReasonValues },
+        { name: 'error_message', type: 'string' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -548,7 +610,11 @@ export const log = {
     {
       name: 'model.error',
       level: 'error',
-      fields: [{ name: 'model_id', type: 'string' }, { name: 'reason', type: 'enum', values: mlErrorReasonValues }, { name: 'error_message', type: 'string' }],
+      fields: [
+        { name: 'model_id', type: 'string' },
+        { name: 'reason', type: 'enum', values: mlErrorReasonValues },
+        { name: 'error_message', type: 'string' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -574,7 +640,15 @@ export const log = {
     {
       name: 'order.reject',
       level: 'error',
-      fields: [{ name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: rejectReasonValues }, { name: 'broker', type: 'enum', values: brokerValues }, { name: 'http_status', type: 'int' }, { name: 'retry_in', type: 'string' }, { name: 'secret_ref', type: 'string', secret: true, fingerprint: true }, { name: 'broker_payload', type: 'string', secret: true }],
+      fields: [
+        { name: 'client_order_id', type: 'string' },
+        { name: 'reject_reason', type: 'enum', values: rejectReasonValues },
+        { name: 'broker', type: 'enum', values: brokerValues },
+        { name: 'http_status', type: 'int' },
+        { name: 'retry_in', type: 'string' },
+        { name: 'secret_ref', type: 'string', secret: true, fingerprint: true },
+        { name: 'broker_payload', type: 'string', secret: true },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -604,7 +678,18 @@ export const log = {
     {
       name: 'order.submit',
       level: 'info',
-      fields: [{ name: 'client_order_id', type: 'string' }, { name: 'broker', type: 'enum', values: brokerValues }, { name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'side', type: 'enum', values: sideValues }, { name: 'limit_price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }, { name: 'tif', type: 'enum', values: tifValues }, { name: 'notional_usd', type: 'decimal' }],
+      fields: [
+        { name: 'client_order_id', type: 'string' },
+        { name: 'broker', type: 'enum', values: brokerValues },
+        { name: 'account_id', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'mic', type: 'string' },
+        { name: 'side', type: 'enum', values: sideValues },
+        { name: 'limit_price', type: 'decimal' },
+        { name: 'quantity', type: 'decimal' },
+        { name: 'tif', type: 'enum', values: tifValues },
+        { name: 'notional_usd', type: 'decimal' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -637,7 +722,12 @@ export const log = {
     {
       name: 'positions.snapshot',
       level: 'info',
-      fields: [{ name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'quantity', type: 'decimal' }, { name: 'pnl_unrealized', type: 'decimal' }],
+      fields: [
+        { name: 'account_id', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'quantity', type: 'decimal' },
+        { name: 'pnl_unrealized', type: 'decimal' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -664,7 +754,11 @@ export const log = {
     {
       name: 'signals.emit',
       level: 'info',
-      fields: [{ name: 'model_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'score', type: 'double' }],
+      fields: [
+        { name: 'model_id', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'score', type: 'double' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {
@@ -690,7 +784,12 @@ export const log = {
     {
       name: 'ticks.trade',
       level: 'debug',
-      fields: [{ name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'price', type: 'decimal' }, { name: 'quantity', type: 'decimal' }],
+      fields: [
+        { name: 'symbol', type: 'string' },
+        { name: 'mic', type: 'string' },
+        { name: 'price', type: 'decimal' },
+        { name: 'quantity', type: 'decimal' },
+      ],
       objects: ['ampy_bus'],
     },
     (line, f) => {

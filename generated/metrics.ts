@@ -272,7 +272,10 @@ export const metrics = {
       unit: 'ms',
       description: 'API request latency.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }],
+      labels: [
+        { name: 'method', values: httpMethodValues },
+        { name: 'route', maxValues: 50 },
+      ],
     }),
     /**
      * API requests handled.
@@ -292,7 +295,11 @@ export const metrics = {
       instrument: 'counter',
       unit: '{request}',
       description: 'API requests handled.',
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }, { name: 'status_class', values: httpStatusClassValues }],
+      labels: [
+        { name: 'method', values: httpMethodValues },
+        { name: 'route', maxValues: 50 },
+        { name: 'status_class', values: httpStatusClassValues },
+      ],
     }),
   },
   bus: {
@@ -314,7 +321,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages consumed from ampy-bus.',
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'producer', maxValues: 50 }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'producer', maxValues: 50 },
+      ],
     }),
     /**
      * Messages published but not yet consumed, per consumer group.
@@ -334,7 +344,10 @@ export const metrics = {
       instrument: 'gauge',
       unit: '{message}',
       description: 'Messages published but not yet consumed, per consumer group.',
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'consumer', maxValues: 50 }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'consumer', maxValues: 50 },
+      ],
     }),
     /**
      * Time from publish to delivery to the consumer's handler.
@@ -354,9 +367,12 @@ export const metrics = {
       name: 'ampy.bus.delivery_latency_ms',
       instrument: 'histogram',
       unit: 'ms',
-      description: 'Time from publish to delivery to the consumer\'s handler.',
+      description: "Time from publish to delivery to the consumer's handler.",
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Messages sent to the dead-letter queue.
@@ -376,7 +392,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages sent to the dead-letter queue.',
-      labels: [{ name: 'topic', maxValues: 100 }, { name: 'reason', values: dlqReasonValues }],
+      labels: [
+        { name: 'topic', maxValues: 100 },
+        { name: 'reason', values: dlqReasonValues },
+      ],
     }),
     /**
      * Messages published to ampy-bus.
@@ -460,7 +479,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{request}',
       description: 'Failed calls to FX rate providers.',
-      labels: [{ name: 'provider', values: fxProviderValues }, { name: 'reason', values: fxFailReasonValues }],
+      labels: [
+        { name: 'provider', values: fxProviderValues },
+        { name: 'reason', values: fxFailReasonValues },
+      ],
     }),
     /**
      * Age of the newest rate per currency pair.
@@ -504,7 +526,10 @@ export const metrics = {
       unit: '{record}',
       description: 'Records per ingested batch.',
       buckets: [1, 5, 10, 20, 50, 100, 250, 500, 1000],
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Size of ingested batches.
@@ -526,7 +551,10 @@ export const metrics = {
       unit: 'By',
       description: 'Size of ingested batches.',
       buckets: [1024, 4096, 16384, 65536, 262144, 1048576, 4194304],
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Payloads that could not be decoded.
@@ -546,7 +574,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Payloads that could not be decoded.',
-      labels: [{ name: 'source', values: sourceValues }, { name: 'reason', values: decodeFailReasonValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'reason', values: decodeFailReasonValues },
+      ],
     }),
     /**
      * Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).
@@ -566,7 +597,10 @@ export const metrics = {
       instrument: 'gauge',
       unit: 'ms',
       description: 'Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).',
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
     /**
      * Messages ingested per second over the last measurement interval.
@@ -586,7 +620,10 @@ export const metrics = {
       instrument: 'gauge',
       unit: '{message}/s',
       description: 'Messages ingested per second over the last measurement interval.',
-      labels: [{ name: 'source', values: sourceValues }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'source', values: sourceValues },
+        { name: 'domain', values: domainValues },
+      ],
     }),
   },
   ml: {
@@ -608,7 +645,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{error}',
       description: 'Failed model calls.',
-      labels: [{ name: 'model_id', maxValues: 50 }, { name: 'reason', values: mlErrorReasonValues }],
+      labels: [
+        { name: 'model_id', maxValues: 50 },
+        { name: 'reason', values: mlErrorReasonValues },
+      ],
     }),
     /**
      * Model inference latency per batch.
@@ -650,7 +690,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{signal}',
       description: 'Signals emitted by models.',
-      labels: [{ name: 'model_id', maxValues: 50 }, { name: 'domain', values: domainValues }],
+      labels: [
+        { name: 'model_id', maxValues: 50 },
+        { name: 'domain', values: domainValues },
+      ],
     }),
   },
   obs: {
@@ -673,7 +716,8 @@ export const metrics = {
       name: 'ampy.obs.adhoc_signals',
       instrument: 'counter',
       unit: '{signal}',
-      description: 'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
+      description:
+        'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
       labels: [{ name: 'kind', values: adhocKindValues }],
     }),
     /**
@@ -694,7 +738,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{item}',
       description: 'Telemetry the SDK dropped rather than block the application.',
-      labels: [{ name: 'signal', values: telemetrySignalValues }, { name: 'reason', values: dropReasonValues }],
+      labels: [
+        { name: 'signal', values: telemetrySignalValues },
+        { name: 'reason', values: dropReasonValues },
+      ],
     }),
     /**
      * Export attempts that failed.
@@ -736,7 +783,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{fill}',
       description: 'Executions received from brokers.',
-      labels: [{ name: 'broker', values: brokerValues }, { name: 'side', values: sideValues }],
+      labels: [
+        { name: 'broker', values: brokerValues },
+        { name: 'side', values: sideValues },
+      ],
     }),
     /**
      * Order latency from submit to broker acknowledgement.
@@ -778,7 +828,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{order}',
       description: 'Orders submitted to a broker, by outcome.',
-      labels: [{ name: 'broker', values: brokerValues }, { name: 'outcome', values: outcomeValues }],
+      labels: [
+        { name: 'broker', values: brokerValues },
+        { name: 'outcome', values: outcomeValues },
+      ],
     }),
     /**
      * Orders rejected, by broker and reason.
@@ -798,7 +851,10 @@ export const metrics = {
       instrument: 'counter',
       unit: '{order}',
       description: 'Orders rejected, by broker and reason.',
-      labels: [{ name: 'broker', values: brokerValues }, { name: 'reason', values: rejectReasonValues }],
+      labels: [
+        { name: 'broker', values: brokerValues },
+        { name: 'reason', values: rejectReasonValues },
+      ],
     }),
   },
   positions: {

@@ -3,2763 +3,2350 @@
 
 /** The resolved spec registry: metrics, spans, events, resource, alerts, SLOs, sampling and redaction. */
 export const registry = {
-  name: "ampy",
-  version: "1.1.0",
+  name: 'ampy',
+  version: '1.1.0',
   metrics: [
     {
-      name: "ampy.api.request_latency_ms",
-      prometheus: "ampy_api_request_latency_ms",
-      instrument: "histogram",
-      unit: "ms",
-      brief: "API request latency.",
+      name: 'ampy.api.request_latency_ms',
+      prometheus: 'ampy_api_request_latency_ms',
+      instrument: 'histogram',
+      unit: 'ms',
+      brief: 'API request latency.',
       labels: [
         {
-          name: "method",
-          attribute: "http_method",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "GET",
-            "POST",
-            "PUT",
-            "PATCH",
-            "DELETE",
-            "HEAD",
-            "OPTIONS"
-          ]
+          name: 'method',
+          attribute: 'http_method',
+          requirement: 'required',
+          type: 'enum',
+          values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
         },
         {
-          name: "route",
-          attribute: "http_route",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
-        }
+          name: 'route',
+          attribute: 'http_route',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
+        },
       ],
       buckets: {
-        id: "latency_ms",
-        boundaries: [
-          1,
-          2,
-          5,
-          10,
-          20,
-          50,
-          100,
-          200,
-          500,
-          1000,
-          2000
-        ]
+        id: 'latency_ms',
+        boundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       },
       max_series: 10000,
-      series_estimate: 4900
+      series_estimate: 4900,
     },
     {
-      name: "ampy.api.requests",
-      prometheus: "ampy_api_requests_total",
-      instrument: "counter",
-      unit: "{request}",
-      brief: "API requests handled.",
+      name: 'ampy.api.requests',
+      prometheus: 'ampy_api_requests_total',
+      instrument: 'counter',
+      unit: '{request}',
+      brief: 'API requests handled.',
       labels: [
         {
-          name: "method",
-          attribute: "http_method",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "GET",
-            "POST",
-            "PUT",
-            "PATCH",
-            "DELETE",
-            "HEAD",
-            "OPTIONS"
-          ]
+          name: 'method',
+          attribute: 'http_method',
+          requirement: 'required',
+          type: 'enum',
+          values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
         },
         {
-          name: "route",
-          attribute: "http_route",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
+          name: 'route',
+          attribute: 'http_route',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
         },
         {
-          name: "status_class",
-          attribute: "http_status_class",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "2xx",
-            "3xx",
-            "4xx",
-            "5xx"
-          ]
-        }
+          name: 'status_class',
+          attribute: 'http_status_class',
+          requirement: 'required',
+          type: 'enum',
+          values: ['2xx', '3xx', '4xx', '5xx'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 1400
+      series_estimate: 1400,
     },
     {
-      name: "ampy.bus.consumed",
-      prometheus: "ampy_bus_consumed_total",
-      instrument: "counter",
-      unit: "{message}",
-      brief: "Messages consumed from ampy-bus.",
+      name: 'ampy.bus.consumed',
+      prometheus: 'ampy_bus_consumed_total',
+      instrument: 'counter',
+      unit: '{message}',
+      brief: 'Messages consumed from ampy-bus.',
       labels: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 100
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 100,
         },
         {
-          name: "producer",
-          attribute: "producer",
-          requirement: "recommended",
-          type: "string",
-          max_cardinality: 50
-        }
+          name: 'producer',
+          attribute: 'producer',
+          requirement: 'recommended',
+          type: 'string',
+          max_cardinality: 50,
+        },
       ],
       max_series: 10000,
-      series_estimate: 5100
+      series_estimate: 5100,
     },
     {
-      name: "ampy.bus.consumer_lag",
-      prometheus: "ampy_bus_consumer_lag",
-      instrument: "gauge",
-      unit: "{message}",
-      brief: "Messages published but not yet consumed, per consumer group.",
+      name: 'ampy.bus.consumer_lag',
+      prometheus: 'ampy_bus_consumer_lag',
+      instrument: 'gauge',
+      unit: '{message}',
+      brief: 'Messages published but not yet consumed, per consumer group.',
       labels: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 100
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 100,
         },
         {
-          name: "consumer",
-          attribute: "consumer",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
-        }
+          name: 'consumer',
+          attribute: 'consumer',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
+        },
       ],
       max_series: 10000,
-      series_estimate: 5000
+      series_estimate: 5000,
     },
     {
-      name: "ampy.bus.delivery_latency_ms",
-      prometheus: "ampy_bus_delivery_latency_ms",
-      instrument: "histogram",
-      unit: "ms",
+      name: 'ampy.bus.delivery_latency_ms',
+      prometheus: 'ampy_bus_delivery_latency_ms',
+      instrument: 'histogram',
+      unit: 'ms',
       brief: "Time from publish to delivery to the consumer's handler.",
       labels: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 100
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 100,
         },
         {
-          name: "domain",
-          attribute: "domain",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "bars",
-            "ticks",
-            "signals",
-            "orders",
-            "fills",
-            "positions",
-            "news",
-            "fx"
-          ]
-        }
+          name: 'domain',
+          attribute: 'domain',
+          requirement: 'required',
+          type: 'enum',
+          values: ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'],
+        },
       ],
       buckets: {
-        id: "latency_ms",
-        boundaries: [
-          1,
-          2,
-          5,
-          10,
-          20,
-          50,
-          100,
-          200,
-          500,
-          1000,
-          2000
-        ]
+        id: 'latency_ms',
+        boundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       },
       max_series: 12000,
-      series_estimate: 11200
+      series_estimate: 11200,
     },
     {
-      name: "ampy.bus.dlq",
-      prometheus: "ampy_bus_dlq_total",
-      instrument: "counter",
-      unit: "{message}",
-      brief: "Messages sent to the dead-letter queue.",
+      name: 'ampy.bus.dlq',
+      prometheus: 'ampy_bus_dlq_total',
+      instrument: 'counter',
+      unit: '{message}',
+      brief: 'Messages sent to the dead-letter queue.',
       labels: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 100
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 100,
         },
         {
-          name: "reason",
-          attribute: "dlq_reason",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "decode_error",
-            "schema_mismatch",
-            "max_retries",
-            "handler_error",
-            "expired"
-          ]
-        }
+          name: 'reason',
+          attribute: 'dlq_reason',
+          requirement: 'required',
+          type: 'enum',
+          values: ['decode_error', 'schema_mismatch', 'max_retries', 'handler_error', 'expired'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 500
+      series_estimate: 500,
     },
     {
-      name: "ampy.bus.produced",
-      prometheus: "ampy_bus_produced_total",
-      instrument: "counter",
-      unit: "{message}",
-      brief: "Messages published to ampy-bus.",
+      name: 'ampy.bus.produced',
+      prometheus: 'ampy_bus_produced_total',
+      instrument: 'counter',
+      unit: '{message}',
+      brief: 'Messages published to ampy-bus.',
       labels: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 100
-        }
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 100,
+        },
       ],
       max_series: 10000,
-      series_estimate: 100
+      series_estimate: 100,
     },
     {
-      name: "ampy.config.reloads",
-      prometheus: "ampy_config_reloads_total",
-      instrument: "counter",
-      unit: "{reload}",
-      brief: "ampy-config changes applied or refused.",
+      name: 'ampy.config.reloads',
+      prometheus: 'ampy_config_reloads_total',
+      instrument: 'counter',
+      unit: '{reload}',
+      brief: 'ampy-config changes applied or refused.',
       labels: [
         {
-          name: "outcome",
-          attribute: "config_outcome",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "applied",
-            "rejected",
-            "rolled_back"
-          ]
-        }
+          name: 'outcome',
+          attribute: 'config_outcome',
+          requirement: 'required',
+          type: 'enum',
+          values: ['applied', 'rejected', 'rolled_back'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 3
+      series_estimate: 3,
     },
     {
-      name: "ampy.config.secret_rotations",
-      prometheus: "ampy_config_secret_rotations_total",
-      instrument: "counter",
-      unit: "{rotation}",
-      brief: "Secret rotations seen by the service.",
+      name: 'ampy.config.secret_rotations',
+      prometheus: 'ampy_config_secret_rotations_total',
+      instrument: 'counter',
+      unit: '{rotation}',
+      brief: 'Secret rotations seen by the service.',
       labels: [
         {
-          name: "outcome",
-          attribute: "config_outcome",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "applied",
-            "rejected",
-            "rolled_back"
-          ]
-        }
+          name: 'outcome',
+          attribute: 'config_outcome',
+          requirement: 'required',
+          type: 'enum',
+          values: ['applied', 'rejected', 'rolled_back'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 3
+      series_estimate: 3,
     },
     {
-      name: "ampy.fx.provider_fail",
-      prometheus: "ampy_fx_provider_fail_total",
-      instrument: "counter",
-      unit: "{request}",
-      brief: "Failed calls to FX rate providers.",
+      name: 'ampy.fx.provider_fail',
+      prometheus: 'ampy_fx_provider_fail_total',
+      instrument: 'counter',
+      unit: '{request}',
+      brief: 'Failed calls to FX rate providers.',
       labels: [
         {
-          name: "provider",
-          attribute: "fx_provider",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "ecb",
-            "oanda",
-            "polygon"
-          ]
+          name: 'provider',
+          attribute: 'fx_provider',
+          requirement: 'required',
+          type: 'enum',
+          values: ['ecb', 'oanda', 'polygon'],
         },
         {
-          name: "reason",
-          attribute: "fx_fail_reason",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "timeout",
-            "http_error",
-            "rate_limited",
-            "invalid_response",
-            "stale_quote"
-          ]
-        }
+          name: 'reason',
+          attribute: 'fx_fail_reason',
+          requirement: 'required',
+          type: 'enum',
+          values: ['timeout', 'http_error', 'rate_limited', 'invalid_response', 'stale_quote'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 15
+      series_estimate: 15,
     },
     {
-      name: "ampy.fx.rate_staleness_ms",
-      prometheus: "ampy_fx_rate_staleness_ms",
-      instrument: "gauge",
-      unit: "ms",
-      brief: "Age of the newest rate per currency pair.",
+      name: 'ampy.fx.rate_staleness_ms',
+      prometheus: 'ampy_fx_rate_staleness_ms',
+      instrument: 'gauge',
+      unit: 'ms',
+      brief: 'Age of the newest rate per currency pair.',
       labels: [
         {
-          name: "pair",
-          attribute: "pair",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
-        }
+          name: 'pair',
+          attribute: 'pair',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
+        },
       ],
       max_series: 10000,
-      series_estimate: 50
+      series_estimate: 50,
     },
     {
-      name: "ampy.ingest.batch_records",
-      prometheus: "ampy_ingest_batch_records",
-      instrument: "histogram",
-      unit: "{record}",
-      brief: "Records per ingested batch.",
+      name: 'ampy.ingest.batch_records',
+      prometheus: 'ampy_ingest_batch_records',
+      instrument: 'histogram',
+      unit: '{record}',
+      brief: 'Records per ingested batch.',
       labels: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
+          type: 'enum',
+          values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         {
-          name: "domain",
-          attribute: "domain",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "bars",
-            "ticks",
-            "signals",
-            "orders",
-            "fills",
-            "positions",
-            "news",
-            "fx"
-          ]
-        }
+          name: 'domain',
+          attribute: 'domain',
+          requirement: 'required',
+          type: 'enum',
+          values: ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'],
+        },
       ],
       buckets: {
-        id: "batch_records",
-        boundaries: [
-          1,
-          5,
-          10,
-          20,
-          50,
-          100,
-          250,
-          500,
-          1000
-        ]
+        id: 'batch_records',
+        boundaries: [1, 5, 10, 20, 50, 100, 250, 500, 1000],
       },
       max_series: 10000,
-      series_estimate: 672
+      series_estimate: 672,
     },
     {
-      name: "ampy.ingest.batch_size_bytes",
-      prometheus: "ampy_ingest_batch_size_bytes",
-      instrument: "histogram",
-      unit: "By",
-      brief: "Size of ingested batches.",
+      name: 'ampy.ingest.batch_size_bytes',
+      prometheus: 'ampy_ingest_batch_size_bytes',
+      instrument: 'histogram',
+      unit: 'By',
+      brief: 'Size of ingested batches.',
       labels: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
+          type: 'enum',
+          values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         {
-          name: "domain",
-          attribute: "domain",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "bars",
-            "ticks",
-            "signals",
-            "orders",
-            "fills",
-            "positions",
-            "news",
-            "fx"
-          ]
-        }
+          name: 'domain',
+          attribute: 'domain',
+          requirement: 'required',
+          type: 'enum',
+          values: ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'],
+        },
       ],
       buckets: {
-        id: "batch_bytes",
-        boundaries: [
-          1024,
-          4096,
-          16384,
-          65536,
-          262144,
-          1048576,
-          4194304
-        ]
+        id: 'batch_bytes',
+        boundaries: [1024, 4096, 16384, 65536, 262144, 1048576, 4194304],
       },
       max_series: 10000,
-      series_estimate: 560
+      series_estimate: 560,
     },
     {
-      name: "ampy.ingest.decode_fail",
-      prometheus: "ampy_ingest_decode_fail_total",
-      instrument: "counter",
-      unit: "{message}",
-      brief: "Payloads that could not be decoded.",
+      name: 'ampy.ingest.decode_fail',
+      prometheus: 'ampy_ingest_decode_fail_total',
+      instrument: 'counter',
+      unit: '{message}',
+      brief: 'Payloads that could not be decoded.',
       labels: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
+          type: 'enum',
+          values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         {
-          name: "reason",
-          attribute: "decode_fail_reason",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "malformed_payload",
-            "schema_mismatch",
-            "missing_field",
-            "bad_timestamp",
-            "unknown_instrument"
-          ]
-        }
+          name: 'reason',
+          attribute: 'decode_fail_reason',
+          requirement: 'required',
+          type: 'enum',
+          values: ['malformed_payload', 'schema_mismatch', 'missing_field', 'bad_timestamp', 'unknown_instrument'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 35
+      series_estimate: 35,
     },
     {
-      name: "ampy.ingest.freshness_ms",
-      prometheus: "ampy_ingest_freshness_ms",
-      instrument: "gauge",
-      unit: "ms",
-      brief: "Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).",
+      name: 'ampy.ingest.freshness_ms',
+      prometheus: 'ampy_ingest_freshness_ms',
+      instrument: 'gauge',
+      unit: 'ms',
+      brief: 'Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).',
       labels: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
+          type: 'enum',
+          values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         {
-          name: "domain",
-          attribute: "domain",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "bars",
-            "ticks",
-            "signals",
-            "orders",
-            "fills",
-            "positions",
-            "news",
-            "fx"
-          ]
-        }
+          name: 'domain',
+          attribute: 'domain',
+          requirement: 'required',
+          type: 'enum',
+          values: ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 56
+      series_estimate: 56,
     },
     {
-      name: "ampy.ingest.throughput_msgs_per_s",
-      prometheus: "ampy_ingest_throughput_msgs_per_s",
-      instrument: "gauge",
-      unit: "{message}/s",
-      brief: "Messages ingested per second over the last measurement interval.",
+      name: 'ampy.ingest.throughput_msgs_per_s',
+      prometheus: 'ampy_ingest_throughput_msgs_per_s',
+      instrument: 'gauge',
+      unit: '{message}/s',
+      brief: 'Messages ingested per second over the last measurement interval.',
       labels: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "yfinance",
-            "polygon",
-            "alpaca",
-            "iex",
-            "databento",
-            "benzinga",
-            "custom"
-          ]
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
+          type: 'enum',
+          values: ['yfinance', 'polygon', 'alpaca', 'iex', 'databento', 'benzinga', 'custom'],
         },
         {
-          name: "domain",
-          attribute: "domain",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "bars",
-            "ticks",
-            "signals",
-            "orders",
-            "fills",
-            "positions",
-            "news",
-            "fx"
-          ]
-        }
+          name: 'domain',
+          attribute: 'domain',
+          requirement: 'required',
+          type: 'enum',
+          values: ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 56
+      series_estimate: 56,
     },
     {
-      name: "ampy.ml.errors",
-      prometheus: "ampy_ml_errors_total",
-      instrument: "counter",
-      unit: "{error}",
-      brief: "Failed model calls.",
+      name: 'ampy.ml.errors',
+      prometheus: 'ampy_ml_errors_total',
+      instrument: 'counter',
+      unit: '{error}',
+      brief: 'Failed model calls.',
       labels: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
         },
         {
-          name: "reason",
-          attribute: "ml_error_reason",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "model_not_loaded",
-            "invalid_input",
-            "timeout",
-            "nan_output",
-            "internal"
-          ]
-        }
+          name: 'reason',
+          attribute: 'ml_error_reason',
+          requirement: 'required',
+          type: 'enum',
+          values: ['model_not_loaded', 'invalid_input', 'timeout', 'nan_output', 'internal'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 250
+      series_estimate: 250,
     },
     {
-      name: "ampy.ml.inference_latency_ms",
-      prometheus: "ampy_ml_inference_latency_ms",
-      instrument: "histogram",
-      unit: "ms",
-      brief: "Model inference latency per batch.",
+      name: 'ampy.ml.inference_latency_ms',
+      prometheus: 'ampy_ml_inference_latency_ms',
+      instrument: 'histogram',
+      unit: 'ms',
+      brief: 'Model inference latency per batch.',
       labels: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
-        }
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
+        },
       ],
       buckets: {
-        id: "latency_ms",
-        boundaries: [
-          1,
-          2,
-          5,
-          10,
-          20,
-          50,
-          100,
-          200,
-          500,
-          1000,
-          2000
-        ]
+        id: 'latency_ms',
+        boundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       },
       max_series: 10000,
-      series_estimate: 700
+      series_estimate: 700,
     },
     {
-      name: "ampy.ml.signals_emitted",
-      prometheus: "ampy_ml_signals_emitted_total",
-      instrument: "counter",
-      unit: "{signal}",
-      brief: "Signals emitted by models.",
+      name: 'ampy.ml.signals_emitted',
+      prometheus: 'ampy_ml_signals_emitted_total',
+      instrument: 'counter',
+      unit: '{signal}',
+      brief: 'Signals emitted by models.',
       labels: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
         },
         {
-          name: "domain",
-          attribute: "domain",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "bars",
-            "ticks",
-            "signals",
-            "orders",
-            "fills",
-            "positions",
-            "news",
-            "fx"
-          ]
-        }
+          name: 'domain',
+          attribute: 'domain',
+          requirement: 'required',
+          type: 'enum',
+          values: ['bars', 'ticks', 'signals', 'orders', 'fills', 'positions', 'news', 'fx'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 400
+      series_estimate: 400,
     },
     {
-      name: "ampy.obs.adhoc_signals",
-      prometheus: "ampy_obs_adhoc_signals_total",
-      instrument: "counter",
-      unit: "{signal}",
-      brief: "Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.",
+      name: 'ampy.obs.adhoc_signals',
+      prometheus: 'ampy_obs_adhoc_signals_total',
+      instrument: 'counter',
+      unit: '{signal}',
+      brief:
+        'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
       labels: [
         {
-          name: "kind",
-          attribute: "adhoc_kind",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "span",
-            "log",
-            "counter",
-            "histogram",
-            "gauge"
-          ]
-        }
+          name: 'kind',
+          attribute: 'adhoc_kind',
+          requirement: 'required',
+          type: 'enum',
+          values: ['span', 'log', 'counter', 'histogram', 'gauge'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 5
+      series_estimate: 5,
     },
     {
-      name: "ampy.obs.dropped",
-      prometheus: "ampy_obs_dropped_total",
-      instrument: "counter",
-      unit: "{item}",
-      brief: "Telemetry the SDK dropped rather than block the application.",
+      name: 'ampy.obs.dropped',
+      prometheus: 'ampy_obs_dropped_total',
+      instrument: 'counter',
+      unit: '{item}',
+      brief: 'Telemetry the SDK dropped rather than block the application.',
       labels: [
         {
-          name: "signal",
-          attribute: "telemetry_signal",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "traces",
-            "metrics",
-            "logs"
-          ]
+          name: 'signal',
+          attribute: 'telemetry_signal',
+          requirement: 'required',
+          type: 'enum',
+          values: ['traces', 'metrics', 'logs'],
         },
         {
-          name: "reason",
-          attribute: "drop_reason",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "queue_full",
-            "export_failed",
-            "shutdown",
-            "invalid_label",
-            "invalid_value",
-            "invalid_field"
-          ]
-        }
+          name: 'reason',
+          attribute: 'drop_reason',
+          requirement: 'required',
+          type: 'enum',
+          values: ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 18
+      series_estimate: 18,
     },
     {
-      name: "ampy.obs.export_failures",
-      prometheus: "ampy_obs_export_failures_total",
-      instrument: "counter",
-      unit: "{export}",
-      brief: "Export attempts that failed.",
+      name: 'ampy.obs.export_failures',
+      prometheus: 'ampy_obs_export_failures_total',
+      instrument: 'counter',
+      unit: '{export}',
+      brief: 'Export attempts that failed.',
       labels: [
         {
-          name: "signal",
-          attribute: "telemetry_signal",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "traces",
-            "metrics",
-            "logs"
-          ]
-        }
+          name: 'signal',
+          attribute: 'telemetry_signal',
+          requirement: 'required',
+          type: 'enum',
+          values: ['traces', 'metrics', 'logs'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 3
+      series_estimate: 3,
     },
     {
-      name: "ampy.oms.fills",
-      prometheus: "ampy_oms_fills_total",
-      instrument: "counter",
-      unit: "{fill}",
-      brief: "Executions received from brokers.",
+      name: 'ampy.oms.fills',
+      prometheus: 'ampy_oms_fills_total',
+      instrument: 'counter',
+      unit: '{fill}',
+      brief: 'Executions received from brokers.',
       labels: [
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
+          type: 'enum',
+          values: ['alpaca', 'ibkr', 'paper'],
         },
         {
-          name: "side",
-          attribute: "side",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "buy",
-            "sell",
-            "sell_short"
-          ]
-        }
+          name: 'side',
+          attribute: 'side',
+          requirement: 'required',
+          type: 'enum',
+          values: ['buy', 'sell', 'sell_short'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 9
+      series_estimate: 9,
     },
     {
-      name: "ampy.oms.order_latency_ms",
-      prometheus: "ampy_oms_order_latency_ms",
-      instrument: "histogram",
-      unit: "ms",
-      brief: "Order latency from submit to broker acknowledgement.",
+      name: 'ampy.oms.order_latency_ms',
+      prometheus: 'ampy_oms_order_latency_ms',
+      instrument: 'histogram',
+      unit: 'ms',
+      brief: 'Order latency from submit to broker acknowledgement.',
       labels: [
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
-        }
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
+          type: 'enum',
+          values: ['alpaca', 'ibkr', 'paper'],
+        },
       ],
       buckets: {
-        id: "latency_ms",
-        boundaries: [
-          1,
-          2,
-          5,
-          10,
-          20,
-          50,
-          100,
-          200,
-          500,
-          1000,
-          2000
-        ]
+        id: 'latency_ms',
+        boundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       },
       max_series: 10000,
-      series_estimate: 42
+      series_estimate: 42,
     },
     {
-      name: "ampy.oms.order_submit",
-      prometheus: "ampy_oms_order_submit_total",
-      instrument: "counter",
-      unit: "{order}",
-      brief: "Orders submitted to a broker, by outcome.",
+      name: 'ampy.oms.order_submit',
+      prometheus: 'ampy_oms_order_submit_total',
+      instrument: 'counter',
+      unit: '{order}',
+      brief: 'Orders submitted to a broker, by outcome.',
       labels: [
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
+          type: 'enum',
+          values: ['alpaca', 'ibkr', 'paper'],
         },
         {
-          name: "outcome",
-          attribute: "outcome",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "ok",
-            "retry",
-            "dlq",
-            "reject"
-          ]
-        }
+          name: 'outcome',
+          attribute: 'outcome',
+          requirement: 'required',
+          type: 'enum',
+          values: ['ok', 'retry', 'dlq', 'reject'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 12
+      series_estimate: 12,
     },
     {
-      name: "ampy.oms.rejections",
-      prometheus: "ampy_oms_rejections_total",
-      instrument: "counter",
-      unit: "{order}",
-      brief: "Orders rejected, by broker and reason.",
+      name: 'ampy.oms.rejections',
+      prometheus: 'ampy_oms_rejections_total',
+      instrument: 'counter',
+      unit: '{order}',
+      brief: 'Orders rejected, by broker and reason.',
       labels: [
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "alpaca",
-            "ibkr",
-            "paper"
-          ]
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
+          type: 'enum',
+          values: ['alpaca', 'ibkr', 'paper'],
         },
         {
-          name: "reason",
-          attribute: "reject_reason",
-          requirement: "required",
-          type: "enum",
+          name: 'reason',
+          attribute: 'reject_reason',
+          requirement: 'required',
+          type: 'enum',
           values: [
-            "risk_check",
-            "insufficient_funds",
-            "invalid_order",
-            "validation_failed",
-            "market_closed",
-            "rate_limited",
-            "duplicate_order",
-            "broker_error"
-          ]
-        }
+            'risk_check',
+            'insufficient_funds',
+            'invalid_order',
+            'validation_failed',
+            'market_closed',
+            'rate_limited',
+            'duplicate_order',
+            'broker_error',
+          ],
+        },
       ],
       max_series: 10000,
-      series_estimate: 24
+      series_estimate: 24,
     },
     {
-      name: "ampy.positions.snapshot_lag_ms",
-      prometheus: "ampy_positions_snapshot_lag_ms",
-      instrument: "gauge",
-      unit: "ms",
-      brief: "Age of the newest position snapshot relative to the newest fill.",
+      name: 'ampy.positions.snapshot_lag_ms',
+      prometheus: 'ampy_positions_snapshot_lag_ms',
+      instrument: 'gauge',
+      unit: 'ms',
+      brief: 'Age of the newest position snapshot relative to the newest fill.',
       labels: [],
       max_series: 10000,
-      series_estimate: 1
+      series_estimate: 1,
     },
     {
-      name: "ampy.positions.snapshots",
-      prometheus: "ampy_positions_snapshots_total",
-      instrument: "counter",
-      unit: "{snapshot}",
-      brief: "Position snapshots taken; the trading-hours watchdog alerts when it stops increasing.",
+      name: 'ampy.positions.snapshots',
+      prometheus: 'ampy_positions_snapshots_total',
+      instrument: 'counter',
+      unit: '{snapshot}',
+      brief: 'Position snapshots taken; the trading-hours watchdog alerts when it stops increasing.',
       labels: [],
       max_series: 10000,
-      series_estimate: 1
+      series_estimate: 1,
     },
     {
-      name: "ampy.runtime.cpu_utilization",
-      prometheus: "ampy_runtime_cpu_utilization",
-      instrument: "gauge",
-      unit: "1",
-      brief: "Process CPU time over wall time since the previous sample (1 = one core).",
+      name: 'ampy.runtime.cpu_utilization',
+      prometheus: 'ampy_runtime_cpu_utilization',
+      instrument: 'gauge',
+      unit: '1',
+      brief: 'Process CPU time over wall time since the previous sample (1 = one core).',
       labels: [],
       max_series: 10000,
-      series_estimate: 1
+      series_estimate: 1,
     },
     {
-      name: "ampy.runtime.gc_pause_ms",
-      prometheus: "ampy_runtime_gc_pause_ms",
-      instrument: "histogram",
-      unit: "ms",
-      brief: "Garbage collection pauses.",
+      name: 'ampy.runtime.gc_pause_ms',
+      prometheus: 'ampy_runtime_gc_pause_ms',
+      instrument: 'histogram',
+      unit: 'ms',
+      brief: 'Garbage collection pauses.',
       labels: [
         {
-          name: "kind",
-          attribute: "gc_kind",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "minor",
-            "major",
-            "incremental",
-            "weakcb"
-          ]
-        }
+          name: 'kind',
+          attribute: 'gc_kind',
+          requirement: 'required',
+          type: 'enum',
+          values: ['minor', 'major', 'incremental', 'weakcb'],
+        },
       ],
       buckets: {
-        id: "pause_ms",
-        boundaries: [
-          0.1,
-          0.25,
-          0.5,
-          1,
-          2,
-          5,
-          10,
-          25,
-          50,
-          100,
-          250
-        ]
+        id: 'pause_ms',
+        boundaries: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250],
       },
       max_series: 10000,
-      series_estimate: 56
+      series_estimate: 56,
     },
     {
-      name: "ampy.runtime.mem_bytes",
-      prometheus: "ampy_runtime_mem_bytes",
-      instrument: "gauge",
-      unit: "By",
-      brief: "Process memory.",
+      name: 'ampy.runtime.mem_bytes',
+      prometheus: 'ampy_runtime_mem_bytes',
+      instrument: 'gauge',
+      unit: 'By',
+      brief: 'Process memory.',
       labels: [
         {
-          name: "type",
-          attribute: "memory_type",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "rss",
-            "heap_used",
-            "heap_total",
-            "external"
-          ]
-        }
+          name: 'type',
+          attribute: 'memory_type',
+          requirement: 'required',
+          type: 'enum',
+          values: ['rss', 'heap_used', 'heap_total', 'external'],
+        },
       ],
       max_series: 10000,
-      series_estimate: 4
+      series_estimate: 4,
     },
     {
-      name: "ampy.runtime.open_fds",
-      prometheus: "ampy_runtime_open_fds",
-      instrument: "gauge",
-      unit: "{file_descriptor}",
-      brief: "Open file descriptors of the process.",
+      name: 'ampy.runtime.open_fds',
+      prometheus: 'ampy_runtime_open_fds',
+      instrument: 'gauge',
+      unit: '{file_descriptor}',
+      brief: 'Open file descriptors of the process.',
       labels: [],
       max_series: 10000,
-      series_estimate: 1
+      series_estimate: 1,
     },
     {
-      name: "db.client.connection.count",
-      prometheus: "db_client_connection_count",
-      instrument: "updowncounter",
-      unit: "{connection}",
-      brief: "Connections of a client pool, by state.",
+      name: 'db.client.connection.count',
+      prometheus: 'db_client_connection_count',
+      instrument: 'updowncounter',
+      unit: '{connection}',
+      brief: 'Connections of a client pool, by state.',
       labels: [
         {
-          name: "db_client_connection_state",
-          attribute: "db.client.connection.state",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "idle",
-            "used"
-          ]
+          name: 'db_client_connection_state',
+          attribute: 'db.client.connection.state',
+          requirement: 'required',
+          type: 'enum',
+          values: ['idle', 'used'],
         },
         {
-          name: "db_client_connection_pool_name",
-          attribute: "db.client.connection.pool.name",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 20
-        }
+          name: 'db_client_connection_pool_name',
+          attribute: 'db.client.connection.pool.name',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 20,
+        },
       ],
       max_series: 10000,
       series_estimate: 40,
-      recorded_by: [
-        "pg"
-      ]
+      recorded_by: ['pg'],
     },
     {
-      name: "db.client.connection.max",
-      prometheus: "db_client_connection_max",
-      instrument: "updowncounter",
-      unit: "{connection}",
-      brief: "The most connections a client pool allows.",
+      name: 'db.client.connection.max',
+      prometheus: 'db_client_connection_max',
+      instrument: 'updowncounter',
+      unit: '{connection}',
+      brief: 'The most connections a client pool allows.',
       labels: [
         {
-          name: "db_client_connection_pool_name",
-          attribute: "db.client.connection.pool.name",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 20
-        }
+          name: 'db_client_connection_pool_name',
+          attribute: 'db.client.connection.pool.name',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 20,
+        },
       ],
       max_series: 10000,
       series_estimate: 20,
-      recorded_by: [
-        "pg"
-      ]
+      recorded_by: ['pg'],
     },
     {
-      name: "db.client.connection.pending_requests",
-      prometheus: "db_client_connection_pending_requests",
-      instrument: "updowncounter",
-      unit: "{connection}",
-      brief: "Requests waiting for a connection of a client pool (pg records the unit {connection}).",
+      name: 'db.client.connection.pending_requests',
+      prometheus: 'db_client_connection_pending_requests',
+      instrument: 'updowncounter',
+      unit: '{connection}',
+      brief: 'Requests waiting for a connection of a client pool (pg records the unit {connection}).',
       labels: [
         {
-          name: "db_client_connection_pool_name",
-          attribute: "db.client.connection.pool.name",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 20
-        }
+          name: 'db_client_connection_pool_name',
+          attribute: 'db.client.connection.pool.name',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 20,
+        },
       ],
       max_series: 10000,
       series_estimate: 20,
-      recorded_by: [
-        "pg"
-      ]
+      recorded_by: ['pg'],
     },
     {
-      name: "db.client.operation.duration",
-      prometheus: "db_client_operation_duration",
-      instrument: "histogram",
-      unit: "s",
-      brief: "Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.",
+      name: 'db.client.operation.duration',
+      prometheus: 'db_client_operation_duration',
+      instrument: 'histogram',
+      unit: 's',
+      brief: 'Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.',
       labels: [
         {
-          name: "db_system_name",
-          attribute: "db.system.name",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "postgresql",
-            "redis"
-          ]
+          name: 'db_system_name',
+          attribute: 'db.system.name',
+          requirement: 'required',
+          type: 'enum',
+          values: ['postgresql', 'redis'],
         },
         {
-          name: "db_operation_name",
-          attribute: "db.operation.name",
-          requirement: "conditionally_required",
-          type: "string",
-          max_cardinality: 30
+          name: 'db_operation_name',
+          attribute: 'db.operation.name',
+          requirement: 'conditionally_required',
+          type: 'string',
+          max_cardinality: 30,
         },
         {
-          name: "error_type",
-          attribute: "error.type",
-          requirement: "conditionally_required",
-          type: "string",
-          max_cardinality: 20
-        }
+          name: 'error_type',
+          attribute: 'error.type',
+          requirement: 'conditionally_required',
+          type: 'string',
+          max_cardinality: 20,
+        },
       ],
       buckets: {
-        id: "otel_db_duration_s",
-        boundaries: [
-          0.001,
-          0.005,
-          0.01,
-          0.05,
-          0.1,
-          0.5,
-          1,
-          5,
-          10
-        ]
+        id: 'otel_db_duration_s',
+        boundaries: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
       },
       max_series: 20000,
       series_estimate: 15624,
-      recorded_by: [
-        "pg",
-        "ioredis",
-        "redis"
-      ]
+      recorded_by: ['pg', 'ioredis', 'redis'],
     },
     {
-      name: "http.client.request.duration",
-      prometheus: "http_client_request_duration",
-      instrument: "histogram",
-      unit: "s",
-      brief: "Duration of outbound HTTP requests (node:http, node:https and fetch), by method, server and status code.",
+      name: 'http.client.request.duration',
+      prometheus: 'http_client_request_duration',
+      instrument: 'histogram',
+      unit: 's',
+      brief: 'Duration of outbound HTTP requests (node:http, node:https and fetch), by method, server and status code.',
       labels: [
         {
-          name: "http_request_method",
-          attribute: "http.request.method",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "GET",
-            "HEAD",
-            "POST",
-            "PUT",
-            "DELETE",
-            "CONNECT",
-            "OPTIONS",
-            "TRACE",
-            "PATCH",
-            "_OTHER"
-          ]
+          name: 'http_request_method',
+          attribute: 'http.request.method',
+          requirement: 'required',
+          type: 'enum',
+          values: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', '_OTHER'],
         },
         {
-          name: "server_address",
-          attribute: "server.address",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 30
+          name: 'server_address',
+          attribute: 'server.address',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 30,
         },
         {
-          name: "http_response_status_code",
-          attribute: "http.response.status_code",
-          requirement: "conditionally_required",
-          type: "int",
-          max_cardinality: 20
-        }
+          name: 'http_response_status_code',
+          attribute: 'http.response.status_code',
+          requirement: 'conditionally_required',
+          type: 'int',
+          max_cardinality: 20,
+        },
       ],
       buckets: {
-        id: "otel_http_duration_s",
-        boundaries: [
-          0.005,
-          0.01,
-          0.025,
-          0.05,
-          0.075,
-          0.1,
-          0.25,
-          0.5,
-          0.75,
-          1,
-          2.5,
-          5,
-          7.5,
-          10
-        ]
+        id: 'otel_http_duration_s',
+        boundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
       },
       max_series: 120000,
       series_estimate: 107100,
-      recorded_by: [
-        "http",
-        "undici"
-      ]
+      recorded_by: ['http', 'undici'],
     },
     {
-      name: "http.server.request.duration",
-      prometheus: "http_server_request_duration",
-      instrument: "histogram",
-      unit: "s",
-      brief: "Duration of HTTP requests the service handled, by method, route template and status code.",
+      name: 'http.server.request.duration',
+      prometheus: 'http_server_request_duration',
+      instrument: 'histogram',
+      unit: 's',
+      brief: 'Duration of HTTP requests the service handled, by method, route template and status code.',
       labels: [
         {
-          name: "http_request_method",
-          attribute: "http.request.method",
-          requirement: "required",
-          type: "enum",
-          values: [
-            "GET",
-            "HEAD",
-            "POST",
-            "PUT",
-            "DELETE",
-            "CONNECT",
-            "OPTIONS",
-            "TRACE",
-            "PATCH",
-            "_OTHER"
-          ]
+          name: 'http_request_method',
+          attribute: 'http.request.method',
+          requirement: 'required',
+          type: 'enum',
+          values: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', '_OTHER'],
         },
         {
-          name: "http_route",
-          attribute: "http.route",
-          requirement: "required",
-          type: "string",
-          max_cardinality: 50
+          name: 'http_route',
+          attribute: 'http.route',
+          requirement: 'required',
+          type: 'string',
+          max_cardinality: 50,
         },
         {
-          name: "http_response_status_code",
-          attribute: "http.response.status_code",
-          requirement: "conditionally_required",
-          type: "int",
-          max_cardinality: 20
-        }
+          name: 'http_response_status_code',
+          attribute: 'http.response.status_code',
+          requirement: 'conditionally_required',
+          type: 'int',
+          max_cardinality: 20,
+        },
       ],
       buckets: {
-        id: "otel_http_duration_s",
-        boundaries: [
-          0.005,
-          0.01,
-          0.025,
-          0.05,
-          0.075,
-          0.1,
-          0.25,
-          0.5,
-          0.75,
-          1,
-          2.5,
-          5,
-          7.5,
-          10
-        ]
+        id: 'otel_http_duration_s',
+        boundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
       },
       max_series: 200000,
       series_estimate: 178500,
-      recorded_by: [
-        "http"
-      ]
-    }
+      recorded_by: ['http'],
+    },
   ],
   spans: [
     {
-      name: "api.handle_request",
-      kind: "server",
+      name: 'api.handle_request',
+      kind: 'server',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "method",
-          attribute: "http_method",
-          requirement: "required"
+          name: 'method',
+          attribute: 'http_method',
+          requirement: 'required',
         },
         {
-          name: "route",
-          attribute: "http_route",
-          requirement: "required"
+          name: 'route',
+          attribute: 'http_route',
+          requirement: 'required',
         },
         {
-          name: "http_status",
-          attribute: "http_status",
-          requirement: "recommended"
-        }
-      ]
+          name: 'http_status',
+          attribute: 'http_status',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "broker.ack",
-      kind: "client",
+      name: 'broker.ack',
+      kind: 'client',
       always_sample: false,
       always_sample_when: [
         {
-          name: "status",
-          values: [
-            "rejected"
-          ]
-        }
+          name: 'status',
+          values: ['rejected'],
+        },
       ],
       attributes: [
         {
-          name: "broker_order_id",
-          attribute: "broker_order_id",
-          requirement: "required"
+          name: 'broker_order_id',
+          attribute: 'broker_order_id',
+          requirement: 'required',
         },
         {
-          name: "status",
-          attribute: "order_status",
-          requirement: "required"
+          name: 'status',
+          attribute: 'order_status',
+          requirement: 'required',
         },
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "recommended"
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'recommended',
         },
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "recommended"
-        }
-      ]
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "bus.consume",
-      kind: "consumer",
+      name: 'bus.consume',
+      kind: 'consumer',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required"
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
         },
         {
-          name: "message_id",
-          attribute: "message_id",
-          requirement: "required"
+          name: 'message_id',
+          attribute: 'message_id',
+          requirement: 'required',
         },
         {
-          name: "schema_fqdn",
-          attribute: "schema_fqdn",
-          requirement: "required"
+          name: 'schema_fqdn',
+          attribute: 'schema_fqdn',
+          requirement: 'required',
         },
         {
-          name: "partition_key",
-          attribute: "partition_key",
-          requirement: "required"
+          name: 'partition_key',
+          attribute: 'partition_key',
+          requirement: 'required',
         },
         {
-          name: "consumer",
-          attribute: "consumer",
-          requirement: "recommended"
+          name: 'consumer',
+          attribute: 'consumer',
+          requirement: 'recommended',
         },
         {
-          name: "run_id",
-          attribute: "run_id",
-          requirement: "recommended"
-        }
-      ]
+          name: 'run_id',
+          attribute: 'run_id',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "bus.dlq",
-      kind: "producer",
+      name: 'bus.dlq',
+      kind: 'producer',
       always_sample: true,
       always_sample_when: [],
       attributes: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required"
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
         },
         {
-          name: "message_id",
-          attribute: "message_id",
-          requirement: "required"
+          name: 'message_id',
+          attribute: 'message_id',
+          requirement: 'required',
         },
         {
-          name: "reason",
-          attribute: "dlq_reason",
-          requirement: "required"
+          name: 'reason',
+          attribute: 'dlq_reason',
+          requirement: 'required',
         },
         {
-          name: "error_message",
-          attribute: "error_message",
-          requirement: "recommended"
-        }
-      ]
+          name: 'error_message',
+          attribute: 'error_message',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "bus.publish",
-      kind: "producer",
+      name: 'bus.publish',
+      kind: 'producer',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required"
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
         },
         {
-          name: "message_id",
-          attribute: "message_id",
-          requirement: "required"
+          name: 'message_id',
+          attribute: 'message_id',
+          requirement: 'required',
         },
         {
-          name: "schema_fqdn",
-          attribute: "schema_fqdn",
-          requirement: "required"
+          name: 'schema_fqdn',
+          attribute: 'schema_fqdn',
+          requirement: 'required',
         },
         {
-          name: "partition_key",
-          attribute: "partition_key",
-          requirement: "required"
+          name: 'partition_key',
+          attribute: 'partition_key',
+          requirement: 'required',
         },
         {
-          name: "run_id",
-          attribute: "run_id",
-          requirement: "recommended"
-        }
-      ]
+          name: 'run_id',
+          attribute: 'run_id',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "bus.route",
-      kind: "internal",
+      name: 'bus.route',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required"
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
         },
         {
-          name: "partition_key",
-          attribute: "partition_key",
-          requirement: "required"
+          name: 'partition_key',
+          attribute: 'partition_key',
+          requirement: 'required',
         },
         {
-          name: "lag_ms",
-          attribute: "lag_ms",
-          requirement: "recommended"
-        }
-      ]
+          name: 'lag_ms',
+          attribute: 'lag_ms',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "config.apply",
-      kind: "internal",
+      name: 'config.apply',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "config_key",
-          attribute: "config_key",
-          requirement: "required"
+          name: 'config_key',
+          attribute: 'config_key',
+          requirement: 'required',
         },
         {
-          name: "config_version",
-          attribute: "config_version",
-          requirement: "recommended"
+          name: 'config_version',
+          attribute: 'config_version',
+          requirement: 'recommended',
         },
         {
-          name: "outcome",
-          attribute: "config_outcome",
-          requirement: "recommended"
-        }
-      ]
+          name: 'outcome',
+          attribute: 'config_outcome',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "features.compute",
-      kind: "internal",
+      name: 'features.compute',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "window",
-          attribute: "window",
-          requirement: "required"
+          name: 'window',
+          attribute: 'window',
+          requirement: 'required',
         },
         {
-          name: "universe_id",
-          attribute: "universe_id",
-          requirement: "recommended"
+          name: 'universe_id',
+          attribute: 'universe_id',
+          requirement: 'recommended',
         },
         {
-          name: "as_of",
-          attribute: "as_of",
-          requirement: "recommended"
-        }
-      ]
+          name: 'as_of',
+          attribute: 'as_of',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "fills.update",
-      kind: "internal",
+      name: 'fills.update',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "fill_qty",
-          attribute: "fill_qty",
-          requirement: "required"
+          name: 'fill_qty',
+          attribute: 'fill_qty',
+          requirement: 'required',
         },
         {
-          name: "price",
-          attribute: "price",
-          requirement: "required"
+          name: 'price',
+          attribute: 'price',
+          requirement: 'required',
         },
         {
-          name: "account_id",
-          attribute: "account_id",
-          requirement: "required"
+          name: 'account_id',
+          attribute: 'account_id',
+          requirement: 'required',
         },
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "recommended"
-        }
-      ]
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "ingest.fetch",
-      kind: "client",
+      name: 'ingest.fetch',
+      kind: 'client',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required"
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
         },
         {
-          name: "dataset",
-          attribute: "dataset",
-          requirement: "required"
+          name: 'dataset',
+          attribute: 'dataset',
+          requirement: 'required',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "recommended"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'recommended',
         },
         {
-          name: "mic",
-          attribute: "mic",
-          requirement: "recommended"
+          name: 'mic',
+          attribute: 'mic',
+          requirement: 'recommended',
         },
         {
-          name: "count",
-          attribute: "count",
-          requirement: "recommended"
-        }
-      ]
+          name: 'count',
+          attribute: 'count',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "ingest.publish",
-      kind: "producer",
+      name: 'ingest.publish',
+      kind: 'producer',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required"
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
         },
         {
-          name: "message_id",
-          attribute: "message_id",
-          requirement: "required"
+          name: 'message_id',
+          attribute: 'message_id',
+          requirement: 'required',
         },
         {
-          name: "schema_fqdn",
-          attribute: "schema_fqdn",
-          requirement: "required"
+          name: 'schema_fqdn',
+          attribute: 'schema_fqdn',
+          requirement: 'required',
         },
         {
-          name: "records",
-          attribute: "records",
-          requirement: "recommended"
-        }
-      ]
+          name: 'records',
+          attribute: 'records',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "model.infer",
-      kind: "internal",
+      name: 'model.infer',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required"
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
         },
         {
-          name: "batch",
-          attribute: "batch",
-          requirement: "recommended"
+          name: 'batch',
+          attribute: 'batch',
+          requirement: 'recommended',
         },
         {
-          name: "latency_ms",
-          attribute: "latency_ms",
-          requirement: "recommended"
+          name: 'latency_ms',
+          attribute: 'latency_ms',
+          requirement: 'recommended',
         },
         {
-          name: "horizon",
-          attribute: "horizon",
-          requirement: "recommended"
-        }
-      ]
+          name: 'horizon',
+          attribute: 'horizon',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "oms.reject",
-      kind: "internal",
+      name: 'oms.reject',
+      kind: 'internal',
       always_sample: true,
       always_sample_when: [],
       attributes: [
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required"
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
         },
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "required"
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'required',
         },
         {
-          name: "reject_reason",
-          attribute: "reject_reason",
-          requirement: "required"
+          name: 'reject_reason',
+          attribute: 'reject_reason',
+          requirement: 'required',
         },
         {
-          name: "http_status",
-          attribute: "http_status",
-          requirement: "recommended"
-        }
-      ]
+          name: 'http_status',
+          attribute: 'http_status',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "oms.submit",
-      kind: "internal",
+      name: 'oms.submit',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required"
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
         },
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "required"
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'required',
         },
         {
-          name: "side",
-          attribute: "side",
-          requirement: "required"
+          name: 'side',
+          attribute: 'side',
+          requirement: 'required',
         },
         {
-          name: "notional_usd",
-          attribute: "notional_usd",
-          requirement: "recommended"
+          name: 'notional_usd',
+          attribute: 'notional_usd',
+          requirement: 'recommended',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "recommended"
-        }
-      ]
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "positions.snapshot",
-      kind: "internal",
+      name: 'positions.snapshot',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "account_id",
-          attribute: "account_id",
-          requirement: "required"
+          name: 'account_id',
+          attribute: 'account_id',
+          requirement: 'required',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "required"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'required',
         },
         {
-          name: "pnl_unrealized",
-          attribute: "pnl_unrealized",
-          requirement: "recommended"
-        }
-      ]
+          name: 'pnl_unrealized',
+          attribute: 'pnl_unrealized',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "signals.emit",
-      kind: "internal",
+      name: 'signals.emit',
+      kind: 'internal',
       always_sample: false,
       always_sample_when: [],
       attributes: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required"
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "required"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'required',
         },
         {
-          name: "score",
-          attribute: "score",
-          requirement: "recommended"
-        }
-      ]
-    }
+          name: 'score',
+          attribute: 'score',
+          requirement: 'recommended',
+        },
+      ],
+    },
   ],
   events: [
     {
-      name: "api.request",
-      level: "info",
+      name: 'api.request',
+      level: 'info',
       fields: [
         {
-          name: "method",
-          attribute: "http_method",
-          requirement: "required"
+          name: 'method',
+          attribute: 'http_method',
+          requirement: 'required',
         },
         {
-          name: "route",
-          attribute: "http_route",
-          requirement: "required"
+          name: 'route',
+          attribute: 'http_route',
+          requirement: 'required',
         },
         {
-          name: "http_status",
-          attribute: "http_status",
-          requirement: "required"
+          name: 'http_status',
+          attribute: 'http_status',
+          requirement: 'required',
         },
         {
-          name: "latency_ms",
-          attribute: "latency_ms",
-          requirement: "recommended"
-        }
-      ]
+          name: 'latency_ms',
+          attribute: 'latency_ms',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "bars.ingest",
-      level: "info",
+      name: 'bars.ingest',
+      level: 'info',
       fields: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required"
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
         },
         {
-          name: "dataset",
-          attribute: "dataset",
-          requirement: "recommended"
+          name: 'dataset',
+          attribute: 'dataset',
+          requirement: 'recommended',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "recommended"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'recommended',
         },
         {
-          name: "mic",
-          attribute: "mic",
-          requirement: "recommended"
+          name: 'mic',
+          attribute: 'mic',
+          requirement: 'recommended',
         },
         {
-          name: "count",
-          attribute: "count",
-          requirement: "recommended"
-        }
-      ]
+          name: 'count',
+          attribute: 'count',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "broker.ack",
-      level: "info",
+      name: 'broker.ack',
+      level: 'info',
       fields: [
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "required"
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'required',
         },
         {
-          name: "broker_order_id",
-          attribute: "broker_order_id",
-          requirement: "required"
+          name: 'broker_order_id',
+          attribute: 'broker_order_id',
+          requirement: 'required',
         },
         {
-          name: "status",
-          attribute: "order_status",
-          requirement: "required"
+          name: 'status',
+          attribute: 'order_status',
+          requirement: 'required',
         },
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "recommended"
-        }
-      ]
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "bus.dlq",
-      level: "error",
+      name: 'bus.dlq',
+      level: 'error',
       fields: [
         {
-          name: "topic",
-          attribute: "topic",
-          requirement: "required"
+          name: 'topic',
+          attribute: 'topic',
+          requirement: 'required',
         },
         {
-          name: "message_id",
-          attribute: "message_id",
-          requirement: "required"
+          name: 'message_id',
+          attribute: 'message_id',
+          requirement: 'required',
         },
         {
-          name: "reason",
-          attribute: "dlq_reason",
-          requirement: "required"
+          name: 'reason',
+          attribute: 'dlq_reason',
+          requirement: 'required',
         },
         {
-          name: "error_message",
-          attribute: "error_message",
-          requirement: "recommended"
-        }
-      ]
+          name: 'error_message',
+          attribute: 'error_message',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "config.change",
-      level: "info",
+      name: 'config.change',
+      level: 'info',
       fields: [
         {
-          name: "config_key",
-          attribute: "config_key",
-          requirement: "required"
+          name: 'config_key',
+          attribute: 'config_key',
+          requirement: 'required',
         },
         {
-          name: "outcome",
-          attribute: "config_outcome",
-          requirement: "required"
+          name: 'outcome',
+          attribute: 'config_outcome',
+          requirement: 'required',
         },
         {
-          name: "config_version",
-          attribute: "config_version",
-          requirement: "recommended"
-        }
-      ]
+          name: 'config_version',
+          attribute: 'config_version',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "config.secret_rotation",
-      level: "info",
+      name: 'config.secret_rotation',
+      level: 'info',
       fields: [
         {
-          name: "secret_ref",
-          attribute: "secret_ref",
-          requirement: "required"
+          name: 'secret_ref',
+          attribute: 'secret_ref',
+          requirement: 'required',
         },
         {
-          name: "outcome",
-          attribute: "config_outcome",
-          requirement: "required"
-        }
-      ]
+          name: 'outcome',
+          attribute: 'config_outcome',
+          requirement: 'required',
+        },
+      ],
     },
     {
-      name: "features.compute",
-      level: "info",
+      name: 'features.compute',
+      level: 'info',
       fields: [
         {
-          name: "window",
-          attribute: "window",
-          requirement: "required"
+          name: 'window',
+          attribute: 'window',
+          requirement: 'required',
         },
         {
-          name: "universe_id",
-          attribute: "universe_id",
-          requirement: "recommended"
-        }
-      ]
+          name: 'universe_id',
+          attribute: 'universe_id',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "fills.update",
-      level: "info",
+      name: 'fills.update',
+      level: 'info',
       fields: [
         {
-          name: "account_id",
-          attribute: "account_id",
-          requirement: "required"
+          name: 'account_id',
+          attribute: 'account_id',
+          requirement: 'required',
         },
         {
-          name: "fill_qty",
-          attribute: "fill_qty",
-          requirement: "required"
+          name: 'fill_qty',
+          attribute: 'fill_qty',
+          requirement: 'required',
         },
         {
-          name: "price",
-          attribute: "price",
-          requirement: "required"
+          name: 'price',
+          attribute: 'price',
+          requirement: 'required',
         },
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "recommended"
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'recommended',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "recommended"
-        }
-      ]
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "fx.provider_fail",
-      level: "warn",
+      name: 'fx.provider_fail',
+      level: 'warn',
       fields: [
         {
-          name: "provider",
-          attribute: "fx_provider",
-          requirement: "required"
+          name: 'provider',
+          attribute: 'fx_provider',
+          requirement: 'required',
         },
         {
-          name: "reason",
-          attribute: "fx_fail_reason",
-          requirement: "required"
+          name: 'reason',
+          attribute: 'fx_fail_reason',
+          requirement: 'required',
         },
         {
-          name: "pair",
-          attribute: "pair",
-          requirement: "recommended"
+          name: 'pair',
+          attribute: 'pair',
+          requirement: 'recommended',
         },
         {
-          name: "http_status",
-          attribute: "http_status",
-          requirement: "recommended"
-        }
-      ]
+          name: 'http_status',
+          attribute: 'http_status',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "ingest.decode_fail",
-      level: "warn",
+      name: 'ingest.decode_fail',
+      level: 'warn',
       fields: [
         {
-          name: "source",
-          attribute: "source",
-          requirement: "required"
+          name: 'source',
+          attribute: 'source',
+          requirement: 'required',
         },
         {
-          name: "reason",
-          attribute: "decode_fail_reason",
-          requirement: "required"
+          name: 'reason',
+          attribute: 'decode_fail_reason',
+          requirement: 'required',
         },
         {
-          name: "error_message",
-          attribute: "error_message",
-          requirement: "recommended"
-        }
-      ]
+          name: 'error_message',
+          attribute: 'error_message',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "model.error",
-      level: "error",
+      name: 'model.error',
+      level: 'error',
       fields: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required"
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
         },
         {
-          name: "reason",
-          attribute: "ml_error_reason",
-          requirement: "required"
+          name: 'reason',
+          attribute: 'ml_error_reason',
+          requirement: 'required',
         },
         {
-          name: "error_message",
-          attribute: "error_message",
-          requirement: "recommended"
-        }
-      ]
+          name: 'error_message',
+          attribute: 'error_message',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "order.reject",
-      level: "error",
+      name: 'order.reject',
+      level: 'error',
       fields: [
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "required"
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'required',
         },
         {
-          name: "reject_reason",
-          attribute: "reject_reason",
-          requirement: "required"
+          name: 'reject_reason',
+          attribute: 'reject_reason',
+          requirement: 'required',
         },
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "recommended"
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'recommended',
         },
         {
-          name: "http_status",
-          attribute: "http_status",
-          requirement: "recommended"
+          name: 'http_status',
+          attribute: 'http_status',
+          requirement: 'recommended',
         },
         {
-          name: "retry_in",
-          attribute: "retry_in",
-          requirement: "opt_in"
+          name: 'retry_in',
+          attribute: 'retry_in',
+          requirement: 'opt_in',
         },
         {
-          name: "secret_ref",
-          attribute: "secret_ref",
-          requirement: "opt_in"
+          name: 'secret_ref',
+          attribute: 'secret_ref',
+          requirement: 'opt_in',
         },
         {
-          name: "broker_payload",
-          attribute: "broker_payload",
-          requirement: "opt_in"
-        }
-      ]
+          name: 'broker_payload',
+          attribute: 'broker_payload',
+          requirement: 'opt_in',
+        },
+      ],
     },
     {
-      name: "order.submit",
-      level: "info",
+      name: 'order.submit',
+      level: 'info',
       fields: [
         {
-          name: "client_order_id",
-          attribute: "client_order_id",
-          requirement: "required"
+          name: 'client_order_id',
+          attribute: 'client_order_id',
+          requirement: 'required',
         },
         {
-          name: "broker",
-          attribute: "broker",
-          requirement: "required"
+          name: 'broker',
+          attribute: 'broker',
+          requirement: 'required',
         },
         {
-          name: "account_id",
-          attribute: "account_id",
-          requirement: "recommended"
+          name: 'account_id',
+          attribute: 'account_id',
+          requirement: 'recommended',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "recommended"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'recommended',
         },
         {
-          name: "mic",
-          attribute: "mic",
-          requirement: "recommended"
+          name: 'mic',
+          attribute: 'mic',
+          requirement: 'recommended',
         },
         {
-          name: "side",
-          attribute: "side",
-          requirement: "recommended"
+          name: 'side',
+          attribute: 'side',
+          requirement: 'recommended',
         },
         {
-          name: "limit_price",
-          attribute: "limit_price",
-          requirement: "recommended"
+          name: 'limit_price',
+          attribute: 'limit_price',
+          requirement: 'recommended',
         },
         {
-          name: "quantity",
-          attribute: "quantity",
-          requirement: "recommended"
+          name: 'quantity',
+          attribute: 'quantity',
+          requirement: 'recommended',
         },
         {
-          name: "tif",
-          attribute: "tif",
-          requirement: "recommended"
+          name: 'tif',
+          attribute: 'tif',
+          requirement: 'recommended',
         },
         {
-          name: "notional_usd",
-          attribute: "notional_usd",
-          requirement: "recommended"
-        }
-      ]
+          name: 'notional_usd',
+          attribute: 'notional_usd',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "positions.snapshot",
-      level: "info",
+      name: 'positions.snapshot',
+      level: 'info',
       fields: [
         {
-          name: "account_id",
-          attribute: "account_id",
-          requirement: "required"
+          name: 'account_id',
+          attribute: 'account_id',
+          requirement: 'required',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "required"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'required',
         },
         {
-          name: "quantity",
-          attribute: "quantity",
-          requirement: "recommended"
+          name: 'quantity',
+          attribute: 'quantity',
+          requirement: 'recommended',
         },
         {
-          name: "pnl_unrealized",
-          attribute: "pnl_unrealized",
-          requirement: "recommended"
-        }
-      ]
+          name: 'pnl_unrealized',
+          attribute: 'pnl_unrealized',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "signals.emit",
-      level: "info",
+      name: 'signals.emit',
+      level: 'info',
       fields: [
         {
-          name: "model_id",
-          attribute: "model_id",
-          requirement: "required"
+          name: 'model_id',
+          attribute: 'model_id',
+          requirement: 'required',
         },
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "required"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'required',
         },
         {
-          name: "score",
-          attribute: "score",
-          requirement: "recommended"
-        }
-      ]
+          name: 'score',
+          attribute: 'score',
+          requirement: 'recommended',
+        },
+      ],
     },
     {
-      name: "ticks.trade",
-      level: "debug",
+      name: 'ticks.trade',
+      level: 'debug',
       fields: [
         {
-          name: "symbol",
-          attribute: "symbol",
-          requirement: "required"
+          name: 'symbol',
+          attribute: 'symbol',
+          requirement: 'required',
         },
         {
-          name: "mic",
-          attribute: "mic",
-          requirement: "recommended"
+          name: 'mic',
+          attribute: 'mic',
+          requirement: 'recommended',
         },
         {
-          name: "price",
-          attribute: "price",
-          requirement: "required"
+          name: 'price',
+          attribute: 'price',
+          requirement: 'required',
         },
         {
-          name: "quantity",
-          attribute: "quantity",
-          requirement: "required"
-        }
-      ]
-    }
+          name: 'quantity',
+          attribute: 'quantity',
+          requirement: 'required',
+        },
+      ],
+    },
   ],
   resource: [
     {
-      attribute: "service.name",
-      requirement: "required",
-      env: "OBS_SERVICE_NAME",
-      metric_label: "service"
+      attribute: 'service.name',
+      requirement: 'required',
+      env: 'OBS_SERVICE_NAME',
+      metric_label: 'service',
     },
     {
-      attribute: "service.version",
-      requirement: "required",
-      env: "OBS_SERVICE_VERSION",
-      metric_label: "version"
+      attribute: 'service.version',
+      requirement: 'required',
+      env: 'OBS_SERVICE_VERSION',
+      metric_label: 'version',
     },
     {
-      attribute: "deployment.environment",
-      requirement: "required",
-      env: "OBS_ENV",
-      default: "dev",
-      metric_label: "env",
+      attribute: 'deployment.environment',
+      requirement: 'required',
+      env: 'OBS_ENV',
+      default: 'dev',
+      metric_label: 'env',
       aliases: {
-        development: "dev",
-        staging: "paper",
-        production: "prod"
-      }
+        development: 'dev',
+        staging: 'paper',
+        production: 'prod',
+      },
     },
     {
-      attribute: "service.instance.id",
-      requirement: "required"
+      attribute: 'service.instance.id',
+      requirement: 'required',
     },
     {
-      attribute: "cloud.region",
-      requirement: "recommended",
-      env: "OBS_REGION",
-      metric_label: "region"
+      attribute: 'cloud.region',
+      requirement: 'recommended',
+      env: 'OBS_REGION',
+      metric_label: 'region',
     },
     {
-      attribute: "ampy.bus.cluster",
-      requirement: "recommended"
+      attribute: 'ampy.bus.cluster',
+      requirement: 'recommended',
     },
     {
-      attribute: "ampy.schema_version",
-      requirement: "recommended"
-    }
+      attribute: 'ampy.schema_version',
+      requirement: 'recommended',
+    },
   ],
   context: [
     {
-      attribute: "trace_id",
-      source: "trace",
-      on_spans: false
+      attribute: 'trace_id',
+      source: 'trace',
+      on_spans: false,
     },
     {
-      attribute: "span_id",
-      source: "trace",
-      on_spans: false
+      attribute: 'span_id',
+      source: 'trace',
+      on_spans: false,
     },
     {
-      attribute: "run_id",
-      source: "scope",
-      on_spans: true
+      attribute: 'run_id',
+      source: 'scope',
+      on_spans: true,
     },
     {
-      attribute: "as_of",
-      source: "scope",
-      on_spans: true
+      attribute: 'as_of',
+      source: 'scope',
+      on_spans: true,
     },
     {
-      attribute: "universe_id",
-      source: "scope",
-      on_spans: true
+      attribute: 'universe_id',
+      source: 'scope',
+      on_spans: true,
     },
     {
-      attribute: "message_id",
-      source: "scope",
-      on_spans: true
+      attribute: 'message_id',
+      source: 'scope',
+      on_spans: true,
     },
     {
-      attribute: "client_order_id",
-      source: "scope",
-      on_spans: true
+      attribute: 'client_order_id',
+      source: 'scope',
+      on_spans: true,
     },
     {
-      attribute: "symbol",
-      source: "scope",
-      on_spans: true
+      attribute: 'symbol',
+      source: 'scope',
+      on_spans: true,
     },
     {
-      attribute: "mic",
-      source: "scope",
-      on_spans: true
-    }
+      attribute: 'mic',
+      source: 'scope',
+      on_spans: true,
+    },
   ],
   log_base: [
     {
-      field: "ts",
-      from: "time",
-      always: true
+      field: 'ts',
+      from: 'time',
+      always: true,
     },
     {
-      field: "level",
-      from: "level",
-      always: true
+      field: 'level',
+      from: 'level',
+      always: true,
     },
     {
-      field: "service",
-      from: "resource",
-      attribute: "service.name",
-      always: true
+      field: 'service',
+      from: 'resource',
+      attribute: 'service.name',
+      always: true,
     },
     {
-      field: "env",
-      from: "resource",
-      attribute: "deployment.environment",
-      always: true
+      field: 'env',
+      from: 'resource',
+      attribute: 'deployment.environment',
+      always: true,
     },
     {
-      field: "service_version",
-      from: "resource",
-      attribute: "service.version",
-      always: true
+      field: 'service_version',
+      from: 'resource',
+      attribute: 'service.version',
+      always: true,
     },
     {
-      field: "trace_id",
-      from: "context",
-      attribute: "trace_id",
-      always: false
+      field: 'trace_id',
+      from: 'context',
+      attribute: 'trace_id',
+      always: false,
     },
     {
-      field: "span_id",
-      from: "context",
-      attribute: "span_id",
-      always: false
+      field: 'span_id',
+      from: 'context',
+      attribute: 'span_id',
+      always: false,
     },
     {
-      field: "run_id",
-      from: "context",
-      attribute: "run_id",
-      always: false
+      field: 'run_id',
+      from: 'context',
+      attribute: 'run_id',
+      always: false,
     },
     {
-      field: "as_of",
-      from: "context",
-      attribute: "as_of",
-      always: false
+      field: 'as_of',
+      from: 'context',
+      attribute: 'as_of',
+      always: false,
     },
     {
-      field: "message",
-      from: "message",
-      always: true
+      field: 'message',
+      from: 'message',
+      always: true,
     },
     {
-      field: "event",
-      from: "event",
-      always: true
-    }
+      field: 'event',
+      from: 'event',
+      always: true,
+    },
   ],
   bus: {
-    log_object: "ampy_bus",
+    log_object: 'ampy_bus',
     headers: [
       {
-        header: "message_id",
-        attribute: "message_id",
-        requirement: "required",
-        in_log_object: true
+        header: 'message_id',
+        attribute: 'message_id',
+        requirement: 'required',
+        in_log_object: true,
       },
       {
-        header: "schema_fqdn",
-        attribute: "schema_fqdn",
-        requirement: "required",
-        in_log_object: true
+        header: 'schema_fqdn',
+        attribute: 'schema_fqdn',
+        requirement: 'required',
+        in_log_object: true,
       },
       {
-        header: "topic",
-        attribute: "topic",
-        requirement: "required",
-        in_log_object: true
+        header: 'topic',
+        attribute: 'topic',
+        requirement: 'required',
+        in_log_object: true,
       },
       {
-        header: "partition_key",
-        attribute: "partition_key",
-        requirement: "required",
-        in_log_object: true
+        header: 'partition_key',
+        attribute: 'partition_key',
+        requirement: 'required',
+        in_log_object: true,
       },
       {
-        header: "run_id",
-        attribute: "run_id",
-        requirement: "recommended",
-        in_log_object: false
-      }
-    ]
+        header: 'run_id',
+        attribute: 'run_id',
+        requirement: 'recommended',
+        in_log_object: false,
+      },
+    ],
   },
   schedules: [
     {
-      id: "us_equity_regular_hours",
-      days: [
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri"
-      ],
-      start: "13:30",
-      end: "20:00"
-    }
+      id: 'us_equity_regular_hours',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      start: '13:30',
+      end: '20:00',
+    },
   ],
   alerts: [
     {
-      name: "AmpyBusDLQAboveBaseline",
-      kind: "baseline",
-      metric: "ampy.bus.dlq",
+      name: 'AmpyBusDLQAboveBaseline',
+      kind: 'baseline',
+      metric: 'ampy.bus.dlq',
       matchers: {},
-      by: [
-        "topic"
-      ],
-      op: ">",
+      by: ['topic'],
+      op: '>',
       threshold: 0.01,
       factor: 3,
-      baseline_window: "1d",
-      window: "10m",
-      for: "10m",
-      severity: "warning",
-      summary: "Dead-lettering is above its daily baseline.",
-      description: "{{ $labels.topic }} dead-letters {{ $value | humanize }}/s, over 3x its 1d average.",
-      runbook: "https://runbooks.ampyfin.dev/bus#dlq",
-      labels: {}
+      baseline_window: '1d',
+      window: '10m',
+      for: '10m',
+      severity: 'warning',
+      summary: 'Dead-lettering is above its daily baseline.',
+      description: '{{ $labels.topic }} dead-letters {{ $value | humanize }}/s, over 3x its 1d average.',
+      runbook: 'https://runbooks.ampyfin.dev/bus#dlq',
+      labels: {},
     },
     {
-      name: "AmpyBusHighLatencyP99",
-      kind: "quantile",
-      metric: "ampy.bus.delivery_latency_ms",
+      name: 'AmpyBusHighLatencyP99',
+      kind: 'quantile',
+      metric: 'ampy.bus.delivery_latency_ms',
       matchers: {
-        domain: [
-          "bars"
-        ]
+        domain: ['bars'],
       },
-      by: [
-        "topic"
-      ],
+      by: ['topic'],
       quantile: 0.99,
-      op: ">",
+      op: '>',
       threshold: 150,
-      window: "5m",
-      for: "5m",
-      severity: "warning",
-      summary: "Bus delivery latency p99 for bars is above 150 ms.",
-      description: "p99 delivery latency on {{ $labels.topic }} is {{ $value | humanize }} ms over 5m.",
-      runbook: "https://runbooks.ampyfin.dev/bus#delivery-latency",
-      labels: {}
+      window: '5m',
+      for: '5m',
+      severity: 'warning',
+      summary: 'Bus delivery latency p99 for bars is above 150 ms.',
+      description: 'p99 delivery latency on {{ $labels.topic }} is {{ $value | humanize }} ms over 5m.',
+      runbook: 'https://runbooks.ampyfin.dev/bus#delivery-latency',
+      labels: {},
     },
     {
-      name: "AmpyBusOrdersLatencyP99",
-      kind: "quantile",
-      metric: "ampy.bus.delivery_latency_ms",
+      name: 'AmpyBusOrdersLatencyP99',
+      kind: 'quantile',
+      metric: 'ampy.bus.delivery_latency_ms',
       matchers: {
-        domain: [
-          "orders"
-        ]
+        domain: ['orders'],
       },
-      by: [
-        "topic"
-      ],
+      by: ['topic'],
       quantile: 0.99,
-      op: ">",
+      op: '>',
       threshold: 50,
-      window: "5m",
-      for: "5m",
-      severity: "critical",
-      summary: "Bus delivery latency p99 for orders is above 50 ms.",
-      description: "p99 delivery latency on {{ $labels.topic }} is {{ $value | humanize }} ms over 5m.",
-      runbook: "https://runbooks.ampyfin.dev/bus#delivery-latency",
-      labels: {}
+      window: '5m',
+      for: '5m',
+      severity: 'critical',
+      summary: 'Bus delivery latency p99 for orders is above 50 ms.',
+      description: 'p99 delivery latency on {{ $labels.topic }} is {{ $value | humanize }} ms over 5m.',
+      runbook: 'https://runbooks.ampyfin.dev/bus#delivery-latency',
+      labels: {},
     },
     {
-      name: "AmpyFXRateStale",
-      kind: "value",
-      metric: "ampy.fx.rate_staleness_ms",
+      name: 'AmpyFXRateStale',
+      kind: 'value',
+      metric: 'ampy.fx.rate_staleness_ms',
       matchers: {},
-      by: [
-        "pair"
-      ],
-      op: ">",
+      by: ['pair'],
+      op: '>',
       threshold: 5000,
-      for: "30s",
-      severity: "critical",
-      summary: "An FX rate is older than 5 s.",
-      description: "The {{ $labels.pair }} rate is {{ $value | humanize }} ms old.",
-      runbook: "https://runbooks.ampyfin.dev/fx#stale-rate",
-      labels: {}
+      for: '30s',
+      severity: 'critical',
+      summary: 'An FX rate is older than 5 s.',
+      description: 'The {{ $labels.pair }} rate is {{ $value | humanize }} ms old.',
+      runbook: 'https://runbooks.ampyfin.dev/fx#stale-rate',
+      labels: {},
     },
     {
-      name: "AmpyMLInferenceLatencyP95",
-      kind: "quantile",
-      metric: "ampy.ml.inference_latency_ms",
+      name: 'AmpyMLInferenceLatencyP95',
+      kind: 'quantile',
+      metric: 'ampy.ml.inference_latency_ms',
       matchers: {},
-      by: [
-        "model_id"
-      ],
+      by: ['model_id'],
       quantile: 0.95,
-      op: ">",
+      op: '>',
       threshold: 200,
-      window: "10m",
-      for: "10m",
-      severity: "warning",
-      summary: "Model inference latency p95 is above its 200 ms SLO.",
-      description: "p95 inference latency of {{ $labels.model_id }} is {{ $value | humanize }} ms over 10m.",
-      runbook: "https://runbooks.ampyfin.dev/ml#inference-latency",
-      labels: {}
+      window: '10m',
+      for: '10m',
+      severity: 'warning',
+      summary: 'Model inference latency p95 is above its 200 ms SLO.',
+      description: 'p95 inference latency of {{ $labels.model_id }} is {{ $value | humanize }} ms over 10m.',
+      runbook: 'https://runbooks.ampyfin.dev/ml#inference-latency',
+      labels: {},
     },
     {
-      name: "AmpyOMSHighLatencyP95",
-      kind: "quantile",
-      metric: "ampy.oms.order_latency_ms",
+      name: 'AmpyOMSHighLatencyP95',
+      kind: 'quantile',
+      metric: 'ampy.oms.order_latency_ms',
       matchers: {},
-      by: [
-        "broker"
-      ],
+      by: ['broker'],
       quantile: 0.95,
-      op: ">",
+      op: '>',
       threshold: 250,
-      window: "5m",
-      for: "5m",
-      severity: "warning",
-      summary: "OMS submit-to-ack latency p95 is above 250 ms.",
-      description: "p95 order latency to {{ $labels.broker }} is {{ $value | humanize }} ms over 5m.",
-      runbook: "https://runbooks.ampyfin.dev/oms#latency",
-      labels: {}
+      window: '5m',
+      for: '5m',
+      severity: 'warning',
+      summary: 'OMS submit-to-ack latency p95 is above 250 ms.',
+      description: 'p95 order latency to {{ $labels.broker }} is {{ $value | humanize }} ms over 5m.',
+      runbook: 'https://runbooks.ampyfin.dev/oms#latency',
+      labels: {},
     },
     {
-      name: "AmpyOMSRejectRatioHigh",
-      kind: "ratio",
-      metric: "ampy.oms.order_submit",
+      name: 'AmpyOMSRejectRatioHigh',
+      kind: 'ratio',
+      metric: 'ampy.oms.order_submit',
       matchers: {
-        outcome: [
-          "reject"
-        ]
+        outcome: ['reject'],
       },
       total: {
-        metric: "ampy.oms.order_submit",
-        matchers: {}
+        metric: 'ampy.oms.order_submit',
+        matchers: {},
       },
-      by: [
-        "broker"
-      ],
-      op: ">",
+      by: ['broker'],
+      op: '>',
       threshold: 0.05,
-      window: "10m",
-      for: "10m",
-      severity: "warning",
-      summary: "More than 5% of orders are rejected.",
-      description: "{{ $value | humanizePercentage }} of orders to {{ $labels.broker }} were rejected over 10m.",
-      runbook: "https://runbooks.ampyfin.dev/oms#reject-ratio",
-      labels: {}
+      window: '10m',
+      for: '10m',
+      severity: 'warning',
+      summary: 'More than 5% of orders are rejected.',
+      description: '{{ $value | humanizePercentage }} of orders to {{ $labels.broker }} were rejected over 10m.',
+      runbook: 'https://runbooks.ampyfin.dev/oms#reject-ratio',
+      labels: {},
     },
     {
-      name: "AmpyOMSRejectionsSpike",
-      kind: "rate",
-      metric: "ampy.oms.rejections",
+      name: 'AmpyOMSRejectionsSpike',
+      kind: 'rate',
+      metric: 'ampy.oms.rejections',
       matchers: {},
-      by: [
-        "reason"
-      ],
-      op: ">",
+      by: ['reason'],
+      op: '>',
       threshold: 0.2,
-      window: "5m",
-      for: "5m",
-      severity: "critical",
-      summary: "Order rejections are spiking.",
-      description: "Orders are rejected for {{ $labels.reason }} at {{ $value | humanize }}/s over 5m (threshold 0.2/s).",
-      runbook: "https://runbooks.ampyfin.dev/oms#rejections-spike",
-      labels: {}
+      window: '5m',
+      for: '5m',
+      severity: 'critical',
+      summary: 'Order rejections are spiking.',
+      description:
+        'Orders are rejected for {{ $labels.reason }} at {{ $value | humanize }}/s over 5m (threshold 0.2/s).',
+      runbook: 'https://runbooks.ampyfin.dev/oms#rejections-spike',
+      labels: {},
     },
     {
-      name: "AmpyOMSRejectsHigh",
-      kind: "rate",
-      metric: "ampy.oms.rejections",
+      name: 'AmpyOMSRejectsHigh',
+      kind: 'rate',
+      metric: 'ampy.oms.rejections',
       matchers: {
-        broker: [
-          "alpaca"
-        ],
-        reason: [
-          "risk_check"
-        ]
+        broker: ['alpaca'],
+        reason: ['risk_check'],
       },
-      by: [
-        "broker",
-        "reason"
-      ],
-      op: ">",
+      by: ['broker', 'reason'],
+      op: '>',
       threshold: 0.1,
-      window: "5m",
-      for: "5m",
-      severity: "warning",
-      summary: "Alpaca risk-check rejections are above their usual rate.",
-      description: "{{ $labels.broker }} rejects orders for {{ $labels.reason }} at {{ $value | humanize }}/s over 5m (threshold 0.1/s).",
-      runbook: "https://runbooks.ampyfin.dev/oms#rejects-high",
-      labels: {}
+      window: '5m',
+      for: '5m',
+      severity: 'warning',
+      summary: 'Alpaca risk-check rejections are above their usual rate.',
+      description:
+        '{{ $labels.broker }} rejects orders for {{ $labels.reason }} at {{ $value | humanize }}/s over 5m (threshold 0.1/s).',
+      runbook: 'https://runbooks.ampyfin.dev/oms#rejects-high',
+      labels: {},
     },
     {
-      name: "AmpyObsExportFailing",
-      kind: "rate",
-      metric: "ampy.obs.export_failures",
+      name: 'AmpyObsExportFailing',
+      kind: 'rate',
+      metric: 'ampy.obs.export_failures',
       matchers: {},
-      by: [
-        "signal"
-      ],
-      op: ">",
+      by: ['signal'],
+      op: '>',
       threshold: 0,
-      window: "5m",
-      for: "5m",
-      severity: "warning",
-      summary: "Telemetry export is failing.",
-      description: "{{ $labels.signal }} exports fail at {{ $value | humanize }}/s; the collector may be down.",
-      runbook: "https://runbooks.ampyfin.dev/observability#export-failing",
-      labels: {}
+      window: '5m',
+      for: '5m',
+      severity: 'warning',
+      summary: 'Telemetry export is failing.',
+      description: '{{ $labels.signal }} exports fail at {{ $value | humanize }}/s; the collector may be down.',
+      runbook: 'https://runbooks.ampyfin.dev/observability#export-failing',
+      labels: {},
     },
     {
-      name: "AmpyObsTelemetryDropped",
-      kind: "rate",
-      metric: "ampy.obs.dropped",
+      name: 'AmpyObsTelemetryDropped',
+      kind: 'rate',
+      metric: 'ampy.obs.dropped',
       matchers: {},
-      by: [
-        "signal",
-        "reason"
-      ],
-      op: ">",
+      by: ['signal', 'reason'],
+      op: '>',
       threshold: 0,
-      window: "5m",
-      for: "10m",
-      severity: "info",
-      summary: "The SDK is dropping telemetry.",
-      description: "{{ $labels.signal }} dropped at {{ $value | humanize }}/s ({{ $labels.reason }}).",
-      runbook: "https://runbooks.ampyfin.dev/observability#dropped",
-      labels: {}
+      window: '5m',
+      for: '10m',
+      severity: 'info',
+      summary: 'The SDK is dropping telemetry.',
+      description: '{{ $labels.signal }} dropped at {{ $value | humanize }}/s ({{ $labels.reason }}).',
+      runbook: 'https://runbooks.ampyfin.dev/observability#dropped',
+      labels: {},
     },
     {
-      name: "AmpyPositionsSnapshotMissing",
-      kind: "absent",
-      metric: "ampy.positions.snapshots",
+      name: 'AmpyPositionsSnapshotMissing',
+      kind: 'absent',
+      metric: 'ampy.positions.snapshots',
       matchers: {},
       by: [],
-      op: ">",
-      window: "15m",
-      for: "1m",
-      during: "us_equity_regular_hours",
-      severity: "critical",
-      summary: "No position snapshot for 15 minutes during trading hours.",
-      description: "ampy.positions.snapshots has not increased for 15m during US equity trading hours.",
-      runbook: "https://runbooks.ampyfin.dev/positions#snapshot-watchdog",
-      labels: {}
-    }
+      op: '>',
+      window: '15m',
+      for: '1m',
+      during: 'us_equity_regular_hours',
+      severity: 'critical',
+      summary: 'No position snapshot for 15 minutes during trading hours.',
+      description: 'ampy.positions.snapshots has not increased for 15m during US equity trading hours.',
+      runbook: 'https://runbooks.ampyfin.dev/positions#snapshot-watchdog',
+      labels: {},
+    },
   ],
   slos: [
     {
-      name: "api-availability",
-      brief: "99.9% of API requests do not fail with a server error.",
+      name: 'api-availability',
+      brief: '99.9% of API requests do not fail with a server error.',
       objective: 0.999,
-      period: "30d",
+      period: '30d',
       by: [],
-      runbook: "https://runbooks.ampyfin.dev/slo#api-availability",
+      runbook: 'https://runbooks.ampyfin.dev/slo#api-availability',
       sli: {
-        kind: "ratio",
+        kind: 'ratio',
         bad: {
-          metric: "ampy.api.requests",
+          metric: 'ampy.api.requests',
           matchers: {
-            status_class: [
-              "5xx"
-            ]
-          }
+            status_class: ['5xx'],
+          },
         },
         total: {
-          metric: "ampy.api.requests",
-          matchers: {}
-        }
-      }
+          metric: 'ampy.api.requests',
+          matchers: {},
+        },
+      },
     },
     {
-      name: "api-latency",
-      brief: "95% of API requests are answered within 500 ms.",
+      name: 'api-latency',
+      brief: '95% of API requests are answered within 500 ms.',
       objective: 0.95,
-      period: "30d",
+      period: '30d',
       by: [],
-      runbook: "https://runbooks.ampyfin.dev/slo#api-latency",
+      runbook: 'https://runbooks.ampyfin.dev/slo#api-latency',
       sli: {
-        kind: "latency",
-        metric: "ampy.api.request_latency_ms",
+        kind: 'latency',
+        metric: 'ampy.api.request_latency_ms',
         matchers: {},
-        threshold: 500
-      }
+        threshold: 500,
+      },
     },
     {
-      name: "bus-orders-delivery",
-      brief: "99.9% of order messages are delivered within 50 ms.",
+      name: 'bus-orders-delivery',
+      brief: '99.9% of order messages are delivered within 50 ms.',
       objective: 0.999,
-      period: "30d",
+      period: '30d',
       by: [],
-      runbook: "https://runbooks.ampyfin.dev/slo#bus-orders-delivery",
+      runbook: 'https://runbooks.ampyfin.dev/slo#bus-orders-delivery',
       sli: {
-        kind: "latency",
-        metric: "ampy.bus.delivery_latency_ms",
+        kind: 'latency',
+        metric: 'ampy.bus.delivery_latency_ms',
         matchers: {
-          domain: [
-            "orders"
-          ]
+          domain: ['orders'],
         },
-        threshold: 50
-      }
+        threshold: 50,
+      },
     },
     {
-      name: "oms-order-latency",
-      brief: "99% of orders are acknowledged within 200 ms.",
+      name: 'oms-order-latency',
+      brief: '99% of orders are acknowledged within 200 ms.',
       objective: 0.99,
-      period: "30d",
+      period: '30d',
       by: [],
-      runbook: "https://runbooks.ampyfin.dev/slo#oms-order-latency",
+      runbook: 'https://runbooks.ampyfin.dev/slo#oms-order-latency',
       sli: {
-        kind: "latency",
-        metric: "ampy.oms.order_latency_ms",
+        kind: 'latency',
+        metric: 'ampy.oms.order_latency_ms',
         matchers: {},
-        threshold: 200
-      }
+        threshold: 200,
+      },
     },
     {
-      name: "oms-order-success",
-      brief: "99.5% of order submissions end ok.",
+      name: 'oms-order-success',
+      brief: '99.5% of order submissions end ok.',
       objective: 0.995,
-      period: "30d",
+      period: '30d',
       by: [],
-      runbook: "https://runbooks.ampyfin.dev/slo#oms-order-success",
+      runbook: 'https://runbooks.ampyfin.dev/slo#oms-order-success',
       sli: {
-        kind: "ratio",
+        kind: 'ratio',
         good: {
-          metric: "ampy.oms.order_submit",
+          metric: 'ampy.oms.order_submit',
           matchers: {
-            outcome: [
-              "ok"
-            ]
-          }
+            outcome: ['ok'],
+          },
         },
         total: {
-          metric: "ampy.oms.order_submit",
-          matchers: {}
-        }
-      }
-    }
+          metric: 'ampy.oms.order_submit',
+          matchers: {},
+        },
+      },
+    },
   ],
   sampling: {
-    sampler: "parent",
+    sampler: 'parent',
     ratio: 0.25,
     perEnv: {
       dev: 1,
       paper: 0.25,
-      prod: 0.25
+      prod: 0.25,
     },
     tail: {
       latencyThresholdMs: 500,
       keepErrors: true,
       basePercentage: 10,
-      decisionWait: "10s"
-    }
+      decisionWait: '10s',
+    },
   },
   redaction: {
-    replacement: "***",
+    replacement: '***',
     keyPatterns: [
-      "secret",
-      "password",
-      "passwd",
-      "token",
-      "api_key",
-      "apikey",
-      "authorization",
-      "cookie",
-      "private_key",
-      "credential"
+      'secret',
+      'password',
+      'passwd',
+      'token',
+      'api_key',
+      'apikey',
+      'authorization',
+      'cookie',
+      'private_key',
+      'credential',
     ],
     valuePatterns: [
       {
-        id: "bearer_token",
-        regex: "[Bb]earer\\s+[A-Za-z0-9._~+/-]+=*",
-        brief: "HTTP bearer credentials."
+        id: 'bearer_token',
+        regex: '[Bb]earer\\s+[A-Za-z0-9._~+/-]+=*',
+        brief: 'HTTP bearer credentials.',
       },
       {
-        id: "jwt",
-        regex: "(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}",
-        brief: "JSON Web Tokens."
+        id: 'jwt',
+        regex: '(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\\.eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{10,}',
+        brief: 'JSON Web Tokens.',
       },
       {
-        id: "aws_access_key_id",
-        regex: "\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b",
-        brief: "AWS access key ids."
+        id: 'aws_access_key_id',
+        regex: '\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b',
+        brief: 'AWS access key ids.',
       },
       {
-        id: "secret_ref",
-        regex: "\\b(?:aws-sm|vault|gcp-sm|azure-kv)://[^\\s\"']+",
-        brief: "References into secret managers."
+        id: 'secret_ref',
+        regex: '\\b(?:aws-sm|vault|gcp-sm|azure-kv)://[^\\s"\']+',
+        brief: 'References into secret managers.',
       },
       {
-        id: "card_number",
-        regex: "\\b(?:4\\d{3}|5[1-5]\\d{2}|3[47]\\d{2}|6011)[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{1,4}\\b",
-        brief: "Payment card numbers (Visa, Mastercard, Amex, Discover prefixes)."
+        id: 'card_number',
+        regex: '\\b(?:4\\d{3}|5[1-5]\\d{2}|3[47]\\d{2}|6011)[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{1,4}\\b',
+        brief: 'Payment card numbers (Visa, Mastercard, Amex, Discover prefixes).',
       },
       {
-        id: "private_key",
-        regex: "-----BEGIN [A-Z ]*PRIVATE KEY-----",
-        brief: "PEM private keys."
+        id: 'private_key',
+        regex: '-----BEGIN [A-Z ]*PRIVATE KEY-----',
+        brief: 'PEM private keys.',
       },
       {
-        id: "url_credentials",
-        regex: "://[^/\\s:@]+:[^/\\s@]+@",
-        brief: "user:password in URLs."
-      }
-    ]
-  }
+        id: 'url_credentials',
+        regex: '://[^/\\s:@]+:[^/\\s@]+@',
+        brief: 'user:password in URLs.',
+      },
+    ],
+  },
 } as const;
 
 /** Type of {@link registry}. */

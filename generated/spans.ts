@@ -231,7 +231,11 @@ export const spans = {
       name: 'api.handle_request',
       kind: 'server',
       alwaysSample: false,
-      attributes: [{ name: 'method', type: 'enum', values: httpMethodValues }, { name: 'route', type: 'string' }, { name: 'http_status', type: 'int' }],
+      attributes: [
+        { name: 'method', type: 'enum', values: httpMethodValues },
+        { name: 'route', type: 'string' },
+        { name: 'http_status', type: 'int' },
+      ],
     }),
   },
   broker: {
@@ -256,7 +260,12 @@ export const spans = {
       kind: 'client',
       alwaysSample: false,
       alwaysSampleWhen: [{ name: 'status', values: ['rejected'] }],
-      attributes: [{ name: 'broker_order_id', type: 'string' }, { name: 'status', type: 'enum', values: orderStatusValues }, { name: 'broker', type: 'enum', values: brokerValues }, { name: 'client_order_id', type: 'string' }],
+      attributes: [
+        { name: 'broker_order_id', type: 'string' },
+        { name: 'status', type: 'enum', values: orderStatusValues },
+        { name: 'broker', type: 'enum', values: brokerValues },
+        { name: 'client_order_id', type: 'string' },
+      ],
     }),
   },
   bus: {
@@ -278,7 +287,14 @@ export const spans = {
       name: 'bus.consume',
       kind: 'consumer',
       alwaysSample: false,
-      attributes: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'schema_fqdn', type: 'string' }, { name: 'partition_key', type: 'string' }, { name: 'consumer', type: 'string' }, { name: 'run_id', type: 'string' }],
+      attributes: [
+        { name: 'topic', type: 'string' },
+        { name: 'message_id', type: 'string' },
+        { name: 'schema_fqdn', type: 'string' },
+        { name: 'partition_key', type: 'string' },
+        { name: 'consumer', type: 'string' },
+        { name: 'run_id', type: 'string' },
+      ],
     }),
     /**
      * Dead-letter a message.
@@ -300,7 +316,12 @@ export const spans = {
       name: 'bus.dlq',
       kind: 'producer',
       alwaysSample: true,
-      attributes: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'reason', type: 'enum', values: dlqReasonValues }, { name: 'error_message', type: 'string' }],
+      attributes: [
+        { name: 'topic', type: 'string' },
+        { name: 'message_id', type: 'string' },
+        { name: 'reason', type: 'enum', values: dlqReasonValues },
+        { name: 'error_message', type: 'string' },
+      ],
     }),
     /**
      * Publish a message to ampy-bus.
@@ -320,7 +341,13 @@ export const spans = {
       name: 'bus.publish',
       kind: 'producer',
       alwaysSample: false,
-      attributes: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'schema_fqdn', type: 'string' }, { name: 'partition_key', type: 'string' }, { name: 'run_id', type: 'string' }],
+      attributes: [
+        { name: 'topic', type: 'string' },
+        { name: 'message_id', type: 'string' },
+        { name: 'schema_fqdn', type: 'string' },
+        { name: 'partition_key', type: 'string' },
+        { name: 'run_id', type: 'string' },
+      ],
     }),
     /**
      * Route a message to its partition.
@@ -339,7 +366,11 @@ export const spans = {
       name: 'bus.route',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'topic', type: 'string' }, { name: 'partition_key', type: 'string' }, { name: 'lag_ms', type: 'double' }],
+      attributes: [
+        { name: 'topic', type: 'string' },
+        { name: 'partition_key', type: 'string' },
+        { name: 'lag_ms', type: 'double' },
+      ],
     }),
   },
   config: {
@@ -360,7 +391,11 @@ export const spans = {
       name: 'config.apply',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'config_key', type: 'string' }, { name: 'config_version', type: 'string' }, { name: 'outcome', type: 'enum', values: configOutcomeValues }],
+      attributes: [
+        { name: 'config_key', type: 'string' },
+        { name: 'config_version', type: 'string' },
+        { name: 'outcome', type: 'enum', values: configOutcomeValues },
+      ],
     }),
   },
   features: {
@@ -381,7 +416,11 @@ export const spans = {
       name: 'features.compute',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'window', type: 'string' }, { name: 'universe_id', type: 'string' }, { name: 'as_of', type: 'timestamp' }],
+      attributes: [
+        { name: 'window', type: 'string' },
+        { name: 'universe_id', type: 'string' },
+        { name: 'as_of', type: 'timestamp' },
+      ],
     }),
   },
   fills: {
@@ -402,7 +441,12 @@ export const spans = {
       name: 'fills.update',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'fill_qty', type: 'decimal' }, { name: 'price', type: 'decimal' }, { name: 'account_id', type: 'string' }, { name: 'client_order_id', type: 'string' }],
+      attributes: [
+        { name: 'fill_qty', type: 'decimal' },
+        { name: 'price', type: 'decimal' },
+        { name: 'account_id', type: 'string' },
+        { name: 'client_order_id', type: 'string' },
+      ],
     }),
   },
   ingest: {
@@ -423,7 +467,13 @@ export const spans = {
       name: 'ingest.fetch',
       kind: 'client',
       alwaysSample: false,
-      attributes: [{ name: 'source', type: 'enum', values: sourceValues }, { name: 'dataset', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'mic', type: 'string' }, { name: 'count', type: 'int' }],
+      attributes: [
+        { name: 'source', type: 'enum', values: sourceValues },
+        { name: 'dataset', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'mic', type: 'string' },
+        { name: 'count', type: 'int' },
+      ],
     }),
     /**
      * Publish an ingested batch to ampy-bus.
@@ -442,7 +492,12 @@ export const spans = {
       name: 'ingest.publish',
       kind: 'producer',
       alwaysSample: false,
-      attributes: [{ name: 'topic', type: 'string' }, { name: 'message_id', type: 'string' }, { name: 'schema_fqdn', type: 'string' }, { name: 'records', type: 'int' }],
+      attributes: [
+        { name: 'topic', type: 'string' },
+        { name: 'message_id', type: 'string' },
+        { name: 'schema_fqdn', type: 'string' },
+        { name: 'records', type: 'int' },
+      ],
     }),
   },
   model: {
@@ -463,7 +518,12 @@ export const spans = {
       name: 'model.infer',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'model_id', type: 'string' }, { name: 'batch', type: 'int' }, { name: 'latency_ms', type: 'double' }, { name: 'horizon', type: 'string' }],
+      attributes: [
+        { name: 'model_id', type: 'string' },
+        { name: 'batch', type: 'int' },
+        { name: 'latency_ms', type: 'double' },
+        { name: 'horizon', type: 'string' },
+      ],
     }),
   },
   oms: {
@@ -487,7 +547,12 @@ export const spans = {
       name: 'oms.reject',
       kind: 'internal',
       alwaysSample: true,
-      attributes: [{ name: 'broker', type: 'enum', values: brokerValues }, { name: 'client_order_id', type: 'string' }, { name: 'reject_reason', type: 'enum', values: rejectReasonValues }, { name: 'http_status', type: 'int' }],
+      attributes: [
+        { name: 'broker', type: 'enum', values: brokerValues },
+        { name: 'client_order_id', type: 'string' },
+        { name: 'reject_reason', type: 'enum', values: rejectReasonValues },
+        { name: 'http_status', type: 'int' },
+      ],
     }),
     /**
      * Submit an order to a broker.
@@ -506,7 +571,13 @@ export const spans = {
       name: 'oms.submit',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'broker', type: 'enum', values: brokerValues }, { name: 'client_order_id', type: 'string' }, { name: 'side', type: 'enum', values: sideValues }, { name: 'notional_usd', type: 'decimal' }, { name: 'symbol', type: 'string' }],
+      attributes: [
+        { name: 'broker', type: 'enum', values: brokerValues },
+        { name: 'client_order_id', type: 'string' },
+        { name: 'side', type: 'enum', values: sideValues },
+        { name: 'notional_usd', type: 'decimal' },
+        { name: 'symbol', type: 'string' },
+      ],
     }),
   },
   positions: {
@@ -527,7 +598,11 @@ export const spans = {
       name: 'positions.snapshot',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'account_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'pnl_unrealized', type: 'decimal' }],
+      attributes: [
+        { name: 'account_id', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'pnl_unrealized', type: 'decimal' },
+      ],
     }),
   },
   signals: {
@@ -548,7 +623,11 @@ export const spans = {
       name: 'signals.emit',
       kind: 'internal',
       alwaysSample: false,
-      attributes: [{ name: 'model_id', type: 'string' }, { name: 'symbol', type: 'string' }, { name: 'score', type: 'double' }],
+      attributes: [
+        { name: 'model_id', type: 'string' },
+        { name: 'symbol', type: 'string' },
+        { name: 'score', type: 'double' },
+      ],
     }),
   },
 } as const;

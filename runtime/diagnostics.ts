@@ -21,10 +21,17 @@ function text(a: unknown): string {
 }
 
 function line(level: string): (message: string, ...args: unknown[]) => void {
-  return (message, ...args) => void process.stderr.write(`opentelemetry ${level}: ${[message, ...args].map(text).join(' ')}\n`);
+  return (message, ...args) =>
+    void process.stderr.write(`opentelemetry ${level}: ${[message, ...args].map(text).join(' ')}\n`);
 }
 
-const STDERR: DiagLogger = { error: line('error'), warn: line('warn'), info: line('info'), debug: line('debug'), verbose: line('verbose') };
+const STDERR: DiagLogger = {
+  error: line('error'),
+  warn: line('warn'),
+  info: line('info'),
+  debug: line('debug'),
+  verbose: line('verbose'),
+};
 
 /** Sends the SDK's diagnostics at this level to stderr (nothing when the level is unset); returns the undo. */
 export function startDiagnostics(level: ObsConfig['diagLevel']): () => void {

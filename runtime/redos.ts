@@ -9,7 +9,14 @@ interface Diagnostics {
   readonly attack?: { readonly pattern: string };
   readonly error?: { readonly kind: string; readonly message?: string };
 }
-type CheckSync = (source: string, flags: string, params?: { timeout?: number | null }) => Diagnostics;
+interface Params {
+  readonly timeout: number | null;
+  readonly attackTimeout: null;
+  readonly incubationTimeout: null;
+  readonly seedingTimeout: null;
+  readonly randomSeed: number;
+}
+type CheckSync = (source: string, flags: string, params?: Params) => Diagnostics;
 
 let checkSync: CheckSync | undefined;
 const verdicts = new Map<string, string | null>();
@@ -28,7 +35,10 @@ export function superLinear(source: string, backend: 'pure' | 'auto', timeoutMil
   if (backend === 'pure') process.env['RECHECK_SYNC_BACKEND'] = 'pure';
   let d: Diagnostics;
   try {
-    d = checkSync(source, '', { timeout: timeoutMillis });
+    // The fuzzer's per-attempt time limits make the verdict depend on machine load (a starved attempt
+    // counts as an attack that worked); without them its step limits alone decide, with a fixed seed,
+    // so a pattern gets the same verdict on every machine. Only the whole check stays bounded in time.
+    d = checkSync(source, '', { timeout: timeoutMillis, attackTimeout: null, incubationTimeout: null, seedingTimeout: null, randomSeed: 0 });
   } finally {
     if (saved === undefined) delete process.env['RECHECK_SYNC_BACKEND'];
     else process.env['RECHECK_SYNC_BACKEND'] = saved;

@@ -1,4 +1,4 @@
-// The registry lifecycle commands the CLI dispatches to: each loaded only when it runs.
+// The registry lifecycle commands (and dashboard provisioning) the CLI dispatches to: each loaded only when it runs.
 import { ToolError, type Io } from './common.js';
 
 type Run = (argv: readonly string[], io: Io) => number | Promise<number>;
@@ -7,6 +7,7 @@ const TOOLS: Readonly<Record<string, () => Promise<Run>>> = {
   diff: async () => (await import('./diff/command.js')).runDiff,
   'live-check': async () => (await import('./live-check/command.js')).runLiveCheck,
   emit: async () => (await import('./emit/command.js')).runEmit,
+  dashboards: async () => (await import('./dashboards/command.js')).runDashboards,
 };
 
 /** Usage lines of the lifecycle commands, for the CLI's usage text. */
@@ -18,7 +19,10 @@ export const TOOLS_USAGE = `  ampyobs diff     --baseline <dir | git:<ref> | npm
                                                         check real telemetry (OTLP over HTTP and gRPC, local
                                                         telemetry files, Prometheus endpoints) against the registry
   ampyobs emit     [--endpoint URL] [--duration S] [--spec DIR]
-                                                        send synthetic telemetry for every signal of the registry`;
+                                                        send synthetic telemetry for every signal of the registry
+  ampyobs dashboards push --url URL --token-env VAR [--folder NAME] [--var NAME=VALUE]… [--dashboards DIR]
+                                                        create or update the generated dashboards in a running
+                                                        Grafana by uid; unchanged ones are left alone`;
 
 /** Runs a lifecycle command; undefined when `argv` names none. Never throws. */
 export async function runTool(argv: readonly string[], io: Io): Promise<number | undefined> {

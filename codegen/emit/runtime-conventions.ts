@@ -14,7 +14,8 @@ export const ENVIRONMENT_ATTRIBUTE = 'deployment.environment';
 /** runtime/generated/environments.ts: the environments of the spec, its default and its aliases. */
 export function emitEnvironments(model: Model): string {
   const r = model.resource.find((x) => x.attr.id === ENVIRONMENT_ATTRIBUTE);
-  if (!r || r.attr.type !== 'enum') throw new Error(`the spec's resource section has no enum attribute ${ENVIRONMENT_ATTRIBUTE}`);
+  if (!r || r.attr.type !== 'enum')
+    throw new Error(`the spec's resource section has no enum attribute ${ENVIRONMENT_ATTRIBUTE}`);
   const values = r.attr.members.map((m) => m.value);
   const union = (xs: readonly string[]): string => (xs.length ? xs.map((x) => tsLiteral(x)).join(' | ') : 'never');
   const aliases = Object.fromEntries(Object.entries(r.aliases ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -58,7 +59,11 @@ export function emitInstrumentedMetrics(model: Model): string {
     labels: m.labels.map((l) => ({
       name: labelKey(m, l),
       ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
-      ...(l.attr.maxCardinality !== undefined ? { maxValues: l.attr.maxCardinality } : l.attr.type === 'bool' ? { maxValues: 2 } : {}),
+      ...(l.attr.maxCardinality !== undefined
+        ? { maxValues: l.attr.maxCardinality }
+        : l.attr.type === 'bool'
+          ? { maxValues: 2 }
+          : {}),
       required: l.requirement === 'required',
     })),
   }));

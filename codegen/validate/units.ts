@@ -60,6 +60,7 @@ export function checkUnits(model: Model, diags: Diagnostic[]): void {
   };
   for (const a of model.attributes) check(a.unit, a.src);
   const users = (id: string) => model.metrics.filter((m) => m.buckets?.id === id);
-  for (const b of model.bucketSets) check(b.unit, b.src, users(b.id).length > 0 && users(b.id).every((m) => m.recordedBy));
+  for (const b of model.bucketSets)
+    check(b.unit, b.src, users(b.id).length > 0 && users(b.id).every((m) => m.recordedBy));
   for (const m of model.metrics) check(m.unit, m.src, m.recordedBy !== undefined);
 }

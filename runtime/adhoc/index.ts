@@ -5,7 +5,17 @@ import { gauge, counter, histogram } from './metrics.js';
 import { logger, logOperation } from './logger.js';
 import { trace } from './trace.js';
 
-export { AdhocMetricError, counter, gauge, histogram, type AdhocCounter, type AdhocGauge, type AdhocHistogram, type AdhocLabels, type AdhocMetricOptions } from './metrics.js';
+export {
+  AdhocMetricError,
+  counter,
+  gauge,
+  histogram,
+  type AdhocCounter,
+  type AdhocGauge,
+  type AdhocHistogram,
+  type AdhocLabels,
+  type AdhocMetricOptions,
+} from './metrics.js';
 export { logger, logOperation, type LogFields, type Logger } from './logger.js';
 export { trace, type AdhocAttributes } from './trace.js';
 

@@ -110,7 +110,11 @@ class FreeLogger implements Logger {
       const r = redactor();
       const call = entries(fields);
       const callKeys = new Set(call.map(([k]) => k));
-      const all: [string, unknown][] = [['component', this.component], ...this.bound.filter(([k]) => !callKeys.has(k) && k !== 'component'), ...call];
+      const all: [string, unknown][] = [
+        ['component', this.component],
+        ...this.bound.filter(([k]) => !callKeys.has(k) && k !== 'component'),
+        ...call,
+      ];
       let hasError = false;
       let text = '';
       const keys = new Set<string>();
@@ -181,7 +185,8 @@ export function logOperation<T>(log: Logger, name: string, fn: () => T, fields: 
   const operation: LogFields = Object.fromEntries([...entries(fields), ['operation', name]]);
   log.info(`${name} started`, operation);
   const start = performance.now();
-  const failed = (error: unknown): void => log.error(`${name} failed`, { ...operation, duration_ms: elapsed(start), outcome: 'error', error });
+  const failed = (error: unknown): void =>
+    log.error(`${name} failed`, { ...operation, duration_ms: elapsed(start), outcome: 'error', error });
   let result: T;
   try {
     result = fn();

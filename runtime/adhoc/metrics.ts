@@ -79,20 +79,40 @@ interface Definition {
 /** The registration's options checked, with defaults applied; throws AdhocMetricError naming what is wrong. */
 function define(kind: Definition['kind'], name: unknown, options: AdhocMetricOptions<string> | undefined): Definition {
   if (typeof name !== 'string' || !NAME.test(name))
-    throw new AdhocMetricError(`ad-hoc ${kind} name ${JSON.stringify(name)} is not a metric name (a letter, then up to 254 letters, digits, _ . - /)`);
+    throw new AdhocMetricError(
+      `ad-hoc ${kind} name ${JSON.stringify(name)} is not a metric name (a letter, then up to 254 letters, digits, _ . - /)`,
+    );
   const o = options ?? {};
   const labels = [...(o.labels ?? [])];
   for (const l of labels)
-    if (typeof l !== 'string' || !LABEL.test(l) || RESERVED_LABELS.has(l) || l.startsWith('__') || l.startsWith('otel_scope_'))
-      throw new AdhocMetricError(`label ${JSON.stringify(l)} of ad-hoc ${kind} '${name}' is not a label name Prometheus keeps (letters, digits and _, not le, quantile, job, instance, __… or otel_scope_…)`);
-  if (new Set(labels).size !== labels.length) throw new AdhocMetricError(`ad-hoc ${kind} '${name}' declares a label twice: ${labels.join(', ')}`);
+    if (
+      typeof l !== 'string' ||
+      !LABEL.test(l) ||
+      RESERVED_LABELS.has(l) ||
+      l.startsWith('__') ||
+      l.startsWith('otel_scope_')
+    )
+      throw new AdhocMetricError(
+        `label ${JSON.stringify(l)} of ad-hoc ${kind} '${name}' is not a label name Prometheus keeps (letters, digits and _, not le, quantile, job, instance, __… or otel_scope_…)`,
+      );
+  if (new Set(labels).size !== labels.length)
+    throw new AdhocMetricError(`ad-hoc ${kind} '${name}' declares a label twice: ${labels.join(', ')}`);
   const maxSeries = o.maxSeries ?? DEFAULT_MAX_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1 || maxSeries > MAX_MAX_SERIES)
-    throw new AdhocMetricError(`maxSeries of ad-hoc ${kind} '${name}' is ${String(maxSeries)}; give a whole number from 1 to ${MAX_MAX_SERIES}`);
-  if (o.buckets !== undefined && kind !== 'histogram') throw new AdhocMetricError(`buckets are for histograms; '${name}' is a ${kind}`);
+    throw new AdhocMetricError(
+      `maxSeries of ad-hoc ${kind} '${name}' is ${String(maxSeries)}; give a whole number from 1 to ${MAX_MAX_SERIES}`,
+    );
+  if (o.buckets !== undefined && kind !== 'histogram')
+    throw new AdhocMetricError(`buckets are for histograms; '${name}' is a ${kind}`);
   const buckets = o.buckets ? [...o.buckets] : defaultBuckets(o.unit);
-  if (buckets && (buckets.length === 0 || buckets.some((b, i) => typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && !(b > buckets[i - 1]!)))))
-    throw new AdhocMetricError(`buckets of ad-hoc histogram '${name}' must be finite numbers in strictly increasing order`);
+  if (
+    buckets &&
+    (buckets.length === 0 ||
+      buckets.some((b, i) => typeof b !== 'number' || !Number.isFinite(b) || (i > 0 && !(b > buckets[i - 1]!))))
+  )
+    throw new AdhocMetricError(
+      `buckets of ad-hoc histogram '${name}' must be finite numbers in strictly increasing order`,
+    );
   return { kind, name, description: String(o.description ?? ''), unit: o.unit, labels, maxSeries, buckets };
 }
 
@@ -103,7 +123,13 @@ function register<M>(d: Definition, make: (d: Definition) => M): M {
   const prev = registered.get(d.name);
   if (prev) {
     const a = prev.definition;
-    if (a.kind !== d.kind || a.labels.join() !== d.labels.join() || a.unit !== d.unit || a.maxSeries !== d.maxSeries || a.buckets?.join() !== d.buckets?.join())
+    if (
+      a.kind !== d.kind ||
+      a.labels.join() !== d.labels.join() ||
+      a.unit !== d.unit ||
+      a.maxSeries !== d.maxSeries ||
+      a.buckets?.join() !== d.buckets?.join()
+    )
       throw new AdhocMetricError(
         `ad-hoc metric '${d.name}' is already registered as a ${a.kind} with labels [${a.labels.join(', ')}]${a.unit ? ` in ${a.unit}` : ''}; register it again the same way, or give this one another name`,
       );
@@ -129,7 +155,8 @@ function recorder(d: Definition): (value: number, labels: unknown) => void {
     }
     let key = '';
     let unknown = 0;
-    for (const k of Object.keys(labels)) if (!declared.has(k) && (labels as Record<string, unknown>)[k] !== undefined) unknown++;
+    for (const k of Object.keys(labels))
+      if (!declared.has(k) && (labels as Record<string, unknown>)[k] !== undefined) unknown++;
     for (let n = unknown; n > 0; n--) invalidInput('invalid_label');
     const values: (string | undefined)[] = [];
     for (const l of d.labels) {
@@ -171,7 +198,10 @@ function recorder(d: Definition): (value: number, labels: unknown) => void {
             ? m.createCounter(d.name, opts)
             : d.kind === 'gauge'
               ? m.createGauge(d.name, opts)
-              : m.createHistogram(d.name, { ...opts, ...(d.buckets && { advice: { explicitBucketBoundaries: [...d.buckets] } }) });
+              : m.createHistogram(d.name, {
+                  ...opts,
+                  ...(d.buckets && { advice: { explicitBucketBoundaries: [...d.buckets] } }),
+                });
         epoch = providerEpoch();
       }
       const attrs = attributesOf(labels);

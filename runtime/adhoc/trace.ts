@@ -46,7 +46,11 @@ function begin(name: unknown, attributes: unknown): GuardedSpan {
  */
 export function trace<T>(name: string, fn: (span: Span) => T): T;
 export function trace<T>(name: string, attributes: AdhocAttributes, fn: (span: Span) => T): T;
-export function trace<T>(name: string, attributesOrFn: AdhocAttributes | ((span: Span) => T), maybeFn?: (span: Span) => T): T {
+export function trace<T>(
+  name: string,
+  attributesOrFn: AdhocAttributes | ((span: Span) => T),
+  maybeFn?: (span: Span) => T,
+): T {
   const fn = typeof attributesOrFn === 'function' ? attributesOrFn : maybeFn;
   const attributes = typeof attributesOrFn === 'function' ? undefined : attributesOrFn;
   return runInSpan(begin(name, attributes), context.active(), fn as (span: Span) => T);

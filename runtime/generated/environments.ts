@@ -2,24 +2,20 @@
 // Change the spec, then run `npm run generate`; `npm run check` fails while this file is stale.
 
 /** A deployment environment: the members of the spec's `deployment.environment`. */
-export type Environment = "dev" | "paper" | "prod";
+export type Environment = 'dev' | 'paper' | 'prod';
 
 /** Other names init() accepts for an environment (`aliases` of the resource entry in the spec). */
-export type EnvironmentAlias = "development" | "production" | "staging";
+export type EnvironmentAlias = 'development' | 'production' | 'staging';
 
 /** Every environment, in spec order. */
-export const ENVIRONMENTS: readonly Environment[] = [
-  "dev",
-  "paper",
-  "prod"
-];
+export const ENVIRONMENTS: readonly Environment[] = ['dev', 'paper', 'prod'];
 
 /** The environment when nothing names one. */
-export const DEFAULT_ENVIRONMENT: Environment = "dev";
+export const DEFAULT_ENVIRONMENT: Environment = 'dev';
 
 /** Each alias with the environment it names. */
 export const ENVIRONMENT_ALIASES: Readonly<Record<EnvironmentAlias, Environment>> = {
-  development: "dev",
-  production: "prod",
-  staging: "paper"
+  development: 'dev',
+  production: 'prod',
+  staging: 'paper',
 };

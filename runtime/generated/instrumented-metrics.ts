@@ -6,208 +6,127 @@ import type { InstrumentedMetric } from '../instrument/guardrails.js';
 /** The metrics auto-instrumentation records, as the spec bounds them (semconv/, imported by spec/). */
 export const INSTRUMENTED_METRICS: readonly InstrumentedMetric[] = [
   {
-    name: "db.client.connection.count",
-    instrument: "updowncounter",
-    unit: "{connection}",
-    description: "Connections of a client pool, by state.",
-    recordedBy: [
-      "pg"
-    ],
+    name: 'db.client.connection.count',
+    instrument: 'updowncounter',
+    unit: '{connection}',
+    description: 'Connections of a client pool, by state.',
+    recordedBy: ['pg'],
     labels: [
       {
-        name: "db.client.connection.state",
-        values: [
-          "idle",
-          "used"
-        ],
-        required: true
+        name: 'db.client.connection.state',
+        values: ['idle', 'used'],
+        required: true,
       },
       {
-        name: "db.client.connection.pool.name",
+        name: 'db.client.connection.pool.name',
         maxValues: 20,
-        required: true
-      }
-    ]
+        required: true,
+      },
+    ],
   },
   {
-    name: "db.client.connection.max",
-    instrument: "updowncounter",
-    unit: "{connection}",
-    description: "The most connections a client pool allows.",
-    recordedBy: [
-      "pg"
-    ],
+    name: 'db.client.connection.max',
+    instrument: 'updowncounter',
+    unit: '{connection}',
+    description: 'The most connections a client pool allows.',
+    recordedBy: ['pg'],
     labels: [
       {
-        name: "db.client.connection.pool.name",
+        name: 'db.client.connection.pool.name',
         maxValues: 20,
-        required: true
-      }
-    ]
+        required: true,
+      },
+    ],
   },
   {
-    name: "db.client.connection.pending_requests",
-    instrument: "updowncounter",
-    unit: "{connection}",
-    description: "Requests waiting for a connection of a client pool (pg records the unit {connection}).",
-    recordedBy: [
-      "pg"
-    ],
+    name: 'db.client.connection.pending_requests',
+    instrument: 'updowncounter',
+    unit: '{connection}',
+    description: 'Requests waiting for a connection of a client pool (pg records the unit {connection}).',
+    recordedBy: ['pg'],
     labels: [
       {
-        name: "db.client.connection.pool.name",
+        name: 'db.client.connection.pool.name',
         maxValues: 20,
-        required: true
-      }
-    ]
+        required: true,
+      },
+    ],
   },
   {
-    name: "db.client.operation.duration",
-    instrument: "histogram",
-    unit: "s",
-    description: "Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.",
-    buckets: [
-      0.001,
-      0.005,
-      0.01,
-      0.05,
-      0.1,
-      0.5,
-      1,
-      5,
-      10
-    ],
-    recordedBy: [
-      "pg",
-      "ioredis",
-      "redis"
-    ],
+    name: 'db.client.operation.duration',
+    instrument: 'histogram',
+    unit: 's',
+    description:
+      'Duration of database client operations (PostgreSQL queries, Redis commands), by system and operation.',
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10],
+    recordedBy: ['pg', 'ioredis', 'redis'],
     labels: [
       {
-        name: "db.system.name",
-        values: [
-          "postgresql",
-          "redis"
-        ],
-        required: true
+        name: 'db.system.name',
+        values: ['postgresql', 'redis'],
+        required: true,
       },
       {
-        name: "db.operation.name",
+        name: 'db.operation.name',
         maxValues: 30,
-        required: false
+        required: false,
       },
       {
-        name: "error.type",
+        name: 'error.type',
         maxValues: 20,
-        required: false
-      }
-    ]
+        required: false,
+      },
+    ],
   },
   {
-    name: "http.client.request.duration",
-    instrument: "histogram",
-    unit: "s",
-    description: "Duration of outbound HTTP requests (node:http, node:https and fetch), by method, server and status code.",
-    buckets: [
-      0.005,
-      0.01,
-      0.025,
-      0.05,
-      0.075,
-      0.1,
-      0.25,
-      0.5,
-      0.75,
-      1,
-      2.5,
-      5,
-      7.5,
-      10
-    ],
-    recordedBy: [
-      "http",
-      "undici"
-    ],
+    name: 'http.client.request.duration',
+    instrument: 'histogram',
+    unit: 's',
+    description:
+      'Duration of outbound HTTP requests (node:http, node:https and fetch), by method, server and status code.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    recordedBy: ['http', 'undici'],
     labels: [
       {
-        name: "http.request.method",
-        values: [
-          "GET",
-          "HEAD",
-          "POST",
-          "PUT",
-          "DELETE",
-          "CONNECT",
-          "OPTIONS",
-          "TRACE",
-          "PATCH",
-          "_OTHER"
-        ],
-        required: true
+        name: 'http.request.method',
+        values: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', '_OTHER'],
+        required: true,
       },
       {
-        name: "server.address",
+        name: 'server.address',
         maxValues: 30,
-        required: true
+        required: true,
       },
       {
-        name: "http.response.status_code",
+        name: 'http.response.status_code',
         maxValues: 20,
-        required: false
-      }
-    ]
+        required: false,
+      },
+    ],
   },
   {
-    name: "http.server.request.duration",
-    instrument: "histogram",
-    unit: "s",
-    description: "Duration of HTTP requests the service handled, by method, route template and status code.",
-    buckets: [
-      0.005,
-      0.01,
-      0.025,
-      0.05,
-      0.075,
-      0.1,
-      0.25,
-      0.5,
-      0.75,
-      1,
-      2.5,
-      5,
-      7.5,
-      10
-    ],
-    recordedBy: [
-      "http"
-    ],
+    name: 'http.server.request.duration',
+    instrument: 'histogram',
+    unit: 's',
+    description: 'Duration of HTTP requests the service handled, by method, route template and status code.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
+    recordedBy: ['http'],
     labels: [
       {
-        name: "http.request.method",
-        values: [
-          "GET",
-          "HEAD",
-          "POST",
-          "PUT",
-          "DELETE",
-          "CONNECT",
-          "OPTIONS",
-          "TRACE",
-          "PATCH",
-          "_OTHER"
-        ],
-        required: true
+        name: 'http.request.method',
+        values: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', '_OTHER'],
+        required: true,
       },
       {
-        name: "http.route",
+        name: 'http.route',
         maxValues: 50,
-        required: true
+        required: true,
       },
       {
-        name: "http.response.status_code",
+        name: 'http.response.status_code',
         maxValues: 20,
-        required: false
-      }
-    ]
-  }
+        required: false,
+      },
+    ],
+  },
 ];

@@ -30,9 +30,17 @@ export const adhocKindValues: readonly AdhocKind[] = ['span', 'log', 'counter', 
  * - `invalid_value`: A measurement that is not a finite number, from untyped code; not recorded.
  * - `invalid_field`: A span attribute, log field, option or header that cannot be represented (not an object, circular, a throwing getter or Proxy, a Symbol or function), from untyped code; left out, the call itself goes on.
  */
-export type DropReason = 'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
+export type DropReason =
+  'queue_full' | 'export_failed' | 'shutdown' | 'invalid_label' | 'invalid_value' | 'invalid_field';
 /** Every value of {@link DropReason}, in spec order. */
-export const dropReasonValues: readonly DropReason[] = ['queue_full', 'export_failed', 'shutdown', 'invalid_label', 'invalid_value', 'invalid_field'];
+export const dropReasonValues: readonly DropReason[] = [
+  'queue_full',
+  'export_failed',
+  'shutdown',
+  'invalid_label',
+  'invalid_value',
+  'invalid_field',
+];
 
 /**
  * Garbage collection kind.
@@ -178,7 +186,10 @@ export const selfMetrics = {
       unit: 'ms',
       description: 'API request latency.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }],
+      labels: [
+        { name: 'method', values: httpMethodValues },
+        { name: 'route', maxValues: 50 },
+      ],
     }),
     /**
      * API requests handled.
@@ -198,7 +209,11 @@ export const selfMetrics = {
       instrument: 'counter',
       unit: '{request}',
       description: 'API requests handled.',
-      labels: [{ name: 'method', values: httpMethodValues }, { name: 'route', maxValues: 50 }, { name: 'status_class', values: httpStatusClassValues }],
+      labels: [
+        { name: 'method', values: httpMethodValues },
+        { name: 'route', maxValues: 50 },
+        { name: 'status_class', values: httpStatusClassValues },
+      ],
     }),
   },
   obs: {
@@ -221,7 +236,8 @@ export const selfMetrics = {
       name: 'ampy.obs.adhoc_signals',
       instrument: 'counter',
       unit: '{signal}',
-      description: 'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
+      description:
+        'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
       labels: [{ name: 'kind', values: adhocKindValues }],
     }),
     /**
@@ -242,7 +258,10 @@ export const selfMetrics = {
       instrument: 'counter',
       unit: '{item}',
       description: 'Telemetry the SDK dropped rather than block the application.',
-      labels: [{ name: 'signal', values: telemetrySignalValues }, { name: 'reason', values: dropReasonValues }],
+      labels: [
+        { name: 'signal', values: telemetrySignalValues },
+        { name: 'reason', values: dropReasonValues },
+      ],
     }),
     /**
      * Export attempts that failed.

@@ -85,7 +85,11 @@ const CREATE: Readonly<Record<InstrumentationName, () => Enabled>> = {
   },
   redis: () => {
     const { RedisInstrumentation } = require('@opentelemetry/instrumentation-redis') as typeof RedisModule;
-    return otel('redis', new RedisInstrumentation({ enabled: false, dbStatementSerializer: (cmd, args) => redisStatement(cmd, args) }), true);
+    return otel(
+      'redis',
+      new RedisInstrumentation({ enabled: false, dbStatementSerializer: (cmd, args) => redisStatement(cmd, args) }),
+      true,
+    );
   },
   grpc: () => {
     const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof GrpcModule;
@@ -107,7 +111,9 @@ export function createInstrumentation(name: InstrumentationName): Enabled | unde
   try {
     return CREATE[name]();
   } catch (e) {
-    process.stderr.write(`ampyobs: cannot instrument ${name}: ${(e as Error).message.split('\n')[0]}; it goes untraced\n`);
+    process.stderr.write(
+      `ampyobs: cannot instrument ${name}: ${(e as Error).message.split('\n')[0]}; it goes untraced\n`,
+    );
     return undefined;
   }
 }

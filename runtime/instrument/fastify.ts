@@ -10,7 +10,10 @@ import type { Enabled } from './catalogue.js';
 
 /** What this module reads of a fastify instance and request (fastify 4 and 5). */
 interface FastifyLike {
-  addHook(name: 'onRequest', hook: (request: { routeOptions?: { url?: string } }, reply: unknown, done: () => void) => void): unknown;
+  addHook(
+    name: 'onRequest',
+    hook: (request: { routeOptions?: { url?: string } }, reply: unknown, done: () => void) => void,
+  ): unknown;
 }
 
 const CHANNEL = 'fastify.initialization';

@@ -56,7 +56,9 @@ export function instrumentationViews(metrics: readonly InstrumentedMetric[] = IN
         meterName: scope,
         description: m.description,
         attributesProcessors: [guard(m)],
-        ...(m.buckets && { aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: [...m.buckets] } } }),
+        ...(m.buckets && {
+          aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: [...m.buckets] } },
+        }),
       };
       return [view];
     }),

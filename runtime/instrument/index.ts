@@ -35,7 +35,11 @@ const LATE_CHECK_MS = 5000;
  * instruments created before init() belong to the API's no-op provider), and reports modules that were
  * loaded before they could be patched, now and once more a little later.
  */
-export function startInstrumentation(names: readonly InstrumentationName[], tracerProvider: TracerProvider | undefined, meterProvider: MeterProvider | undefined): RunningInstrumentation {
+export function startInstrumentation(
+  names: readonly InstrumentationName[],
+  tracerProvider: TracerProvider | undefined,
+  meterProvider: MeterProvider | undefined,
+): RunningInstrumentation {
   const state = instrumentationState();
   for (const [name, e] of state.enabled)
     if (!names.includes(name)) {

@@ -30,7 +30,9 @@ function loaded(pkg: string): boolean {
  */
 export function loadedButUnpatched(inst: Instrumentation): string | undefined {
   const modules = (inst as unknown as { _modules?: readonly ModuleRecord[] })._modules ?? [];
-  const patched = modules.some((m) => m.moduleExports !== undefined || (m.files ?? []).some((f) => f.moduleExports !== undefined));
+  const patched = modules.some(
+    (m) => m.moduleExports !== undefined || (m.files ?? []).some((f) => f.moduleExports !== undefined),
+  );
   if (patched) return undefined;
   return modules.find((m) => loaded(m.name))?.name;
 }
@@ -49,6 +51,8 @@ export function reportLate(late: readonly { name: string; module: string }[], re
     const fix = registered
       ? 'put --import ampyobs/register before any other --import that loads it'
       : 'start the process with node --import ampyobs/register (tsx --import ampyobs/register for TypeScript), or, in CommonJS, call init() before requiring it';
-    process.stderr.write(`ampyobs: ${module} was loaded before the ${name} instrumentation could patch it, so its calls are not traced; ${fix} (README, "Auto-instrumentation")\n`);
+    process.stderr.write(
+      `ampyobs: ${module} was loaded before the ${name} instrumentation could patch it, so its calls are not traced; ${fix} (README, "Auto-instrumentation")\n`,
+    );
   }
 }

@@ -94,7 +94,10 @@ class TimedSpan implements Span {
     if (!this.ended) {
       this.ended = true;
       const seconds = (performance.now() - this.started) / 1000;
-      this.histogram.record(seconds, this.error === undefined ? this.attributes : { ...this.attributes, [ERROR_TYPE]: this.error });
+      this.histogram.record(
+        seconds,
+        this.error === undefined ? this.attributes : { ...this.attributes, [ERROR_TYPE]: this.error },
+      );
     }
     this.inner.end(endTime);
   }
@@ -111,7 +114,10 @@ class TimingTracer implements Tracer {
     const span = this.inner.startSpan(name, options, context);
     const operation = options?.attributes?.[OPERATION];
     if (typeof operation !== 'string') return span;
-    return new TimedSpan(span, this.histogram, { [SYSTEM]: options?.attributes?.[SYSTEM] ?? 'redis', [OPERATION]: operation });
+    return new TimedSpan(span, this.histogram, {
+      [SYSTEM]: options?.attributes?.[SYSTEM] ?? 'redis',
+      [OPERATION]: operation,
+    });
   }
 
   // The Redis instrumentations start spans with startSpan only; anything else is the inner tracer's.
@@ -123,7 +129,11 @@ class TimingTracer implements Tracer {
  * The tracer provider a Redis instrumentation gets: `tracerProvider`'s tracers, with command spans
  * timed into db.client.operation.duration on the meter named `scope` of `meterProvider`.
  */
-export function timedOperations(tracerProvider: TracerProvider, meterProvider: MeterProvider, scope: string): TracerProvider {
+export function timedOperations(
+  tracerProvider: TracerProvider,
+  meterProvider: MeterProvider,
+  scope: string,
+): TracerProvider {
   const m = INSTRUMENTED_METRICS.find((x) => x.name === OPERATION_DURATION);
   const histogram = meterProvider.getMeter(scope).createHistogram(OPERATION_DURATION, {
     unit: m?.unit ?? 's',
@@ -131,6 +141,7 @@ export function timedOperations(tracerProvider: TracerProvider, meterProvider: M
     ...(m?.buckets && { advice: { explicitBucketBoundaries: [...m.buckets] } }),
   });
   return {
-    getTracer: (name: string, version?: string, options?: TracerOptions) => new TimingTracer(tracerProvider.getTracer(name, version, options), histogram),
+    getTracer: (name: string, version?: string, options?: TracerOptions) =>
+      new TimingTracer(tracerProvider.getTracer(name, version, options), histogram),
   };
 }

@@ -19,30 +19,46 @@ function nameOf(raw: unknown, setting: string): InstrumentationName {
   const name = typeof raw === 'string' ? raw.trim().toLowerCase() : raw;
   if (typeof name === 'string' && Object.hasOwn(INSTRUMENTATIONS, name)) return name as InstrumentationName;
   if (typeof name === 'string' && Object.hasOwn(ALIASES, name)) return ALIASES[name]!;
-  throw new ConfigError(setting, `'${String(raw)}' is not an instrumentation; accepted: all, none, ${INSTRUMENTATION_NAMES.join(', ')} (fetch is undici, https is http)`);
+  throw new ConfigError(
+    setting,
+    `'${String(raw)}' is not an instrumentation; accepted: all, none, ${INSTRUMENTATION_NAMES.join(', ')} (fetch is undici, https is http)`,
+  );
 }
 
 /** `http,pg,…`, `all` or `none` (also the option's array form): the instrumentations selected, each once. */
 export function parseInstrumentList(value: InstrumentOption | string, setting: string): InstrumentationName[] {
   if (typeof value === 'string') {
-    const words = value.split(',').map((w) => w.trim()).filter((w) => w !== '');
+    const words = value
+      .split(',')
+      .map((w) => w.trim())
+      .filter((w) => w !== '');
     if (words.length === 1 && words[0]!.toLowerCase() === 'all') return [...INSTRUMENTATION_NAMES];
     if (words.length === 1 && words[0]!.toLowerCase() === 'none') return [];
-    if (words.some((w) => /^(all|none)$/i.test(w))) throw new ConfigError(setting, `'${value}' mixes all or none with names; write all, none, or a list of names`);
+    if (words.some((w) => /^(all|none)$/i.test(w)))
+      throw new ConfigError(setting, `'${value}' mixes all or none with names; write all, none, or a list of names`);
     return parseInstrumentList(words as InstrumentOption, setting);
   }
-  if (!Array.isArray(value)) throw new ConfigError(setting, `is not 'all', 'none' or a list of names (${INSTRUMENTATION_NAMES.join(', ')})`);
+  if (!Array.isArray(value))
+    throw new ConfigError(setting, `is not 'all', 'none' or a list of names (${INSTRUMENTATION_NAMES.join(', ')})`);
   const names = new Set<InstrumentationName>();
   for (const raw of value as readonly unknown[]) names.add(nameOf(raw, setting));
   return INSTRUMENTATION_NAMES.filter((n) => names.has(n));
 }
 
 /** The instrumentations to run and the setting that chose them. */
-export function resolveInstrument(given: InstrumentOption | undefined, env: Env): { names: InstrumentationName[]; setting: string } {
+export function resolveInstrument(
+  given: InstrumentOption | undefined,
+  env: Env,
+): { names: InstrumentationName[]; setting: string } {
   const registered = preloaded() !== undefined;
   const chosen = first(
-    [variable(env, 'OBS_INSTRUMENT', (text, setting) => parseInstrumentList(text, setting)), option('instrument', given === undefined ? undefined : parseInstrumentList(given, 'instrument'))],
-    registered ? { value: [...INSTRUMENTATION_NAMES], setting: 'default under node --import ampyobs/register' } : { value: [], setting: 'default' },
+    [
+      variable(env, 'OBS_INSTRUMENT', (text, setting) => parseInstrumentList(text, setting)),
+      option('instrument', given === undefined ? undefined : parseInstrumentList(given, 'instrument')),
+    ],
+    registered
+      ? { value: [...INSTRUMENTATION_NAMES], setting: 'default under node --import ampyobs/register' }
+      : { value: [], setting: 'default' },
   );
   return { names: chosen.value, setting: chosen.setting };
 }

@@ -13,6 +13,7 @@ import client from 'prom-client';
 import { Bench } from 'tinybench';
 import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../generated/index.js';
 import { configureLogs, redactor, runInScope, useProviders } from '../../runtime/index.js';
+import { exemplarsEnabled, sampledSpanContext } from '../../runtime/exemplars/exemplar.js';
 import { measureHttp } from './http-overhead.js';
 import { measureLoad } from './load.js';
 
@@ -93,21 +94,27 @@ async function main(): Promise<void> {
   const scope = { run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL' };
 
   let v = 0;
-  const cases: { name: string; helper: () => void; raw?: [string, () => void]; prom?: () => void; target?: Row['target'] }[] = [
-    {
-      name: 'counter.add (enum labels)',
-      helper: () => metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' }),
-      raw: ['OTel counter.add', () => rawCounter.add(1, { broker: 'alpaca', reason: 'risk_check' })],
-      prom: () => promCounter.inc({ broker: 'alpaca', reason: 'risk_check' }, 1),
-      target: { kind: 'faster', factor: 5 },
-    },
-    {
-      name: 'histogram.record (enum labels)',
-      helper: () => metrics.oms.orderLatencyMs.record((v = (v + 7.3) % 900), { broker: 'alpaca' }),
-      raw: ['OTel histogram.record', () => rawHistogram.record((v = (v + 7.3) % 900), { broker: 'alpaca' })],
-      prom: () => promHistogram.observe({ broker: 'alpaca' }, (v = (v + 7.3) % 900)),
-      target: { kind: 'faster', factor: 2 },
-    },
+  // Counter and histogram rows run twice: with no span active (exemplars on, nothing to keep) and inside
+  // a sampled span (every call offers an exemplar). The raw calls run in the same context.
+  const cases: { name: string; helper: () => void; raw?: [string, () => void]; prom?: () => void; target?: Row['target']; inSpan?: boolean }[] = [
+    ...[false, true].flatMap((inSpan) => [
+      {
+        name: `counter.add (enum labels), exemplars on, ${inSpan ? 'sampled span' : 'no span'}`,
+        helper: () => metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' }),
+        raw: ['OTel counter.add', () => rawCounter.add(1, { broker: 'alpaca', reason: 'risk_check' })] as [string, () => void],
+        prom: () => promCounter.inc({ broker: 'alpaca', reason: 'risk_check' }, 1),
+        target: { kind: 'faster', factor: 5 } as const,
+        inSpan,
+      },
+      {
+        name: `histogram.record (enum labels), exemplars on, ${inSpan ? 'sampled span' : 'no span'}`,
+        helper: () => metrics.oms.orderLatencyMs.record((v = (v + 7.3) % 900), { broker: 'alpaca' }),
+        raw: ['OTel histogram.record', () => rawHistogram.record((v = (v + 7.3) % 900), { broker: 'alpaca' })] as [string, () => void],
+        prom: () => promHistogram.observe({ broker: 'alpaca' }, (v = (v + 7.3) % 900)),
+        target: { kind: 'faster', factor: 2 } as const,
+        inSpan,
+      },
+    ]),
     {
       name: 'gauge.set (enum labels)',
       helper: () => metrics.runtime.memBytes.set(123_456_789, { type: 'rss' }),
@@ -159,12 +166,18 @@ async function main(): Promise<void> {
   const batch = (f: () => void) => () => {
     for (let i = 0; i < BATCH; i++) f();
   };
-  // Helpers run inside a context-core scope, as in a service handling an order.
+  // Helpers run inside a context-core scope, as in a service handling an order; `inSpan` rows (helper,
+  // raw and prom-client alike) inside the sampled span too.
   const scoped = (f: () => void) => () => runInScope(scope, f);
+  const within = <T>(inSpan: boolean | undefined, f: () => T): T => (inSpan ? context.with(activeCtx, f) : f());
+  const spanned = (inSpan: boolean | undefined, f: () => void) => (inSpan ? () => within(true, f) : f);
+  // The rows must measure what they say: exemplars on, and a sampled span visible to the fast path.
+  if (!exemplarsEnabled()) throw new Error('bench: exemplars are off (OBS_EXEMPLARS?); the rows say they are on');
+  if (within(true, () => runInScope(scope, sampledSpanContext)) === undefined) throw new Error('bench: the exemplar source sees no sampled span');
   for (const c of cases) {
-    bench.add(`${c.name} | helper`, scoped(batch(c.helper)));
-    if (c.raw) bench.add(`${c.name} | raw`, batch(c.raw[1]));
-    if (c.prom) bench.add(`${c.name} | prom`, batch(c.prom));
+    bench.add(`${c.name} | helper`, spanned(c.inSpan, scoped(batch(c.helper))));
+    if (c.raw) bench.add(`${c.name} | raw`, spanned(c.inSpan, batch(c.raw[1])));
+    if (c.prom) bench.add(`${c.name} | prom`, spanned(c.inSpan, batch(c.prom)));
   }
   await bench.run();
   const median = (name: string): number | undefined => {
@@ -175,8 +188,8 @@ async function main(): Promise<void> {
   const rows: Row[] = cases.map((c) => ({
     name: c.name,
     helperNs: median(`${c.name} | helper`)!,
-    helperP99Ns: runInScope(scope, () => perCallP99(c.helper)),
-    ...(c.raw && { rawNs: median(`${c.name} | raw`)!, rawP99Ns: perCallP99(c.raw[1]), rawLabel: c.raw[0] }),
+    helperP99Ns: within(c.inSpan, () => runInScope(scope, () => perCallP99(c.helper))),
+    ...(c.raw && { rawNs: median(`${c.name} | raw`)!, rawP99Ns: within(c.inSpan, () => perCallP99(c.raw![1])), rawLabel: c.raw[0] }),
     ...(c.prom && { promNs: median(`${c.name} | prom`)! }),
     ...(c.target && { target: c.target }),
   }));

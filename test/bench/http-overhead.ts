@@ -70,10 +70,13 @@ async function runOnce(mode: HttpMode, sink: Sink, requests: number, inFlight: n
   const traces0 = sink.exports.get('/v1/traces') ?? 0;
   const child: ChildProcess = fork(path.join(import.meta.dirname, 'http-server-child.ts'), [mode, sink.url], {
     execArgv: ['--import', TSX],
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_'))),
+    env: Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')),
+    ),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const exited = new Promise((r) => child.once('exit', r));
+  let run: HttpRun;
   try {
     const port = await new Promise<number>((resolve, reject) => {
       child.once('message', (m) => resolve((m as { port: number }).port));
@@ -89,14 +92,15 @@ async function runOnce(mode: HttpMode, sink: Sink, requests: number, inFlight: n
     const wall = performance.now() - t0;
     const cpu1 = await cpu();
     agent.destroy();
-    return { cpuUsPerRequest: (cpu1 - cpu0) / requests, requestsPerSecond: (requests * 1000) / wall };
+    run = { cpuUsPerRequest: (cpu1 - cpu0) / requests, requestsPerSecond: (requests * 1000) / wall };
   } finally {
     child.send('stop');
     await exited;
-    // A mode that measured an instrumentation which traced nothing would measure nothing.
-    const traced = (sink.exports.get('/v1/traces') ?? 0) > traces0;
-    if (traced !== (mode !== 'none')) throw new Error(`http bench server (${mode}) ${traced ? 'sent' : 'sent no'} spans`);
   }
+  // A mode that measured an instrumentation which traced nothing would measure nothing.
+  const traced = (sink.exports.get('/v1/traces') ?? 0) > traces0;
+  if (traced !== (mode !== 'none')) throw new Error(`http bench server (${mode}) ${traced ? 'sent' : 'sent no'} spans`);
+  return run;
 }
 
 const median = (xs: readonly number[]): number => {
@@ -109,13 +113,27 @@ export async function measureHttp(
   requests: number,
   inFlight: number,
   rounds: number,
-): Promise<{ requests: number; inFlight: number; rounds: number; modes: Record<HttpMode, HttpRun & { all: HttpRun[] }>; exports: Record<string, number> }> {
+): Promise<{
+  requests: number;
+  inFlight: number;
+  rounds: number;
+  modes: Record<HttpMode, HttpRun & { all: HttpRun[] }>;
+  exports: Record<string, number>;
+}> {
   const sink = await startSink();
   try {
     const runs: Record<HttpMode, HttpRun[]> = { none: [], raw: [], ampyobs: [] };
-    for (let i = 0; i < rounds; i++) for (const mode of HTTP_MODES) runs[mode].push(await runOnce(mode, sink, requests, inFlight));
+    for (let i = 0; i < rounds; i++)
+      for (const mode of HTTP_MODES) runs[mode].push(await runOnce(mode, sink, requests, inFlight));
     const modes = Object.fromEntries(
-      HTTP_MODES.map((m) => [m, { cpuUsPerRequest: median(runs[m].map((r) => r.cpuUsPerRequest)), requestsPerSecond: median(runs[m].map((r) => r.requestsPerSecond)), all: runs[m] }]),
+      HTTP_MODES.map((m) => [
+        m,
+        {
+          cpuUsPerRequest: median(runs[m].map((r) => r.cpuUsPerRequest)),
+          requestsPerSecond: median(runs[m].map((r) => r.requestsPerSecond)),
+          all: runs[m],
+        },
+      ]),
     ) as Record<HttpMode, HttpRun & { all: HttpRun[] }>;
     return { requests, inFlight, rounds, modes, exports: Object.fromEntries(sink.exports) };
   } finally {

@@ -26,11 +26,19 @@ if (mode === 'raw') {
   // What NodeTracerProvider.register() does: an AsyncLocalStorage context manager and W3C propagation.
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink}/v1/traces` }))] });
+  const tracerProvider = new BasicTracerProvider({
+    resource,
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${sink}/v1/traces` }))],
+  });
   trace.setGlobalTracerProvider(tracerProvider);
   const meterProvider = new MeterProvider({
     resource,
-    readers: [new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${sink}/v1/metrics` }), exportIntervalMillis: METRIC_INTERVAL_MS })],
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: `${sink}/v1/metrics` }),
+        exportIntervalMillis: METRIC_INTERVAL_MS,
+      }),
+    ],
   });
   metrics.setGlobalMeterProvider(meterProvider);
   const instrumentation = new HttpInstrumentation();

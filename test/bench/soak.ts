@@ -75,7 +75,6 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   const TICK = 10;
   let tick = 0;
   let phase: SoakSample['phase'] = 'up';
-  let receivedBeforeRecovery = 0;
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
@@ -111,7 +110,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     }, TICK);
   });
   await obs.forceFlush(10_000);
-  receivedBeforeRecovery = received.spans;
+  const receivedBeforeRecovery = received.spans;
   await obs.shutdown(10_000);
   const after = await stopReceiver(receiver.child);
   received.spans += after.spans;

@@ -19,7 +19,10 @@ export interface RuntimeBuild {
 /** Compiles the package (tsconfig.build.json) into `.ampyobs/<name>-<pid>`. */
 export function buildRuntime(name: string): RuntimeBuild {
   const dir = path.join(ROOT, '.ampyobs', `${name}-${process.pid}`);
-  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', dir], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json', '--outDir', dir], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
   return {
     runtime: path.join(dir, 'runtime', 'index.js'),
     register: path.join(dir, 'runtime', 'register.js'),

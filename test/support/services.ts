@@ -70,7 +70,18 @@ export async function startPostgres(): Promise<Service> {
   const data = path.join(dir, 'data');
   const port = await freePort();
   asOwner(initdb, ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8']);
-  asOwner(pgCtl, ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60', '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`, 'start']);
+  asOwner(pgCtl, [
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off`,
+    'start',
+  ]);
   return {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -90,7 +101,11 @@ export async function startRedis(): Promise<Service> {
   if (!bin) throw new Error('redis-server is not installed (apt-get install redis-server)');
   const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-redis-'));
   const port = await freePort();
-  const proc: ChildProcess = spawn(bin, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const proc: ChildProcess = spawn(
+    bin,
+    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir],
+    { stdio: 'ignore' },
+  );
   await until(`redis-server on ${port}`, async () => ((await accepts(port)) ? true : undefined));
   return {
     port,

@@ -1,6 +1,6 @@
 // A process that uses raw OpenTelemetry with made-up names and wrong values, for live-check to catch:
 // traces over OTLP/gRPC, metrics over OTLP/HTTP JSON, logs over OTLP/HTTP protobuf, and a Prometheus
-// endpoint. Run as a child by test/tools/live-check.test.ts: LIVE_HTTP, LIVE_GRPC, PROM_PORT.
+// endpoint. Run as a child by test/tools/live-check.slow.test.ts: LIVE_HTTP, LIVE_GRPC, PROM_PORT.
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';

@@ -1,6 +1,6 @@
 // The SemVer classification of registry changes, written once: every change `ampyobs diff` reports names
 // a rule of this table, which says how much it breaks and why. The README's "Registry lifecycle" section
-// lists the table, and test/tools/diff.test.ts has a case for every rule.
+// lists the table, and test/tools/diff.slow.test.ts has a case for every rule.
 
 /** How much a change breaks what depends on the registry. */
 export type Level = 'breaking' | 'compatible' | 'cosmetic';

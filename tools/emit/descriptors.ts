@@ -1,6 +1,6 @@
 // The runtime descriptors of a resolved model's signals, built in memory: what the generated helpers
 // hold as literals (codegen/emit/metrics.ts, spans.ts, logs.ts write the same objects as TypeScript),
-// for commands that work on any spec without generating code. test/tools/emit.test.ts holds the two
+// for commands that work on any spec without generating code. test/tools/emit.slow.test.ts holds the two
 // to each other on the base registry.
 import type { AttributeUse, LogEvent, Metric, Model, Span } from '../../codegen/model.js';
 import { labelKey } from '../../codegen/resolve/metrics.js';

@@ -15,7 +15,7 @@ export async function readTelemetryDir(dir: string, see: (o: Observed) => void, 
   try {
     names = readdirSync(dir).filter((n) => /\.(jsonl|json|log)$/.test(n)).sort();
   } catch (e) {
-    throw new Error(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new Error(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
   let files = 0;
   for (const name of names) {

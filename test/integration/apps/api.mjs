@@ -18,15 +18,22 @@ await nodeRedis.connect();
 const app = express();
 app.get('/orders/:id', async (req, res) => {
   const id = req.params.id;
-  const order = await logOperation(log, 'load_order', async () => {
-    const { rows } = await pool.query('SELECT $1::text AS id, now() AS at', [id]);
-    await ioredis.set(`order:${id}`, JSON.stringify(rows[0]));
-    // A command Redis refuses (the value is not a number): a failed operation, with its error type.
-    await ioredis.incr(`order:${id}`).catch(() => undefined);
-    const cached = await nodeRedis.get(`order:${id}`);
-    return { ...rows[0], cached: cached !== null };
-  }, { order_id: id });
-  const price = await trace('pricing.lookup', { symbol: 'AAPL' }, async () => (await fetch(`${process.env.PRICING_URL}/prices/AAPL`)).json());
+  const order = await logOperation(
+    log,
+    'load_order',
+    async () => {
+      const { rows } = await pool.query('SELECT $1::text AS id, now() AS at', [id]);
+      await ioredis.set(`order:${id}`, JSON.stringify(rows[0]));
+      // A command Redis refuses (the value is not a number): a failed operation, with its error type.
+      await ioredis.incr(`order:${id}`).catch(() => undefined);
+      const cached = await nodeRedis.get(`order:${id}`);
+      return { ...rows[0], cached: cached !== null };
+    },
+    { order_id: id },
+  );
+  const price = await trace('pricing.lookup', { symbol: 'AAPL' }, async () =>
+    (await fetch(`${process.env.PRICING_URL}/prices/AAPL`)).json(),
+  );
   lookups.add(1, { source: 'db', customer: 'dropped: not declared' });
   const body = JSON.stringify({ ...order, price });
   sizes.record(body.length, { route: '/orders/:id' });
@@ -38,7 +45,9 @@ app.get('/fail', (_req, res) => {
   res.status(503).json({ error: 'unavailable' });
 });
 
-const server = app.listen(Number(process.env.PORT), '127.0.0.1', () => process.stdout.write(`ready ${server.address().port}\n`));
+const server = app.listen(Number(process.env.PORT), '127.0.0.1', () =>
+  process.stdout.write(`ready ${server.address().port}\n`),
+);
 process.on('SIGTERM', async () => {
   server.close();
   await Promise.allSettled([pool.end(), ioredis.quit(), nodeRedis.quit()]);

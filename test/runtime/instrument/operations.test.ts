@@ -1,8 +1,18 @@
 // Redis command spans timed into db.client.operation.duration: every command, sampled or not, with its
 // error type when it fails, bounded by the spec's views like the real instrumentation's metric.
 import { SpanStatusCode } from '@opentelemetry/api';
-import { AggregationTemporality, MeterProvider, MetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
-import { AlwaysOffSampler, BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AggregationTemporality,
+  MeterProvider,
+  MetricReader,
+  type HistogramMetricData,
+} from '@opentelemetry/sdk-metrics';
+import {
+  AlwaysOffSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
 import { instrumentationViews } from '../../../runtime/instrument/guardrails.js';
 import { timedOperations } from '../../../runtime/instrument/operations.js';
@@ -26,9 +36,17 @@ describe('timed Redis operations', () => {
     const reader = new Reader();
     const meterProvider = new MeterProvider({ readers: [reader], views: instrumentationViews() });
     const exporter = new InMemorySpanExporter();
-    const tracerProvider = new BasicTracerProvider({ sampler: new AlwaysOffSampler(), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const tracerProvider = new BasicTracerProvider({
+      sampler: new AlwaysOffSampler(),
+      spanProcessors: [new SimpleSpanProcessor(exporter)],
+    });
     const tracer = timedOperations(tracerProvider, meterProvider, SCOPE).getTracer(SCOPE);
-    const attributes = { 'db.system.name': 'redis', 'db.operation.name': 'get', 'db.query.text': 'GET ?', 'server.port': 6379 };
+    const attributes = {
+      'db.system.name': 'redis',
+      'db.operation.name': 'get',
+      'db.query.text': 'GET ?',
+      'server.port': 6379,
+    };
     for (let i = 0; i < 3; i++) tracer.startSpan('get', { attributes }).end();
     const failed = tracer.startSpan('incr', { attributes: { ...attributes, 'db.operation.name': 'incr' } });
     expect(failed.isRecording()).toBe(false);
@@ -41,7 +59,9 @@ describe('timed Redis operations', () => {
     tracer.startSpan('connect', { attributes: { 'db.system.name': 'redis' } }).end();
 
     const { resourceMetrics } = await reader.collect();
-    const metric = resourceMetrics.scopeMetrics.find((s) => s.scope.name === SCOPE)!.metrics.find((m) => m.descriptor.name === 'db.client.operation.duration') as HistogramMetricData;
+    const metric = resourceMetrics.scopeMetrics
+      .find((s) => s.scope.name === SCOPE)!
+      .metrics.find((m) => m.descriptor.name === 'db.client.operation.duration') as HistogramMetricData;
     const points = metric.dataPoints.map((p) => ({ attributes: p.attributes, count: p.value.count }));
     expect(points).toEqual([
       { attributes: { 'db.system.name': 'redis', 'db.operation.name': 'get' }, count: 3 },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTree, snapshot } from '../support/files.js';
+import { ContractGrafana } from '../support/grafana.js';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/prometheus.js';
 
@@ -350,7 +351,7 @@ describe('the packed package installed in a fresh service', () => {
     expect(r.stdout).toMatch(/acme-strategy\s+strategy\.evaluate \d+\.\dms/);
     expect(r.stdout).toMatch(/acme-strategy\s+ampy\.strategy\.signals\{strategy_kind="momentum", side="buy"\} 3/);
     // The dashboards shipped in the package show the base registry's metrics the service recorded.
-    expect(r.stdout).toMatch(/Dashboard panels that show them\n(  .*\n)*  AmpyFin \/ Trading Path › Rejections/);
+    expect(r.stdout).toMatch(/Dashboard panels that show them\n( {2}.*\n)* {2}AmpyFin \/ Trading Path › Rejections/);
 
     const missing = await ampyobs('inspect', '--trace-id', span!.traceId, '--dir', 'nowhere');
     expect(missing.code).toBe(1);
@@ -421,6 +422,18 @@ describe('the packed package installed in a fresh service', () => {
     const check = await ampyobs('live-check', '--spec', 'telemetry', '--dir', emitted);
     expect(check.code, check.stdout + check.stderr).toBe(0);
     expect(check.stdout).toMatch(/ampyobs live-check: 0 error\(s\), 0 warning\(s\), 0 promotion candidate\(s\) in [1-9]\d* metric point\(s\), [1-9]\d* span\(s\), [1-9]\d* log record\(s\)/);
+  }, CLI_RUNS);
+
+  it('`npx ampyobs dashboards push` puts the dashboards shipped in the package into Grafana (its recorded API contract)', async () => {
+    const grafana = await new ContractGrafana('glsa_packed').start();
+    try {
+      const r = await run('npx', ['ampyobs', 'dashboards', 'push', '--url', grafana.url, '--token-env', 'GRAFANA_TOKEN', '--folder', 'AmpyFin'], { env: { ...env, GRAFANA_TOKEN: 'glsa_packed' } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/ampyobs dashboards push: [1-9]\d* created, 0 updated, 0 unchanged, 0 error\(s\) in folder "AmpyFin"/);
+      expect(grafana.violations).toEqual([]);
+    } finally {
+      await grafana.stop();
+    }
   }, CLI_RUNS);
 
   describe('dashboards need the jsonnet binding, which the service does not have', () => {

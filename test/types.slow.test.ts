@@ -17,7 +17,7 @@ interface TscError {
 }
 
 function runTsc(project: string): { status: number; errors: TscError[] } {
-  let output = '';
+  let output: string;
   let status = 0;
   try {
     output = execFileSync(TSC, ['-p', project, '--pretty', 'false'], { cwd: ROOT, encoding: 'utf8' });

@@ -35,10 +35,21 @@ const children: Child[] = [];
 function start(cmd: string, args: readonly string[], env: Record<string, string>): Child {
   const proc = spawn(cmd, args, {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', AMPYOBS_RUNTIME: RUNTIME, OBS_SAMPLER: 'always_on', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      AMPYOBS_RUNTIME: RUNTIME,
+      OBS_SAMPLER: 'always_on',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const child: Child = { proc, stdout: '', stderr: '', exited: new Promise((r) => proc.once('exit', (code) => r(code))) };
+  const child: Child = {
+    proc,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((r) => proc.once('exit', (code) => r(code))),
+  };
   proc.stdout!.on('data', (b: Buffer) => (child.stdout += b.toString()));
   proc.stderr!.on('data', (b: Buffer) => (child.stderr += b.toString()));
   children.push(child);
@@ -53,7 +64,8 @@ async function runToEnd(cmd: string, args: readonly string[], env: Record<string
   return child;
 }
 
-const forService = (spans: readonly ReceivedSpan[], name: string): ReceivedSpan[] => spans.filter((s) => s.resource['service.name'] === name);
+const forService = (spans: readonly ReceivedSpan[], name: string): ReceivedSpan[] =>
+  spans.filter((s) => s.resource['service.name'] === name);
 const SERVER = 2;
 const CLIENT = 3;
 
@@ -76,17 +88,26 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     const [pricingPort, apiPort, promPort] = await Promise.all([freePort(), freePort(), freePort()]);
     const common = { OBS_OTLP_ENDPOINT: endpoint, PG_URL: pg.url, REDIS_URL: redis.url };
     // The CommonJS service and the ESM one, both through the register entry.
-    const pricing = start(process.execPath, ['--import', REGISTER, path.join(APPS, 'pricing.cjs')], { ...common, PORT: String(pricingPort) });
+    const pricing = start(process.execPath, ['--import', REGISTER, path.join(APPS, 'pricing.cjs')], {
+      ...common,
+      PORT: String(pricingPort),
+    });
     api = start(process.execPath, ['--import', REGISTER, path.join(APPS, 'api.mjs')], {
       ...common,
       PORT: String(apiPort),
       OBS_PROM_PORT: String(promPort),
       PRICING_URL: `http://127.0.0.1:${pricingPort}`,
     });
-    await until('both services ready', async () => (pricing.stdout.includes('ready') && api.stdout.includes('ready') ? true : undefined), 60_000);
+    await until(
+      'both services ready',
+      async () => (pricing.stdout.includes('ready') && api.stdout.includes('ready') ? true : undefined),
+      60_000,
+    );
     apiUrl = `http://127.0.0.1:${apiPort}`;
     promUrl = `http://127.0.0.1:${promPort}/metrics`;
-    const res = await fetch(`${apiUrl}/orders/42?token=abc123&page=2`, { headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` } });
+    const res = await fetch(`${apiUrl}/orders/42?token=abc123&page=2`, {
+      headers: { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` },
+    });
     expect(res.status).toBe(200);
     response = (await res.json()) as Record<string, unknown>;
     expect((await fetch(`${apiUrl}/no/such/route/7`)).status).toBe(404);
@@ -106,7 +127,11 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     const trace = await until('the whole trace', async () => {
       const t = receiver.spans.filter((s) => s.traceId === TRACE_ID);
       const names = new Set(t.map((s) => s.name));
-      return ['GET /orders/:id', 'pg.query:SELECT postgres', 'set', 'redis-GET', 'GET', 'GET /prices/:symbol'].every((n) => names.has(n)) ? t : undefined;
+      return ['GET /orders/:id', 'pg.query:SELECT postgres', 'set', 'redis-GET', 'GET', 'GET /prices/:symbol'].every(
+        (n) => names.has(n),
+      )
+        ? t
+        : undefined;
     });
     const api = forService(trace, 'api');
     const server = api.find((s) => s.name === 'GET /orders/:id' && s.kind === SERVER)!;
@@ -117,7 +142,14 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
       for (let p = byId.get(s.parentSpanId); p; p = byId.get(p.parentSpanId)) if (p === ancestor) return true;
       return false;
     };
-    for (const name of ['pg.query:SELECT postgres', 'set', 'redis-GET']) expect(under(api.find((s) => s.name === name)!, server), name).toBe(true);
+    for (const name of ['pg.query:SELECT postgres', 'set', 'redis-GET'])
+      expect(
+        under(
+          api.find((s) => s.name === name)!,
+          server,
+        ),
+        name,
+      ).toBe(true);
     // The fetch to the pricing service is a client span, and the pricing server span is its child.
     const fetchSpan = api.find((s) => s.kind === CLIENT && s.scope === '@opentelemetry/instrumentation-undici')!;
     expect(under(fetchSpan, server)).toBe(true);
@@ -131,24 +163,49 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     const api = forService(receiver.spans, 'api');
     const server = api.find((s) => s.name === 'GET /orders/:id')!;
     expect(server.scope).toBe('@opentelemetry/instrumentation-http');
-    expect(server.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.route': '/orders/:id', 'http.response.status_code': 200, 'url.path': '/orders/42', 'url.scheme': 'http' });
+    expect(server.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'http.route': '/orders/:id',
+      'http.response.status_code': 200,
+      'url.path': '/orders/42',
+      'url.scheme': 'http',
+    });
     // A query parameter named like a secret is replaced; the others stay.
     expect(server.attributes['url.query']).toBe('token=***&page=2');
     const query = api.find((s) => s.name === 'pg.query:SELECT postgres')!;
     expect(query).toMatchObject({ kind: CLIENT, scope: '@opentelemetry/instrumentation-pg' });
-    expect(query.attributes).toMatchObject({ 'db.system.name': 'postgresql', 'db.namespace': 'postgres', 'server.address': '127.0.0.1', 'server.port': pg.port });
+    expect(query.attributes).toMatchObject({
+      'db.system.name': 'postgresql',
+      'db.namespace': 'postgres',
+      'server.address': '127.0.0.1',
+      'server.port': pg.port,
+    });
     // Parameterised: the value 42 is not in the statement.
     expect(query.attributes['db.query.text']).toBe('SELECT $1::text AS id, now() AS at');
     // Redis commands without their keys or values.
-    expect(api.find((s) => s.name === 'set')!.attributes).toMatchObject({ 'db.system.name': 'redis', 'db.operation.name': 'set', 'db.query.text': 'SET ? ?', 'server.port': redis.port });
-    expect(api.find((s) => s.name === 'redis-GET')!.attributes).toMatchObject({ 'db.system.name': 'redis', 'db.query.text': 'GET ?' });
+    expect(api.find((s) => s.name === 'set')!.attributes).toMatchObject({
+      'db.system.name': 'redis',
+      'db.operation.name': 'set',
+      'db.query.text': 'SET ? ?',
+      'server.port': redis.port,
+    });
+    expect(api.find((s) => s.name === 'redis-GET')!.attributes).toMatchObject({
+      'db.system.name': 'redis',
+      'db.query.text': 'GET ?',
+    });
     const fetchSpan = api.find((s) => s.scope === '@opentelemetry/instrumentation-undici')!;
-    expect(fetchSpan.attributes).toMatchObject({ 'http.request.method': 'GET', 'http.response.status_code': 200, 'server.address': '127.0.0.1' });
+    expect(fetchSpan.attributes).toMatchObject({
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+      'server.address': '127.0.0.1',
+    });
     // A route no handler matched keeps the method alone as its name; a server error is an error span.
     expect(api.find((s) => s.kind === SERVER && s.attributes['url.path'] === '/no/such/route/7')!.name).toBe('GET');
     expect(api.find((s) => s.name === 'GET /fail')!.status.code).toBe(2);
     // The service's own exports are neither spans nor client metrics of its own.
-    expect(receiver.spans.filter((s) => String(s.attributes['url.full'] ?? '').includes(`:${receiver.port}/`))).toEqual([]);
+    expect(receiver.spans.filter((s) => String(s.attributes['url.full'] ?? '').includes(`:${receiver.port}/`))).toEqual(
+      [],
+    );
   });
 
   it('serves the convention metrics and ampy.api.* on /metrics by route template, unknown routes as _other, never a raw URL', async () => {
@@ -157,19 +214,57 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
       return t.includes('route="/fail"') && t.includes('db_client_operation_duration_count') ? t : undefined;
     });
     const line = (re: RegExp): string | undefined => text.split('\n').find((l) => re.test(l));
-    expect(line(/^http_server_request_duration_count\{http_request_method="GET",http_route="\/orders\/:id",http_response_status_code="200",otel_scope_name="@opentelemetry\/instrumentation-http"/)).toBeDefined();
-    expect(line(/^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="404",http_route="_other",/)).toBeDefined();
-    expect(line(/^http_client_request_duration_count\{http_request_method="GET",server_address="127.0.0.1",http_response_status_code="200",otel_scope_name="@opentelemetry\/instrumentation-undici"/)).toBeDefined();
-    expect(line(/^db_client_operation_duration_count\{db_system_name="postgresql",db_operation_name="SELECT",otel_scope_name="@opentelemetry\/instrumentation-pg"/)).toBeDefined();
+    expect(
+      line(
+        /^http_server_request_duration_count\{http_request_method="GET",http_route="\/orders\/:id",http_response_status_code="200",otel_scope_name="@opentelemetry\/instrumentation-http"/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^http_server_request_duration_count\{http_request_method="GET",http_response_status_code="404",http_route="_other",/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^http_client_request_duration_count\{http_request_method="GET",server_address="127.0.0.1",http_response_status_code="200",otel_scope_name="@opentelemetry\/instrumentation-undici"/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^db_client_operation_duration_count\{db_system_name="postgresql",db_operation_name="SELECT",otel_scope_name="@opentelemetry\/instrumentation-pg"/,
+      ),
+    ).toBeDefined();
     // Redis commands are timed from their spans, sampled or not, failed ones with their error type.
-    expect(line(/^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="set",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/)).toBeDefined();
-    expect(line(/^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="incr",error_type="ReplyError",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/)).toBeDefined();
-    expect(line(/^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="GET",otel_scope_name="@opentelemetry\/instrumentation-redis"/)).toBeDefined();
-    expect(line(/^db_client_connection_max\{db_client_connection_pool_name="[^"]+",otel_scope_name="@opentelemetry\/instrumentation-pg",otel_scope_version="[^"]+"\} 10$/)).toBeDefined();
-    expect(line(/^ampy_api_requests_total\{method="GET",route="\/orders\/:id",status_class="2xx",otel_scope_name="ampyobs",otel_scope_version="[^"]+"\} 1$/)).toBeDefined();
+    expect(
+      line(
+        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="set",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="incr",error_type="ReplyError",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="GET",otel_scope_name="@opentelemetry\/instrumentation-redis"/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^db_client_connection_max\{db_client_connection_pool_name="[^"]+",otel_scope_name="@opentelemetry\/instrumentation-pg",otel_scope_version="[^"]+"\} 10$/,
+      ),
+    ).toBeDefined();
+    expect(
+      line(
+        /^ampy_api_requests_total\{method="GET",route="\/orders\/:id",status_class="2xx",otel_scope_name="ampyobs",otel_scope_version="[^"]+"\} 1$/,
+      ),
+    ).toBeDefined();
     expect(line(/^ampy_api_requests_total\{method="GET",route="_other",status_class="4xx",/)).toBeDefined();
     expect(line(/^ampy_api_requests_total\{method="GET",route="\/fail",status_class="5xx",/)).toBeDefined();
-    expect(line(/^ampy_api_request_latency_ms_bucket\{method="GET",route="\/orders\/:id",.*le="\+Inf"\} 1$/)).toBeDefined();
+    expect(
+      line(/^ampy_api_request_latency_ms_bucket\{method="GET",route="\/orders\/:id",.*le="\+Inf"\} 1$/),
+    ).toBeDefined();
     // Labels the registry does not keep are dropped before aggregation (url.scheme, server.port…).
     expect(text).not.toMatch(/url_scheme=|network_protocol_version=|server_port=/);
     // Never the raw path, never the query.
@@ -178,7 +273,9 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     const requests = text.split('\n').filter((l) => l.startsWith('ampy_api_requests_total{'));
     expect(requests.reduce((n, l) => n + Number(l.split(' ').at(-1)), 0)).toBe(3);
     // The guardrails keep an int an int on OTLP.
-    const point = await until('an OTLP point of http.server.request.duration', async () => receiver.points.find((p) => p.metric === 'http.server.request.duration' && p.resource['service.name'] === 'api'));
+    const point = await until('an OTLP point of http.server.request.duration', async () =>
+      receiver.points.find((p) => p.metric === 'http.server.request.duration' && p.resource['service.name'] === 'api'),
+    );
     expect(typeof point.attributes['http.response.status_code']).toBe('number');
   });
 
@@ -188,8 +285,25 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const served = lines.find((l) => l['message'] === 'Order served')!;
-    expect(served).toMatchObject({ level: 'info', service: 'api', trace_id: TRACE_ID, component: 'api.orders', region: 'test', order_id: '42', password: '***', adhoc: true });
-    expect(Object.keys(served).slice(0, 7)).toEqual(['level', 'ts', 'service', 'env', 'service_version', 'trace_id', 'span_id']);
+    expect(served).toMatchObject({
+      level: 'info',
+      service: 'api',
+      trace_id: TRACE_ID,
+      component: 'api.orders',
+      region: 'test',
+      order_id: '42',
+      password: '***',
+      adhoc: true,
+    });
+    expect(Object.keys(served).slice(0, 7)).toEqual([
+      'level',
+      'ts',
+      'service',
+      'env',
+      'service_version',
+      'trace_id',
+      'span_id',
+    ]);
     expect(Object.keys(served).slice(-2)).toEqual(['adhoc', 'message']);
     const completed = lines.find((l) => l['message'] === 'load_order completed')!;
     expect(completed).toMatchObject({ operation: 'load_order', order_id: '42', outcome: 'ok', adhoc: true });
@@ -199,18 +313,44 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     expect(failed).toMatchObject({ level: 'error', error: { type: 'Error', message: 'boom' } });
     expect((failed['error'] as { stack: string }).stack).toMatch(/^Error: boom\n\s+at .*api\.mjs/);
 
-    const adhocSpan = await until('the ad-hoc span', async () => receiver.spans.find((s) => s.name === 'pricing.lookup'));
+    const adhocSpan = await until('the ad-hoc span', async () =>
+      receiver.spans.find((s) => s.name === 'pricing.lookup'),
+    );
     expect(adhocSpan).toMatchObject({ scope: 'ampyobs.adhoc', traceId: TRACE_ID });
     expect(adhocSpan.attributes).toMatchObject({ 'ampy.adhoc': true, symbol: 'AAPL' });
-    const lookups = await until('the ad-hoc counter', async () => receiver.points.find((p) => p.metric === 'orders.lookups'));
+    const lookups = await until('the ad-hoc counter', async () =>
+      receiver.points.find((p) => p.metric === 'orders.lookups'),
+    );
     expect(lookups).toMatchObject({ scope: 'ampyobs.adhoc', attributes: { source: 'db' }, value: 1, unit: '{lookup}' });
-    expect(receiver.points.find((p) => p.metric === 'orders.payload_bytes')).toMatchObject({ scope: 'ampyobs.adhoc', kind: 'histogram', count: 1 });
-    const record = await until('the ad-hoc log records', async () => receiver.logs.find((l) => l.body === 'Order served'));
-    expect(record).toMatchObject({ scope: 'ampyobs.adhoc', traceId: TRACE_ID, attributes: { component: 'api.orders', password: '***' } });
+    expect(receiver.points.find((p) => p.metric === 'orders.payload_bytes')).toMatchObject({
+      scope: 'ampyobs.adhoc',
+      kind: 'histogram',
+      count: 1,
+    });
+    const record = await until('the ad-hoc log records', async () =>
+      receiver.logs.find((l) => l.body === 'Order served'),
+    );
+    expect(record).toMatchObject({
+      scope: 'ampyobs.adhoc',
+      traceId: TRACE_ID,
+      attributes: { component: 'api.orders', password: '***' },
+    });
 
     const text = await (await fetch(promUrl)).text();
-    const count = (kind: string): number => Number(text.split('\n').find((l) => l.startsWith(`ampy_obs_adhoc_signals_total{kind="${kind}"`))?.split(' ').at(-1));
-    expect({ span: count('span'), log: count('log'), counter: count('counter'), histogram: count('histogram') }).toEqual({ span: 1, log: 4, counter: 1, histogram: 1 });
+    const count = (kind: string): number =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`ampy_obs_adhoc_signals_total{kind="${kind}"`))
+          ?.split(' ')
+          .at(-1),
+      );
+    expect({
+      span: count('span'),
+      log: count('log'),
+      counter: count('counter'),
+      histogram: count('histogram'),
+    }).toEqual({ span: 1, log: 4, counter: 1, histogram: 1 });
     // The counter's undeclared label was dropped, and counted.
     expect(text).toMatch(/^ampy_obs_dropped_total\{signal="metrics",reason="invalid_label",[^}]*\} [1-9]/m);
   });
@@ -230,18 +370,29 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
       expect(child.stderr, label).toBe('');
       const spans = await until(`${label}: its spans`, async () => {
         const s = forService(receiver.spans, name);
-        return s.some((x) => x.name === 'pg.query:SELECT postgres') && s.some((x) => x.kind === SERVER) && s.some((x) => x.kind === CLIENT && x.name === 'GET') ? s : undefined;
+        return s.some((x) => x.name === 'pg.query:SELECT postgres') &&
+          s.some((x) => x.kind === SERVER) &&
+          s.some((x) => x.kind === CLIENT && x.name === 'GET')
+          ? s
+          : undefined;
       });
       expect(spans.find((s) => s.kind === SERVER)!.attributes['url.path'], label).toBe('/ping');
     }
     // OBS_INSTRUMENT=none: the register entry instruments nothing.
-    await runToEnd(process.execPath, ['--import', 'tsx', '--import', REGISTER, app], { ...env, OBS_SERVICE_NAME: 'tsx-none', OBS_INSTRUMENT: 'none' });
+    await runToEnd(process.execPath, ['--import', 'tsx', '--import', REGISTER, app], {
+      ...env,
+      OBS_SERVICE_NAME: 'tsx-none',
+      OBS_INSTRUMENT: 'none',
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(forService(receiver.spans, 'tsx-none')).toEqual([]);
   });
 
   it('CommonJS that calls init({ instrument }) before requiring pg is traced without the register entry', async () => {
-    const child = await runToEnd(process.execPath, [path.join(APPS, 'early.cjs')], { OBS_OTLP_ENDPOINT: endpoint, PG_URL: pg.url });
+    const child = await runToEnd(process.execPath, [path.join(APPS, 'early.cjs')], {
+      OBS_OTLP_ENDPOINT: endpoint,
+      PG_URL: pg.url,
+    });
     expect(child.stderr).toBe('');
     const spans = await until('the early spans', async () => {
       const s = forService(receiver.spans, 'early');
@@ -252,9 +403,14 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
   });
 
   it('ESM that enables instrumentation in init() after its imports is told it is too late, and how to fix it', async () => {
-    const child = await runToEnd(process.execPath, [path.join(APPS, 'late.mjs')], { OBS_OTLP_ENDPOINT: endpoint, PG_URL: pg.url });
+    const child = await runToEnd(process.execPath, [path.join(APPS, 'late.mjs')], {
+      OBS_OTLP_ENDPOINT: endpoint,
+      PG_URL: pg.url,
+    });
     const fix = 'start the process with node --import ampyobs/register (tsx --import ampyobs/register for TypeScript)';
-    expect(child.stderr).toContain(`ampyobs: pg was loaded before the pg instrumentation could patch it, so its calls are not traced; ${fix}`);
+    expect(child.stderr).toContain(
+      `ampyobs: pg was loaded before the pg instrumentation could patch it, so its calls are not traced; ${fix}`,
+    );
     expect(child.stderr).toContain('ampyobs: express was loaded before the express instrumentation could patch it');
     // Once per module.
     expect(child.stderr.match(/pg was loaded before/g)).toHaveLength(1);
@@ -263,7 +419,9 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
   });
 
   it('gRPC: a server and a client span per call', async () => {
-    const child = await runToEnd(process.execPath, ['--import', REGISTER, path.join(APPS, 'grpc.mjs')], { OBS_OTLP_ENDPOINT: endpoint });
+    const child = await runToEnd(process.execPath, ['--import', REGISTER, path.join(APPS, 'grpc.mjs')], {
+      OBS_OTLP_ENDPOINT: endpoint,
+    });
     expect(child.stdout).toContain('reply ping');
     const spans = await until('the gRPC spans', async () => {
       const s = forService(receiver.spans, 'echo');
@@ -273,6 +431,11 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
       [SERVER, 'grpc.demo.Echo/Echo'],
       [CLIENT, 'grpc.demo.Echo/Echo'],
     ]);
-    expect(spans[0]!.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'demo.Echo', 'rpc.method': 'Echo', 'rpc.grpc.status_code': 0 });
+    expect(spans[0]!.attributes).toMatchObject({
+      'rpc.system': 'grpc',
+      'rpc.service': 'demo.Echo',
+      'rpc.method': 'Echo',
+      'rpc.grpc.status_code': 0,
+    });
   });
 });
