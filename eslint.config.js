@@ -44,6 +44,7 @@ export default defineConfig(
         clearTimeout: 'readonly',
         URL: 'readonly',
         Buffer: 'readonly',
+        fetch: 'readonly',
       },
     },
     rules: {

@@ -38,6 +38,16 @@ export function baseSpecDir(): string {
   return path.join(packageRoot(), 'spec');
 }
 
+/**
+ * The registries shipped with this package, by the name an import gives them: the base registry, and
+ * the OpenTelemetry semantic conventions the auto-instrumentation records.
+ */
+export function packagedSpecDir(name: string): string | undefined {
+  if (name === 'ampyobs') return baseSpecDir();
+  if (name === 'ampyobs/semconv') return path.join(packageRoot(), 'semconv');
+  return undefined;
+}
+
 function displayPath(abs: string): string {
   const rel = path.relative(process.cwd(), abs);
   return rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel || '.';
@@ -223,7 +233,7 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
     if (manifest && Array.isArray(imports)) {
       imports.forEach((entry, i) => {
         if (typeof entry !== 'string') return; // the schema check reports it
-        const target = entry === 'ampyobs' ? baseSpecDir() : path.resolve(abs, entry);
+        const target = packagedSpecDir(entry) ?? path.resolve(abs, entry);
         visit(target, depth + 1, { file: manifest, path: ['imports', i] });
       });
     }

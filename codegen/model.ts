@@ -1,4 +1,5 @@
 // The resolved model: references followed, defaults applied, ready for emitters.
+import type { InstrumentationName } from '../conventions/index.js';
 import type { SourceRef } from './load.js';
 import type {
   AlertKind,
@@ -58,9 +59,9 @@ export interface BucketSet {
 
 export interface Metric {
   readonly name: string;
-  /** Second segment of ampy.<subsystem>.<name>. */
+  /** Second segment of ampy.<subsystem>.<name> (the first of a name recorded by instrumentation: http, db). */
   readonly subsystem: string;
-  /** Last segment of the name. */
+  /** The rest of the name after the subsystem, in snake_case. */
   readonly short: string;
   readonly instrument: Instrument;
   readonly unit: string;
@@ -75,6 +76,11 @@ export interface Metric {
   /** Base name the Prometheus exporter exposes (counters with _total; histograms add _bucket/_sum/_count). */
   readonly promName: string;
   readonly deprecated?: RawDeprecated;
+  /**
+   * The auto-instrumentations that record it: its name, unit and labels follow OpenTelemetry's semantic
+   * conventions, no helper is generated, and on OTLP each label keeps its attribute id as its key.
+   */
+  readonly recordedBy?: readonly InstrumentationName[];
   readonly src: SourceRef;
 }
 
@@ -122,6 +128,8 @@ export interface ResourceAttribute {
   readonly env?: string;
   readonly default?: string | null;
   readonly metricLabel?: string;
+  /** Other names a value may be given by at init, each mapped to a member of the enum. */
+  readonly aliases?: Readonly<Record<string, string>>;
   readonly src: SourceRef;
 }
 

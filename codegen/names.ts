@@ -17,6 +17,11 @@ export function prometheusName(name: string, instrument: string): string {
   return instrument === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
 }
 
+/** Label name the OpenTelemetry Prometheus exporter gives an attribute key (dots to underscores). */
+export function prometheusLabel(key: string): string {
+  return key.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
 /** Parses a Prometheus duration (30s, 5m, 1h30m, 30d) into milliseconds. */
 export function durationMs(d: string): number {
   const units: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };

@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatDiagnostic } from './diagnostics.js';
+import { emitEnvironments, emitInstrumentedMetrics } from './emit/runtime-conventions.js';
 import { emitSelfMetrics } from './emit/self-metrics.js';
 import { formatFiles } from './format.js';
 import type { FileSet } from './generate.js';
@@ -19,7 +20,13 @@ export const RUNTIME_GENERATED_DIR = 'runtime/generated';
 
 /** The runtime's generated files, by path relative to RUNTIME_GENERATED_DIR, formatted like generated/. */
 export function renderRuntimeFiles(model: Model): Promise<FileSet> {
-  return formatFiles(new Map([['self-metrics.ts', emitSelfMetrics(model)]]));
+  return formatFiles(
+    new Map([
+      ['self-metrics.ts', emitSelfMetrics(model)],
+      ['environments.ts', emitEnvironments(model)],
+      ['instrumented-metrics.ts', emitInstrumentedMetrics(model)],
+    ]),
+  );
 }
 
 /** Writes (`write`) or compares (`check`) runtime/generated/ against the base spec; returns the exit code. */

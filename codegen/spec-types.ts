@@ -1,4 +1,5 @@
 // Shapes of spec fragments as written in YAML; spec.schema.json is the authority, these mirror it.
+import type { InstrumentationName } from '../conventions/index.js';
 import type { AlertKindName } from './prometheus/kinds/index.js';
 
 export type Stability = 'stable' | 'release_candidate' | 'beta' | 'alpha' | 'development';
@@ -59,6 +60,7 @@ export interface RawResourceAttribute {
   env?: string;
   default?: string | null;
   metric_label?: string;
+  aliases?: Record<string, string>;
 }
 export interface RawContextEntry {
   ref: string;
@@ -88,6 +90,7 @@ export interface RawMetric {
   buckets?: string;
   max_series?: number;
   deprecated?: RawDeprecated;
+  recorded_by?: InstrumentationName[];
 }
 export interface RawSpan {
   name: string;

@@ -59,3 +59,23 @@ export const ADHOC_SCOPE = 'ampyobs.adhoc';
 export const ADHOC_SPAN_ATTRIBUTE = 'ampy.adhoc';
 /** Key every free-form JSON log line carries, with the value true. */
 export const ADHOC_LINE_KEY = 'adhoc';
+
+/**
+ * The libraries ampyobs instruments, by the name `init({ instrument })`, OBS_INSTRUMENT and a spec
+ * metric's `recorded_by` use, each with the instrumentation scope its spans and metrics report under
+ * (the OpenTelemetry package's name; fastify has none: a hook sets the route the http server span and
+ * metrics carry). `all` and `none` are not names: they select every one or none.
+ */
+export const INSTRUMENTATIONS = {
+  http: '@opentelemetry/instrumentation-http',
+  undici: '@opentelemetry/instrumentation-undici',
+  express: '@opentelemetry/instrumentation-express',
+  fastify: undefined,
+  pg: '@opentelemetry/instrumentation-pg',
+  ioredis: '@opentelemetry/instrumentation-ioredis',
+  redis: '@opentelemetry/instrumentation-redis',
+  grpc: '@opentelemetry/instrumentation-grpc',
+} as const;
+
+/** A library ampyobs instruments. */
+export type InstrumentationName = keyof typeof INSTRUMENTATIONS;

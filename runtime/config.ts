@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, LINEAR_CHECK, OTLP_PORTS, REDACTED } from '../conventions/index.js';
+import type { InstrumentationName } from '../conventions/index.js';
+import { DEFAULT_ENVIRONMENT, ENVIRONMENT_ALIASES, ENVIRONMENTS, type Environment, type EnvironmentAlias } from './generated/environments.js';
+import { resolveInstrument, type InstrumentOption } from './instrument/select.js';
 import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
 import { resolveExemplars } from './exemplars/config.js';
 import { superLinear } from './redos.js';
@@ -8,20 +11,29 @@ import type { SloDefinition } from './slo/definition.js';
 import { ConfigError, first, nonEmpty, option, parseAttributes, parseBool, parseHeaders, parsePort, parseRatio, readTlsFile, variable, type Env, type Layer, type Resolved } from './settings.js';
 
 export { ConfigError, parseHeaders } from './settings.js';
-
-/** Deployment environments (the members of the spec's deployment.environment). */
-export type Environment = 'dev' | 'paper' | 'prod';
+/** Deployment environments (the members of the spec's deployment.environment) and the aliases it accepts for them. */
+export type { Environment, EnvironmentAlias };
 export type SamplerName = 'parent' | 'traceidratio' | 'always_on' | 'always_off';
+/** Minimum level of log lines. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+/** A signal's exporter: OTLP (true), off (false), or the console, for local debugging. */
+export type ExportChoice = boolean | 'console';
 
 /** What a service may pass to init() (mirrors the ampy-config `observability:` keys; README, "Configuration"). */
 export interface InitOptions {
   readonly serviceName?: string;
   readonly serviceVersion?: string;
-  readonly environment?: Environment;
+  /** dev, paper or prod; development, staging and production are accepted for them (the spec's aliases). */
+  readonly environment?: Environment | EnvironmentAlias;
   readonly region?: string;
   readonly instanceId?: string;
   readonly busCluster?: string;
   readonly schemaVersion?: string;
+  /**
+   * More resource attributes for every signal (team, deployment.mode…), over OTEL_RESOURCE_ATTRIBUTES;
+   * the options above win for their own attributes.
+   */
+  readonly resourceAttributes?: Readonly<Record<string, string | number | boolean>>;
   readonly otlp?: {
     readonly endpoint?: string;
     readonly insecure?: boolean;
@@ -31,7 +43,8 @@ export interface InitOptions {
     readonly timeoutMillis?: number;
   };
   readonly sampler?: { readonly type?: SamplerName; readonly ratio?: number };
-  readonly export?: { readonly traces?: boolean; readonly metrics?: boolean; readonly logs?: boolean };
+  /** Each signal's export: OTLP (true), off (false), or `'console'` (traces and metrics printed to stdout; log lines go to stdout anyway). */
+  readonly export?: { readonly traces?: ExportChoice; readonly metrics?: ExportChoice; readonly logs?: ExportChoice };
   readonly prometheus?: { readonly port?: number | null; readonly host?: string };
   /** Extra redaction rules: key patterns (case-insensitive substrings), or value patterns written `/regex/`. */
   readonly redaction?: { readonly patterns?: readonly string[] };
@@ -50,7 +63,12 @@ export interface InitOptions {
   /** Append JSON log lines to this file instead (written synchronously, so nothing is lost at exit). */
   readonly logFile?: string;
   /** Minimum level of log lines written. */
-  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  readonly logLevel?: LogLevel;
+  /**
+   * Libraries to instrument (README, "Auto-instrumentation"): names, `'all'` or `'none'`. Default: every
+   * one when the process started with `node --import ampyobs/register`, none otherwise.
+   */
+  readonly instrument?: InstrumentOption;
   /** The observability surface: bind address, token, trace ring (README, "The observability surface"). */
   readonly admin?: AdminOptions;
   /** Keep exemplars on counters and histograms of the fast path (OBS_EXEMPLARS; default on). */
@@ -97,19 +115,24 @@ export interface ObsConfig {
     readonly timeoutMillis: number;
   };
   readonly sampler: { readonly type: SamplerName; readonly ratio: number };
+  /** Whether each signal is exported (over OTLP, or to the console when `console` says so). */
   readonly export: { readonly traces: boolean; readonly metrics: boolean; readonly logs: boolean };
+  /** Signals printed to stdout instead of sent over OTLP (OTEL_TRACES_EXPORTER=console…). */
+  readonly console: { readonly traces: boolean; readonly metrics: boolean; readonly logs: boolean };
   readonly prometheus?: { readonly port: number; readonly host: string };
   readonly redaction: { readonly keyPatterns: readonly string[]; readonly valuePatterns: readonly RegExp[]; readonly replacement: string };
   readonly queue: { readonly maxSize: number; readonly maxBatch: number; readonly flushIntervalMillis: number };
   readonly metricIntervalMillis: number;
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  readonly logLevel: LogLevel;
+  /** OTEL_LOG_LEVEL: the OpenTelemetry SDK's own diagnostics on stderr at this level, when set. */
+  readonly diagLevel?: 'error' | 'warn' | 'info' | 'debug' | 'verbose';
+  /** Libraries to instrument, and the setting that chose them. */
+  readonly instrument: { readonly names: readonly InstrumentationName[]; readonly setting: string };
   readonly admin: AdminConfig;
   readonly exemplars: boolean;
 }
 
-const ENVIRONMENTS: readonly string[] = ['dev', 'paper', 'prod'] satisfies readonly Environment[];
 const SAMPLERS: readonly string[] = ['parent', 'traceidratio', 'always_on', 'always_off'] satisfies readonly SamplerName[];
-const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'fatal'] satisfies readonly ObsConfig['logLevel'][];
 
 /**
  * Resolves the runtime configuration. Precedence, highest first: `OBS_*` environment variables (the
@@ -121,23 +144,24 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
   const { environment, resource } = resolveResource(options, env);
   const otlp = resolveOtlp(options, env, environment);
   const sampler = resolveSampler(options, env, spec, environment);
-  const exportSignals = resolveExports(options, env);
+  const exports = resolveExports(options, env);
   const admin = resolveAdmin(options.admin, options.prometheus?.host, env);
   const prometheus = resolvePrometheus(options, env, admin.bind);
   const redaction = resolveRedaction(options, env, spec);
   const queue = resolveQueue(options);
-  const logLevel = options.logLevel ?? (environment === 'dev' ? 'debug' : 'info');
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('logLevel', `'${String(logLevel)}' is not one of ${LOG_LEVELS.join(', ')}`);
+  const { logLevel, diagLevel } = resolveLogLevel(options, env, environment);
   return {
     resource,
     otlp,
     sampler,
-    export: exportSignals,
+    ...exports,
     ...(prometheus && { prometheus }),
     redaction,
     queue,
     metricIntervalMillis: options.metricIntervalMillis ?? 15_000,
     logLevel,
+    ...(diagLevel && { diagLevel }),
+    instrument: resolveInstrument(options.instrument, env),
     admin,
     exemplars: resolveExemplars(options.exemplars, env),
   };
@@ -151,32 +175,63 @@ function resolveResource(options: InitOptions, env: Env): { environment: Environ
 
   const environment = first(
     [variable(env, 'OBS_ENV'), option<string>('environment', options.environment), attribute('deployment.environment'), attribute('deployment.environment.name')],
-    { value: 'dev', setting: 'default' },
+    { value: DEFAULT_ENVIRONMENT, setting: 'default' },
   );
-  if (!ENVIRONMENTS.includes(environment.value)) throw new ConfigError(environment.setting, `'${environment.value}' is not one of ${ENVIRONMENTS.join(', ')}`);
+  const environmentValue = environmentOf(environment);
+  const extra = customAttributes(options.resourceAttributes);
+  // The options' own attributes win over the same key in OTEL_RESOURCE_ATTRIBUTES.
+  const given = { ...otel, ...extra };
+  const custom = (key: string): Layer<string> => (Object.hasOwn(extra, key) ? ['resourceAttributes', () => extra[key]] : attribute(key));
   const resource: Record<string, string> = {
-    ...otel,
-    'service.name': first([variable(env, 'OBS_SERVICE_NAME'), option('serviceName', options.serviceName), variable(env, 'OTEL_SERVICE_NAME'), attribute('service.name')], {
+    ...given,
+    'service.name': first([variable(env, 'OBS_SERVICE_NAME'), option('serviceName', options.serviceName), variable(env, 'OTEL_SERVICE_NAME'), custom('service.name')], {
       value: inferServiceName(env),
       setting: 'default',
     }).value,
-    'service.version': first([variable(env, 'OBS_SERVICE_VERSION'), option('serviceVersion', options.serviceVersion), attribute('service.version'), variable(env, 'npm_package_version')], {
-      value: '0.0.0',
-      setting: 'default',
-    }).value,
-    'deployment.environment': environment.value,
-    'service.instance.id': first([option('instanceId', options.instanceId), attribute('service.instance.id')], {
+    'service.version': first(
+      [variable(env, 'OBS_SERVICE_VERSION'), option('serviceVersion', options.serviceVersion), variable(env, 'OTEL_SERVICE_VERSION'), custom('service.version'), variable(env, 'npm_package_version')],
+      {
+        value: '0.0.0',
+        setting: 'default',
+      },
+    ).value,
+    'deployment.environment': environmentValue,
+    'service.instance.id': first([option('instanceId', options.instanceId), custom('service.instance.id')], {
       value: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
       setting: 'default',
     }).value,
   };
   const optional: [string, Resolved<string | undefined>][] = [
-    ['cloud.region', first<string | undefined>([variable(env, 'OBS_REGION'), option('region', options.region), attribute('cloud.region')], orNone)],
-    ['ampy.bus.cluster', first<string | undefined>([option('busCluster', options.busCluster), attribute('ampy.bus.cluster')], orNone)],
-    ['ampy.schema_version', first<string | undefined>([option('schemaVersion', options.schemaVersion), attribute('ampy.schema_version')], orNone)],
+    ['cloud.region', first<string | undefined>([variable(env, 'OBS_REGION'), option('region', options.region), custom('cloud.region')], orNone)],
+    ['ampy.bus.cluster', first<string | undefined>([option('busCluster', options.busCluster), custom('ampy.bus.cluster')], orNone)],
+    ['ampy.schema_version', first<string | undefined>([option('schemaVersion', options.schemaVersion), custom('ampy.schema_version')], orNone)],
   ];
   for (const [key, { value }] of optional) if (value) resource[key] = value;
-  return { environment: environment.value as Environment, resource: resource as ObsConfig['resource'] };
+  // The semantic conventions' newer name, when given, says the same as the attribute it aliases.
+  if (Object.hasOwn(resource, 'deployment.environment.name')) resource['deployment.environment.name'] = environmentValue;
+  return { environment: environmentValue, resource: resource as ObsConfig['resource'] };
+}
+
+/** An environment by its name or one of the spec's aliases, or a ConfigError listing both. */
+function environmentOf({ value, setting }: Resolved<string>): Environment {
+  const name = value;
+  if ((ENVIRONMENTS as readonly string[]).includes(name)) return name as Environment;
+  if (Object.hasOwn(ENVIRONMENT_ALIASES, name)) return ENVIRONMENT_ALIASES[name as EnvironmentAlias];
+  const aliases = Object.entries(ENVIRONMENT_ALIASES).map(([alias, to]) => `${alias} for ${to}`);
+  throw new ConfigError(setting, `'${value}' is not one of ${ENVIRONMENTS.join(', ')}${aliases.length ? ` (also accepted: ${aliases.join(', ')})` : ''}`);
+}
+
+/** resourceAttributes as resource values: non-empty keys, strings, finite numbers and booleans. */
+function customAttributes(given: InitOptions['resourceAttributes']): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (given === undefined) return out;
+  if (typeof given !== 'object' || given === null) throw new ConfigError('resourceAttributes', 'is not an object of attribute names and values');
+  for (const [key, value] of Object.entries(given)) {
+    if (key.trim() === '') throw new ConfigError('resourceAttributes', 'has an empty attribute name');
+    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[key] = String(value);
+    else throw new ConfigError(`resourceAttributes.${key}`, `is ${value === null ? 'null' : typeof value}; a resource attribute is a string, a finite number or a boolean`);
+  }
+  return out;
 }
 
 /** service.name when nothing sets it: the package name npm runs, else unknown_service:<process>. */
@@ -234,6 +289,17 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
 function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc' | 'file'; endpoint: string; tls: boolean } {
+  // host:port without a scheme (OTEL_EXPORTER_OTLP_ENDPOINT=localhost:4317): the OTLP port says the protocol.
+  const bare = HOST_PORT.exec(raw);
+  if (bare) {
+    const [, host = '', port = ''] = bare;
+    if (Number(port) === OTLP_PORTS.grpc) return { protocol: 'grpc', endpoint: `${host}:${port}`, tls: false };
+    if (Number(port) === OTLP_PORTS.http) return { protocol: 'http/protobuf', endpoint: `http://${host}:${port}`, tls: false };
+    throw new ConfigError(
+      setting,
+      `'${raw}' has no scheme, and only the OTLP ports say which protocol it means (${OTLP_PORTS.grpc} gRPC, ${OTLP_PORTS.http} HTTP): write grpc://${host}:${port} or http://${host}:${port} (grpcs:// or https:// for TLS)`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw);
@@ -257,6 +323,9 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
   throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
 }
 
+/** `host:port` or `[v6]:port`, nothing else: what OpenTelemetry SDKs of other languages accept without a scheme. */
+const HOST_PORT = /^([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/;
+
 /** OTEL_TRACES_SAMPLER values: our sampler and, for the parent-based fixed ones, the root ratio they imply. */
 const OTEL_SAMPLERS: Readonly<Record<string, { type: SamplerName; ratio?: number }>> = {
   always_on: { type: 'always_on' },
@@ -269,37 +338,99 @@ const OTEL_SAMPLERS: Readonly<Record<string, { type: SamplerName; ratio?: number
 
 /** The sampler and its ratio; the spec's per-environment ratio is the default (dev samples everything). */
 function resolveSampler(options: InitOptions, env: Env, spec: SpecDefaults, environment: Environment): ObsConfig['sampler'] {
-  const otelName = nonEmpty(env, 'OTEL_TRACES_SAMPLER');
-  if (otelName !== undefined && !Object.hasOwn(OTEL_SAMPLERS, otelName)) throw new ConfigError('OTEL_TRACES_SAMPLER', `'${otelName}' is not one of ${Object.keys(OTEL_SAMPLERS).join(', ')}`);
-  const otel = otelName === undefined ? undefined : OTEL_SAMPLERS[otelName];
   const type = first<string>(
-    [variable(env, 'OBS_SAMPLER'), option('sampler.type', options.sampler?.type), ['OTEL_TRACES_SAMPLER', () => otel?.type], ['sampling.sampler of the spec', () => spec.sampling?.sampler]],
+    [variable(env, 'OBS_SAMPLER'), option('sampler.type', options.sampler?.type), variable(env, 'OTEL_TRACES_SAMPLER'), ['sampling.sampler of the spec', () => spec.sampling?.sampler]],
     { value: 'parent', setting: 'default sampler' },
   );
-  if (!SAMPLERS.includes(type.value)) throw new ConfigError(type.setting, `'${type.value}' is not one of ${SAMPLERS.join(', ')}`);
+  // Our names and OpenTelemetry's are accepted wherever a sampler is named.
+  const known = SAMPLERS.includes(type.value) ? { type: type.value as SamplerName } : Object.hasOwn(OTEL_SAMPLERS, type.value) ? OTEL_SAMPLERS[type.value] : undefined;
+  if (!known)
+    throw new ConfigError(type.setting, `'${type.value}' is not a sampler; accepted: ${SAMPLERS.join(', ')}, or OpenTelemetry's ${Object.keys(OTEL_SAMPLERS).filter((k) => !SAMPLERS.includes(k)).join(', ')}`);
   const ratio = first<string | number>([variable(env, 'OBS_SAMPLER_RATIO'), option('sampler.ratio', options.sampler?.ratio), variable(env, 'OTEL_TRACES_SAMPLER_ARG')]);
-  // An OTEL parent-based fixed sampler implies its root ratio, unless OBS_* or code chose the sampler.
-  const implied = type.setting === 'OTEL_TRACES_SAMPLER' ? otel?.ratio : undefined;
   return {
-    type: type.value as SamplerName,
-    ratio: ratio ? parseRatio(ratio.value, ratio.setting) : (implied ?? spec.sampling?.perEnv[environment] ?? spec.sampling?.ratio ?? (environment === 'dev' ? 1 : 0.25)),
+    type: known.type,
+    // A parent-based fixed sampler (parentbased_always_on) implies its root ratio, unless a ratio is set.
+    ratio: ratio ? parseRatio(ratio.value, ratio.setting) : (known.ratio ?? spec.sampling?.perEnv[environment] ?? spec.sampling?.ratio ?? (environment === 'dev' ? 1 : 0.25)),
   };
 }
 
-/** Which signals are exported; OTEL_SDK_DISABLED=true switches every one off. */
-function resolveExports(options: InitOptions, env: Env): ObsConfig['export'] {
+/**
+ * Which signals are exported, and which to the console: OBS_EXPORT_<SIGNAL> (true, false or console),
+ * export.<signal>, OTEL_<SIGNAL>S_EXPORTER (otlp, console or none). OTEL_SDK_DISABLED=true switches every
+ * one off.
+ */
+function resolveExports(options: InitOptions, env: Env): Pick<ObsConfig, 'export' | 'console'> {
   const disabled = first([variable(env, 'OTEL_SDK_DISABLED', parseBool)])?.value === true;
-  const flag = (obs: string, name: keyof NonNullable<InitOptions['export']>, otel: string): boolean =>
-    !disabled &&
-    first([variable(env, obs, parseBool), option(`export.${name}`, options.export?.[name]), [otel, () => (nonEmpty(env, otel) === 'none' ? false : undefined)]], {
+  const choice = (obs: string, name: keyof NonNullable<InitOptions['export']>, otel: string): ExportChoice => {
+    if (disabled) return false;
+    const chosen = first<ExportChoice>([variable(env, obs, parseExportChoice), option(`export.${name}`, options.export?.[name]), variable(env, otel, parseOtelExporter)], {
       value: true,
       setting: 'default',
-    }).value;
-  return {
-    traces: flag('OBS_EXPORT_TRACES', 'traces', 'OTEL_TRACES_EXPORTER'),
-    metrics: flag('OBS_EXPORT_METRICS', 'metrics', 'OTEL_METRICS_EXPORTER'),
-    logs: flag('OBS_EXPORT_LOGS', 'logs', 'OTEL_LOGS_EXPORTER'),
+    });
+    if (chosen.value !== true && chosen.value !== false && chosen.value !== 'console')
+      throw new ConfigError(chosen.setting, `'${String(chosen.value)}' is not true, false or 'console'`);
+    return chosen.value;
   };
+  const traces = choice('OBS_EXPORT_TRACES', 'traces', 'OTEL_TRACES_EXPORTER');
+  const metrics = choice('OBS_EXPORT_METRICS', 'metrics', 'OTEL_METRICS_EXPORTER');
+  // Log lines go to stdout (or the log destination) whatever is chosen: console means no OTLP records.
+  const logs = choice('OBS_EXPORT_LOGS', 'logs', 'OTEL_LOGS_EXPORTER');
+  return {
+    export: { traces: traces !== false, metrics: metrics !== false, logs: logs === true },
+    console: { traces: traces === 'console', metrics: metrics === 'console', logs: logs === 'console' },
+  };
+}
+
+/** OBS_EXPORT_<SIGNAL>: a boolean, or console. */
+function parseExportChoice(text: string, setting: string): ExportChoice {
+  if (text.toLowerCase() === 'console') return 'console';
+  try {
+    return parseBool(text, setting);
+  } catch {
+    throw new ConfigError(setting, `'${text}' is not true, false or console`);
+  }
+}
+
+/** OTEL_<SIGNAL>S_EXPORTER: otlp, console or none (one exporter per signal). */
+function parseOtelExporter(text: string, setting: string): ExportChoice {
+  const v = text.toLowerCase();
+  if (v === 'otlp') return true;
+  if (v === 'none') return false;
+  if (v === 'console') return 'console';
+  throw new ConfigError(
+    setting,
+    v.includes(',') ? `'${text}' names several exporters; ampyobs sends a signal to one: otlp, console or none` : `'${text}' is not an exporter ampyobs has; accepted: otlp, console, none`,
+  );
+}
+
+/** OTEL_LOG_LEVEL's levels, as the log lines' minimum level and as the SDK diagnostics level. */
+const OTEL_LOG_LEVELS: Readonly<Record<string, { lines: LogLevel; diag: NonNullable<ObsConfig['diagLevel']> | undefined }>> = {
+  none: { lines: 'fatal', diag: undefined },
+  error: { lines: 'error', diag: 'error' },
+  warn: { lines: 'warn', diag: 'warn' },
+  info: { lines: 'info', diag: 'info' },
+  debug: { lines: 'debug', diag: 'debug' },
+  verbose: { lines: 'debug', diag: 'verbose' },
+  all: { lines: 'debug', diag: 'verbose' },
+};
+const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'fatal'] satisfies readonly LogLevel[];
+
+/**
+ * The minimum level of log lines: OBS_LOG_LEVEL, logLevel, OTEL_LOG_LEVEL, then debug in dev and info
+ * elsewhere. OTEL_LOG_LEVEL also turns on the OpenTelemetry SDK's own diagnostics (on stderr).
+ */
+function resolveLogLevel(options: InitOptions, env: Env, environment: Environment): { logLevel: LogLevel; diagLevel?: ObsConfig['diagLevel'] } {
+  const otel = nonEmpty(env, 'OTEL_LOG_LEVEL')?.toLowerCase();
+  if (otel !== undefined && !Object.hasOwn(OTEL_LOG_LEVELS, otel))
+    throw new ConfigError('OTEL_LOG_LEVEL', `'${nonEmpty(env, 'OTEL_LOG_LEVEL')}' is not one of ${Object.keys(OTEL_LOG_LEVELS).join(', ')} (any case)`);
+  const level = first<string>([variable(env, 'OBS_LOG_LEVEL', (t) => t.toLowerCase()), option('logLevel', options.logLevel), ['OTEL_LOG_LEVEL', () => (otel === undefined ? undefined : OTEL_LOG_LEVELS[otel]?.lines)]], {
+    value: environment === 'dev' ? 'debug' : 'info',
+    setting: 'default',
+  });
+  const value = level.value === 'warning' ? 'warn' : level.value;
+  if (!LOG_LEVELS.includes(value)) throw new ConfigError(level.setting, `'${level.value}' is not one of ${LOG_LEVELS.join(', ')}`);
+  const diag = otel === undefined ? undefined : OTEL_LOG_LEVELS[otel]?.diag;
+  return { logLevel: value as LogLevel, ...(diag && { diagLevel: diag }) };
 }
 
 /** The port of the observability surface (/metrics and the rest), when one is set (null in code means none), and its bind address. */

@@ -1,15 +1,18 @@
-import { credentials, Metadata, type ChannelCredentials } from '@grpc/grpc-js';
-import { OTLPLogExporter as GrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { createRequire } from 'node:module';
+import type * as GrpcJs from '@grpc/grpc-js';
+import type { ChannelCredentials, Metadata } from '@grpc/grpc-js';
+import type * as GrpcLogs from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as HttpLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
-import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import type * as GrpcTraces from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as HttpTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import { AggregationTemporalityPreference, OTLPMetricExporterBase } from '@opentelemetry/exporter-metrics-otlp-http';
 import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
+// Loads @grpc/grpc-js lazily, when the first export runs.
 import { convertLegacyOtlpGrpcOptions, createOtlpGrpcExportDelegate } from '@opentelemetry/otlp-grpc-exporter-base';
 import { MetricsExporterMetricsHelper } from '@opentelemetry/otlp-transformer';
-import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
-import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { ConsoleMetricExporter, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import { ConsoleSpanExporter, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { ObsConfig } from './config.js';
 import { ExemplarMetricsSerializer } from './exemplars/otlp-metrics.js';
 import { FileLogExporter, FileMetricExporter, FileSpanExporter, telemetryFile } from './file-exporters.js';
@@ -17,18 +20,26 @@ import type { Signal } from './self-metrics.js';
 
 /** Where a signal is sent, for messages. */
 export function signalUrl(cfg: ObsConfig, signal: Signal): string {
+  if (cfg.console[signal]) return 'the console';
   const o = cfg.otlp;
   if (o.protocol === 'file') return telemetryFile(o.endpoint, signal, cfg.resource['service.name']);
   return o.protocol === 'grpc' ? `${o.insecure ? 'grpc' : 'grpcs'}://${o.endpoint}` : `${o.endpoint}/v1/${signal}`;
 }
 
+// gRPC is loaded when an endpoint asks for it, through require: loaded at import by the runtime's own
+// module graph, @grpc/grpc-js would escape the grpc instrumentation of a CommonJS application (its
+// require hook never sees an ESM import), and the application's own gRPC calls with it.
+const require = createRequire(import.meta.url);
+const grpcJs = (): typeof GrpcJs => require('@grpc/grpc-js') as typeof GrpcJs;
+
 function grpcCredentials(cfg: ObsConfig): ChannelCredentials {
   const o = cfg.otlp;
+  const { credentials } = grpcJs();
   return o.insecure ? credentials.createInsecure() : credentials.createSsl(o.ca ?? null, o.key ?? null, o.cert ?? null);
 }
 
 function grpcMetadata(cfg: ObsConfig): Metadata {
-  const md = new Metadata();
+  const md = new (grpcJs().Metadata)();
   for (const [k, v] of Object.entries(cfg.otlp.headers)) md.set(k, v);
   return md;
 }
@@ -52,10 +63,13 @@ function grpcOptions(cfg: ObsConfig) {
   };
 }
 
-/** OTLP span exporter: protobuf over HTTP or gRPC, as the endpoint's scheme says. */
+/** OTLP span exporter: protobuf over HTTP or gRPC, as the endpoint's scheme says; or the console's. */
 export function createSpanExporter(cfg: ObsConfig): SpanExporter {
+  if (cfg.console.traces) return new ConsoleSpanExporter();
   if (cfg.otlp.protocol === 'file') return new FileSpanExporter(signalUrl(cfg, 'traces'));
-  return cfg.otlp.protocol === 'grpc' ? new GrpcTraceExporter(grpcOptions(cfg)) : new HttpTraceExporter(httpOptions(cfg, 'traces'));
+  if (cfg.otlp.protocol !== 'grpc') return new HttpTraceExporter(httpOptions(cfg, 'traces'));
+  const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof GrpcTraces;
+  return new OTLPTraceExporter(grpcOptions(cfg));
 }
 
 /**
@@ -64,6 +78,7 @@ export function createSpanExporter(cfg: ObsConfig): SpanExporter {
  * fast path's exemplars (runtime/exemplars/otlp-metrics.ts), which the stock serializer drops.
  */
 export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
+  if (cfg.console.metrics) return new ConsoleMetricExporter();
   if (cfg.otlp.protocol === 'file') return new FileMetricExporter(signalUrl(cfg, 'metrics'));
   const temporalityPreference = AggregationTemporalityPreference.CUMULATIVE;
   const delegate =
@@ -90,5 +105,7 @@ export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
 /** OTLP log record exporter. */
 export function createLogExporter(cfg: ObsConfig): LogRecordExporter {
   if (cfg.otlp.protocol === 'file') return new FileLogExporter(signalUrl(cfg, 'logs'));
-  return cfg.otlp.protocol === 'grpc' ? new GrpcLogExporter(grpcOptions(cfg)) : new HttpLogExporter(httpOptions(cfg, 'logs'));
+  if (cfg.otlp.protocol !== 'grpc') return new HttpLogExporter(httpOptions(cfg, 'logs'));
+  const { OTLPLogExporter } = require('@opentelemetry/exporter-logs-otlp-grpc') as typeof GrpcLogs;
+  return new OTLPLogExporter(grpcOptions(cfg));
 }

@@ -18,9 +18,40 @@ export { providerEpoch, useProviders } from './providers.js';
 export { fingerprint } from './redact.js';
 export { decimalToString } from './values.js';
 export { init, observability, type Observability, type ObsStatus } from './init.js';
-export { ConfigError, resolveConfig, parseHeaders, type Environment, type InitOptions, type ObsConfig, type SamplerName, type SpecDefaults } from './config.js';
+export {
+  ConfigError,
+  resolveConfig,
+  parseHeaders,
+  type Environment,
+  type EnvironmentAlias,
+  type ExportChoice,
+  type InitOptions,
+  type LogLevel,
+  type ObsConfig,
+  type SamplerName,
+  type SpecDefaults,
+} from './config.js';
+export {
+  AdhocMetricError,
+  counter,
+  gauge,
+  histogram,
+  logger,
+  logOperation,
+  trace,
+  type AdhocAttributes,
+  type AdhocCounter,
+  type AdhocGauge,
+  type AdhocHistogram,
+  type AdhocLabels,
+  type AdhocMetricOptions,
+  type LogFields,
+  type Logger,
+} from './adhoc/index.js';
+export { INSTRUMENTATION_NAMES, type InstrumentOption } from './instrument/select.js';
+export type { InstrumentationName } from '../conventions/index.js';
 export { Redactor, redactor } from './redact.js';
-export { ALWAYS_SAMPLE_ATTRIBUTE, OVERFLOW_VALUE, REDACTED } from '../conventions/index.js';
+export { ADHOC_LINE_KEY, ADHOC_SCOPE, ADHOC_SPAN_ATTRIBUTE, ALWAYS_SAMPLE_ATTRIBUTE, OVERFLOW_VALUE, REDACTED } from '../conventions/index.js';
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
 export type { QueueStats } from './export-queue.js';

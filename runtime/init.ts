@@ -6,12 +6,15 @@ import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
-import { SCOPE } from '../conventions/index.js';
+import { ADHOC_SCOPE, SCOPE } from '../conventions/index.js';
+import { adhocApi, type AdhocApi } from './adhoc/index.js';
 import type { FastifySurfacePlugin } from './admin/fastify.js';
 import type { SurfaceHandler } from './admin/handler.js';
 import type { HealthReport } from './admin/health.js';
 import { surfaceUrl } from './admin/server.js';
 import { Surface } from './admin/surface.js';
+import { startDiagnostics } from './diagnostics.js';
+import { instrumentationViews, setOwnPorts, startInstrumentation } from './instrument/index.js';
 import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type SpecDefaults } from './config.js';
 import { setExemplarSource } from './exemplars/exemplar.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
@@ -26,8 +29,11 @@ import { createSampler } from './sampler.js';
 import { dropTotals, exportErrors, resetExportErrors, setEndpointDescriber } from './self-metrics.js';
 import type { SloFigures } from './slo/evaluate.js';
 
-/** What init() returns: the resolved configuration, status, flush and shutdown. */
-export interface Observability {
+/**
+ * What init() returns: the resolved configuration, status, flush and shutdown, and the escape hatch for
+ * what the spec does not list (free-form loggers, ad-hoc spans and metrics; README, "The escape hatch").
+ */
+export interface Observability extends AdhocApi {
   readonly config: ObsConfig;
   /** Queue counters, drop totals and the latest export error per signal. */
   status(): ObsStatus;
@@ -117,13 +123,14 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   // The surface reads metrics in process (/metrics, /slos) unless everything is off (OTEL_SDK_DISABLED).
   if (readers.length || cfg.prometheus || cfg.export.traces || cfg.export.logs) readers.push(surface.reader);
   const prometheusUrl = cfg.prometheus && `${surfaceUrl(cfg.prometheus.host, cfg.prometheus.port)}metrics`;
-  const meterProvider = readers.length ? new MeterProvider({ resource, readers }) : undefined;
+  // The spec's guardrails for what auto-instrumentation records (runtime/instrument/guardrails.ts).
+  const meterProvider = readers.length ? new MeterProvider({ resource, readers, views: instrumentationViews() }) : undefined;
 
   let loggerProvider: LoggerProvider | undefined;
   if (cfg.export.logs) {
     logProcessor = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
     loggerProvider = new LoggerProvider({ resource, processors: [logProcessor] });
-    setOtelLogger(loggerProvider.getLogger(SCOPE.name));
+    setOtelLogger(loggerProvider.getLogger(SCOPE.name), loggerProvider.getLogger(ADHOC_SCOPE));
   }
   configureLogs({
     resource: { service: cfg.resource['service.name'], env: cfg.resource['deployment.environment'], service_version: cfg.resource['service.version'] },
@@ -141,6 +148,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   setFastPath(fastPath && meterProvider !== undefined);
   surface.start();
   const stopProcessMetrics = meterProvider ? startProcessMetrics(Math.min(cfg.metricIntervalMillis, 10_000)) : () => {};
+  const stopDiagnostics = startDiagnostics(cfg.diagLevel);
+  setOwnPorts(cfg.prometheus ? [cfg.prometheus.port] : []);
+  const instrumentation = startInstrumentation(cfg.instrument.names, tracerProvider, meterProvider);
 
   const status = (): ObsStatus => ({
     ...(spanProcessor && { traces: spanProcessor.stats() }),
@@ -150,6 +160,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   });
 
   const obs: Observability = {
+    ...adhocApi,
     config: cfg,
     status,
     ...(prometheusUrl && { prometheusUrl }),
@@ -181,6 +192,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       if (ownsMeter) metrics.disable();
       if (ownsPropagator) propagation.disable();
       if (ownsContext) context.disable();
+      instrumentation.stop();
+      setOwnPorts([]);
+      stopDiagnostics();
       resetExportErrors();
       current = undefined;
     },

@@ -5,6 +5,11 @@ import type { MetricDescriptor } from './types.js';
 
 /** Largest declared bound of a bounded string label that still gets preallocated slots on the fast path. */
 const MAX_DENSE_VALUES = 10_000;
+/**
+ * Most label sets preallocated for one metric: a histogram's arrays hold a slot per label set and bucket,
+ * so a metric with several wide labels takes the SDK path instead of megabytes of empty slots.
+ */
+const MAX_DENSE_SLOTS = 8192;
 
 interface Label {
   readonly name: string;
@@ -28,7 +33,7 @@ interface Label {
 export class LabelIndex {
   private readonly labels: readonly Label[];
   /** Whether every label has a small known number of values, so label sets can be numbered densely. */
-  readonly dense: boolean;
+  readonly dense: boolean = false;
   /** How many label sets there are (with overflow and absence as values) when dense. */
   readonly size: number;
   private readonly strides: readonly number[];
@@ -49,6 +54,7 @@ export class LabelIndex {
         // Each value, the overflow value, and "absent".
         size *= this.labels[i]!.capacity! + 2;
       }
+    if (this.dense && size > MAX_DENSE_SLOTS) this.dense = false;
     this.strides = strides;
     this.size = this.dense ? size : 0;
   }

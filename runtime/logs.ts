@@ -1,6 +1,7 @@
 import { SeverityNumber, type AnyValue, type Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { pino } from 'pino';
+import { ADHOC_LINE_KEY } from '../conventions/index.js';
 import { scopeValues, type ScopeValues } from './context.js';
 import { invalidInput, textOf } from './hooks.js';
 import { quote } from './json-text.js';
@@ -44,13 +45,19 @@ type Level = EventDescriptor['level'] | 'trace';
 const LEVEL_VALUES: Readonly<Record<Level, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
 /** Keys of the base fields: an untyped caller's extra field of that name would duplicate them. */
-const RESERVED = new Set(['level', 'ts', 'service', 'env', 'service_version', 'trace_id', 'span_id', 'event', 'message']);
+const RESERVED = new Set(['level', 'ts', 'service', 'env', 'service_version', 'trace_id', 'span_id', 'event', 'message', ADHOC_LINE_KEY]);
+
+/** Whether a key is a base field of every line, which a caller's field may not set. */
+export function isBaseField(key: string): boolean {
+  return RESERVED.has(key);
+}
 
 // Nothing is written before configureLogs (init calls it): helpers are no-ops until then.
 let sink: LogDestination | undefined;
 let minLevel = LEVEL_VALUES.debug;
 let resourceText = '';
 let otelLogger: OtelLogger | undefined;
+let adhocOtelLogger: OtelLogger | undefined;
 
 // Lines for a buffering destination gather here and reach it once per tick (or per 64 Ki characters): a
 // pino destination (sonic-boom) measures its whole pending buffer on every write, which cost more than
@@ -170,9 +177,13 @@ export function configureLogs(opts: { resource?: LogResource; destination?: LogD
   }
 }
 
-/** Also sends every log event as an OpenTelemetry log record (init sets it when log export is on). */
-export function setOtelLogger(l: OtelLogger | undefined): void {
+/**
+ * Also sends every log event as an OpenTelemetry log record (init sets it when log export is on), and
+ * every free-form line through `adhoc`, the logger of the ad-hoc instrumentation scope.
+ */
+export function setOtelLogger(l: OtelLogger | undefined, adhoc?: OtelLogger): void {
   otelLogger = l;
+  adhocOtelLogger = adhoc;
 }
 
 const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
@@ -581,4 +592,47 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
     }
   };
   return Object.assign(emit, { descriptor: d });
+}
+
+// ── free-form lines (the escape hatch's loggers) ─────────────────────────────────────────────────────
+
+/** Levels of a free-form line. */
+export type LineLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Whether a line of this level would be written now (before init(), none is). */
+export function lineEnabled(level: LineLevel): boolean {
+  return sink !== undefined && LEVEL_VALUES[level] >= minLevel;
+}
+
+const ADHOC_TAIL = `,${quote(ADHOC_LINE_KEY)}:true,"message":`;
+
+/**
+ * Writes a free-form line of runtime/adhoc/logger.ts: the base fields, trace ids and context core as an
+ * event's line has them (a core value the caller's fields set is left to the fields), then `fieldsText`
+ * (`,"key":value` pairs the logger serialised and redacted), `"adhoc":true` and the message. With log
+ * export on, the same content goes out as an OTLP record of the ad-hoc instrumentation scope.
+ */
+export function writeFreeLine(level: LineLevel, fieldsText: string, fieldKeys: ReadonlySet<string>, message: string, attributes: Record<string, AnyValue>): void {
+  if (sink === undefined || LEVEL_VALUES[level] < minLevel) return;
+  try {
+    const r = redactor();
+    const ctx: Context = context.active();
+    const sc = trace.getSpanContext(ctx);
+    const s = scopeTextOf(scopeValues(ctx), r);
+    let core = '';
+    if (s) for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) core += s.texts[j];
+    out(`{"level":${quote(level)},"ts":"${isoNanos()}"${resourceText}${traceText(sc)}${core}${fieldsText}${ADHOC_TAIL}${r.quoted(message)}}\n`);
+    if (adhocOtelLogger) {
+      const a: Record<string, AnyValue> = {};
+      if (sc && trace.isSpanContextValid(sc)) {
+        a['trace_id'] = sc.traceId;
+        a['span_id'] = sc.spanId;
+      }
+      if (s) for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) a[s.keys[j]!] = s.values[j] as AnyValue;
+      adhocOtelLogger.emit({ severityNumber: SEVERITY[level], severityText: level.toUpperCase(), body: r.text(message), attributes: Object.assign(a, attributes), context: ctx });
+    }
+  } catch {
+    // Logging must never throw into application code.
+    bad();
+  }
 }

@@ -1,5 +1,5 @@
-import type { Attributes, Context } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { context, type Attributes, type Context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { AggregationTemporality, AggregationType, type AggregationOption, type InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -16,17 +16,21 @@ interface QueueOptions {
 function callExporter<T>(exporter: { export(items: T[], cb: (r: ExportResult) => void): void }, items: T[]): Promise<ExportResult> {
   return new Promise((resolve) => {
     try {
-      exporter.export(items, resolve);
+      // An export is not the application's work: instrumented http and gRPC clients must not trace it.
+      context.with(suppressTracing(context.active()), () => exporter.export(items, resolve));
     } catch (error) {
       resolve({ code: ExportResultCode.FAILED, error: error as Error });
     }
   });
 }
 
+/** Attributes that hold a URL or its query (the http and fetch instrumentations'): parameters are redacted by name too. */
+const URL_ATTRIBUTES = new Set(['url.full', 'url.query', 'http.url', 'http.target']);
+
 function redactAttributes(a: Attributes): Attributes {
   const r = redactor();
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(a)) out[k] = r.value(k, v) as Attributes[string];
+  for (const [k, v] of Object.entries(a)) out[k] = (typeof v === 'string' && URL_ATTRIBUTES.has(k) && !r.isSecretKey(k) ? r.url(v, k === 'url.query') : r.value(k, v)) as Attributes[string];
   return out;
 }
 

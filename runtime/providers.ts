@@ -1,5 +1,5 @@
 import { metrics, trace, type Meter, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
-import { SCOPE } from '../conventions/index.js';
+import { ADHOC_SCOPE, SCOPE } from '../conventions/index.js';
 
 interface State {
   epoch: number;
@@ -7,6 +7,8 @@ interface State {
   tracerProvider?: TracerProvider | undefined;
   meter?: Meter | undefined;
   tracer?: Tracer | undefined;
+  adhocMeter?: Meter | undefined;
+  adhocTracer?: Tracer | undefined;
 }
 
 const state: State = { epoch: 0 };
@@ -21,6 +23,8 @@ export function useProviders(p: { meterProvider?: MeterProvider | undefined; tra
   state.tracerProvider = p.tracerProvider;
   state.meter = undefined;
   state.tracer = undefined;
+  state.adhocMeter = undefined;
+  state.adhocTracer = undefined;
   // Instruments cached by helpers belong to the old provider; a new epoch makes them re-resolve.
   state.epoch++;
 }
@@ -40,4 +44,16 @@ export function meter(): Meter {
 export function tracer(): Tracer {
   state.tracer ??= (state.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE.name, SCOPE.version);
   return state.tracer;
+}
+
+/** The meter of ad-hoc metrics (the escape hatch): its scope is the ad-hoc marker. */
+export function adhocMeter(): Meter {
+  state.adhocMeter ??= (state.meterProvider ?? metrics.getMeterProvider()).getMeter(ADHOC_SCOPE, SCOPE.version);
+  return state.adhocMeter;
+}
+
+/** The tracer of ad-hoc spans (the escape hatch): its scope is the ad-hoc marker. */
+export function adhocTracer(): Tracer {
+  state.adhocTracer ??= (state.tracerProvider ?? trace.getTracerProvider()).getTracer(ADHOC_SCOPE, SCOPE.version);
+  return state.adhocTracer;
 }

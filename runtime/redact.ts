@@ -96,6 +96,35 @@ export class Redactor {
     return q;
   }
 
+  /**
+   * A URL, or the query part of one (`queryOnly`): the value of every query parameter whose name matches a key pattern
+   * (`?token=…&api_key=…`) is replaced, then the whole text is scanned like any value.
+   */
+  url(s: string, queryOnly = false): string {
+    const q = s.indexOf('?');
+    // url.query holds the query alone, without its '?'.
+    const start = queryOnly ? 0 : q === -1 ? -1 : q + 1;
+    if (start === -1) return this.text(s);
+    const hash = s.indexOf('#', start);
+    const end = hash === -1 ? s.length : hash;
+    const params = s
+      .slice(start, end)
+      .split('&')
+      .map((p) => {
+        const eq = p.indexOf('=');
+        if (eq <= 0) return p;
+        let name = p.slice(0, eq);
+        try {
+          name = decodeURIComponent(name.replace(/\+/g, ' '));
+        } catch {
+          // A malformed escape: match the name as written.
+        }
+        return this.isSecretKey(name) ? `${p.slice(0, eq)}=${encodeURIComponent(this.replacement)}` : p;
+      })
+      .join('&');
+    return this.text(s.slice(0, start) + params + s.slice(end));
+  }
+
   /** A value as it may leave the process: redacted by key, scrubbed by value, nested objects included. */
   value(key: string, v: unknown, depth = 0): unknown {
     // A fingerprint is already the safe form of a secret; keep it correlatable.

@@ -8,7 +8,7 @@ export type { DropReason };
 
 // The spec's ampy.obs.* and ampy.runtime.* metrics, generated from the base spec into the runtime: the
 // runtime cannot import a service's generated code.
-export const { dropped, exportFailures } = selfMetrics.obs;
+export const { adhocSignals, dropped, exportFailures } = selfMetrics.obs;
 export const { cpuUtilization, gcPauseMs, memBytes, openFds } = selfMetrics.runtime;
 
 const totals = new Map<string, number>();

@@ -127,6 +127,38 @@ function fail(span: Span, err: unknown): void {
   }
 }
 
+/**
+ * Runs `fn` with `span` active under `parent` and ends the span when `fn` (or its promise) settles,
+ * recording a thrown or rejected error; the result or error passes through unchanged. A non-function
+ * `fn` throws the TypeError calling it would: the application's own error.
+ */
+export function runInSpan<T>(span: GuardedSpan, parent: Context, fn: (span: Span) => T): T {
+  const ctx = trace.setSpan(parent, span);
+  let result: T;
+  try {
+    result = context.with(ctx, fn, undefined, span);
+  } catch (err) {
+    fail(span, err);
+    span.end();
+    throw err;
+  }
+  if (isPromiseLike(result)) {
+    return Promise.resolve(result).then(
+      (v) => {
+        span.end();
+        return v;
+      },
+      (err: unknown) => {
+        fail(span, err);
+        span.end();
+        throw err;
+      },
+    ) as T;
+  }
+  span.end();
+  return result;
+}
+
 /** Defines a span helper from its spec descriptor (called by generated code). */
 export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
   const begin = (attributes: unknown, options: unknown): { span: GuardedSpan; parent: Context } => {
@@ -154,31 +186,7 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
   const start = (attributes: A, options?: SpanOptions): Span => begin(attributes, options).span;
   const run = <T>(attributes: A, fn: (span: Span) => T, options: SpanOptions = NO_OPTIONS): T => {
     const { span, parent } = begin(attributes, options);
-    const ctx = trace.setSpan(parent, span);
-    let result: T;
-    try {
-      // A non-function `fn` throws the TypeError calling it would: the application's own error.
-      result = context.with(ctx, fn, undefined, span);
-    } catch (err) {
-      fail(span, err);
-      span.end();
-      throw err;
-    }
-    if (isPromiseLike(result)) {
-      return Promise.resolve(result).then(
-        (v) => {
-          span.end();
-          return v;
-        },
-        (err: unknown) => {
-          fail(span, err);
-          span.end();
-          throw err;
-        },
-      ) as T;
-    }
-    span.end();
-    return result;
+    return runInSpan(span, parent, fn);
   };
   return Object.assign(run, { start, descriptor: d });
 }

@@ -38,6 +38,9 @@ export function emitDocs(model: Model): string {
       env: r.env ? mdCode(r.env) : '',
       metricLabel: r.metricLabel ? mdCode(r.metricLabel) : '',
       brief: mdText(r.attr.brief),
+      aliases: Object.entries(r.aliases ?? {})
+        .map(([alias, member]) => `${mdCode(alias)} → ${mdCode(member)}`)
+        .join(', '),
     })),
     context: model.context.map((c) => ({ id: mdCode(c.attr.id), source: c.source, onSpans: c.onSpans, brief: mdText(c.brief) })),
     logBase: list(model.logBase.map((f) => f.field)),
@@ -54,6 +57,7 @@ export function emitDocs(model: Model): string {
         budget: m.maxSeries,
         brief: mdText(m.brief),
         buckets: m.buckets ? mdCode(m.buckets.id) : '',
+        recordedBy: m.recordedBy ? list(m.recordedBy) : '',
       })),
     })),
     bucketSets: model.bucketSets.map((b) => ({ id: mdCode(b.id), unit: mdCode(b.unit), boundaries: b.boundaries.join(', '), brief: mdText(b.brief) })),

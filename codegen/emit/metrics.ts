@@ -86,7 +86,11 @@ export function addDefineImports(sf: SourceFile, metrics: readonly Metric[], mod
 /** generated/metrics.ts: a label type per metric and typed helpers grouped by subsystem. */
 export function emitMetrics(model: Model): string {
   const sf = newProject().createSourceFile('metrics.ts');
-  const metrics = byKey(model.metrics, (m) => m.name);
+  // Instrumentation records the metrics that name it: they get names, not helpers.
+  const metrics = byKey(
+    model.metrics.filter((m) => !m.recordedBy),
+    (m) => m.name,
+  );
   addDefineImports(sf, metrics, model.runtimeImport);
   addAttributeImports(sf, metrics.flatMap((m) => m.labels), ['type ForbiddenMetricLabels']);
   addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
@@ -101,7 +105,66 @@ export function emitMetrics(model: Model): string {
     },
     model.renamedMetrics,
   );
+  addInstrumentedNames(
+    sf,
+    byKey(
+      model.metrics.filter((m) => m.recordedBy),
+      (m) => m.name,
+    ),
+  );
   return render(sf, model, import.meta.url);
+}
+
+/** The key of a metric recorded by instrumentation in `instrumentedMetrics.<subsystem>`. */
+export function instrumentedKey(m: Metric): string {
+  return camel(m.short);
+}
+
+/**
+ * `export const instrumentedMetrics = { <subsystem>: { <name>: { name, prometheus, unit, labels } } } as
+ * const`: the typed names of the metrics auto-instrumentation records, for code that refers to them
+ * (queries, views, tests); their labels map each OTLP attribute key to the label Prometheus shows.
+ */
+function addInstrumentedNames(sf: SourceFile, metrics: readonly Metric[]): void {
+  sf.addStatements((w) => {
+    w.writeLine('/**');
+    w.writeLine(' * Names of the metrics auto-instrumentation records (`recorded_by` in the spec), grouped by their first');
+    w.writeLine(' * segment: the name recorded, the name Prometheus exposes, the unit, and per label the OTLP attribute');
+    w.writeLine(' * key with the Prometheus label name. No helper records them: the instrumentation does.');
+    w.writeLine(' */');
+    w.write('export const instrumentedMetrics = ').inlineBlock(() => {
+      for (const [subsystem, group] of groupBy(metrics, (m) => m.subsystem)) {
+        w.write(`${propKey(subsystem)}: `).inlineBlock(() => {
+          for (const m of group) {
+            const doc = [
+              tsDoc(m.brief),
+              '',
+              `- Metric: \`${tsDoc(m.name)}\` (${m.instrument}, unit \`${tsDoc(m.unit)}\`), exposed to Prometheus as \`${tsDoc(m.promName)}\``,
+              `- Recorded by: ${(m.recordedBy ?? []).join(', ')}`,
+              `- Labels: ${m.labels.map((l) => `\`${tsDoc(l.attr.id)}\` (\`${tsDoc(l.name)}\`)`).join(', ') || 'none'}`,
+              ...(m.buckets ? [`- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`] : []),
+              `- Stability: ${m.stability}`,
+            ].join('\n');
+            writeDoc(w, doc);
+            w.write(`${instrumentedKey(m)}: `).inlineBlock(() => {
+              w.writeLine(`name: ${tsString(m.name)},`);
+              w.writeLine(`prometheus: ${tsString(m.promName)},`);
+              w.writeLine(`instrument: ${tsString(m.instrument)},`);
+              w.writeLine(`unit: ${tsString(m.unit)},`);
+              w.writeLine(`recordedBy: [${(m.recordedBy ?? []).map((r) => tsString(r)).join(', ')}],`);
+              w.write('labels: ').inlineBlock(() => {
+                for (const l of m.labels) w.writeLine(`${tsString(l.attr.id)}: ${tsString(l.name)},`);
+              });
+              w.write(',').newLine();
+            });
+            w.write(',').newLine();
+          }
+        });
+        w.write(',').newLine();
+      }
+    });
+    w.write(' as const;');
+  });
 }
 
 /** The label interface of each metric that has labels. */

@@ -9,6 +9,7 @@ import { header } from './ts-common.js';
 /** Grafana unit id for a spec unit. */
 export function grafanaUnit(m: Metric): string {
   if (m.unit === 'ms') return 'ms';
+  if (m.unit === 's') return 's';
   if (m.unit === 'By') return 'bytes';
   if (m.unit === '1') return 'percentunit';
   if (m.unit === 'USD') return 'currencyUSD';

@@ -26,6 +26,7 @@ export function registryData(model: Model): Record<string, unknown> {
       ...(m.buckets && { buckets: { id: m.buckets.id, boundaries: m.buckets.boundaries } }),
       max_series: m.maxSeries,
       series_estimate: m.seriesEstimate,
+      ...(m.recordedBy && { recorded_by: m.recordedBy }),
     })),
     spans: byKey(model.spans, (s) => s.name).map((s) => ({
       name: s.name,
@@ -45,6 +46,7 @@ export function registryData(model: Model): Record<string, unknown> {
       ...(r.env && { env: r.env }),
       ...(r.default != null && { default: r.default }),
       ...(r.metricLabel && { metric_label: r.metricLabel }),
+      ...(r.aliases && { aliases: r.aliases }),
     })),
     context: model.context.map((c) => ({ attribute: c.attr.id, source: c.source, on_spans: c.onSpans })),
     log_base: model.logBase.map((f) => ({ field: f.field, from: f.from, ...(f.attr && { attribute: f.attr.id }), always: f.always })),

@@ -66,6 +66,9 @@ function recordingTests(slo: Slo, windows: readonly string[], tMs: number, serie
   });
 }
 
+/** Events per step of the fast-burn series. */
+const FAST_EVENTS = 120;
+
 /** SLO tests at minute resolution: recordings up to 6h, the fast-burn tiers, the absent SLI. */
 export function sloFastTests(slo: Slo): TestCase[] {
   const tiers = burnTiers(slo);
@@ -73,8 +76,10 @@ export function sloFastTests(slo: Slo): TestCase[] {
   const horizon = Math.max(...short.map(durationMs));
   const fast = tiers.map((t, i) => ({ t, i })).filter(({ t }) => durationMs(t.long) <= 6 * HOUR);
   // An error ratio above every fast tier's threshold: 50%, unless a low objective puts one above it.
+  // Then a whole number of errors per step: promtool builds a series by adding its slope step after step,
+  // the simulation multiplies, and only whole numbers (exact in floating point) give both the same values.
   const top = Math.max(0, ...fast.map(({ t }) => burnThreshold(slo, t)));
-  const ratio = top < 0.5 ? 0.5 : Number(((top + 1) / 2).toPrecision(12));
+  const ratio = top < 0.5 ? 0.5 : Math.ceil(((top + 1) / 2) * FAST_EVENTS) / FAST_EVENTS;
   const fires = fast.map(({ t, i }) => ({ i, at: MINUTE + durationMs(t.for) }));
   const alertTests: AlertTest[] = [];
   for (const f of fires) {
@@ -83,11 +88,11 @@ export function sloFastTests(slo: Slo): TestCase[] {
     alertTests.push({ eval_time: evalTime(f.at - MINUTE), alertname: burnAlertName(slo), exp_alerts: before }, { eval_time: evalTime(f.at), alertname: burnAlertName(slo), exp_alerts: firing });
   }
   const absentRule = sloAlertDefinitions(slo).at(-1)!;
-  const fastSeries = sloSeries(slo, 120, ratio);
+  const fastSeries = sloSeries(slo, FAST_EVENTS, ratio);
   const forMs = durationMs(SLI_ABSENT_FOR);
   return [
     {
-      name: `SLO ${slo.name}: recordings (windows up to 6h) and fast burn at a ${fmt(ratio * 100)}% error ratio`,
+      name: `SLO ${slo.name}: recordings (windows up to 6h) and fast burn at a ${Number((ratio * 100).toPrecision(4))}% error ratio`,
       interval: '1m',
       input_series: inputSeries(fastSeries, horizon / MINUTE + 5),
       alert_rule_test: alertTests,

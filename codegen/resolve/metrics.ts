@@ -13,11 +13,19 @@ export function defaultMaxSeries(merged: MergedSpec): number {
   return merged.limits.max_series_per_metric ?? DEFAULT_MAX_SERIES;
 }
 
-/** Series one label contributes: enum members, 2 for bool, declared bound for strings; +1 when it may be absent. */
+/**
+ * The key a label has on OTLP: its name, except for a metric recorded by instrumentation, which sends
+ * the attribute id (Prometheus shows it as the name).
+ */
+export function labelKey(m: Pick<Metric, 'recordedBy'>, l: AttributeUse): string {
+  return m.recordedBy ? l.attr.id : l.name;
+}
+
+/** Series one label contributes: enum members, 2 for bool, declared bound for strings and ints; +1 when it may be absent. */
 export function labelSize(use: AttributeUse): number {
   const a = use.attr;
   const base =
-    a.type === 'enum' ? a.members.length : a.type === 'bool' ? 2 : a.type === 'string' ? (a.maxCardinality ?? Infinity) : Infinity;
+    a.type === 'enum' ? a.members.length : a.type === 'bool' ? 2 : a.type === 'string' || a.type === 'int' ? (a.maxCardinality ?? Infinity) : Infinity;
   return use.requirement === 'required' ? base : base + 1;
 }
 
@@ -39,10 +47,12 @@ export function resolveMetrics(merged: MergedSpec, bucketSets: readonly BucketSe
     }
     const perSeries = raw.instrument === 'histogram' && buckets ? buckets.boundaries.length + 3 : 1;
     const segments = raw.name.split('.');
+    // ampy.<subsystem>.<name>; an OpenTelemetry convention name groups by its first segment (http, db).
+    const first = raw.recorded_by ? 0 : 1;
     return {
       name: raw.name,
-      subsystem: segments[1] ?? raw.name,
-      short: segments.slice(2).join('_') || raw.name,
+      subsystem: segments[first] ?? raw.name,
+      short: segments.slice(first + 1).join('_') || raw.name,
       instrument: raw.instrument,
       unit: raw.unit,
       brief: raw.brief,
@@ -54,6 +64,7 @@ export function resolveMetrics(merged: MergedSpec, bucketSets: readonly BucketSe
       seriesEstimate: labels.reduce((n, l) => n * labelSize(l), 1) * perSeries,
       promName: prometheusName(raw.name, raw.instrument),
       ...(raw.deprecated && { deprecated: raw.deprecated }),
+      ...(raw.recorded_by && { recordedBy: raw.recorded_by }),
       src,
     };
   });

@@ -21,6 +21,7 @@ export function resolveResource(merged: MergedSpec, refs: AttributeRefs, diags: 
         ...(raw.env !== undefined && { env: raw.env }),
         ...(raw.default !== undefined && { default: raw.default }),
         ...(raw.metric_label !== undefined && { metricLabel: raw.metric_label }),
+        ...(raw.aliases !== undefined && { aliases: raw.aliases }),
         src,
       });
   }

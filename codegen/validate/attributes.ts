@@ -9,8 +9,8 @@ export function checkAttributes(model: Model, diags: Diagnostic[]): void {
   const ids = new Set(model.attributes.map((a) => a.id));
   for (const a of model.attributes) {
     const here = (...p: (string | number)[]) => ({ file: a.src.file, path: [...a.src.path, ...p] });
-    if (a.maxCardinality !== undefined && a.type !== 'string')
-      diags.push(at(here('max_cardinality'), 'attribute-flags', `max_cardinality bounds string attributes; '${a.id}' is ${a.type}`, true));
+    if (a.maxCardinality !== undefined && a.type !== 'string' && a.type !== 'int')
+      diags.push(at(here('max_cardinality'), 'attribute-flags', `max_cardinality bounds string and int attributes; '${a.id}' is ${a.type}`, true));
     if (a.maxCardinality !== undefined && a.highCardinality)
       diags.push(at(here('high_cardinality'), 'attribute-flags', `'${a.id}' cannot be both high_cardinality and bounded by max_cardinality`, true));
     if (a.fingerprint && !a.secret && !a.pii)

@@ -7,6 +7,8 @@ import { negativeBoundaryProblem, unitProblem } from './units.js';
 const at = locator('codegen/validate/metrics.ts');
 
 const METRIC_NAME = /^ampy\.[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
+/** A semantic-convention name of OpenTelemetry (http.server.request.duration): what instrumentation records. */
+const CONVENTION_NAME = /^(?!ampy\.)[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
 /** Metric names, units, buckets, label boundedness and the static cardinality budget. */
 export function checkMetrics(model: Model, diags: Diagnostic[]): void {
@@ -35,12 +37,16 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
   checkRenames(model, diags);
   for (const m of model.metrics) {
     const here = (...p: (string | number)[]) => ({ file: m.src.file, path: [...m.src.path, ...p] });
-    if (!METRIC_NAME.test(m.name))
+    if (m.recordedBy) {
+      if (!CONVENTION_NAME.test(m.name))
+        diags.push(at(here('name'), 'metric-name', `metric '${m.name}' is recorded by instrumentation: its name is OpenTelemetry's (dotted snake_case segments, such as http.server.request.duration), never ampy.*`));
+    } else if (!METRIC_NAME.test(m.name))
       diags.push(at(here('name'), 'metric-name', `metric name '${m.name}' must be ampy.<subsystem>.<name> in lowercase snake_case segments`));
     if (m.instrument === 'counter' && m.name.endsWith('_total'))
       diags.push(at(here('name'), 'counter-suffix', `counter '${m.name}' must not end in _total: the Prometheus exporter appends it (exposed as ${m.promName})`));
     // The name's suffix agrees with the unit (a unit that is not a base unit is reported by checkUnits).
-    if (!unitProblem(m.unit)) {
+    // OpenTelemetry's convention names carry no unit suffix: instrumentation names them.
+    if (!m.recordedBy && !unitProblem(m.unit)) {
       if (m.unit === 'ms' && !m.name.endsWith('_ms'))
         diags.push(at(here('name'), 'unit-suffix', `'${m.name}' is in ms: end its name in _ms, since exporters do not append units`));
       else if (m.unit === 'By' && !m.name.endsWith('_bytes'))
@@ -67,9 +73,14 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
       } else if (a.pii || a.secret) {
         bounded = false;
         diags.push(at(lsrc, 'metric-label-sensitive', `'${a.id}' is ${a.pii ? 'pii' : 'secret'} and can never be a metric label`));
-      } else if (!(a.type === 'enum' || a.type === 'bool' || (a.type === 'string' && a.maxCardinality !== undefined))) {
+      } else if (!(a.type === 'enum' || a.type === 'bool' || ((a.type === 'string' || a.type === 'int') && a.maxCardinality !== undefined))) {
         bounded = false;
-        const fix = a.type === 'string' ? `declare max_cardinality on '${a.id}' if its values are truly bounded, or make it an enum` : `${a.type === 'int' ? 'an int' : `a ${a.type}`} is unbounded; use an enum of ranges or put it on spans/logs`;
+        const fix =
+          a.type === 'string'
+            ? `declare max_cardinality on '${a.id}' if its values are truly bounded, or make it an enum`
+            : a.type === 'int'
+              ? `an int is unbounded; declare max_cardinality on '${a.id}' if its values are truly few (such as HTTP status codes), else use an enum of ranges or put it on spans/logs`
+              : `a ${a.type} is unbounded; use an enum of ranges or put it on spans/logs`;
         diags.push(at(lsrc, 'metric-label-unbounded', `label '${l.name}' of '${m.name}' is unbounded: ${fix}`));
       }
     }

@@ -2,11 +2,11 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { enumTypeName, enumValuesName } from '../emit/ts-common.js';
 import { fieldsTypeName } from '../emit/logs.js';
-import { labelsTypeName } from '../emit/metrics.js';
+import { instrumentedKey, labelsTypeName } from '../emit/metrics.js';
 import { spanAttributesTypeName, spanDomain, spanOperation } from '../emit/spans.js';
 import { locator, type SourceRef } from '../load.js';
 import type { Model } from '../model.js';
-import { camel } from '../names.js';
+import { camel, prometheusLabel } from '../names.js';
 import { reservedAlertLabel, reservedLabel } from '../reserved-labels.js';
 
 const at = locator('codegen/validate/names.ts');
@@ -34,6 +34,7 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
   'ResourceAttributes',
   'ContextCore',
   'metrics',
+  'instrumentedMetrics',
   'spans',
   'log',
   'LogEventName',
@@ -111,6 +112,12 @@ function checkIdentifiers(model: Model, diags: Diagnostic[]): void {
   }
   for (const m of model.metrics) {
     const src = { file: m.src.file, path: [...m.src.path, 'name'] };
+    // Dashboards reach every metric as metrics.<subsystem>.<short> of registry.libsonnet.
+    claim(`registry.libsonnet metrics.${m.subsystem}`, m.short, `metric '${m.name}'`, src);
+    if (m.recordedBy) {
+      claim(`instrumentedMetrics.${m.subsystem}`, instrumentedKey(m), `metric '${m.name}'`, src);
+      continue;
+    }
     if (m.labels.length) claim('module', labelsTypeName(m), `metric '${m.name}'`, src);
     claim(`metrics.${m.subsystem}`, camel(m.short), `metric '${m.name}'`, src);
   }
@@ -133,6 +140,9 @@ function checkWireNames(model: Model, diags: Diagnostic[]): void {
   for (const m of model.metrics)
     for (const l of m.labels) {
       if (!SNAKE.test(l.name)) diags.push(at(l.src, 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
+      // Instrumentation sends the attribute id on OTLP; the name is what Prometheus shows for it.
+      else if (m.recordedBy && l.name !== prometheusLabel(l.attr.id))
+        diags.push(at(l.src, 'wire-name', `'${m.name}' is recorded by instrumentation, which labels it '${l.attr.id}': Prometheus shows that as '${prometheusLabel(l.attr.id)}', so name the label 'as: ${prometheusLabel(l.attr.id)}'`));
       const reserved = reservedLabel(model, l.name);
       if (reserved) diags.push(at(l.src, 'label-reserved', `'${m.name}' cannot have a label named '${l.name}': ${reserved}; give it another name with 'as'`));
     }

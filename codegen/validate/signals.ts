@@ -63,6 +63,14 @@ export function checkSignals(model: Model, diags: Diagnostic[]): void {
   for (const r of model.resource) {
     if (r.default !== undefined && r.default !== null && r.attr.type === 'enum' && !r.attr.members.some((m) => m.value === r.default))
       diags.push(at({ file: r.src.file, path: [...r.src.path, 'default'] }, 'resource-default', `default '${r.default}' is not a value of '${r.attr.id}' (${r.attr.members.map((m) => m.value).join(', ')})`));
+    const members = r.attr.members.map((m) => m.value);
+    for (const [alias, target] of Object.entries(r.aliases ?? {})) {
+      const here = { file: r.src.file, path: [...r.src.path, 'aliases', alias] };
+      if (r.attr.type !== 'enum') diags.push(at(here, 'resource-default', `aliases map names onto enum members, but '${r.attr.id}' is ${r.attr.type === 'int' ? 'an' : 'a'} ${r.attr.type}`, true));
+      else if (members.includes(alias)) diags.push(at(here, 'resource-default', `alias '${alias}' is a member of '${r.attr.id}' itself; an alias names something else`, true));
+      else if (!members.includes(target))
+        diags.push(at(here, 'resource-default', `alias '${alias}' maps to '${target}', which is not a value of '${r.attr.id}' (${members.join(', ')})`));
+    }
   }
   for (const c of model.context) {
     if (c.source === 'trace' && c.attr.id !== 'trace_id' && c.attr.id !== 'span_id')

@@ -45,13 +45,22 @@ export function negativeBoundaryProblem(unit: string): string {
     : `a quantity in '${unit}' (${unit === 'ms' ? 'a duration' : unit === 'By' ? 'a size' : 'a count'}) is never negative`;
 }
 
+/**
+ * Units OpenTelemetry's semantic conventions use where ours differ: instrumentation records durations in
+ * seconds, and a metric it records (and a bucket set only such metrics use) keeps its unit.
+ */
+const CONVENTION_UNITS = new Set(['s']);
+
 /** Every unit of the spec is a base unit: attributes', bucket sets' and metrics'. */
 export function checkUnits(model: Model, diags: Diagnostic[]): void {
-  const check = (unit: string | undefined, src: SourceRef): void => {
+  const check = (unit: string | undefined, src: SourceRef, convention = false): void => {
+    if (unit !== undefined && convention && CONVENTION_UNITS.has(unit)) return;
     const problem = unit === undefined ? undefined : unitProblem(unit);
     if (problem) diags.push(at({ file: src.file, path: [...src.path, 'unit'] }, 'base-unit', problem));
   };
   for (const a of model.attributes) check(a.unit, a.src);
-  for (const b of model.bucketSets) check(b.unit, b.src);
-  for (const m of model.metrics) check(m.unit, m.src);
+  const users = (id: string) => model.metrics.filter((m) => m.buckets?.id === id);
+  for (const b of model.bucketSets)
+    check(b.unit, b.src, users(b.id).length > 0 && users(b.id).every((m) => m.recordedBy));
+  for (const m of model.metrics) check(m.unit, m.src, m.recordedBy !== undefined);
 }

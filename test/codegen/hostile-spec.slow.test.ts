@@ -243,7 +243,7 @@ describe('a spec with hostile text in every field', () => {
     const got = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(got['pwned']).toBeNull();
     expect(existsSync(CANARY)).toBe(false);
-    expect(got['exports']).toEqual(['brokerValues', 'deploymentEnvironmentValues', 'init', 'log', 'logSchema', 'metrics', 'registry', 'spans']);
+    expect(got['exports']).toEqual(['brokerValues', 'deploymentEnvironmentValues', 'init', 'instrumentedMetrics', 'log', 'logSchema', 'metrics', 'registry', 'spans']);
     expect(got['metricBrief']).toBe(INJECT);
     expect(got['summary']).toBe(STATIC);
     expect(got['description']).toBe(DESCRIBED);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPOSE, PORTS } from '../../codegen/emit/stack.js';
-import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, LINEAR_CHECK, OVERFLOW_VALUE, SCOPE } from '../../conventions/index.js';
+import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, INSTRUMENTATIONS, LINEAR_CHECK, OVERFLOW_VALUE, SCOPE } from '../../conventions/index.js';
 import { resolveConfig } from '../../runtime/config.js';
 import { CLEAN_ENV } from '../support/env.js';
 
@@ -28,6 +28,22 @@ describe('conventions', () => {
     const installed = (createRequire(import.meta.url)('recheck/package.json') as { version: string }).version;
     expect(LINEAR_CHECK).toBe(`recheck ${pkg.dependencies['recheck']}`);
     expect(LINEAR_CHECK).toBe(`recheck ${installed}`);
+  });
+
+  it('name each instrumentation as the spec schema lists it, with the scope its installed package reports under', () => {
+    const schema = JSON.parse(readFileSync(path.join(ROOT, 'codegen', 'spec.schema.json'), 'utf8')) as {
+      definitions: { metric: { properties: { recorded_by: { items: { enum: string[] } } } } };
+    };
+    expect(Object.keys(INSTRUMENTATIONS)).toEqual(schema.definitions.metric.properties.recorded_by.items.enum);
+    const require = createRequire(import.meta.url);
+    for (const scope of Object.values(INSTRUMENTATIONS)) {
+      if (scope === undefined) continue;
+      expect(pkg.dependencies[scope], scope).toBeDefined();
+      const exports = require(scope) as Record<string, unknown>;
+      const Instrumentation = Object.entries(exports).find(([k, v]) => k.endsWith('Instrumentation') && typeof v === 'function')?.[1] as new (c: object) => { instrumentationName: string };
+      // The scope its spans and metrics carry (the metric views of the guardrails select by it).
+      expect(new Instrumentation({ enabled: false }).instrumentationName).toBe(scope);
+    }
   });
 
   it('always redact a subset of what the spec asks the collector to redact', () => {

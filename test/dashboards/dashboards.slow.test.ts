@@ -155,8 +155,8 @@ function findPromtool(): string | undefined {
 // ---------------------------------------------------------------------------------------------------
 
 describe('generated dashboards', () => {
-  it('include the three dashboards of brief §9 and the SLO overview', () => {
-    expect(files).toEqual(expect.arrayContaining(['trading-path.json', 'ingestion-health.json', 'resource.json', 'slo-overview.json']));
+  it('include trading path, ingestion health, resource, the SLO overview and HTTP & dependencies', () => {
+    expect(files).toEqual(expect.arrayContaining(['trading-path.json', 'ingestion-health.json', 'resource.json', 'slo-overview.json', 'http-dependencies.json']));
     expect(readdirSync(SOURCES).filter((f) => f.endsWith('.jsonnet')).length).toBe(files.length);
   });
 
@@ -304,7 +304,7 @@ describe('generated dashboards', () => {
     expect(latencyPanels).toBeGreaterThanOrEqual(4);
   });
 
-  it('cover the panels of brief §9', () => {
+  it('cover the panels each dashboard is for', () => {
     const uses = (file: string, metric: string, suffix = ''): void => {
       const series = promOf(metric).prometheus + suffix;
       const exprs = exprsOf(dashboards.get(file)!);
@@ -332,6 +332,23 @@ describe('generated dashboards', () => {
     uses('resource.json', 'ampy.runtime.gc_pause_ms', '_bucket');
     for (const m of ['ampy.runtime.mem_bytes', 'ampy.runtime.cpu_utilization', 'ampy.runtime.open_fds', 'ampy.obs.dropped', 'ampy.obs.export_failures'])
       uses('resource.json', m);
+
+    // HTTP & dependencies: server rate, errors and latency by route, client latency by server, database
+    // and cache operations by system and operation, and the API SLOs.
+    const http = exprsOf(dashboards.get('http-dependencies.json')!);
+    const has = (what: string, f: (e: string) => boolean): void => expect(http.some(f), `http-dependencies.json: ${what}`).toBe(true);
+    const server = promOf('http.server.request.duration').prometheus;
+    const client = promOf('http.client.request.duration').prometheus;
+    const db = promOf('db.client.operation.duration').prometheus;
+    has('request rate by route', (e) => e.startsWith('sum by (http_route, http_request_method) (rate(' + server + '_count{'));
+    has('5xx error ratio by route', (e) => e.includes('http_response_status_code=~"5.."') && e.startsWith('(sum by (http_route)'));
+    for (const phi of ['0.5', '0.95', '0.99']) {
+      has(`server p${Number(phi) * 100} by route`, (e) => e.startsWith(`histogram_quantile(${phi}, sum by (le, http_route) (rate(${server}_bucket{`));
+      has(`client p${Number(phi) * 100} by server`, (e) => e.startsWith(`histogram_quantile(${phi}, sum by (le, server_address) (rate(${client}_bucket{`));
+      has(`db p${Number(phi) * 100} by system and operation`, (e) => e.startsWith(`histogram_quantile(${phi}, sum by (le, db_system_name, db_operation_name) (rate(${db}_bucket{`));
+    }
+    has('redis commands', (e) => e.includes(`${db}_count{`) && e.includes('db_system_name="redis"'));
+    for (const name of ['api-availability', 'api-latency']) has(`SLO ${name}`, (e) => e.includes(`slo="${name}"`));
 
     const slo = exprsOf(dashboards.get('slo-overview.json')!);
     for (const name of sloNames) {
@@ -473,6 +490,8 @@ describe('a metric renamed in the spec', () => {
   function copyProject(name: string): { spec: string; out: string } {
     const base = path.join(tmp, name);
     cpSync(path.join(ROOT, 'spec'), path.join(base, 'spec'), { recursive: true });
+    // The spec imports the semconv registry beside it (../semconv).
+    cpSync(path.join(ROOT, 'semconv'), path.join(base, 'semconv'), { recursive: true });
     cpSync(SOURCES, path.join(base, 'dashboards'), { recursive: true });
     return { spec: path.join(base, 'spec'), out: path.join(base, 'out') };
   }

@@ -34,7 +34,7 @@ const rules = docs(K8S_RULES_PATH);
 const dashboards = docs(K8S_DASHBOARDS_PATH);
 const collectors = docs(K8S_COLLECTORS_PATH);
 const generatedDashboards = new Map(
-  ['ingestion-health.json', 'resource.json', 'slo-overview.json', 'trading-path.json'].map((f) => [f, readFileSync(path.join(GENERATED, 'dashboards', f), 'utf8')]),
+  ['http-dependencies.json', 'ingestion-health.json', 'resource.json', 'slo-overview.json', 'trading-path.json'].map((f) => [f, readFileSync(path.join(GENERATED, 'dashboards', f), 'utf8')]),
 );
 const promtool = requireTool('promtool');
 
@@ -84,7 +84,7 @@ describe('generated/k8s', () => {
     expect(String(crds['PrometheusRule']['source'])).toContain(`prometheus-operator v${VERSIONS.prometheusOperator}`);
     expect(String(crds['OpenTelemetryCollector']['source'])).toContain(`opentelemetry-operator v${VERSIONS.otelOperator}`);
     const all = [...rules, ...dashboards, ...collectors];
-    expect(all.map((r) => r['kind']).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'OpenTelemetryCollector', 'OpenTelemetryCollector', 'PrometheusRule']);
+    expect(all.map((r) => r['kind']).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'OpenTelemetryCollector', 'OpenTelemetryCollector', 'PrometheusRule']);
     for (const r of all) expect(checkResource(r), `${r['kind']}/${r['metadata']['name']}`).toEqual([]);
     // The check catches what it is for.
     expect(

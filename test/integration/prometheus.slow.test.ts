@@ -1,6 +1,8 @@
 // A real Prometheus scrapes a service that uses the generated helpers and loads the generated rules:
 // every dashboard query, recording rule and alert finds real series, and an alert driven over its
-// threshold shows up in /api/v1/alerts.
+// threshold shows up in /api/v1/alerts. The metrics auto-instrumentation records (semconv/) come from
+// a real instrumented service beside it: an express API started with the register entry, calling
+// PostgreSQL, Redis and a fastify service over fetch (test/integration/apps), under load.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,11 +19,18 @@ import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { freePort } from '../support/ports.js';
 import { until } from '../support/prometheus.js';
+import { buildRuntime, type RuntimeBuild } from '../support/runtime-build.js';
+import { postgresAvailable, redisAvailable, startPostgres, startRedis, type Service } from '../support/services.js';
 import { requireTool } from '../support/tools.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const prometheusBin = requireTool('prometheus');
 const model = readSpec(path.join(ROOT, 'spec')).model!;
+const APPS = path.join(import.meta.dirname, 'apps');
+/** The instrumented service's name, and the dashboards' $service filled for both services. */
+const API_SERVICE = 'ampy-api';
+const SERVICES = `ampy-oms|${API_SERVICE}`;
+const dependencies = postgresAvailable() && redisAvailable();
 
 
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -38,6 +47,8 @@ function combinations(labels: readonly { name: string; values?: readonly string[
 /** Representative traffic: every metric of the registry, every label value, observations across buckets. */
 function traffic(): void {
   for (const m of registry.metrics) {
+    // Recorded by auto-instrumentation, not by helpers: the instrumented service sends them.
+    if ('recorded_by' in m) continue;
     const [, subsystem, ...rest] = m.name.split('.');
     const helper = (metrics as unknown as Record<string, Record<string, Helper>>)[subsystem!]![camel(rest.join('_'))]!;
     for (const labels of combinations(m.labels as readonly { name: string; values?: readonly string[] }[])) {
@@ -66,14 +77,64 @@ async function query(expr: string): Promise<Vector[]> {
 
 let prom: ChildProcess | undefined;
 let obs: Observability | undefined;
+let build: RuntimeBuild | undefined;
+let servers: Service[] = [];
+const children: ChildProcess[] = [];
+let apiUrl = '';
+
+/** Starts an app of test/integration/apps with the register entry; resolves once it prints ready. */
+async function startApp(app: string, env: Record<string, string>): Promise<void> {
+  const child = spawn(process.execPath, ['--import', build!.register, path.join(APPS, app)], {
+    cwd: ROOT,
+    // Only the Prometheus endpoint: nothing is sent over OTLP.
+    env: { PATH: process.env['PATH'] ?? '', AMPYOBS_RUNTIME: build!.runtime, OBS_ENV: 'dev', OBS_EXPORT_TRACES: 'false', OBS_EXPORT_METRICS: 'false', OBS_EXPORT_LOGS: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const onData = (b: Buffer): void => {
+      out += b.toString();
+      if (out.includes('ready')) {
+        // Its log lines are not needed past this point.
+        child.stdout!.off('data', onData).resume();
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${app} exited with ${code}: ${err}`)));
+  });
+}
+
+/** Requests to the instrumented API: a route that calls PostgreSQL, Redis and the pricing service, a failing one, an unknown one. */
+function apiTraffic(): void {
+  for (const p of ['/orders/42', '/orders/43', '/fail', '/no/such/route'])
+    void fetch(`${apiUrl}${p}`)
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+}
 let tmp = '';
 let ticker: NodeJS.Timeout | undefined;
 const promLog: string[] = [];
 
-describe.skipIf(!prometheusBin)('generated rules and dashboards on a real Prometheus', () => {
+describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards on a real Prometheus', () => {
   beforeAll(async () => {
-    const appPort = await freePort();
-    const promPort = await freePort();
+    const [appPort, promPort, apiPort, apiPromPort, pricingPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    build = buildRuntime('prometheus-build');
+    const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
+    servers = [pg, redis];
+    await startApp('pricing.cjs', { OBS_SERVICE_NAME: 'ampy-pricing', PORT: String(pricingPort) });
+    await startApp('api.mjs', {
+      OBS_SERVICE_NAME: API_SERVICE,
+      PORT: String(apiPort),
+      OBS_PROM_PORT: String(apiPromPort),
+      PG_URL: pg.url,
+      REDIS_URL: redis.url,
+      PRICING_URL: `http://127.0.0.1:${pricingPort}`,
+    });
+    apiUrl = `http://127.0.0.1:${apiPort}`;
     await withEnv({ ...CLEAN_ENV }, () => {
       obs = init({
         serviceName: 'ampy-oms',
@@ -84,7 +145,11 @@ describe.skipIf(!prometheusBin)('generated rules and dashboards on a real Promet
       });
     });
     traffic();
-    ticker = setInterval(traffic, 250);
+    apiTraffic();
+    ticker = setInterval(() => {
+      traffic();
+      apiTraffic();
+    }, 250);
     tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-prom-'));
     writeFileSync(
       path.join(tmp, 'prometheus.yml'),
@@ -97,6 +162,8 @@ describe.skipIf(!prometheusBin)('generated rules and dashboards on a real Promet
         // In the compose stack the collector copies these from the resource; here the scrape adds them.
         `      - targets: ["127.0.0.1:${appPort}"]`,
         '        labels: { env: dev, service: ampy-oms }',
+        `      - targets: ["127.0.0.1:${apiPromPort}"]`,
+        `        labels: { env: dev, service: ${API_SERVICE} }`,
         '',
       ].join('\n'),
     );
@@ -105,15 +172,28 @@ describe.skipIf(!prometheusBin)('generated rules and dashboards on a real Promet
     promUrl = `http://127.0.0.1:${promPort}`;
     await until('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
     // Enough scrapes that every rate over [1m] has at least two samples.
-    await until('three scrapes of the service', async () => {
-      const r = await query('count_over_time(ampy_oms_order_submit_total[1m])');
-      return r.length && r.every((v) => Number(v.value[1]) >= 3) ? true : undefined;
+    await until('three scrapes of both services', async () => {
+      for (const probe of ['ampy_oms_order_submit_total', 'http_server_request_duration_count', 'db_client_operation_duration_count']) {
+        const r = await query(`count_over_time(${probe}[1m])`);
+        if (!r.length || !r.every((v) => Number(v.value[1]) >= 3)) return undefined;
+      }
+      return true;
     });
-  }, 60_000);
+  }, 90_000);
 
   afterAll(async () => {
     clearInterval(ticker);
     prom?.kill('SIGTERM');
+    await Promise.all(
+      children.map((c) => {
+        if (c.exitCode !== null) return undefined;
+        const exited = new Promise((r) => c.once('exit', r));
+        c.kill('SIGTERM');
+        return exited;
+      }),
+    );
+    await Promise.all(servers.map((x) => x.stop()));
+    build?.remove();
     await obs?.shutdown(2000);
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
@@ -130,8 +210,9 @@ describe.skipIf(!prometheusBin)('generated rules and dashboards on a real Promet
   });
 
   it('answers every dashboard panel query with data', async () => {
-    const queries = dashboardQueries();
+    const queries = dashboardQueries(SERVICES);
     expect(queries.length).toBeGreaterThan(30);
+    expect(queries.filter((q) => q.where.startsWith('http-dependencies.json')).length).toBeGreaterThan(20);
     const empty: string[] = [];
     for (const q of queries) if ((await query(q.expr)).length === 0) empty.push(`${q.where}: ${q.expr}`);
     expect(empty, `panels without data:\n${empty.join('\n')}`).toEqual([]);
@@ -163,6 +244,7 @@ describe.skipIf(!prometheusBin)('generated rules and dashboards on a real Promet
     clearInterval(ticker);
     ticker = setInterval(() => {
       traffic();
+      apiTraffic();
       metrics.fx.rateStalenessMs.set(60_000, { pair: 'EURUSD' });
     }, 250);
     const alert = await until('AmpyFXRateStale in /api/v1/alerts', async () => {

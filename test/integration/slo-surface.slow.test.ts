@@ -43,6 +43,8 @@ function batch(): void {
     // bus-orders-delivery (99.9%): orders always within 50 ms; bars are not part of the SLO.
     metrics.bus.deliveryLatencyMs.record(10, { topic: 'ampy/dev/orders/v1/requests', domain: 'orders' });
     metrics.bus.deliveryLatencyMs.record(400, { topic: 'ampy/dev/bars/v1/1m', domain: 'bars' });
+    // api-latency (95%, tiers at 0.72, 0.3, 0.15, 0.05): 10% of requests above 500 ms.
+    metrics.api.requestLatencyMs.record(i % 10 === 0 ? 600 : 120, { method: 'GET', route: '/v1/orders' });
   }
   // api-availability (99.9%, tiers at 0.0144, 0.006, 0.003, 0.001): 0.4% server errors, and 4xx are not errors.
   metrics.api.requests.add(249, { method: 'GET', route: '/v1/orders', status_class: '2xx' });
@@ -77,6 +79,7 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
     metrics.bus.deliveryLatencyMs.record(10, { topic: 'ampy/dev/orders/v1/requests', domain: 'orders' });
     for (const status_class of ['2xx', '5xx'] as const) metrics.api.requests.add(0, { method: 'GET', route: '/v1/orders', status_class });
     metrics.api.requests.add(0, { method: 'POST', route: '/v1/orders', status_class: '4xx' });
+    metrics.api.requestLatencyMs.record(120, { method: 'GET', route: '/v1/orders' });
 
     await prom.start(prometheusBin!, [{ target: `127.0.0.1:${port}`, labels: { env: 'dev', service: SERVICE } }], [path.join(ROOT, 'generated/prometheus/ampyobs.rules.yaml')]);
     await until('two scrapes of the primed series', async () => {
@@ -105,7 +108,7 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
   });
 
   it('every SLO has figures for every window of its recording rules', () => {
-    expect(slos.map((s) => s.name).sort()).toEqual(['api-availability', 'bus-orders-delivery', 'oms-order-latency', 'oms-order-success']);
+    expect(slos.map((s) => s.name).sort()).toEqual(['api-availability', 'api-latency', 'bus-orders-delivery', 'oms-order-latency', 'oms-order-success']);
     for (const s of slos) expect(s.groups[0]!.windows.map((w) => w.window)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
   });
 
@@ -154,6 +157,7 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
     expect(ours).toEqual([
       'api-availability 1d-2h pending',
       'api-availability 3d-6h pending',
+      'api-latency 3d-6h pending',
       'oms-order-latency 1d-2h pending',
       'oms-order-latency 3d-6h pending',
       'oms-order-latency 6h-30m pending',

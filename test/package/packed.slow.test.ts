@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listTree, snapshot } from '../support/files.js';
 import { ContractGrafana } from '../support/grafana.js';
 import { freePort } from '../support/ports.js';
+import { until } from '../support/prometheus.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
@@ -64,6 +65,16 @@ function run(cmd: string, args: readonly string[], opts: { cwd?: string; env?: N
 }
 
 const ampyobs = (...args: string[]): Promise<Run> => run('npx', ['ampyobs', ...args]);
+
+/** A process of the service, started in its folder with the user's environment; its output accumulates. */
+function startService(args: readonly string[], extra: NodeJS.ProcessEnv): { child: ReturnType<typeof spawn>; out: { stdout: string; stderr: string }; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, args, { cwd: svc, env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (b: Buffer) => (out.stdout += b.toString()));
+  child.stderr!.on('data', (b: Buffer) => (out.stderr += b.toString()));
+  return { child, out, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
 
 /** A Node.js stack frame, which the CLI must never print whatever happens. */
 const STACK_FRAME = /^\s+at \S|node:internal/m;
@@ -136,6 +147,29 @@ const alive = setInterval(() => {}, 60_000);
 process.on('SIGTERM', () => void obs.shutdown(2000).then(() => clearInterval(alive)));
 `;
 
+// Plain ESM, started with `node --import ampyobs/register`: node:http server and fetch client, and the
+// escape hatch (a component logger and an ad-hoc counter).
+const WEB = `import { createServer } from 'node:http';
+import { counter, init, logger } from 'ampyobs/runtime';
+
+const obs = init({ serviceName: 'acme-web' });
+const log = logger('acme.web');
+const served = counter('web.served', { unit: '{request}', labels: ['kind'] });
+const server = createServer((req, res) => {
+  served.add(1, { kind: 'order' });
+  log.info('Served', { path_length: req.url.length });
+  res.end('ok');
+});
+server.listen(0, '127.0.0.1', async () => {
+  await (await fetch(\`http://127.0.0.1:\${server.address().port}/orders/42\`)).text();
+  process.stdout.write(\`ready \${obs.prometheusUrl}\\n\`);
+});
+process.on('SIGTERM', () => {
+  server.close();
+  void obs.shutdown(2000);
+});
+`;
+
 // Compiled, never run: each line must be a compile error, or tsc reports the unused directive.
 const WRONG = `import { metrics } from './telemetry/index.js';
 
@@ -200,6 +234,7 @@ beforeAll(async () => {
   write('telemetry/strategy.yaml', STRATEGY);
   write('src/main.ts', MAIN);
   write('src/wrong.ts', WRONG);
+  write('web.mjs', WEB);
   write('tsconfig.json', `${JSON.stringify(TSCONFIG, null, 2)}\n`);
 }, INSTALL);
 
@@ -245,25 +280,16 @@ describe('the packed package installed in a fresh service', () => {
 
   it('runs: the service serves its own and the base metrics on OBS_PROM_PORT', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      cwd: svc,
-      env: { ...env, OBS_PROM_PORT: String(port), OBS_OTLP_ENDPOINT: `file://${path.join(work, 'telemetry')}` },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const { child, out, exited } = startService(['dist/main.js'], { OBS_PROM_PORT: String(port), OBS_OTLP_ENDPOINT: `file://${path.join(work, 'telemetry')}` });
     try {
       await new Promise<void>((resolve, reject) => {
         const t = setInterval(() => {
-          if (stdout.includes('ready ')) resolve();
-          else if (child.exitCode !== null) reject(new Error(`service exited ${child.exitCode}: ${stderr}`));
+          if (out.stdout.includes('ready ')) resolve();
+          else if (child.exitCode !== null) reject(new Error(`service exited ${child.exitCode}: ${out.stderr}`));
         }, 50);
         void exited.then(() => setTimeout(() => clearInterval(t), 100));
       });
-      expect(stdout).toContain(`ready http://127.0.0.1:${port}/metrics`);
+      expect(out.stdout).toContain(`ready http://127.0.0.1:${port}/metrics`);
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const scope = `otel_scope_name="ampyobs",otel_scope_version="${pkg.version}"`;
       const series = text.split('\n').filter((l) => l.startsWith('ampy_strategy_signals_total') || l.startsWith('ampy_oms_rejections_total'));
@@ -275,9 +301,39 @@ describe('the packed package installed in a fresh service', () => {
       child.kill('SIGTERM');
       await exited;
     }
-    const line = stdout.split('\n').find((l) => l.includes('"event":"strategy.signal"'));
+    const line = out.stdout.split('\n').find((l) => l.includes('"event":"strategy.signal"'));
     expect(JSON.parse(line ?? '{}')).toMatchObject({ service: 'acme-strategy', strategy_kind: 'momentum', side: 'buy', message: 'Signal emitted' });
-    expect(stderr).toBe('');
+    expect(out.stderr).toBe('');
+  });
+
+  it('`node --import ampyobs/register` instruments an ESM service: convention metrics and the escape hatch on OBS_PROM_PORT', async () => {
+    const port = await freePort();
+    const { child, out, exited } = startService(['--import', 'ampyobs/register', 'web.mjs'], { OBS_PROM_PORT: String(port), OBS_OTLP_ENDPOINT: `file://${path.join(work, 'web-telemetry')}` });
+    try {
+      const text = await until('the request in /metrics', async () => {
+        if (!out.stdout.includes('ready ')) return undefined;
+        const t = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        return t.includes('http_client_request_duration_count') ? t : undefined;
+      }).catch((e: Error) => {
+        throw new Error(`${e.message} (service ${child.exitCode === null ? 'running' : `exited ${child.exitCode}`}; stderr: ${out.stderr})`);
+      });
+      /** The sample of `series` with all these labels (in any order). */
+      const sample = (series: string, labels: readonly string[]): string | undefined => text.split('\n').find((l) => l.startsWith(`${series}{`) && labels.every((x) => l.includes(x)));
+      // A bare node:http server matches no route: _other, never the raw path.
+      expect(sample('http_server_request_duration_count', ['http_request_method="GET"', 'http_route="_other"', 'http_response_status_code="200"', 'otel_scope_name="@opentelemetry/instrumentation-http"'])).toBeDefined();
+      expect(sample('http_client_request_duration_count', ['http_request_method="GET"', 'server_address="127.0.0.1"', 'http_response_status_code="200"', 'otel_scope_name="@opentelemetry/instrumentation-undici"'])).toBeDefined();
+      expect(sample('ampy_api_requests_total', ['method="GET"', 'route="_other"', 'status_class="2xx"'])).toMatch(/ 1$/);
+      expect(sample('web_served_total', ['kind="order"', 'otel_scope_name="ampyobs.adhoc"'])).toMatch(/ 1$/);
+      expect(sample('ampy_obs_adhoc_signals_total', ['kind="counter"'])).toMatch(/ 1$/);
+      expect(sample('ampy_obs_adhoc_signals_total', ['kind="log"'])).toMatch(/ 1$/);
+      expect(text).not.toContain('/orders/42');
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    const served = out.stdout.split('\n').find((l) => l.includes('"message":"Served"'));
+    expect(JSON.parse(served ?? '{}')).toMatchObject({ service: 'acme-web', component: 'acme.web', path_length: 10, adhoc: true });
+    expect(out.stderr).toBe('');
   });
 
   it('`npx ampyobs inspect` follows a trace through the telemetry folder the service wrote', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { init, log, metrics, registry, spans, type OrderSubmitFields } from '../../generated/index.js';
-import { ConfigError, resolveConfig, type InitOptions, type ObsConfig, type Observability } from '../../runtime/index.js';
+import { ConfigError, resolveConfig, type EnvironmentAlias, type InitOptions, type ObsConfig, type Observability } from '../../runtime/index.js';
 import { LINEAR_CHECK } from '../../conventions/index.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
@@ -173,9 +173,22 @@ describe('OBS_ENV', () => {
     expect(resolve({ OBS_OTLP_ENDPOINT: 'http://collector:4318' }).otlp.insecure).toBe(true);
   });
 
-  it.each(['staging', 'PROD ', 'production'])('rejects %j naming OBS_ENV', (value) => {
+  it.each(['qa', 'PROD ', 'Production'])('rejects %j naming OBS_ENV, listing the environments and the aliases', (value) => {
     const e = expectConfigError({ OBS_ENV: value }, 'OBS_ENV');
-    expect(e.message).toMatch(/dev, paper, prod/);
+    expect(e.message).toMatch(/dev, paper, prod \(also accepted: development for dev, production for prod, staging for paper\)/);
+  });
+
+  it.each([
+    ['development', 'dev'],
+    ['staging', 'paper'],
+    ['production', 'prod'],
+  ])('accepts the spec alias %j for %s, wherever the environment is set', (alias, env) => {
+    const secure = { OBS_OTLP_ENDPOINT: HTTPS };
+    expect(resolve({ ...secure, OBS_ENV: alias }).resource['deployment.environment']).toBe(env);
+    expect(resolve(secure, { environment: alias as EnvironmentAlias }).resource['deployment.environment']).toBe(env);
+    expect(resolve({ ...secure, OTEL_RESOURCE_ATTRIBUTES: `deployment.environment=${alias}` }).resource['deployment.environment']).toBe(env);
+    // The alias picks the environment's spec defaults too.
+    expect(resolve({ ...secure, OBS_ENV: alias }).sampler.ratio).toBe(registry.sampling.perEnv[env as 'dev']);
   });
 
   it('a log level from untyped code that is not a level is a ConfigError naming logLevel', () => {
@@ -217,7 +230,7 @@ describe('OBS_OTLP_ENDPOINT', () => {
     });
   });
 
-  it.each(['collector:4318', 'not a url', 'http://', 'ftp://collector:4318', 'ws://collector:4318'])('rejects %j naming OBS_OTLP_ENDPOINT', (value) => {
+  it.each(['collector:9000', 'not a url', 'http://', 'ftp://collector:4318', 'ws://collector:4318'])('rejects %j naming OBS_OTLP_ENDPOINT', (value) => {
     expectConfigError({ OBS_OTLP_ENDPOINT: value }, 'OBS_OTLP_ENDPOINT');
   });
 
@@ -269,7 +282,7 @@ describe('OBS_SAMPLER', () => {
     expect(spanCount(receiver)).toBe(40);
   });
 
-  it.each(['sometimes', 'ALWAYS', 'parentbased_always_on'])('rejects %j naming OBS_SAMPLER', (value) => {
+  it.each(['sometimes', 'ALWAYS', 'parentbased_sometimes'])('rejects %j naming OBS_SAMPLER', (value) => {
     expectConfigError({ OBS_SAMPLER: value }, 'OBS_SAMPLER');
   });
 
@@ -665,8 +678,8 @@ describe('OTEL_* overlaps', () => {
     expectConfigError({ OTEL_RESOURCE_ATTRIBUTES: value }, 'OTEL_RESOURCE_ATTRIBUTES');
   });
 
-  it('OTEL_RESOURCE_ATTRIBUTES with a deployment.environment outside dev|paper|prod is an error naming OTEL_RESOURCE_ATTRIBUTES', () => {
-    expectConfigError({ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=staging' }, 'OTEL_RESOURCE_ATTRIBUTES');
+  it('OTEL_RESOURCE_ATTRIBUTES with a deployment.environment outside dev|paper|prod and their aliases is an error naming OTEL_RESOURCE_ATTRIBUTES', () => {
+    expectConfigError({ OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=qa' }, 'OTEL_RESOURCE_ATTRIBUTES');
   });
 
   it('OTEL_EXPORTER_OTLP_ENDPOINT sends OTLP/HTTP there', async () => {
@@ -689,7 +702,7 @@ describe('OTEL_* overlaps', () => {
   });
 
   it('OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_PROTOCOL reject bad values, naming themselves', () => {
-    expectConfigError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    expectConfigError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4000' }, 'OTEL_EXPORTER_OTLP_ENDPOINT');
     expectConfigError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'thrift' }, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   });
 
@@ -785,6 +798,102 @@ describe('OBS_OTLP_ENDPOINT=file://', () => {
   });
   it('needs a directory', () => {
     expectConfigError({ OBS_OTLP_ENDPOINT: 'file:///' }, 'OBS_OTLP_ENDPOINT');
+  });
+});
+
+describe('configuration other SDKs use (accepted, or refused precisely)', () => {
+  it.each([
+    ['localhost:4317', 'grpc', 'localhost:4317'],
+    ['collector:4318', 'http/protobuf', 'http://collector:4318'],
+    ['[::1]:4317', 'grpc', '[::1]:4317'],
+  ])('OTEL_EXPORTER_OTLP_ENDPOINT=%s without a scheme is %s by its port', (value, protocol, resolved) => {
+    expect(resolve({ OTEL_EXPORTER_OTLP_ENDPOINT: value }).otlp).toMatchObject({ protocol, endpoint: resolved, insecure: true });
+    expect(resolve({ OBS_OTLP_ENDPOINT: value }).otlp).toMatchObject({ protocol, endpoint: resolved });
+  });
+
+  it('host:port on another port names the variable and the fix', () => {
+    const e = expectConfigError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:9000' }, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+    expect(e.message).toContain('write grpc://collector:9000 or http://collector:9000');
+    // Plaintext host:port is still refused outside dev, naming what to do.
+    expect(expectConfigError({ OBS_ENV: 'prod', OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4317' }, 'OTEL_EXPORTER_OTLP_ENDPOINT').message).toMatch(/OBS_OTLP_INSECURE=true/);
+  });
+
+  it('an unknown sampler lists every accepted one, and OpenTelemetry names work in OBS_SAMPLER too', () => {
+    for (const [env, setting] of [
+      [{ OTEL_TRACES_SAMPLER: 'jaeger_remote' }, 'OTEL_TRACES_SAMPLER'],
+      [{ OBS_SAMPLER: 'sometimes' }, 'OBS_SAMPLER'],
+    ] as const) {
+      const e = expectConfigError(env, setting);
+      expect(e.message).toContain('accepted: parent, traceidratio, always_on, always_off, or OpenTelemetry\'s parentbased_traceidratio, parentbased_always_on, parentbased_always_off');
+    }
+    expect(resolve({ OBS_SAMPLER: 'parentbased_always_on', OBS_ENV: 'prod', OBS_OTLP_ENDPOINT: HTTPS }).sampler).toEqual({ type: 'parent', ratio: 1 });
+    expect(expectConfigError({}, 'sampler.type', { sampler: { type: 'jaeger' as 'parent' } }).message).toContain('accepted: parent');
+  });
+
+  it('OTEL_<SIGNAL>_EXPORTER and OBS_EXPORT_<SIGNAL> take console; several exporters or an unknown one are refused', () => {
+    const c = resolve({ OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'otlp', OTEL_LOGS_EXPORTER: 'console' });
+    expect(c.console).toEqual({ traces: true, metrics: false, logs: true });
+    // Console logs are the JSON lines on stdout: no OTLP log records.
+    expect(c.export).toEqual({ traces: true, metrics: true, logs: false });
+    expect(resolve({ OBS_EXPORT_METRICS: 'console' }).console.metrics).toBe(true);
+    expect(resolve({}, { export: { traces: 'console' } }).console.traces).toBe(true);
+    expect(resolve({ OBS_EXPORT_TRACES: 'true', OTEL_TRACES_EXPORTER: 'console' }).console.traces).toBe(false);
+    expect(expectConfigError({ OTEL_TRACES_EXPORTER: 'otlp,console' }, 'OTEL_TRACES_EXPORTER').message).toContain('one: otlp, console or none');
+    expect(expectConfigError({ OTEL_METRICS_EXPORTER: 'prometheus' }, 'OTEL_METRICS_EXPORTER').message).toContain('accepted: otlp, console, none');
+    expect(expectConfigError({ OBS_EXPORT_LOGS: 'stdout' }, 'OBS_EXPORT_LOGS').message).toContain('true, false or console');
+  });
+
+  it('OBS_LOG_LEVEL, then logLevel, then OTEL_LOG_LEVEL set the lines written', async () => {
+    expect(resolve({ OBS_LOG_LEVEL: 'WARN', OTEL_LOG_LEVEL: 'debug' }, { logLevel: 'error' }).logLevel).toBe('warn');
+    expect(resolve({ OTEL_LOG_LEVEL: 'debug' }, { logLevel: 'error' }).logLevel).toBe('error');
+    expect(resolve({ OTEL_LOG_LEVEL: 'VERBOSE', OBS_ENV: 'prod', OBS_OTLP_ENDPOINT: HTTPS })).toMatchObject({ logLevel: 'debug', diagLevel: 'verbose' });
+    expect(resolve({ OBS_LOG_LEVEL: 'warning' }).logLevel).toBe('warn');
+    expect(resolve({ OBS_ENV: 'prod', OBS_OTLP_ENDPOINT: HTTPS }).logLevel).toBe('info');
+    expect(expectConfigError({ OBS_LOG_LEVEL: 'loud' }, 'OBS_LOG_LEVEL').message).toContain('debug, info, warn, error, fatal');
+    expect(expectConfigError({ OTEL_LOG_LEVEL: 'loud' }, 'OTEL_LOG_LEVEL').message).toContain('none, error, warn, info, debug, verbose, all');
+    const sink = lineSink();
+    await withObs({ OBS_LOG_LEVEL: 'warn', OBS_OTLP_ENDPOINT: endpoint }, { serviceName: 'ampy-oms', logDestination: sink.stream }, async () => {
+      log.orderSubmit({ client_order_id: 'co_info', broker: 'alpaca' }, 'info: left out');
+      log.orderReject({ client_order_id: 'co_err', reject_reason: 'risk_check' }, 'error: written');
+      await new Promise((r) => setImmediate(r));
+    });
+    expect(sink.lines.map((l) => l['message'])).toEqual(['error: written']);
+  });
+
+  it('resourceAttributes and OTEL_RESOURCE_ATTRIBUTES add to every signal; the dedicated options win', async () => {
+    const cfg = resolve(
+      { OTEL_RESOURCE_ATTRIBUTES: 'team=data,deployment.mode=vm,service.name=from-otel' },
+      { serviceName: 'ampy-oms', resourceAttributes: { team: 'execution', 'deployment.mode': 'kubernetes', replicas: 3, canary: false, 'service.name': 'ignored' } },
+    );
+    expect(cfg.resource).toMatchObject({ 'service.name': 'ampy-oms', team: 'execution', 'deployment.mode': 'kubernetes', replicas: '3', canary: 'false' });
+    expect(expectConfigError({}, 'resourceAttributes.owner', { resourceAttributes: { owner: {} as string } }).message).toContain('a string, a finite number or a boolean');
+    expect(expectConfigError({}, 'resourceAttributes.weight', { resourceAttributes: { weight: Number.NaN } }).message).toContain('finite number');
+    await withObs({ OBS_OTLP_ENDPOINT: endpoint, OTEL_RESOURCE_ATTRIBUTES: 'team=data' }, { serviceName: 'ampy-oms', resourceAttributes: { 'deployment.mode': 'kubernetes' } }, () => emitAll());
+    expect(receiver.spans[0]?.resource).toMatchObject({ team: 'data', 'deployment.mode': 'kubernetes' });
+    expect(receiver.points[0]?.resource).toMatchObject({ team: 'data', 'deployment.mode': 'kubernetes' });
+  });
+
+  it('OTEL_SERVICE_VERSION is service.version, below OBS_SERVICE_VERSION and serviceVersion', async () => {
+    expect(resolve({ OTEL_SERVICE_VERSION: '2.0.1', OTEL_RESOURCE_ATTRIBUTES: 'service.version=1.0.0' }).resource['service.version']).toBe('2.0.1');
+    expect(resolve({ OTEL_SERVICE_VERSION: '2.0.1' }, { serviceVersion: '3.0.0' }).resource['service.version']).toBe('3.0.0');
+    expect(resolve({ OTEL_SERVICE_VERSION: '2.0.1', OBS_SERVICE_VERSION: '4.0.0' }).resource['service.version']).toBe('4.0.0');
+    const sink = lineSink();
+    await withObs({ OTEL_SERVICE_VERSION: '2.0.1', OBS_OTLP_ENDPOINT: endpoint }, { serviceName: 'ampy-oms', logDestination: sink.stream }, () => emitAll());
+    expect(receiver.spans[0]?.resource['service.version']).toBe('2.0.1');
+    expect(sink.lines[0]?.['service_version']).toBe('2.0.1');
+  });
+
+  it('OBS_INSTRUMENT and instrument: names (fetch and https too), all or none; anything else lists the names', () => {
+    expect(resolve({ OBS_INSTRUMENT: 'pg, fetch,http' }).instrument).toEqual({ names: ['http', 'undici', 'pg'], setting: 'OBS_INSTRUMENT' });
+    expect(resolve({ OBS_INSTRUMENT: 'none' }, { instrument: 'all' }).instrument.names).toEqual([]);
+    expect(resolve({}, { instrument: 'all' }).instrument.names).toEqual(['http', 'undici', 'express', 'fastify', 'pg', 'ioredis', 'redis', 'grpc']);
+    expect(resolve({}, { instrument: ['https', 'express'] }).instrument.names).toEqual(['http', 'express']);
+    // Without the register entry, nothing is instrumented unless asked.
+    expect(resolve({}).instrument).toEqual({ names: [], setting: 'default' });
+    expect(expectConfigError({ OBS_INSTRUMENT: 'http,mongodb' }, 'OBS_INSTRUMENT').message).toContain("'mongodb' is not an instrumentation; accepted: all, none, http, undici, express, fastify, pg, ioredis, redis, grpc");
+    expect(expectConfigError({ OBS_INSTRUMENT: 'all,pg' }, 'OBS_INSTRUMENT').message).toContain('mixes all or none with names');
+    expectConfigError({}, 'instrument', { instrument: 'everything' as 'all' });
+    expectConfigError({}, 'instrument', { instrument: [42] as unknown as ['http'] });
   });
 });
 

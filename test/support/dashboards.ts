@@ -4,8 +4,11 @@ import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** Every panel query of generated/dashboards/*.json, variables filled for env dev and service ampy-oms. */
-export function dashboardQueries(): { where: string; expr: string }[] {
+/**
+ * Every panel query of generated/dashboards/*.json, variables filled for env dev and `service` (a
+ * regular expression, as Grafana fills a multi-value variable): ampy-oms unless told.
+ */
+export function dashboardQueries(service = 'ampy-oms'): { where: string; expr: string }[] {
   const dir = path.join(ROOT, 'generated', 'dashboards');
   const out: { where: string; expr: string }[] = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
@@ -19,7 +22,7 @@ export function dashboardQueries(): { where: string; expr: string }[] {
             .replace(/\$__interval/g, '15s')
             .replace(/\$__range/g, '1h')
             .replace(/\$\{?env\}?/g, 'dev')
-            .replace(/\$\{?service\}?/g, 'ampy-oms'),
+            .replace(/\$\{?service\}?/g, service),
         });
   }
   return out;

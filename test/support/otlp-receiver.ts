@@ -29,6 +29,8 @@ export interface ReceivedSpan {
   events: { name: string; attributes: Attrs }[];
   status: { code: number; message: string };
   resource: Attrs;
+  /** Instrumentation scope name. */
+  scope: string;
 }
 export interface ReceivedLog {
   body: AttrValue;
@@ -39,6 +41,7 @@ export interface ReceivedLog {
   spanId: string;
   attributes: Attrs;
   resource: Attrs;
+  scope: string;
 }
 export interface ReceivedPoint {
   metric: string;
@@ -52,6 +55,7 @@ export interface ReceivedPoint {
   buckets?: number[];
   exemplars: ReceivedExemplar[];
   resource: Attrs;
+  scope: string;
 }
 export interface ReceivedExemplar {
   traceId: string;
@@ -88,6 +92,11 @@ function attrs(kvs: Pb[] | undefined): Attrs {
 }
 
 /** Decodes one request body of a signal into plain objects (throws on bytes that are not OTLP). */
+/** The instrumentation scope name of a scope_spans, scope_metrics or scope_logs block. */
+function scopeName(block: Pb): string {
+  return ((block['scope'] as Pb | undefined)?.['name'] as string | undefined) ?? '';
+}
+
 export function decode(signal: SignalName, body: Uint8Array): Pb {
   return TYPES[signal].toObject(TYPES[signal].decode(body), { oneofs: false, defaults: false, longs: Number, bytes: Buffer }) as Pb;
 }
@@ -111,6 +120,7 @@ export class OtlpReceiver {
         for (const ss of (rs['scope_spans'] as Pb[] | undefined) ?? [])
           for (const s of (ss['spans'] as Pb[] | undefined) ?? [])
             this.spans.push({
+              scope: scopeName(ss),
               traceId: hex(s['trace_id']),
               spanId: hex(s['span_id']),
               parentSpanId: hex(s['parent_span_id']),
@@ -129,6 +139,7 @@ export class OtlpReceiver {
         for (const sl of (rl['scope_logs'] as Pb[] | undefined) ?? [])
           for (const r of (sl['log_records'] as Pb[] | undefined) ?? [])
             this.logs.push({
+              scope: scopeName(sl),
               body: anyValue(r['body'] as Pb | undefined),
               severityText: (r['severity_text'] as string | undefined) ?? '',
               severityNumber: num(r['severity_number']),
@@ -144,7 +155,7 @@ export class OtlpReceiver {
         const resource = attrs((rm['resource'] as Pb | undefined)?.['attributes'] as Pb[] | undefined);
         for (const sm of (rm['scope_metrics'] as Pb[] | undefined) ?? [])
           for (const m of (sm['metrics'] as Pb[] | undefined) ?? []) {
-            const base = { metric: m['name'] as string, unit: (m['unit'] as string | undefined) ?? '', resource };
+            const base = { metric: m['name'] as string, unit: (m['unit'] as string | undefined) ?? '', resource, scope: scopeName(sm) };
             for (const kind of ['sum', 'gauge'] as const)
               for (const dp of ((m[kind] as Pb | undefined)?.['data_points'] as Pb[] | undefined) ?? [])
                 this.points.push({ ...base, kind, attributes: attrs(dp['attributes'] as Pb[] | undefined), value: 'as_int' in dp ? num(dp['as_int']) : num(dp['as_double']), exemplars: exemplars(dp['exemplars']) });

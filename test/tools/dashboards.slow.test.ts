@@ -152,8 +152,9 @@ describe('dashboards push', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain(`error     ${uids[1]}  ${local[1]!['title']}  POST /api/dashboards/db: HTTP 412 version-mismatch: The dashboard has been changed by someone else`);
     expect(r.err).toContain(`error     ${uids[2]}  ${local[2]!['title']}  POST /api/dashboards/db: HTTP 400 Cannot save provisioned dashboard`);
-    expect(rows(r, 'created').sort()).toEqual([uids[0], uids[3]].sort());
-    expect(summary(r)).toBe('ampyobs dashboards push: 2 created, 0 updated, 0 unchanged, 2 error(s) in folder General');
+    const others = uids.filter((_, i) => i !== 1 && i !== 2);
+    expect(rows(r, 'created').sort()).toEqual([...others].sort());
+    expect(summary(r)).toBe(`ampyobs dashboards push: ${others.length} created, 0 updated, 0 unchanged, 2 error(s) in folder General`);
   });
 
   it('a refused token: one line with the status and what to check, and no further requests', async () => {

@@ -8,6 +8,7 @@ import { readSpec } from '../../codegen/pipeline.js';
 import { readFileSync } from 'node:fs';
 import { Checker, LIVE_RULES, type Finding } from '../../tools/live-check/check.js';
 import type { Observed } from '../../tools/live-check/observed.js';
+import { ADHOC_SCOPE } from '../../conventions/index.js';
 import { fromPrometheusText } from '../../tools/live-check/prometheus-text.js';
 import { runLiveCheck } from '../../tools/live-check/command.js';
 import { freePort } from '../support/ports.js';
@@ -129,6 +130,37 @@ describe('the checker, record by record', () => {
       "warn overflow-value metric ampy.oms.rejections: 'reason' is _other",
       'warn renamed-metric metric ampy.oms.rejects: renamed to ampy.oms.rejections in the spec: regenerate the service\'s helpers',
     ]);
+  });
+
+  it('holds instrumented metrics to the semconv registry under their OTLP keys, counts instrumentation spans, groups a logger by component', () => {
+    const base = readSpec(path.join(ROOT, 'spec')).model!;
+    const c = new Checker(base);
+    const duration = (attrs: Observed['attrs'], extra: Partial<Observed> = { unit: 's' }): Observed => ({
+      signal: 'metric',
+      name: 'http.server.request.duration',
+      scope: '@opentelemetry/instrumentation-http',
+      attrs,
+      source: 'test',
+      instrument: 'histogram',
+      ...extra,
+    });
+    const s = (key: string, value: string): Observed['attrs'][number] => ({ key, value, type: 'string' });
+    c.observe(duration([s('http.request.method', 'GET'), s('http.route', '/orders/:id'), { key: 'http.response.status_code', value: 200, type: 'int' }]));
+    // Prometheus shows the labels under their names, every value as text.
+    c.observe(duration([s('http_request_method', 'GET'), s('http_route', '/orders/:id'), s('http_response_status_code', '200')], { name: 'http_server_request_duration', prometheus: true }));
+    // A status code past its bound is recorded as _other; the route is required.
+    c.observe(duration([s('http.request.method', 'GET'), s('http.response.status_code', '_other')]));
+    c.observe({ signal: 'span', name: 'GET /orders/:id', scope: '@opentelemetry/instrumentation-http', attrs: [s('http.route', '/orders/:id')], source: 'test' });
+    c.observe({ signal: 'span', name: 'pg.query:SELECT orders', scope: '@opentelemetry/instrumentation-pg', attrs: [], source: 'test' });
+    c.observe({ signal: 'span', name: 'pg.query:INSERT orders', scope: '@opentelemetry/instrumentation-pg', attrs: [], source: 'test' });
+    for (const message of ['loading scenarios', 'scenarios loaded'])
+      c.observe({ signal: 'line', name: undefined, scope: ADHOC_SCOPE, attrs: [s('component', 'aurum.api.scenarios'), s('msg', message), { key: 'rows', value: 3, type: 'int' }], source: 'test' });
+    expect(c.findings().map((f) => `${f.severity} ${f.rule} ${f.subject}: ${f.detail}`)).toEqual([
+      "error missing-required metric http.server.request.duration: required label 'http.route' missing",
+      "warn overflow-value metric http.server.request.duration: 'http.response.status_code' is _other",
+    ]);
+    expect(Object.fromEntries(c.instrumented)).toEqual({ '@opentelemetry/instrumentation-http': 1, '@opentelemetry/instrumentation-pg': 2 });
+    expect(c.candidates()).toEqual([{ signal: 'log', name: 'aurum.api.scenarios', count: 2, attributes: new Set(['component', 'rows']), example: 'test' }]);
   });
 
   it('reads Prometheus text: types, units, escaped label values, histograms once per series', () => {

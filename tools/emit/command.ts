@@ -16,9 +16,11 @@ import {
   runInScope,
   type AttributeValue,
   type Observability,
+  type MetricDescriptor,
   type ScopeValues,
 } from '../../runtime/index.js';
-import type { SpanContext } from '@opentelemetry/api';
+import { metrics as otelMetrics, type Attributes, type SpanContext } from '@opentelemetry/api';
+import { INSTRUMENTATIONS } from '../../conventions/index.js';
 import { loadModel, options, seconds, ToolError, type Io } from '../common.js';
 import { eventDescriptor, metricDescriptor, spanDescriptor } from './descriptors.js';
 import { attributeValue, attributeValues, bucketValues, labelSets } from './values.js';
@@ -56,27 +58,70 @@ function sender(model: Model): (tick: number) => { points: number; spans: number
   };
 }
 
+/** Instruments a metric is recorded through: the generated helpers' runtime, or the instrumentation's own meter. */
+interface Recorders {
+  counter(): { add(v: number, l: unknown): void };
+  updowncounter(): { add(v: number, l: unknown): void };
+  gauge(): { set(v: number, l: unknown): void };
+  histogram(): { record(v: number, l: unknown): void };
+}
+
+function helperRecorders(d: MetricDescriptor): Recorders {
+  return { counter: () => defineCounter<unknown>(d), updowncounter: () => defineUpDownCounter<unknown>(d), gauge: () => defineGauge<unknown>(d), histogram: () => defineHistogram<unknown>(d) };
+}
+
+/**
+ * A metric auto-instrumentation records goes through the meter of its instrumentation's scope, with its
+ * attributes as instrumentation sets them (ints stay ints): the runtime's views hold it to the spec there,
+ * as they hold the real instrumentation.
+ */
+function instrumentationRecorders(d: MetricDescriptor, scope: string): Recorders {
+  const meter = otelMetrics.getMeterProvider().getMeter(scope);
+  const o = { unit: d.unit, description: d.description, ...(d.buckets && { advice: { explicitBucketBoundaries: [...d.buckets] } }) };
+  const attrs = (l: unknown): Attributes | undefined => l as Attributes | undefined;
+  return {
+    counter: () => {
+      const c = meter.createCounter(d.name, o);
+      return { add: (v, l) => c.add(v, attrs(l)) };
+    },
+    updowncounter: () => {
+      const c = meter.createUpDownCounter(d.name, o);
+      return { add: (v, l) => c.add(v, attrs(l)) };
+    },
+    gauge: () => {
+      const g = meter.createGauge(d.name, o);
+      return { set: (v, l) => g.record(v, attrs(l)) };
+    },
+    histogram: () => {
+      const h = meter.createHistogram(d.name, o);
+      return { record: (v, l) => h.record(v, attrs(l)) };
+    },
+  };
+}
+
 /** What one metric records each tick, on every label set: a counter counts, a histogram fills every bucket. */
 function metricSender(model: Model, m: Metric): (tick: number) => number {
   const d = metricDescriptor(m);
   const sets = labelSets(model, m);
-  const labels = (l: Record<string, string | boolean>): unknown => (m.labels.length ? l : undefined);
+  const labels = (l: Record<string, string | boolean | number>): unknown => (m.labels.length ? l : undefined);
+  const scope = m.recordedBy?.map((name) => INSTRUMENTATIONS[name]).find((s) => s !== undefined);
+  const r = scope ? instrumentationRecorders(d, scope) : helperRecorders(d);
   switch (m.instrument) {
     case 'counter': {
-      const h = defineCounter<unknown>(d);
+      const h = r.counter();
       return () => (sets.forEach((l) => h.add(1, labels(l))), sets.length);
     }
     case 'updowncounter': {
-      const h = defineUpDownCounter<unknown>(d);
+      const h = r.updowncounter();
       return (tick) => (sets.forEach((l) => h.add(tick % 2 === 0 ? 2 : -1, labels(l))), sets.length);
     }
     case 'gauge': {
-      const h = defineGauge<unknown>(d);
+      const h = r.gauge();
       const v = exampleValue(m);
       return (tick) => (sets.forEach((l) => h.set(v * (1 + 0.1 * (tick % 3)), labels(l))), sets.length);
     }
     case 'histogram': {
-      const h = defineHistogram<unknown>(d);
+      const h = r.histogram();
       const values = bucketValues(m.buckets?.boundaries ?? []);
       return () => (sets.forEach((l) => values.forEach((v) => h.record(v, labels(l)))), sets.length * values.length);
     }
@@ -125,7 +170,10 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    for (let tick = 0; !stopped && Date.now() - started < durationMs; tick++) {
+    // A tick per second of the duration, counted, not read off the clock: a timer may fire a little
+    // before the wall clock says the duration is over, which would add a tick.
+    const ticks = Math.ceil(durationMs / TICK_MS);
+    for (let tick = 0; !stopped && tick < ticks; tick++) {
       const sent = send(tick);
       totals.points += sent.points;
       totals.spans += sent.spans;

@@ -1,6 +1,7 @@
 // Values for synthetic telemetry, from the spec: enum members, examples, the values alerts and SLOs
 // match on, and observations spread across a histogram's buckets.
 import type { Attribute, AttributeUse, Metric, Model } from '../../codegen/model.js';
+import { labelKey } from '../../codegen/resolve/metrics.js';
 import type { AttributeValue } from '../../runtime/types.js';
 
 /** Label combinations per metric at most: beyond it the first ones are sent (a budget is far larger). */
@@ -25,22 +26,28 @@ function matchedValues(model: Model, m: Metric): Map<string, string[]> {
 }
 
 /** The values sent for one label: every member, both booleans, or matched values and examples within the bound. */
-function labelValues(u: AttributeUse, matched: readonly string[]): (string | boolean)[] {
+function labelValues(u: AttributeUse, matched: readonly string[]): (string | boolean | number)[] {
   const a = u.attr;
   if (a.type === 'enum') return a.members.map((m) => m.value);
   if (a.type === 'bool') return [true, false];
+  if (a.type === 'int') {
+    const ints = [...new Set([...matched.map(Number), ...a.examples].filter((e): e is number => Number.isInteger(e)))];
+    const values = ints.length ? ints : [1, 2];
+    return values.slice(0, Math.max(1, Math.min(values.length, a.maxCardinality ?? 2)));
+  }
   const examples = a.examples.filter((e): e is string => typeof e === 'string');
   const values = [...new Set([...matched, ...examples, `${u.name}-a`, `${u.name}-b`])];
   return values.slice(0, Math.max(1, Math.min(values.length, a.maxCardinality ?? 2)));
 }
 
-/** Label sets of a metric: the product of its labels' values, at most MAX_COMBINATIONS. */
-export function labelSets(model: Model, m: Metric): Record<string, string | boolean>[] {
+/** Label sets of a metric, under the keys it is recorded with: the product of its labels' values, at most MAX_COMBINATIONS. */
+export function labelSets(model: Model, m: Metric): Record<string, string | boolean | number>[] {
   const matched = matchedValues(model, m);
-  let sets: Record<string, string | boolean>[] = [{}];
+  let sets: Record<string, string | boolean | number>[] = [{}];
   for (const l of m.labels) {
     const values = labelValues(l, matched.get(l.name) ?? []);
-    sets = sets.flatMap((s) => values.map((v) => ({ ...s, [l.name]: v }))).slice(0, MAX_COMBINATIONS);
+    const key = labelKey(m, l);
+    sets = sets.flatMap((s) => values.map((v) => ({ ...s, [key]: v }))).slice(0, MAX_COMBINATIONS);
   }
   return sets;
 }

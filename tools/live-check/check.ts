@@ -3,7 +3,8 @@
 // ad-hoc signals (the marker in conventions/) become candidates for promotion instead.
 import type { Attribute, AttributeUse, LogEvent, Metric, Model, Span } from '../../codegen/model.js';
 import { OVERFLOW_VALUE } from '../../runtime/index.js';
-import { ADHOC_SCOPE, ADHOC_SPAN_ATTRIBUTE } from '../../conventions/index.js';
+import { ADHOC_SCOPE, ADHOC_SPAN_ATTRIBUTE, INSTRUMENTATIONS } from '../../conventions/index.js';
+import { labelKey } from '../../codegen/resolve/metrics.js';
 import type { Attr, Observed } from './observed.js';
 
 /** What live-check reports, with its severity: `--fail-on` decides which fail the run. */
@@ -46,6 +47,13 @@ export interface Candidate {
   readonly attributes: Set<string>;
   readonly example: string;
 }
+
+/**
+ * Scopes of the auto-instrumentations: their spans are named by OpenTelemetry's conventions (GET
+ * /orders/:id, pg.query:SELECT db), which the registry does not list span by span; they are counted, not
+ * findings. Their metrics are held to the registry like any (semconv/ defines them).
+ */
+const INSTRUMENTATION_SCOPES: ReadonlySet<string> = new Set(Object.values(INSTRUMENTATIONS).filter((s): s is NonNullable<typeof s> => s !== undefined));
 
 /** Labels every Prometheus series may carry besides its own: the exporter's, the scrape's, histograms'. */
 const SCRAPE_LABELS = new Set(['otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url', 'job', 'instance', 'le', 'quantile']);
@@ -98,6 +106,8 @@ export class Checker {
   private readonly found = new Map<string, Finding>();
   private readonly adhoc = new Map<string, Candidate>();
   readonly seen: Record<Observed['signal'], number> = { metric: 0, span: 0, log: 0, line: 0, resource: 0 };
+  /** Spans of the auto-instrumentations, by scope. */
+  readonly instrumented = new Map<string, number>();
   private readonly metrics = new Map<string, Metric>();
   private readonly promNames = new Map<string, Metric>();
   private readonly renamed = new Map<string, string>();
@@ -153,16 +163,23 @@ export class Checker {
     if (o.signal === 'resource') return this.resource(o);
     if (o.scope === ADHOC_SCOPE || (o.signal === 'span' && o.attrs.some((a) => a.key === ADHOC_SPAN_ATTRIBUTE && a.value === true))) return this.candidate(o);
     if (o.signal === 'metric') return this.metric(o);
+    if (o.signal === 'span' && INSTRUMENTATION_SCOPES.has(o.scope)) {
+      this.instrumented.set(o.scope, (this.instrumented.get(o.scope) ?? 0) + 1);
+      return;
+    }
     if (o.signal === 'span') return this.span(o);
     return this.log(o);
   }
 
   private candidate(o: Observed): void {
     const signal = o.signal === 'line' || o.signal === 'log' ? 'log' : o.signal;
-    const name = o.name ?? (String(o.attrs.find((a) => a.key === 'message' || a.key === 'msg')?.value ?? '') || '(unnamed)');
-    const key = `${signal}\u0000${name}`;
+    // A free-form logger's lines are one candidate per component, whatever their messages say.
+    const text = (key: string): string => String(o.attrs.find((a) => a.key === key)?.value ?? '');
+    const name = o.name ?? (signal === 'log' ? text('component') : '');
+    const label = name || text('message') || text('msg') || '(unnamed)';
+    const key = `${signal}\u0000${label}`;
     let c = this.adhoc.get(key);
-    if (!c) this.adhoc.set(key, (c = { signal, name, count: 0, attributes: new Set(), example: o.source }));
+    if (!c) this.adhoc.set(key, (c = { signal, name: label, count: 0, attributes: new Set(), example: o.source }));
     c.count++;
     for (const a of o.attrs) if (!LOG_KEYS.has(a.key) && !SCRAPE_LABELS.has(a.key) && a.key !== ADHOC_SPAN_ATTRIBUTE && a.key !== 'adhoc') c.attributes.add(a.key);
   }
@@ -179,6 +196,8 @@ export class Checker {
 
   /** Type and enum membership of one value of a known attribute. */
   private value(subject: string, attr: Attribute, a: Attr, prometheus: boolean, source: string): void {
+    // A bounded number past its bound is recorded as the overflow text, like an enum's.
+    if (a.value === OVERFLOW_VALUE && attr.maxCardinality !== undefined && attr.type !== 'string') return this.report('overflow-value', subject, `'${a.key}' is ${OVERFLOW_VALUE}`, source);
     const wrong = typeProblem(attr, a, prometheus);
     if (wrong) return this.report('wrong-type', subject, `'${a.key}' (${attr.id}, ${attr.type}): ${wrong}`, `${show(a.value)} from ${source}`);
     if (attr.type !== 'enum' || attr.secret || typeof a.value !== 'string') return;
@@ -199,15 +218,23 @@ export class Checker {
     if (o.instrument && !instrumentFits(m.instrument, o.instrument, !!o.prometheus))
       this.report('wrong-instrument', subject, `${o.instrument.replace('_', ' ')} where the spec says ${INSTRUMENT_WORDS[m.instrument]}`, o.source);
     if (o.unit !== undefined && o.unit !== m.unit) this.report('unit-mismatch', subject, `unit '${o.unit}' where the spec says '${m.unit}'`, o.source);
-    const byName = new Map(m.labels.map((l) => [l.name, l]));
+    // On OTLP, a metric recorded by instrumentation carries its labels under their attribute ids.
+    const key = (l: AttributeUse): string => (o.prometheus ? l.name : labelKey(m, l));
+    const byName = new Map(m.labels.map((l) => [key(l), l]));
     const own = o.attrs.filter((a) => !(o.prometheus && this.ignoredLabels.has(a.key)));
     for (const a of own) {
       const l = byName.get(a.key);
-      if (!l) this.report('undeclared-label', subject, `label '${a.key}' is not declared (labels: ${m.labels.map((x) => x.name).join(', ') || 'none'})`, `${show(a.value)} from ${o.source}`);
+      if (!l) this.report('undeclared-label', subject, `label '${a.key}' is not declared (labels: ${m.labels.map(key).join(', ') || 'none'})`, `${show(a.value)} from ${o.source}`);
       else this.value(subject, l.attr, a, !!o.prometheus, o.source);
     }
-    this.required(subject, m.labels, own, 'label', o.source);
-    this.budget(m, own, o.source);
+    this.required(
+      subject,
+      m.labels.map((l) => ({ ...l, name: key(l) })),
+      own,
+      'label',
+      o.source,
+    );
+    this.budget(m, own.map((a) => ({ ...a, key: byName.get(a.key)?.name ?? a.key })), o.source);
   }
 
   /** Distinct label sets and distinct values per bounded label, held to their budgets in findings(). */

@@ -134,6 +134,7 @@ export async function runLiveCheck(argv: readonly string[], io: Io, control: Liv
     seen: checker.seen,
     findings,
     candidates: checker.candidates(),
+    instrumented: Object.fromEntries([...checker.instrumented].sort(([a], [b]) => a.localeCompare(b))),
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warn').length,
   };

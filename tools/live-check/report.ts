@@ -8,6 +8,8 @@ export interface LiveResult {
   readonly seen: Readonly<Record<Observed['signal'], number>>;
   readonly findings: readonly Finding[];
   readonly candidates: readonly Candidate[];
+  /** Spans of the auto-instrumentations by scope: named by OpenTelemetry's conventions, not held to the registry. */
+  readonly instrumented: Readonly<Record<string, number>>;
   readonly errors: number;
   readonly warnings: number;
 }
@@ -24,6 +26,9 @@ export function textReport(r: LiveResult): string {
     lines.push('Ad-hoc signals, candidates for promotion into the spec:');
     for (const c of r.candidates) lines.push(`  ${c.signal} ${c.name} (${c.count}×${c.attributes.size ? `; attributes ${[...c.attributes].sort().join(', ')}` : ''}; e.g. from ${c.example})`);
   }
+  const instrumented = Object.entries(r.instrumented);
+  if (instrumented.length)
+    lines.push(`Spans of auto-instrumentation (OpenTelemetry's conventions, not listed span by span): ${instrumented.map(([scope, n]) => `${scope} ${n}`).join(', ')}`);
   lines.push(`ampyobs live-check: ${summary(r)}`);
   return lines.join('\n');
 }

@@ -139,7 +139,7 @@ describe('the routes', () => {
     expect(rejections.series.find((s) => s.labels['broker'] === 'alpaca')).toMatchObject({ value: 1, exemplars: [expect.objectContaining({ value: 1 })] });
 
     const slos = JSON.parse((await get(`${base}/slos`)).body) as { slos: { name: string; status: string }[] };
-    expect(slos.slos.map((s) => s.name).sort()).toEqual(['api-availability', 'bus-orders-delivery', 'oms-order-latency', 'oms-order-success']);
+    expect(slos.slos.map((s) => s.name).sort()).toEqual(['api-availability', 'api-latency', 'bus-orders-delivery', 'oms-order-latency', 'oms-order-success']);
     const one = await get(`${base}/slos/oms-order-latency`);
     expect(one.status).toBe(200);
     expect(JSON.parse(one.body)).toMatchObject({ name: 'oms-order-latency', objective: 0.99, period: '30d' });
@@ -248,7 +248,7 @@ describe('mounted in an application', () => {
   async function expectSurface(base: string): Promise<void> {
     expect((await get(`${base}/health`)).status).toBe(200);
     expect((await get(`${base}/metrics`)).body).toContain('ampy_oms_order_submit_total{broker="alpaca",outcome="ok"');
-    expect(JSON.parse((await get(`${base}/slos`)).body).slos).toHaveLength(4);
+    expect(JSON.parse((await get(`${base}/slos`)).body).slos).toHaveLength(5);
     expect((await get(`${base}/nope`)).status).toBe(404);
   }
 
