@@ -40,7 +40,16 @@ async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
     return await renderFiles(result.model);
   } catch (e) {
     // Whatever happens, one located line and exit 1, never a stack trace.
-    const diags = e instanceof SpecError ? e.diagnostics : [internalDiagnostic(path.join(specDir, MANIFEST), e instanceof InternalError ? e.stage : 'rendering the output', e instanceof InternalError ? e.cause : e)];
+    const diags =
+      e instanceof SpecError
+        ? e.diagnostics
+        : [
+            internalDiagnostic(
+              path.join(specDir, MANIFEST),
+              e instanceof InternalError ? e.stage : 'rendering the output',
+              e instanceof InternalError ? e.cause : e,
+            ),
+          ];
     for (const d of diags) io.err(formatDiagnostic(d));
     return fail(diags.length);
   }
@@ -60,7 +69,10 @@ async function generateOnce(specDir: string, outDir: string, io: Io): Promise<nu
 }
 
 /** Runs the CLI with `argv` (without node and script); returns the exit code. */
-export async function runCli(argv: readonly string[], io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number | 'watching'> {
+export async function runCli(
+  argv: readonly string[],
+  io: Io = { out: (s) => console.log(s), err: (s) => console.error(s) },
+): Promise<number | 'watching'> {
   // The lifecycle commands (diff, live-check, emit) take options of their own.
   const tool = await runTool(argv, io);
   if (tool !== undefined) return tool;
@@ -121,7 +133,9 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
     }
     if (drift.length) {
       for (const d of drift) io.err(`${path.join(outDir, d.file)}: ${d.kind}`);
-      io.err(`ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`${generateCommand({ specDir, outDir })}\` and commit the result`);
+      io.err(
+        `ampyobs: ${outDir} is stale (${drift.length} file(s)); run \`${generateCommand({ specDir, outDir })}\` and commit the result`,
+      );
       return 1;
     }
     io.out(`ampyobs: spec valid, ${outDir} up to date (${files.size} files)`);
@@ -135,10 +149,17 @@ export async function runCli(argv: readonly string[], io: Io = { out: (s) => con
       return 2;
     }
     try {
-      const dashboards = values.dashboards ?? path.join(existsSync(outDir) ? outDir : path.join(packageRoot(), 'generated'), 'dashboards');
+      const dashboards =
+        values.dashboards ??
+        path.join(existsSync(outDir) ? outDir : path.join(packageRoot(), 'generated'), 'dashboards');
       const token = process.env['OBS_ADMIN_TOKEN']?.trim() || undefined;
       const surfaces = await Promise.all((values.surface ?? []).map((url) => fetchSnapshot(url, token)));
-      const { lines, found } = inspectDir(values.dir, { ...(clientOrderId && { clientOrderId }), ...(traceId && { traceId }) }, dashboards, surfaces);
+      const { lines, found } = inspectDir(
+        values.dir,
+        { ...(clientOrderId && { clientOrderId }), ...(traceId && { traceId }) },
+        dashboards,
+        surfaces,
+      );
       for (const l of lines) (found ? io.out : io.err)(l);
       return found ? 0 : 1;
     } catch (e) {

@@ -16,7 +16,9 @@ export interface Diagnostic {
  * module names itself, so the compiler accepts only the rules the rule table gives it, and the table
  * decides their severity.
  */
-export function fileReporter<M extends string>(module: M): (file: string, rule: RuleOf<M>, message: string, line?: number, col?: number) => Diagnostic {
+export function fileReporter<M extends string>(
+  module: M,
+): (file: string, rule: RuleOf<M>, message: string, line?: number, col?: number) => Diagnostic {
   return (file, rule, message, line = 1, col = 1) => {
     assertOwner(module, rule);
     return { file, line, col, severity: RULES[rule].severity, rule, message };
@@ -25,7 +27,8 @@ export function fileReporter<M extends string>(module: M): (file: string, rule: 
 
 /** Refuses a rule raised by a module the rule table does not name (the compiler catches it, unless cast away). */
 export function assertOwner(module: string, rule: SpecRule): void {
-  if (RULES[rule].module !== module) throw new Error(`${module} raised rule ${rule}, which the rule table gives to ${RULES[rule].module}`);
+  if (RULES[rule].module !== module)
+    throw new Error(`${module} raised rule ${rule}, which the rule table gives to ${RULES[rule].module}`);
 }
 
 /** Formats one diagnostic the way editors and CI logs link it: `file:line:col error rule: message`. */
@@ -36,8 +39,7 @@ export function formatDiagnostic(d: Diagnostic): string {
 /** Orders diagnostics by file, then position, so a run's report is stable. */
 export function sortDiagnostics(list: readonly Diagnostic[]): Diagnostic[] {
   return [...list].sort(
-    (a, b) =>
-      compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.rule, b.rule),
+    (a, b) => compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.rule, b.rule),
   );
 }
 

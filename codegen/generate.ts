@@ -74,7 +74,12 @@ export async function renderFiles(model: Model): Promise<FileSet> {
     if ('problem' in binding) throw new SpecError([bindingDiagnostic(model.dashboards.src, binding.problem)]);
     const diags: Diagnostic[] = [];
     try {
-      dashboards = await renderDashboards(binding.Jsonnet, model.dashboards.dir, files.get('dashboards/registry.libsonnet')!, diags);
+      dashboards = await renderDashboards(
+        binding.Jsonnet,
+        model.dashboards.dir,
+        files.get('dashboards/registry.libsonnet')!,
+        diags,
+      );
     } catch (e) {
       if (e instanceof SpecError) throw e;
       throw new InternalError('rendering the dashboards', e);

@@ -41,6 +41,8 @@ export function loadJsonnet(): { readonly Jsonnet: JsonnetClass } | { readonly p
 
 /** The binding version this package is tested with: its peer dependency, one place to change it. */
 function pinnedVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { peerDependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as {
+    peerDependencies?: Record<string, string>;
+  };
   return pkg.peerDependencies?.[BINDING] ?? 'latest';
 }

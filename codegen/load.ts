@@ -94,13 +94,27 @@ function listYaml(dir: string, diags: Diagnostic[]): string[] {
         r = realpathSync(p);
       } catch (e) {
         const code = errorCode(e);
-        if (code === 'ELOOP') diags.push(fileProblem(p, 'spec-file', 'symbolic link loop: it resolves to itself; remove or fix the link'));
-        else if (isYaml) diags.push(fileProblem(p, 'spec-file', code === 'ENOENT' ? 'broken symbolic link: its target does not exist' : `cannot read: ${code}`));
+        if (code === 'ELOOP')
+          diags.push(fileProblem(p, 'spec-file', 'symbolic link loop: it resolves to itself; remove or fix the link'));
+        else if (isYaml)
+          diags.push(
+            fileProblem(
+              p,
+              'spec-file',
+              code === 'ENOENT' ? 'broken symbolic link: its target does not exist' : `cannot read: ${code}`,
+            ),
+          );
         continue;
       }
       if (st.isDirectory()) {
         if (walking.some((w) => w === r || w.startsWith(`${r}${path.sep}`)))
-          diags.push(fileProblem(p, 'spec-file', `symbolic link loop: it leads to ${displayPath(r)}, which contains it; remove the link`));
+          diags.push(
+            fileProblem(
+              p,
+              'spec-file',
+              `symbolic link loop: it leads to ${displayPath(r)}, which contains it; remove the link`,
+            ),
+          );
         else if (!seen.has(r)) {
           seen.add(r);
           walk(p, r);
@@ -109,9 +123,22 @@ function listYaml(dir: string, diags: Diagnostic[]): string[] {
       }
       if (!isYaml || seen.has(r)) continue;
       seen.add(r);
-      if (!st.isFile()) diags.push(fileProblem(p, 'spec-file', 'not a regular file (a pipe, socket or device?); spec files are plain YAML files'));
+      if (!st.isFile())
+        diags.push(
+          fileProblem(
+            p,
+            'spec-file',
+            'not a regular file (a pipe, socket or device?); spec files are plain YAML files',
+          ),
+        );
       else if (st.size > MAX_SPEC_FILE_BYTES)
-        diags.push(fileProblem(p, 'spec-file', `${st.size} bytes, over the ${MAX_SPEC_FILE_BYTES}-byte limit of a spec file; split it into several files`));
+        diags.push(
+          fileProblem(
+            p,
+            'spec-file',
+            `${st.size} bytes, over the ${MAX_SPEC_FILE_BYTES}-byte limit of a spec file; split it into several files`,
+          ),
+        );
       else out.push(p);
     }
     walking.pop();
@@ -134,7 +161,13 @@ function readText(abs: string, diags: Diagnostic[]): string | undefined {
     return undefined;
   }
   if (bytes.length > MAX_SPEC_FILE_BYTES) {
-    diags.push(fileProblem(abs, 'spec-file', `${bytes.length} bytes, over the ${MAX_SPEC_FILE_BYTES}-byte limit of a spec file; split it into several files`));
+    diags.push(
+      fileProblem(
+        abs,
+        'spec-file',
+        `${bytes.length} bytes, over the ${MAX_SPEC_FILE_BYTES}-byte limit of a spec file; split it into several files`,
+      ),
+    );
     return undefined;
   }
   let text: string;
@@ -147,7 +180,15 @@ function readText(abs: string, diags: Diagnostic[]): string | undefined {
   const nul = text.indexOf('\0');
   if (nul >= 0) {
     const before = text.slice(0, nul).split('\n');
-    diags.push(fileProblem(abs, 'spec-file', 'holds a NUL byte (a binary file?); spec files are YAML text', before.length, (before.at(-1)?.length ?? 0) + 1));
+    diags.push(
+      fileProblem(
+        abs,
+        'spec-file',
+        'holds a NUL byte (a binary file?); spec files are YAML text',
+        before.length,
+        (before.at(-1)?.length ?? 0) + 1,
+      ),
+    );
     return undefined;
   }
   return text;
@@ -156,7 +197,14 @@ function readText(abs: string, diags: Diagnostic[]): string | undefined {
 function parseFile(abs: string, specDir: string, importDepth: number, diags: Diagnostic[]): SpecFile {
   const display = displayPath(abs);
   const lines = new LineCounter();
-  const base = { display, absPath: abs, specDir, isManifest: path.relative(specDir, abs) === MANIFEST, importDepth, lines };
+  const base = {
+    display,
+    absPath: abs,
+    specDir,
+    isManifest: path.relative(specDir, abs) === MANIFEST,
+    importDepth,
+    lines,
+  };
   // A file that cannot be read or parsed contributes nothing; the merge knows the spec is incomplete.
   const unusable = (): SpecFile => ({ ...base, doc: parseDocument(''), data: undefined });
   const text = readText(abs, diags);
@@ -216,7 +264,9 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
       return;
     }
     if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-      const msg = existsSync(abs) ? `${displayPath(abs)} is a file, not a spec directory` : `spec directory ${displayPath(abs)} does not exist`;
+      const msg = existsSync(abs)
+        ? `${displayPath(abs)} is a file, not a spec directory`
+        : `spec directory ${displayPath(abs)} does not exist`;
       diags.push(from ? at(from, 'import-not-found', msg) : fileProblem(abs, 'import-not-found', msg));
       return;
     }
@@ -279,7 +329,9 @@ export function position(file: SpecFile, p: SpecPath, key = false): { line: numb
  * The module names itself, so the compiler accepts only the rules the rule table gives it, and the table
  * decides their severity.
  */
-export function locator<M extends string>(module: M): (ref: SourceRef, rule: RuleOf<M>, message: string, key?: boolean) => Diagnostic {
+export function locator<M extends string>(
+  module: M,
+): (ref: SourceRef, rule: RuleOf<M>, message: string, key?: boolean) => Diagnostic {
   return (ref, rule, message, key = false) => {
     assertOwner(module, rule);
     const { line, col } = position(ref.file, ref.path, key);

@@ -1,11 +1,6 @@
 import type { Diagnostic } from './diagnostics.js';
 import { locator, isRecord, type SourceRef, type SpecFile } from './load.js';
-import {
-  LIST_SECTIONS,
-  MANIFEST_SECTIONS,
-  SINGLETON_SECTIONS,
-  type RawFragment,
-} from './spec-types.js';
+import { LIST_SECTIONS, MANIFEST_SECTIONS, SINGLETON_SECTIONS, type RawFragment } from './spec-types.js';
 
 const at = locator('codegen/merge.ts');
 
@@ -65,7 +60,14 @@ export function mergeFragments(
 
     for (const key of MANIFEST_SECTIONS) {
       if (data[key] !== undefined && !file.isManifest) {
-        diags.push(at({ file, path: [key] }, 'manifest-only', `'${key}' belongs in the spec's ampyobs.yaml manifest, not here`, true));
+        diags.push(
+          at(
+            { file, path: [key] },
+            'manifest-only',
+            `'${key}' belongs in the spec's ampyobs.yaml manifest, not here`,
+            true,
+          ),
+        );
       }
     }
     if (file.isManifest) {
@@ -103,7 +105,12 @@ export function mergeFragments(
       const prevDepth = singletonDepth.get(section);
       if (prev && prevDepth === file.importDepth && prev.src.file.specDir === file.specDir) {
         diags.push(
-          at({ file, path: [section] }, 'duplicate-section', `'${section}' is already defined in ${prev.src.file.display}; define it once per spec`, true),
+          at(
+            { file, path: [section] },
+            'duplicate-section',
+            `'${section}' is already defined in ${prev.src.file.display}; define it once per spec`,
+            true,
+          ),
         );
         continue;
       }

@@ -204,7 +204,12 @@ export interface Alert {
 }
 
 export type Sli =
-  | { readonly kind: 'latency'; readonly metric: Metric; readonly matchers: readonly Matcher[]; readonly threshold: number }
+  | {
+      readonly kind: 'latency';
+      readonly metric: Metric;
+      readonly matchers: readonly Matcher[];
+      readonly threshold: number;
+    }
   | { readonly kind: 'ratio'; readonly good?: Selector; readonly bad?: Selector; readonly total: Selector };
 
 export interface Slo {

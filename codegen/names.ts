@@ -24,7 +24,15 @@ export function prometheusLabel(key: string): string {
 
 /** Parses a Prometheus duration (30s, 5m, 1h30m, 30d) into milliseconds. */
 export function durationMs(d: string): number {
-  const units: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 };
+  const units: Record<string, number> = {
+    ms: 1,
+    s: 1e3,
+    m: 60e3,
+    h: 3600e3,
+    d: 86400e3,
+    w: 7 * 86400e3,
+    y: 365 * 86400e3,
+  };
   let total = 0;
   for (const m of d.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * (units[m[2] ?? 's'] ?? 0);
   return total;

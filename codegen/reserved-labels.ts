@@ -25,7 +25,8 @@ const SET_ELSEWHERE: Readonly<Record<string, string>> = {
 export function reservedLabel(model: Pick<Model, 'resource'>, name: string): string | undefined {
   if (name.startsWith('__')) return 'Prometheus reserves names starting with __ for itself';
   const fromResource = model.resource.find((r) => r.metricLabel === name);
-  if (fromResource) return `the collector sets it on every series from the resource attribute ${fromResource.attr.id}, overwriting the metric's own value`;
+  if (fromResource)
+    return `the collector sets it on every series from the resource attribute ${fromResource.attr.id}, overwriting the metric's own value`;
   return SET_ELSEWHERE[name];
 }
 

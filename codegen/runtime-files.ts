@@ -30,7 +30,10 @@ export function renderRuntimeFiles(model: Model): Promise<FileSet> {
 }
 
 /** Writes (`write`) or compares (`check`) runtime/generated/ against the base spec; returns the exit code. */
-export async function runtimeFiles(mode: 'write' | 'check', io: { out: (s: string) => void; err: (s: string) => void }): Promise<number> {
+export async function runtimeFiles(
+  mode: 'write' | 'check',
+  io: { out: (s: string) => void; err: (s: string) => void },
+): Promise<number> {
   const spec = readSpec(baseSpecDir());
   if (!spec.model) {
     for (const d of spec.diagnostics) io.err(formatDiagnostic(d));
@@ -39,7 +42,11 @@ export async function runtimeFiles(mode: 'write' | 'check', io: { out: (s: strin
   const files = await renderRuntimeFiles(spec.model);
   const dir = path.join(packageRoot(), RUNTIME_GENERATED_DIR);
   if (mode === 'write') {
-    io.out(writeOutput(dir, files) ? `ampyobs: wrote ${files.size} file(s) to ${RUNTIME_GENERATED_DIR}` : `ampyobs: ${RUNTIME_GENERATED_DIR} is up to date`);
+    io.out(
+      writeOutput(dir, files)
+        ? `ampyobs: wrote ${files.size} file(s) to ${RUNTIME_GENERATED_DIR}`
+        : `ampyobs: ${RUNTIME_GENERATED_DIR} is up to date`,
+    );
     return 0;
   }
   const drift = diffOutput(dir, files);
@@ -55,7 +62,8 @@ export async function runtimeFiles(mode: 'write' | 'check', io: { out: (s: strin
 // `tsx codegen/runtime-files.ts write|check` (the npm scripts).
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const mode = process.argv[2];
-  if (mode === 'write' || mode === 'check') process.exitCode = await runtimeFiles(mode, { out: (s) => console.log(s), err: (s) => console.error(s) });
+  if (mode === 'write' || mode === 'check')
+    process.exitCode = await runtimeFiles(mode, { out: (s) => console.log(s), err: (s) => console.error(s) });
   else {
     console.error('Usage: tsx codegen/runtime-files.ts write|check');
     process.exitCode = 2;

@@ -4,7 +4,15 @@ import type { Schedule } from './model.js';
 import type { Weekday } from './spec-types.js';
 
 /** UTC weekday numbers as Prometheus' day_of_week() and Date.getUTCDay() give them (0 = Sunday). */
-export const DAY_NUMBERS: Readonly<Record<Weekday, number>> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
+export const DAY_NUMBERS: Readonly<Record<Weekday, number>> = {
+  sun: 0,
+  mon: 1,
+  tue: 2,
+  wed: 3,
+  thu: 4,
+  fri: 5,
+  sat: 6,
+};
 
 /** Minutes after midnight of an HH:MM time. */
 export function minuteOfDay(hhmm: string): number {

@@ -11,11 +11,16 @@ let compiled: ValidateFunction | undefined;
 
 /** The JSON Schema of a spec fragment, shipped next to the codegen (also used by editors). */
 export function specSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(packageRoot(), 'codegen', 'spec.schema.json'), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(path.join(packageRoot(), 'codegen', 'spec.schema.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 function validator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(specSchema());
+  compiled ??= new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(
+    specSchema(),
+  );
   return compiled;
 }
 

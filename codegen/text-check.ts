@@ -8,7 +8,8 @@ const at = locator('codegen/text-check.ts');
  * UTF-8 encoding exists for them) and the non-characters U+FFFE/U+FFFF. YAML escapes can produce all
  * of them; none belongs in a name, a brief or a pattern, and several targets cannot carry them.
  */
-const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const FORBIDDEN =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const codePoint = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -19,7 +20,14 @@ const codePoint = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpp
 export function checkText(file: SpecFile, diags: Diagnostic[]): Set<string> {
   const poisoned = new Set<string>();
   const report = (p: (string | number)[], where: string, bad: string): void => {
-    diags.push(at({ file, path: p }, 'invalid-text', `${where} holds ${codePoint(bad)}, a control or non-character; spec text may hold printable characters, tabs and line breaks`, typeof p.at(-1) === 'string'));
+    diags.push(
+      at(
+        { file, path: p },
+        'invalid-text',
+        `${where} holds ${codePoint(bad)}, a control or non-character; spec text may hold printable characters, tabs and line breaks`,
+        typeof p.at(-1) === 'string',
+      ),
+    );
     const [section, index] = p;
     poisoned.add(section === undefined ? '*' : typeof index === 'number' ? `${section}/${index}` : String(section));
   };

@@ -1,4 +1,11 @@
-import { context, propagation, ROOT_CONTEXT, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  type Context,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { isContext, withScopeValues } from './context.js';
 import { invalidInput } from './hooks.js';
@@ -90,7 +97,11 @@ export function injectTraceHeaders(headers: BusHeaders, ctx?: Context): BusHeade
  * `scope` values (e.g. message_id, run_id from the envelope) join the context core. Never throws: bad
  * headers give a context without a remote parent (counted).
  */
-export function extractTraceContext(headers: BusHeaders, scope: Readonly<Record<string, string | undefined>> = {}, base: Context = ROOT_CONTEXT): Context {
+export function extractTraceContext(
+  headers: BusHeaders,
+  scope: Readonly<Record<string, string | undefined>> = {},
+  base: Context = ROOT_CONTEXT,
+): Context {
   return extractFrom(plainHeaders(headers), scope, base);
 }
 
@@ -103,10 +114,11 @@ function extractFrom(carrier: BusHeaders, scope: unknown, base: unknown): Contex
     bad();
   }
   const values: Record<string, string> = {};
-  if (typeof scope === 'object' && scope !== null) for (const k of Object.keys(scope)) {
-    const v = readHeader(scope, k);
-    if (v !== undefined) values[k] = v;
-  }
+  if (typeof scope === 'object' && scope !== null)
+    for (const k of Object.keys(scope)) {
+      const v = readHeader(scope, k);
+      if (v !== undefined) values[k] = v;
+    }
   return withScopeValues(values, ctx);
 }
 
@@ -114,7 +126,12 @@ function extractFrom(carrier: BusHeaders, scope: unknown, base: unknown): Contex
  * Envelope headers plus trace context (generated injectBusHeaders calls this): every named envelope
  * value that is a string is copied; anything else is left out and counted.
  */
-export function injectEnvelope(names: readonly string[], envelope: unknown, headers: BusHeaders | undefined, ctx: Context | undefined): BusHeaders {
+export function injectEnvelope(
+  names: readonly string[],
+  envelope: unknown,
+  headers: BusHeaders | undefined,
+  ctx: Context | undefined,
+): BusHeaders {
   let carrier = headers === undefined ? {} : headers;
   if (typeof carrier !== 'object' || carrier === null || Object.isFrozen(carrier)) {
     bad();
@@ -138,7 +155,11 @@ export function injectEnvelope(names: readonly string[], envelope: unknown, head
  * Envelope and trace context from bus headers (generated extractBusContext calls this); `scoped` maps
  * context-core attribute ids to the headers that carry them.
  */
-export function extractEnvelope(names: readonly string[], scoped: readonly (readonly [string, string])[], headers: unknown): { readonly context: Context; readonly envelope: Record<string, string> } {
+export function extractEnvelope(
+  names: readonly string[],
+  scoped: readonly (readonly [string, string])[],
+  headers: unknown,
+): { readonly context: Context; readonly envelope: Record<string, string> } {
   const carrier = plainHeaders(headers);
   const envelope: Record<string, string> = {};
   for (const name of names) {

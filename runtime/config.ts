@@ -1,14 +1,41 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, LINEAR_CHECK, OTLP_PORTS, REDACTED } from '../conventions/index.js';
+import {
+  DEFAULT_OTLP_ENDPOINT,
+  DEFAULT_REDACTION_KEY_PATTERNS,
+  LINEAR_CHECK,
+  OTLP_PORTS,
+  REDACTED,
+} from '../conventions/index.js';
 import type { InstrumentationName } from '../conventions/index.js';
-import { DEFAULT_ENVIRONMENT, ENVIRONMENT_ALIASES, ENVIRONMENTS, type Environment, type EnvironmentAlias } from './generated/environments.js';
+import {
+  DEFAULT_ENVIRONMENT,
+  ENVIRONMENT_ALIASES,
+  ENVIRONMENTS,
+  type Environment,
+  type EnvironmentAlias,
+} from './generated/environments.js';
 import { resolveInstrument, type InstrumentOption } from './instrument/select.js';
 import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
 import { resolveExemplars } from './exemplars/config.js';
 import { superLinear } from './redos.js';
 import type { SloDefinition } from './slo/definition.js';
-import { ConfigError, first, nonEmpty, option, parseAttributes, parseBool, parseHeaders, parsePort, parseRatio, readTlsFile, variable, type Env, type Layer, type Resolved } from './settings.js';
+import {
+  ConfigError,
+  first,
+  nonEmpty,
+  option,
+  parseAttributes,
+  parseBool,
+  parseHeaders,
+  parsePort,
+  parseRatio,
+  readTlsFile,
+  variable,
+  type Env,
+  type Layer,
+  type Resolved,
+} from './settings.js';
 
 export { ConfigError, parseHeaders } from './settings.js';
 /** Deployment environments (the members of the spec's deployment.environment) and the aliases it accepts for them. */
@@ -77,7 +104,11 @@ export interface InitOptions {
 
 /** Defaults the generated init() passes from the spec (sampling and redaction sections). */
 export interface SpecDefaults {
-  readonly sampling?: { readonly sampler: SamplerName; readonly ratio: number; readonly perEnv: Readonly<Record<string, number>> };
+  readonly sampling?: {
+    readonly sampler: SamplerName;
+    readonly ratio: number;
+    readonly perEnv: Readonly<Record<string, number>>;
+  };
   readonly redaction?: {
     readonly replacement: string;
     readonly keyPatterns: readonly string[];
@@ -120,7 +151,11 @@ export interface ObsConfig {
   /** Signals printed to stdout instead of sent over OTLP (OTEL_TRACES_EXPORTER=console…). */
   readonly console: { readonly traces: boolean; readonly metrics: boolean; readonly logs: boolean };
   readonly prometheus?: { readonly port: number; readonly host: string };
-  readonly redaction: { readonly keyPatterns: readonly string[]; readonly valuePatterns: readonly RegExp[]; readonly replacement: string };
+  readonly redaction: {
+    readonly keyPatterns: readonly string[];
+    readonly valuePatterns: readonly RegExp[];
+    readonly replacement: string;
+  };
   readonly queue: { readonly maxSize: number; readonly maxBatch: number; readonly flushIntervalMillis: number };
   readonly metricIntervalMillis: number;
   readonly logLevel: LogLevel;
@@ -132,7 +167,12 @@ export interface ObsConfig {
   readonly exemplars: boolean;
 }
 
-const SAMPLERS: readonly string[] = ['parent', 'traceidratio', 'always_on', 'always_off'] satisfies readonly SamplerName[];
+const SAMPLERS: readonly string[] = [
+  'parent',
+  'traceidratio',
+  'always_on',
+  'always_off',
+] satisfies readonly SamplerName[];
 
 /**
  * Resolves the runtime configuration. Precedence, highest first: `OBS_*` environment variables (the
@@ -168,28 +208,51 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
 }
 
 /** The resource: init() options and OBS_* variables over OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME. */
-function resolveResource(options: InitOptions, env: Env): { environment: Environment; resource: ObsConfig['resource'] } {
+function resolveResource(
+  options: InitOptions,
+  env: Env,
+): { environment: Environment; resource: ObsConfig['resource'] } {
   const otel = parseAttributes(nonEmpty(env, 'OTEL_RESOURCE_ATTRIBUTES') ?? '', 'OTEL_RESOURCE_ATTRIBUTES');
   const attribute = (key: string): Layer<string> => ['OTEL_RESOURCE_ATTRIBUTES', () => otel[key]];
   const orNone = { value: undefined, setting: 'default' };
 
   const environment = first(
-    [variable(env, 'OBS_ENV'), option<string>('environment', options.environment), attribute('deployment.environment'), attribute('deployment.environment.name')],
+    [
+      variable(env, 'OBS_ENV'),
+      option<string>('environment', options.environment),
+      attribute('deployment.environment'),
+      attribute('deployment.environment.name'),
+    ],
     { value: DEFAULT_ENVIRONMENT, setting: 'default' },
   );
   const environmentValue = environmentOf(environment);
   const extra = customAttributes(options.resourceAttributes);
   // The options' own attributes win over the same key in OTEL_RESOURCE_ATTRIBUTES.
   const given = { ...otel, ...extra };
-  const custom = (key: string): Layer<string> => (Object.hasOwn(extra, key) ? ['resourceAttributes', () => extra[key]] : attribute(key));
+  const custom = (key: string): Layer<string> =>
+    Object.hasOwn(extra, key) ? ['resourceAttributes', () => extra[key]] : attribute(key);
   const resource: Record<string, string> = {
     ...given,
-    'service.name': first([variable(env, 'OBS_SERVICE_NAME'), option('serviceName', options.serviceName), variable(env, 'OTEL_SERVICE_NAME'), custom('service.name')], {
-      value: inferServiceName(env),
-      setting: 'default',
-    }).value,
+    'service.name': first(
+      [
+        variable(env, 'OBS_SERVICE_NAME'),
+        option('serviceName', options.serviceName),
+        variable(env, 'OTEL_SERVICE_NAME'),
+        custom('service.name'),
+      ],
+      {
+        value: inferServiceName(env),
+        setting: 'default',
+      },
+    ).value,
     'service.version': first(
-      [variable(env, 'OBS_SERVICE_VERSION'), option('serviceVersion', options.serviceVersion), variable(env, 'OTEL_SERVICE_VERSION'), custom('service.version'), variable(env, 'npm_package_version')],
+      [
+        variable(env, 'OBS_SERVICE_VERSION'),
+        option('serviceVersion', options.serviceVersion),
+        variable(env, 'OTEL_SERVICE_VERSION'),
+        custom('service.version'),
+        variable(env, 'npm_package_version'),
+      ],
       {
         value: '0.0.0',
         setting: 'default',
@@ -202,13 +265,29 @@ function resolveResource(options: InitOptions, env: Env): { environment: Environ
     }).value,
   };
   const optional: [string, Resolved<string | undefined>][] = [
-    ['cloud.region', first<string | undefined>([variable(env, 'OBS_REGION'), option('region', options.region), custom('cloud.region')], orNone)],
-    ['ampy.bus.cluster', first<string | undefined>([option('busCluster', options.busCluster), custom('ampy.bus.cluster')], orNone)],
-    ['ampy.schema_version', first<string | undefined>([option('schemaVersion', options.schemaVersion), custom('ampy.schema_version')], orNone)],
+    [
+      'cloud.region',
+      first<string | undefined>(
+        [variable(env, 'OBS_REGION'), option('region', options.region), custom('cloud.region')],
+        orNone,
+      ),
+    ],
+    [
+      'ampy.bus.cluster',
+      first<string | undefined>([option('busCluster', options.busCluster), custom('ampy.bus.cluster')], orNone),
+    ],
+    [
+      'ampy.schema_version',
+      first<string | undefined>(
+        [option('schemaVersion', options.schemaVersion), custom('ampy.schema_version')],
+        orNone,
+      ),
+    ],
   ];
   for (const [key, { value }] of optional) if (value) resource[key] = value;
   // The semantic conventions' newer name, when given, says the same as the attribute it aliases.
-  if (Object.hasOwn(resource, 'deployment.environment.name')) resource['deployment.environment.name'] = environmentValue;
+  if (Object.hasOwn(resource, 'deployment.environment.name'))
+    resource['deployment.environment.name'] = environmentValue;
   return { environment: environmentValue, resource: resource as ObsConfig['resource'] };
 }
 
@@ -218,18 +297,31 @@ function environmentOf({ value, setting }: Resolved<string>): Environment {
   if ((ENVIRONMENTS as readonly string[]).includes(name)) return name as Environment;
   if (Object.hasOwn(ENVIRONMENT_ALIASES, name)) return ENVIRONMENT_ALIASES[name as EnvironmentAlias];
   const aliases = Object.entries(ENVIRONMENT_ALIASES).map(([alias, to]) => `${alias} for ${to}`);
-  throw new ConfigError(setting, `'${value}' is not one of ${ENVIRONMENTS.join(', ')}${aliases.length ? ` (also accepted: ${aliases.join(', ')})` : ''}`);
+  throw new ConfigError(
+    setting,
+    `'${value}' is not one of ${ENVIRONMENTS.join(', ')}${aliases.length ? ` (also accepted: ${aliases.join(', ')})` : ''}`,
+  );
 }
 
 /** resourceAttributes as resource values: non-empty keys, strings, finite numbers and booleans. */
 function customAttributes(given: InitOptions['resourceAttributes']): Record<string, string> {
   const out: Record<string, string> = {};
   if (given === undefined) return out;
-  if (typeof given !== 'object' || given === null) throw new ConfigError('resourceAttributes', 'is not an object of attribute names and values');
+  if (typeof given !== 'object' || given === null)
+    throw new ConfigError('resourceAttributes', 'is not an object of attribute names and values');
   for (const [key, value] of Object.entries(given)) {
     if (key.trim() === '') throw new ConfigError('resourceAttributes', 'has an empty attribute name');
-    if (typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) out[key] = String(value);
-    else throw new ConfigError(`resourceAttributes.${key}`, `is ${value === null ? 'null' : typeof value}; a resource attribute is a string, a finite number or a boolean`);
+    if (
+      typeof value === 'string' ||
+      typeof value === 'boolean' ||
+      (typeof value === 'number' && Number.isFinite(value))
+    )
+      out[key] = String(value);
+    else
+      throw new ConfigError(
+        `resourceAttributes.${key}`,
+        `is ${value === null ? 'null' : typeof value}; a resource attribute is a string, a finite number or a boolean`,
+      );
   }
   return out;
 }
@@ -241,21 +333,39 @@ function inferServiceName(env: Env): string {
 
 /** Where and how to export: endpoint and protocol, transport security, headers, TLS files, deadline. */
 function resolveOtlp(options: InitOptions, env: Env, environment: Environment): ObsConfig['otlp'] {
-  const endpoint = first([variable(env, 'OBS_OTLP_ENDPOINT'), option('otlp.endpoint', options.otlp?.endpoint), variable(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')], {
-    value: DEFAULT_OTLP_ENDPOINT,
-    setting: 'default endpoint',
-  });
+  const endpoint = first(
+    [
+      variable(env, 'OBS_OTLP_ENDPOINT'),
+      option('otlp.endpoint', options.otlp?.endpoint),
+      variable(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+    ],
+    {
+      value: DEFAULT_OTLP_ENDPOINT,
+      setting: 'default endpoint',
+    },
+  );
   const protocolHint = nonEmpty(env, 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocolHint && !['grpc', 'http/protobuf', 'http/json'].includes(protocolHint))
     throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocolHint}' is not grpc or http/protobuf`);
   // OTEL_EXPORTER_OTLP_PROTOCOL qualifies OTEL_EXPORTER_OTLP_ENDPOINT only.
-  const ep = parseEndpoint(endpoint.value, endpoint.setting, endpoint.setting === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? protocolHint : undefined);
+  const ep = parseEndpoint(
+    endpoint.value,
+    endpoint.setting,
+    endpoint.setting === 'OTEL_EXPORTER_OTLP_ENDPOINT' ? protocolHint : undefined,
+  );
 
-  const explicitInsecure = first([variable(env, 'OBS_OTLP_INSECURE', parseBool), option('otlp.insecure', options.otlp?.insecure), variable(env, 'OTEL_EXPORTER_OTLP_INSECURE', parseBool)]);
+  const explicitInsecure = first([
+    variable(env, 'OBS_OTLP_INSECURE', parseBool),
+    option('otlp.insecure', options.otlp?.insecure),
+    variable(env, 'OTEL_EXPORTER_OTLP_INSECURE', parseBool),
+  ]);
   // Plaintext is the dev default (README, "Configuration": OBS_OTLP_INSECURE); elsewhere it must be asked for.
   const insecure = explicitInsecure?.value ?? (ep.tls ? false : environment === 'dev');
   if (ep.tls && explicitInsecure?.value === true && ep.protocol !== 'file')
-    throw new ConfigError(explicitInsecure.setting, `is true but ${endpoint.setting} '${endpoint.value}' asks for TLS; drop one of them`);
+    throw new ConfigError(
+      explicitInsecure.setting,
+      `is true but ${endpoint.setting} '${endpoint.value}' asks for TLS; drop one of them`,
+    );
   if (!insecure && !ep.tls)
     throw new ConfigError(
       explicitInsecure?.value === false ? explicitInsecure.setting : endpoint.setting,
@@ -263,7 +373,11 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
     );
 
   const headers = first<Record<string, string>>(
-    [variable(env, 'OBS_HEADERS', parseHeaders), option('otlp.headers', options.otlp?.headers && { ...options.otlp.headers }), variable(env, 'OTEL_EXPORTER_OTLP_HEADERS', parseHeaders)],
+    [
+      variable(env, 'OBS_HEADERS', parseHeaders),
+      option('otlp.headers', options.otlp?.headers && { ...options.otlp.headers }),
+      variable(env, 'OTEL_EXPORTER_OTLP_HEADERS', parseHeaders),
+    ],
     { value: {}, setting: 'default' },
   ).value;
 
@@ -275,26 +389,47 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   const certFile = tlsFile('OBS_TLS_CERT_FILE', 'certFile', 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE');
   const keyFile = tlsFile('OBS_TLS_KEY_FILE', 'keyFile', 'OTEL_EXPORTER_OTLP_CLIENT_KEY');
   if ((certFile === undefined) !== (keyFile === undefined))
-    throw new ConfigError(certFile?.setting ?? keyFile!.setting, `is set without its ${certFile ? 'key (OBS_TLS_KEY_FILE)' : 'certificate (OBS_TLS_CERT_FILE)'}: mTLS needs both`);
+    throw new ConfigError(
+      certFile?.setting ?? keyFile!.setting,
+      `is set without its ${certFile ? 'key (OBS_TLS_KEY_FILE)' : 'certificate (OBS_TLS_CERT_FILE)'}: mTLS needs both`,
+    );
   const ca = caFile && readTlsFile(caFile.value, caFile.setting);
   const cert = certFile && readTlsFile(certFile.value, certFile.setting);
   const key = keyFile && readTlsFile(keyFile.value, keyFile.setting);
   if (insecure && (ca || cert))
-    throw new ConfigError((ca ? caFile : certFile)!.setting, `TLS files are set but the connection to '${endpoint.value}' is insecure; use https:// (or grpcs://) or drop the files`);
+    throw new ConfigError(
+      (ca ? caFile : certFile)!.setting,
+      `TLS files are set but the connection to '${endpoint.value}' is insecure; use https:// (or grpcs://) or drop the files`,
+    );
 
   const timeoutMillis = options.otlp?.timeoutMillis ?? 10_000;
-  if (!Number.isInteger(timeoutMillis) || timeoutMillis <= 0) throw new ConfigError('otlp.timeoutMillis', `'${timeoutMillis}' is not a positive number of milliseconds`);
-  return { protocol: ep.protocol, endpoint: ep.endpoint, insecure, headers, ...(ca && { ca }), ...(cert && { cert }), ...(key && { key }), timeoutMillis };
+  if (!Number.isInteger(timeoutMillis) || timeoutMillis <= 0)
+    throw new ConfigError('otlp.timeoutMillis', `'${timeoutMillis}' is not a positive number of milliseconds`);
+  return {
+    protocol: ep.protocol,
+    endpoint: ep.endpoint,
+    insecure,
+    headers,
+    ...(ca && { ca }),
+    ...(cert && { cert }),
+    ...(key && { key }),
+    timeoutMillis,
+  };
 }
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
-function parseEndpoint(raw: string, setting: string, protocolHint: string | undefined): { protocol: 'http/protobuf' | 'grpc' | 'file'; endpoint: string; tls: boolean } {
+function parseEndpoint(
+  raw: string,
+  setting: string,
+  protocolHint: string | undefined,
+): { protocol: 'http/protobuf' | 'grpc' | 'file'; endpoint: string; tls: boolean } {
   // host:port without a scheme (OTEL_EXPORTER_OTLP_ENDPOINT=localhost:4317): the OTLP port says the protocol.
   const bare = HOST_PORT.exec(raw);
   if (bare) {
     const [, host = '', port = ''] = bare;
     if (Number(port) === OTLP_PORTS.grpc) return { protocol: 'grpc', endpoint: `${host}:${port}`, tls: false };
-    if (Number(port) === OTLP_PORTS.http) return { protocol: 'http/protobuf', endpoint: `http://${host}:${port}`, tls: false };
+    if (Number(port) === OTLP_PORTS.http)
+      return { protocol: 'http/protobuf', endpoint: `http://${host}:${port}`, tls: false };
     throw new ConfigError(
       setting,
       `'${raw}' has no scheme, and only the OTLP ports say which protocol it means (${OTLP_PORTS.grpc} gRPC, ${OTLP_PORTS.http} HTTP): write grpc://${host}:${port} or http://${host}:${port} (grpcs:// or https:// for TLS)`,
@@ -304,20 +439,26 @@ function parseEndpoint(raw: string, setting: string, protocolHint: string | unde
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(setting, `'${raw}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`);
+    throw new ConfigError(
+      setting,
+      `'${raw}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`,
+    );
   }
   const scheme = url.protocol.replace(/:$/, '');
   // Local files need no transport security: nothing leaves the machine.
   if (scheme === 'file') {
-    if (!url.pathname || url.pathname === '/') throw new ConfigError(setting, `'${raw}' names no directory (expected file:///path/to/dir)`);
+    if (!url.pathname || url.pathname === '/')
+      throw new ConfigError(setting, `'${raw}' names no directory (expected file:///path/to/dir)`);
     return { protocol: 'file', endpoint: decodeURIComponent(url.pathname), tls: true };
   }
   if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
   // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
-  if (scheme === 'grpc' || scheme === 'grpcs') return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'grpcs' };
+  if (scheme === 'grpc' || scheme === 'grpcs')
+    return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'grpcs' };
   if (scheme === 'http' || scheme === 'https') {
     const grpc = protocolHint === 'grpc';
-    if (grpc) return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'https' };
+    if (grpc)
+      return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'https' };
     return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls: scheme === 'https' };
   }
   throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
@@ -337,20 +478,50 @@ const OTEL_SAMPLERS: Readonly<Record<string, { type: SamplerName; ratio?: number
 };
 
 /** The sampler and its ratio; the spec's per-environment ratio is the default (dev samples everything). */
-function resolveSampler(options: InitOptions, env: Env, spec: SpecDefaults, environment: Environment): ObsConfig['sampler'] {
+function resolveSampler(
+  options: InitOptions,
+  env: Env,
+  spec: SpecDefaults,
+  environment: Environment,
+): ObsConfig['sampler'] {
   const type = first<string>(
-    [variable(env, 'OBS_SAMPLER'), option('sampler.type', options.sampler?.type), variable(env, 'OTEL_TRACES_SAMPLER'), ['sampling.sampler of the spec', () => spec.sampling?.sampler]],
+    [
+      variable(env, 'OBS_SAMPLER'),
+      option('sampler.type', options.sampler?.type),
+      variable(env, 'OTEL_TRACES_SAMPLER'),
+      ['sampling.sampler of the spec', () => spec.sampling?.sampler],
+    ],
     { value: 'parent', setting: 'default sampler' },
   );
   // Our names and OpenTelemetry's are accepted wherever a sampler is named.
-  const known = SAMPLERS.includes(type.value) ? { type: type.value as SamplerName } : Object.hasOwn(OTEL_SAMPLERS, type.value) ? OTEL_SAMPLERS[type.value] : undefined;
+  const known = SAMPLERS.includes(type.value)
+    ? { type: type.value as SamplerName }
+    : Object.hasOwn(OTEL_SAMPLERS, type.value)
+      ? OTEL_SAMPLERS[type.value]
+      : undefined;
   if (!known)
-    throw new ConfigError(type.setting, `'${type.value}' is not a sampler; accepted: ${SAMPLERS.join(', ')}, or OpenTelemetry's ${Object.keys(OTEL_SAMPLERS).filter((k) => !SAMPLERS.includes(k)).join(', ')}`);
-  const ratio = first<string | number>([variable(env, 'OBS_SAMPLER_RATIO'), option('sampler.ratio', options.sampler?.ratio), variable(env, 'OTEL_TRACES_SAMPLER_ARG')]);
+    throw new ConfigError(
+      type.setting,
+      `'${type.value}' is not a sampler; accepted: ${SAMPLERS.join(', ')}, or OpenTelemetry's ${Object.keys(
+        OTEL_SAMPLERS,
+      )
+        .filter((k) => !SAMPLERS.includes(k))
+        .join(', ')}`,
+    );
+  const ratio = first<string | number>([
+    variable(env, 'OBS_SAMPLER_RATIO'),
+    option('sampler.ratio', options.sampler?.ratio),
+    variable(env, 'OTEL_TRACES_SAMPLER_ARG'),
+  ]);
   return {
     type: known.type,
     // A parent-based fixed sampler (parentbased_always_on) implies its root ratio, unless a ratio is set.
-    ratio: ratio ? parseRatio(ratio.value, ratio.setting) : (known.ratio ?? spec.sampling?.perEnv[environment] ?? spec.sampling?.ratio ?? (environment === 'dev' ? 1 : 0.25)),
+    ratio: ratio
+      ? parseRatio(ratio.value, ratio.setting)
+      : (known.ratio ??
+        spec.sampling?.perEnv[environment] ??
+        spec.sampling?.ratio ??
+        (environment === 'dev' ? 1 : 0.25)),
   };
 }
 
@@ -363,10 +534,17 @@ function resolveExports(options: InitOptions, env: Env): Pick<ObsConfig, 'export
   const disabled = first([variable(env, 'OTEL_SDK_DISABLED', parseBool)])?.value === true;
   const choice = (obs: string, name: keyof NonNullable<InitOptions['export']>, otel: string): ExportChoice => {
     if (disabled) return false;
-    const chosen = first<ExportChoice>([variable(env, obs, parseExportChoice), option(`export.${name}`, options.export?.[name]), variable(env, otel, parseOtelExporter)], {
-      value: true,
-      setting: 'default',
-    });
+    const chosen = first<ExportChoice>(
+      [
+        variable(env, obs, parseExportChoice),
+        option(`export.${name}`, options.export?.[name]),
+        variable(env, otel, parseOtelExporter),
+      ],
+      {
+        value: true,
+        setting: 'default',
+      },
+    );
     if (chosen.value !== true && chosen.value !== false && chosen.value !== 'console')
       throw new ConfigError(chosen.setting, `'${String(chosen.value)}' is not true, false or 'console'`);
     return chosen.value;
@@ -399,12 +577,16 @@ function parseOtelExporter(text: string, setting: string): ExportChoice {
   if (v === 'console') return 'console';
   throw new ConfigError(
     setting,
-    v.includes(',') ? `'${text}' names several exporters; ampyobs sends a signal to one: otlp, console or none` : `'${text}' is not an exporter ampyobs has; accepted: otlp, console, none`,
+    v.includes(',')
+      ? `'${text}' names several exporters; ampyobs sends a signal to one: otlp, console or none`
+      : `'${text}' is not an exporter ampyobs has; accepted: otlp, console, none`,
   );
 }
 
 /** OTEL_LOG_LEVEL's levels, as the log lines' minimum level and as the SDK diagnostics level. */
-const OTEL_LOG_LEVELS: Readonly<Record<string, { lines: LogLevel; diag: NonNullable<ObsConfig['diagLevel']> | undefined }>> = {
+const OTEL_LOG_LEVELS: Readonly<
+  Record<string, { lines: LogLevel; diag: NonNullable<ObsConfig['diagLevel']> | undefined }>
+> = {
   none: { lines: 'fatal', diag: undefined },
   error: { lines: 'error', diag: 'error' },
   warn: { lines: 'warn', diag: 'warn' },
@@ -419,41 +601,73 @@ const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error', 'fatal'
  * The minimum level of log lines: OBS_LOG_LEVEL, logLevel, OTEL_LOG_LEVEL, then debug in dev and info
  * elsewhere. OTEL_LOG_LEVEL also turns on the OpenTelemetry SDK's own diagnostics (on stderr).
  */
-function resolveLogLevel(options: InitOptions, env: Env, environment: Environment): { logLevel: LogLevel; diagLevel?: ObsConfig['diagLevel'] } {
+function resolveLogLevel(
+  options: InitOptions,
+  env: Env,
+  environment: Environment,
+): { logLevel: LogLevel; diagLevel?: ObsConfig['diagLevel'] } {
   const otel = nonEmpty(env, 'OTEL_LOG_LEVEL')?.toLowerCase();
   if (otel !== undefined && !Object.hasOwn(OTEL_LOG_LEVELS, otel))
-    throw new ConfigError('OTEL_LOG_LEVEL', `'${nonEmpty(env, 'OTEL_LOG_LEVEL')}' is not one of ${Object.keys(OTEL_LOG_LEVELS).join(', ')} (any case)`);
-  const level = first<string>([variable(env, 'OBS_LOG_LEVEL', (t) => t.toLowerCase()), option('logLevel', options.logLevel), ['OTEL_LOG_LEVEL', () => (otel === undefined ? undefined : OTEL_LOG_LEVELS[otel]?.lines)]], {
-    value: environment === 'dev' ? 'debug' : 'info',
-    setting: 'default',
-  });
+    throw new ConfigError(
+      'OTEL_LOG_LEVEL',
+      `'${nonEmpty(env, 'OTEL_LOG_LEVEL')}' is not one of ${Object.keys(OTEL_LOG_LEVELS).join(', ')} (any case)`,
+    );
+  const level = first<string>(
+    [
+      variable(env, 'OBS_LOG_LEVEL', (t) => t.toLowerCase()),
+      option('logLevel', options.logLevel),
+      ['OTEL_LOG_LEVEL', () => (otel === undefined ? undefined : OTEL_LOG_LEVELS[otel]?.lines)],
+    ],
+    {
+      value: environment === 'dev' ? 'debug' : 'info',
+      setting: 'default',
+    },
+  );
   const value = level.value === 'warning' ? 'warn' : level.value;
-  if (!LOG_LEVELS.includes(value)) throw new ConfigError(level.setting, `'${level.value}' is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(value))
+    throw new ConfigError(level.setting, `'${level.value}' is not one of ${LOG_LEVELS.join(', ')}`);
   const diag = otel === undefined ? undefined : OTEL_LOG_LEVELS[otel]?.diag;
   return { logLevel: value as LogLevel, ...(diag && { diagLevel: diag }) };
 }
 
 /** The port of the observability surface (/metrics and the rest), when one is set (null in code means none), and its bind address. */
 function resolvePrometheus(options: InitOptions, env: Env, host: string): ObsConfig['prometheus'] {
-  const port = first<string | number>([variable(env, 'OBS_PROM_PORT'), option('prometheus.port', options.prometheus?.port ?? undefined)]);
+  const port = first<string | number>([
+    variable(env, 'OBS_PROM_PORT'),
+    option('prometheus.port', options.prometheus?.port ?? undefined),
+  ]);
   return port && { port: parsePort(port.value, port.setting), host };
 }
 
 /** Redaction: the built-in key patterns, the spec's and the operator's, all of them (never fewer). */
 function resolveRedaction(options: InitOptions, env: Env, spec: SpecDefaults): ObsConfig['redaction'] {
-  const rules = first<readonly string[]>([variable(env, 'OBS_REDACTION_RULES', splitRules), option('redaction.patterns', options.redaction?.patterns)], {
-    value: [],
-    setting: 'redaction.patterns',
-  });
+  const rules = first<readonly string[]>(
+    [variable(env, 'OBS_REDACTION_RULES', splitRules), option('redaction.patterns', options.redaction?.patterns)],
+    {
+      value: [],
+      setting: 'redaction.patterns',
+    },
+  );
   const extra = [...rules.value];
-  if (extra.some((p) => p.trim() === '')) throw new ConfigError(rules.setting, 'has an empty pattern, which would redact every key');
+  if (extra.some((p) => p.trim() === ''))
+    throw new ConfigError(rules.setting, 'has an empty pattern, which would redact every key');
   const extraKeys = extra.filter((p) => !isValueRule(p)).map((p) => p.trim());
-  const keyPatterns = [...new Set([...DEFAULT_REDACTION_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extraKeys].map((p) => p.toLowerCase()))];
+  const keyPatterns = [
+    ...new Set(
+      [...DEFAULT_REDACTION_KEY_PATTERNS, ...(spec.redaction?.keyPatterns ?? []), ...extraKeys].map((p) =>
+        p.toLowerCase(),
+      ),
+    ),
+  ];
   // Spec patterns generate already showed linear are trusted; the rest are checked here, once.
   const specChecked = spec.redaction?.linearChecked === LINEAR_CHECK;
   const valuePatterns = [
-    ...(spec.redaction?.valuePatterns ?? []).map((p) => valuePattern(p.regex, `redaction pattern ${p.id}`, '', !specChecked)),
-    ...extra.filter(isValueRule).map((p) => valuePattern(p.trim().slice(1, -1), rules.setting, `value pattern ${p.trim()} `, true)),
+    ...(spec.redaction?.valuePatterns ?? []).map((p) =>
+      valuePattern(p.regex, `redaction pattern ${p.id}`, '', !specChecked),
+    ),
+    ...extra
+      .filter(isValueRule)
+      .map((p) => valuePattern(p.trim().slice(1, -1), rules.setting, `value pattern ${p.trim()} `, true)),
   ];
   return { keyPatterns, valuePatterns, replacement: spec.redaction?.replacement ?? REDACTED };
 }
@@ -515,7 +729,9 @@ function resolveQueue(options: InitOptions): ObsConfig['queue'] {
     maxBatch: options.queue?.maxBatch ?? 512,
     flushIntervalMillis: options.queue?.flushIntervalMillis ?? 1000,
   };
-  for (const [k, v] of Object.entries(queue)) if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`queue.${k}`, `'${v}' is not a positive integer`);
-  if (queue.maxBatch > queue.maxSize) throw new ConfigError('queue.maxBatch', `${queue.maxBatch} exceeds queue.maxSize ${queue.maxSize}`);
+  for (const [k, v] of Object.entries(queue))
+    if (!Number.isInteger(v) || v <= 0) throw new ConfigError(`queue.${k}`, `'${v}' is not a positive integer`);
+  if (queue.maxBatch > queue.maxSize)
+    throw new ConfigError('queue.maxBatch', `${queue.maxBatch} exceeds queue.maxSize ${queue.maxSize}`);
   return queue;
 }

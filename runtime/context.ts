@@ -36,7 +36,12 @@ export function activeTraceIds(ctx: Context = context.active()): Record<string, 
 /** Whether an untyped value is an OpenTelemetry context (checked without trusting it: never throws). */
 export function isContext(c: unknown): c is Context {
   try {
-    return typeof c === 'object' && c !== null && typeof (c as Context).getValue === 'function' && typeof (c as Context).setValue === 'function';
+    return (
+      typeof c === 'object' &&
+      c !== null &&
+      typeof (c as Context).getValue === 'function' &&
+      typeof (c as Context).setValue === 'function'
+    );
   } catch {
     return false;
   }

@@ -1,5 +1,12 @@
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import { countDropped, countExportFailure, noteExportError, noteExportSuccess, type DropReason, type Signal } from './self-metrics.js';
+import {
+  countDropped,
+  countExportFailure,
+  noteExportError,
+  noteExportSuccess,
+  type DropReason,
+  type Signal,
+} from './self-metrics.js';
 
 export interface ExportQueueOptions<T> {
   readonly signal: Signal;
@@ -70,7 +77,10 @@ export class ExportQueue<T> {
     this.inFlightCount = batch.length;
     this.inFlight = this.opts
       .send(batch)
-      .catch((error: unknown) => ({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) }))
+      .catch((error: unknown) => ({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      }))
       .then((result) => {
         if (result.code === ExportResultCode.SUCCESS) {
           this.stats.exported += batch.length;
@@ -90,7 +100,8 @@ export class ExportQueue<T> {
 
   /** Exports everything queued, batch after batch, until empty or the deadline passes. */
   async flush(deadline: number): Promise<void> {
-    while ((this.buffer.length || this.inFlight) && Date.now() < deadline) await untilDeadline(this.flushOnce(), deadline);
+    while ((this.buffer.length || this.inFlight) && Date.now() < deadline)
+      await untilDeadline(this.flushOnce(), deadline);
   }
 
   /** Flushes until the deadline, then drops (and counts) whatever is left; later pushes are dropped too. */
@@ -111,7 +122,13 @@ export class ExportQueue<T> {
   /** Current counters. */
   snapshot(): QueueStats {
     const { accepted, exported, queue_full, export_failed, shutdown } = this.stats;
-    return { accepted, exported, dropped: { queue_full, export_failed, shutdown }, queued: this.buffer.length, inFlight: this.inFlightCount };
+    return {
+      accepted,
+      exported,
+      dropped: { queue_full, export_failed, shutdown },
+      queued: this.buffer.length,
+      inFlight: this.inFlightCount,
+    };
   }
 }
 

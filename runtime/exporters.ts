@@ -50,7 +50,9 @@ function httpOptions(cfg: ObsConfig, signal: Signal) {
     url: signalUrl(cfg, signal),
     headers: { ...o.headers },
     timeoutMillis: o.timeoutMillis,
-    ...(!o.insecure && { httpAgentOptions: { ...(o.ca && { ca: o.ca }), ...(o.cert && { cert: o.cert }), ...(o.key && { key: o.key }) } }),
+    ...(!o.insecure && {
+      httpAgentOptions: { ...(o.ca && { ca: o.ca }), ...(o.cert && { cert: o.cert }), ...(o.key && { key: o.key }) },
+    }),
   };
 }
 
@@ -93,7 +95,9 @@ export function createMetricExporter(cfg: ObsConfig): PushMetricExporter {
           '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export',
         )
       : createOtlpHttpExportDelegate(
-          convertLegacyHttpOptions(httpOptions(cfg, 'metrics'), 'METRICS', 'v1/metrics', { 'Content-Type': 'application/x-protobuf' }),
+          convertLegacyHttpOptions(httpOptions(cfg, 'metrics'), 'METRICS', 'v1/metrics', {
+            'Content-Type': 'application/x-protobuf',
+          }),
           ExemplarMetricsSerializer,
           'ampyobs_otlp_http_metric_exporter',
           MetricsExporterMetricsHelper,

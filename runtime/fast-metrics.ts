@@ -10,7 +10,12 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import { SCOPE } from '../conventions/index.js';
-import { exemplarsEnabled, sampledSpanContext, type ExemplarDataPoint, type PointExemplar } from './exemplars/exemplar.js';
+import {
+  exemplarsEnabled,
+  sampledSpanContext,
+  type ExemplarDataPoint,
+  type PointExemplar,
+} from './exemplars/exemplar.js';
 import { ExemplarStore } from './exemplars/store.js';
 import type { LabelIndex } from './label-index.js';
 import type { MetricDescriptor } from './types.js';
@@ -54,7 +59,10 @@ export class FastMetric {
   /** Starts (or stops) keeping exemplars: one per series of a counter, one per bucket of a histogram. */
   keepExemplars(on: boolean): void {
     const kind = this.d.instrument;
-    this.exemplars = on && (kind === 'counter' || kind === 'histogram') ? (this.exemplars ?? new ExemplarStore(kind === 'histogram' ? this.size * this.nBuckets : this.size)) : undefined;
+    this.exemplars =
+      on && (kind === 'counter' || kind === 'histogram')
+        ? (this.exemplars ?? new ExemplarStore(kind === 'histogram' ? this.size * this.nBuckets : this.size))
+        : undefined;
   }
 
   /** Counter, up-down counter: add. */
@@ -111,7 +119,12 @@ export class FastMetric {
 
   /** The metric as the SDK would report it (cumulative), or undefined when nothing was recorded. */
   collect(startTime: HrTime, endTime: HrTime): MetricData | undefined {
-    const descriptor = { name: this.d.name, description: this.d.description, unit: this.d.unit, valueType: ValueType.DOUBLE };
+    const descriptor = {
+      name: this.d.name,
+      description: this.d.description,
+      unit: this.d.unit,
+      valueType: ValueType.DOUBLE,
+    };
     const slots: number[] = [];
     for (let s = 0; s < this.size; s++) if (this.touched[s]) slots.push(s);
     if (!slots.length) return undefined;
@@ -123,7 +136,10 @@ export class FastMetric {
         endTime,
         attributes: this.labels.slotAttributesOf(s),
         value: {
-          buckets: { boundaries: [...this.bounds], counts: Array.from(this.buckets.subarray(s * this.nBuckets, (s + 1) * this.nBuckets)) },
+          buckets: {
+            boundaries: [...this.bounds],
+            counts: Array.from(this.buckets.subarray(s * this.nBuckets, (s + 1) * this.nBuckets)),
+          },
           sum: this.sums[s]!,
           count: this.counts[s]!,
           min: this.mins[s]!,
@@ -132,7 +148,13 @@ export class FastMetric {
       }));
       return { ...base, dataPointType: DataPointType.HISTOGRAM, dataPoints };
     }
-    const dataPoints: ExemplarDataPoint<number>[] = slots.map((s) => ({ ...this.exemplarField(s), startTime, endTime, attributes: this.labels.slotAttributesOf(s), value: this.sums[s]! }));
+    const dataPoints: ExemplarDataPoint<number>[] = slots.map((s) => ({
+      ...this.exemplarField(s),
+      startTime,
+      endTime,
+      attributes: this.labels.slotAttributesOf(s),
+      value: this.sums[s]!,
+    }));
     if (this.d.instrument === 'gauge') return { ...base, dataPointType: DataPointType.GAUGE, dataPoints };
     return { ...base, dataPointType: DataPointType.SUM, dataPoints, isMonotonic: this.d.instrument === 'counter' };
   }
@@ -180,7 +202,13 @@ export class FastMetricProducer implements MetricProducer {
   async collect(): Promise<CollectionResult> {
     const now = millisToHrTime(Date.now());
     const metrics = registry.map((m) => m.collect(this.startTime, now)).filter((x): x is MetricData => x !== undefined);
-    return { resourceMetrics: { resource: this.resource, scopeMetrics: metrics.length ? [{ scope: { name: SCOPE.name, version: SCOPE.version }, metrics }] : [] }, errors: [] };
+    return {
+      resourceMetrics: {
+        resource: this.resource,
+        scopeMetrics: metrics.length ? [{ scope: { name: SCOPE.name, version: SCOPE.version }, metrics }] : [],
+      },
+      errors: [],
+    };
   }
 }
 

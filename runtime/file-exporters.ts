@@ -18,7 +18,10 @@ export function telemetryFile(dir: string, signal: 'traces' | 'metrics' | 'logs'
 function append(file: string, bytes: Uint8Array | string | undefined): ExportResult {
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    appendFileSync(file, `${typeof bytes === 'string' ? bytes : Buffer.from(bytes ?? new Uint8Array()).toString('utf8')}\n`);
+    appendFileSync(
+      file,
+      `${typeof bytes === 'string' ? bytes : Buffer.from(bytes ?? new Uint8Array()).toString('utf8')}\n`,
+    );
     return { code: ExportResultCode.SUCCESS };
   } catch (error) {
     return { code: ExportResultCode.FAILED, error: error as Error };

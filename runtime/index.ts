@@ -1,5 +1,13 @@
 // The ampyobs runtime: the narrow seam generated helpers call, and the context and bus APIs.
-export type { AttributeValue, Decimal, EventDescriptor, FieldDescriptor, MetricDescriptor, SpanDescriptor, Timestamp } from './types.js';
+export type {
+  AttributeValue,
+  Decimal,
+  EventDescriptor,
+  FieldDescriptor,
+  MetricDescriptor,
+  SpanDescriptor,
+  Timestamp,
+} from './types.js';
 export {
   defineCounter,
   defineGauge,
@@ -11,9 +19,26 @@ export {
   type UpDownCounterHelper,
 } from './metrics.js';
 export { defineSpan, type SpanHelper, type SpanOptions } from './spans.js';
-export { configureLogs, defineEvent, EventLine, flushLogs, type BusCorrelation, type EventHelper, type EventSerializer, type LogDestination, type LogResource } from './logs.js';
+export {
+  configureLogs,
+  defineEvent,
+  EventLine,
+  flushLogs,
+  type BusCorrelation,
+  type EventHelper,
+  type EventSerializer,
+  type LogDestination,
+  type LogResource,
+} from './logs.js';
 export { activeTraceIds, runInScope, scopeValues, withScopeValues, type ScopeValues } from './context.js';
-export { extractEnvelope, extractTraceContext, injectEnvelope, injectTraceHeaders, pickEnvelope, type BusHeaders } from './bus.js';
+export {
+  extractEnvelope,
+  extractTraceContext,
+  injectEnvelope,
+  injectTraceHeaders,
+  pickEnvelope,
+  type BusHeaders,
+} from './bus.js';
 export { providerEpoch, useProviders } from './providers.js';
 export { fingerprint } from './redact.js';
 export { decimalToString } from './values.js';
@@ -51,7 +76,14 @@ export {
 export { INSTRUMENTATION_NAMES, type InstrumentOption } from './instrument/select.js';
 export type { InstrumentationName } from '../conventions/index.js';
 export { Redactor, redactor } from './redact.js';
-export { ADHOC_LINE_KEY, ADHOC_SCOPE, ADHOC_SPAN_ATTRIBUTE, ALWAYS_SAMPLE_ATTRIBUTE, OVERFLOW_VALUE, REDACTED } from '../conventions/index.js';
+export {
+  ADHOC_LINE_KEY,
+  ADHOC_SCOPE,
+  ADHOC_SPAN_ATTRIBUTE,
+  ALWAYS_SAMPLE_ATTRIBUTE,
+  OVERFLOW_VALUE,
+  REDACTED,
+} from '../conventions/index.js';
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
 export type { QueueStats } from './export-queue.js';

@@ -124,7 +124,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   if (readers.length || cfg.prometheus || cfg.export.traces || cfg.export.logs) readers.push(surface.reader);
   const prometheusUrl = cfg.prometheus && `${surfaceUrl(cfg.prometheus.host, cfg.prometheus.port)}metrics`;
   // The spec's guardrails for what auto-instrumentation records (runtime/instrument/guardrails.ts).
-  const meterProvider = readers.length ? new MeterProvider({ resource, readers, views: instrumentationViews() }) : undefined;
+  const meterProvider = readers.length
+    ? new MeterProvider({ resource, readers, views: instrumentationViews() })
+    : undefined;
 
   let loggerProvider: LoggerProvider | undefined;
   if (cfg.export.logs) {
@@ -133,9 +135,15 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     setOtelLogger(loggerProvider.getLogger(SCOPE.name), loggerProvider.getLogger(ADHOC_SCOPE));
   }
   configureLogs({
-    resource: { service: cfg.resource['service.name'], env: cfg.resource['deployment.environment'], service_version: cfg.resource['service.version'] },
+    resource: {
+      service: cfg.resource['service.name'],
+      env: cfg.resource['deployment.environment'],
+      service_version: cfg.resource['service.version'],
+    },
     ...(options.logDestination && { destination: options.logDestination }),
-    ...(options.logFile && { destination: pino.destination({ dest: options.logFile, sync: true, append: true, mkdir: true }) }),
+    ...(options.logFile && {
+      destination: pino.destination({ dest: options.logFile, sync: true, append: true, mkdir: true }),
+    }),
     level: cfg.logLevel,
   });
 
@@ -171,7 +179,11 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     async forceFlush(timeoutMillis = 5000) {
       const deadline = Date.now() + timeoutMillis;
       await Promise.race([
-        Promise.allSettled([spanProcessor?.flushUntil(deadline), logProcessor?.flushUntil(deadline), meterProvider?.forceFlush()]),
+        Promise.allSettled([
+          spanProcessor?.flushUntil(deadline),
+          logProcessor?.flushUntil(deadline),
+          meterProvider?.forceFlush(),
+        ]),
         new Promise((r) => setTimeout(r, timeoutMillis).unref()),
       ]);
     },
@@ -182,7 +194,10 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       await surface.close();
       // Metrics last, so the drops counted while flushing spans and logs are exported too.
       await Promise.allSettled([spanProcessor?.close(deadline), logProcessor?.close(deadline)]);
-      await Promise.race([Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]), new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref())]);
+      await Promise.race([
+        Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]),
+        new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
+      ]);
       setOtelLogger(undefined);
       flushLogs();
       setFastPath(false);

@@ -43,9 +43,17 @@ export class LabelIndex {
     this.labels = d.labels.map((l) => {
       // An enum's members decide, even when a bound is declared too.
       const values = l.values ? [...l.values] : [];
-      return { name: l.name, values, indices: new Map<unknown, number>(values.map((v, i) => [v, i])), capacity: l.values ? values.length : l.maxValues, grows: !l.values };
+      return {
+        name: l.name,
+        values,
+        indices: new Map<unknown, number>(values.map((v, i) => [v, i])),
+        capacity: l.values ? values.length : l.maxValues,
+        grows: !l.values,
+      };
     });
-    this.dense = this.labels.every((l) => (l.grows ? l.capacity !== undefined && l.capacity <= MAX_DENSE_VALUES : l.values.length > 0));
+    this.dense = this.labels.every((l) =>
+      l.grows ? l.capacity !== undefined && l.capacity <= MAX_DENSE_VALUES : l.values.length > 0,
+    );
     const strides: number[] = [];
     let size = 1;
     if (this.dense)

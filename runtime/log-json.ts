@@ -44,7 +44,8 @@ class Walk {
     let o: object = v;
     try {
       if (o instanceof Date) return Number.isNaN(o.getTime()) ? null : o.toISOString();
-      if (o instanceof Number || o instanceof String || o instanceof Boolean) return this.value(key, o.valueOf(), depth);
+      if (o instanceof Number || o instanceof String || o instanceof Boolean)
+        return this.value(key, o.valueOf(), depth);
       const toJSON = (o as { toJSON?: unknown }).toJSON;
       if (typeof toJSON === 'function') {
         const j: unknown = toJSON.call(o, key);

@@ -42,10 +42,28 @@ export interface LogDestination {
 }
 
 type Level = EventDescriptor['level'] | 'trace';
-const LEVEL_VALUES: Readonly<Record<Level, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const LEVEL_VALUES: Readonly<Record<Level, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+};
 
 /** Keys of the base fields: an untyped caller's extra field of that name would duplicate them. */
-const RESERVED = new Set(['level', 'ts', 'service', 'env', 'service_version', 'trace_id', 'span_id', 'event', 'message', ADHOC_LINE_KEY]);
+const RESERVED = new Set([
+  'level',
+  'ts',
+  'service',
+  'env',
+  'service_version',
+  'trace_id',
+  'span_id',
+  'event',
+  'message',
+  ADHOC_LINE_KEY,
+]);
 
 /** Whether a key is a base field of every line, which a caller's field may not set. */
 export function isBaseField(key: string): boolean {
@@ -154,9 +172,12 @@ export function flushLogs(): void {
  * OBS_SERVICE_NAME / OBS_ENV / OBS_SERVICE_VERSION, and `debug`. Until it is called, log helpers write
  * nothing.
  */
-export function configureLogs(opts: { resource?: LogResource; destination?: LogDestination; level?: string } = {}): void {
+export function configureLogs(
+  opts: { resource?: LogResource; destination?: LogDestination; level?: string } = {},
+): void {
   const level = opts.level ?? 'debug';
-  if (!Object.hasOwn(LEVEL_VALUES, level)) throw new TypeError(`ampyobs: log level '${level}' is not one of ${Object.keys(LEVEL_VALUES).join(', ')}`);
+  if (!Object.hasOwn(LEVEL_VALUES, level))
+    throw new TypeError(`ampyobs: log level '${level}' is not one of ${Object.keys(LEVEL_VALUES).join(', ')}`);
   const r = opts.resource ?? {
     service: process.env['OBS_SERVICE_NAME'] ?? 'unknown_service',
     env: process.env['OBS_ENV'] ?? 'dev',
@@ -197,7 +218,6 @@ const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
 function bad(): void {
   invalidInput('invalid_field', 'logs');
 }
-
 
 // ── trace ids and context core, serialised once and reused ─────────────────────────────────────────
 
@@ -285,7 +305,9 @@ class CompiledEvent {
     this.names = all;
     this.keys = all.map((n) => `,${quote(n)}:`);
     all.forEach((n, i) => this.index.set(n, i));
-    this.members = d.fields.map((f, i) => (f.values ? new Map(f.values.map((m) => [m, `${this.keys[i]}${quote(m)}`])) : undefined));
+    this.members = d.fields.map((f, i) =>
+      f.values ? new Map(f.values.map((m) => [m, `${this.keys[i]}${quote(m)}`])) : undefined,
+    );
     this.level = LEVEL_VALUES[d.level];
     this.head = `{"level":${quote(d.level)},"ts":"`;
     this.tail = `,"event":${quote(d.name)},"message":`;
@@ -411,7 +433,10 @@ function fieldValue(ev: CompiledEvent, r: Redactor, i: number, v: unknown): unkn
     if (f?.type === 'decimal' && isDecimal(v)) {
       const { scaled, scale } = v;
       if ((typeof scaled === 'number' || typeof scaled === 'bigint') && typeof scale === 'number')
-        return { scaled: typeof scaled === 'number' && !Number.isFinite(scaled) ? null : scaledValue(scaled), scale: Number.isFinite(scale) ? scale : null };
+        return {
+          scaled: typeof scaled === 'number' && !Number.isFinite(scaled) ? null : scaledValue(scaled),
+          scale: Number.isFinite(scale) ? scale : null,
+        };
     }
   } catch {
     bad();
@@ -487,7 +512,13 @@ function writeExtras(ev: CompiledEvent, line: EventLine, fields: object): string
 }
 
 /** The context core part of a line: a scope value the event sets itself is left to the event. */
-function scopePart(s: ScopeText | undefined, ev: CompiledEvent, line: EventLine, extras: string[] | undefined, fields: unknown): string {
+function scopePart(
+  s: ScopeText | undefined,
+  ev: CompiledEvent,
+  line: EventLine,
+  extras: string[] | undefined,
+  fields: unknown,
+): string {
   if (s === undefined) return '';
   const overlap = s.overlap(ev) & line.written;
   if (overlap === 0 && extras === undefined) return s.joined;
@@ -511,7 +542,14 @@ function read(o: unknown, k: string): unknown {
 }
 
 /** The attributes of the OTLP log record: what the line carries besides its base fields. */
-function recordAttributes(ev: CompiledEvent, r: Redactor, sc: SpanContext | undefined, s: ScopeText | undefined, fields: unknown, extras: string[] | undefined): Record<string, AnyValue> {
+function recordAttributes(
+  ev: CompiledEvent,
+  r: Redactor,
+  sc: SpanContext | undefined,
+  s: ScopeText | undefined,
+  fields: unknown,
+  extras: string[] | undefined,
+): Record<string, AnyValue> {
   const a: Record<string, AnyValue> = {};
   if (sc && trace.isSpanContextValid(sc)) {
     a['trace_id'] = sc.traceId;
@@ -574,7 +612,18 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
       const scope = scopeValues(ctx);
       const s = scopeTextOf(scope, r);
       const text = textOf(message, 'logs');
-      out(ev.head + isoNanos() + '"' + resourceText + traceText(sc) + scopePart(s, ev, line, extras, fields) + line.text + ev.tail + r.quoted(text) + '}\n');
+      out(
+        ev.head +
+          isoNanos() +
+          '"' +
+          resourceText +
+          traceText(sc) +
+          scopePart(s, ev, line, extras, fields) +
+          line.text +
+          ev.tail +
+          r.quoted(text) +
+          '}\n',
+      );
       if (otelLogger)
         otelLogger.emit({
           severityNumber: SEVERITY[d.level],
@@ -612,7 +661,13 @@ const ADHOC_TAIL = `,${quote(ADHOC_LINE_KEY)}:true,"message":`;
  * (`,"key":value` pairs the logger serialised and redacted), `"adhoc":true` and the message. With log
  * export on, the same content goes out as an OTLP record of the ad-hoc instrumentation scope.
  */
-export function writeFreeLine(level: LineLevel, fieldsText: string, fieldKeys: ReadonlySet<string>, message: string, attributes: Record<string, AnyValue>): void {
+export function writeFreeLine(
+  level: LineLevel,
+  fieldsText: string,
+  fieldKeys: ReadonlySet<string>,
+  message: string,
+  attributes: Record<string, AnyValue>,
+): void {
   if (sink === undefined || LEVEL_VALUES[level] < minLevel) return;
   try {
     const r = redactor();
@@ -621,15 +676,24 @@ export function writeFreeLine(level: LineLevel, fieldsText: string, fieldKeys: R
     const s = scopeTextOf(scopeValues(ctx), r);
     let core = '';
     if (s) for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) core += s.texts[j];
-    out(`{"level":${quote(level)},"ts":"${isoNanos()}"${resourceText}${traceText(sc)}${core}${fieldsText}${ADHOC_TAIL}${r.quoted(message)}}\n`);
+    out(
+      `{"level":${quote(level)},"ts":"${isoNanos()}"${resourceText}${traceText(sc)}${core}${fieldsText}${ADHOC_TAIL}${r.quoted(message)}}\n`,
+    );
     if (adhocOtelLogger) {
       const a: Record<string, AnyValue> = {};
       if (sc && trace.isSpanContextValid(sc)) {
         a['trace_id'] = sc.traceId;
         a['span_id'] = sc.spanId;
       }
-      if (s) for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) a[s.keys[j]!] = s.values[j] as AnyValue;
-      adhocOtelLogger.emit({ severityNumber: SEVERITY[level], severityText: level.toUpperCase(), body: r.text(message), attributes: Object.assign(a, attributes), context: ctx });
+      if (s)
+        for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) a[s.keys[j]!] = s.values[j] as AnyValue;
+      adhocOtelLogger.emit({
+        severityNumber: SEVERITY[level],
+        severityText: level.toUpperCase(),
+        body: r.text(message),
+        attributes: Object.assign(a, attributes),
+        context: ctx,
+      });
     }
   } catch {
     // Logging must never throw into application code.

@@ -1,7 +1,14 @@
 import { context, type Attributes, type Context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
-import { AggregationTemporality, AggregationType, type AggregationOption, type InstrumentType, type PushMetricExporter, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  AggregationType,
+  type AggregationOption,
+  type InstrumentType,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ExportQueue, untilDeadline, type QueueStats } from './export-queue.js';
 import { redactor } from './redact.js';
@@ -13,7 +20,10 @@ interface QueueOptions {
   readonly flushIntervalMillis: number;
 }
 
-function callExporter<T>(exporter: { export(items: T[], cb: (r: ExportResult) => void): void }, items: T[]): Promise<ExportResult> {
+function callExporter<T>(
+  exporter: { export(items: T[], cb: (r: ExportResult) => void): void },
+  items: T[],
+): Promise<ExportResult> {
   return new Promise((resolve) => {
     try {
       // An export is not the application's work: instrumented http and gRPC clients must not trace it.
@@ -30,7 +40,10 @@ const URL_ATTRIBUTES = new Set(['url.full', 'url.query', 'http.url', 'http.targe
 function redactAttributes(a: Attributes): Attributes {
   const r = redactor();
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(a)) out[k] = (typeof v === 'string' && URL_ATTRIBUTES.has(k) && !r.isSecretKey(k) ? r.url(v, k === 'url.query') : r.value(k, v)) as Attributes[string];
+  for (const [k, v] of Object.entries(a))
+    out[k] = (
+      typeof v === 'string' && URL_ATTRIBUTES.has(k) && !r.isSecretKey(k) ? r.url(v, k === 'url.query') : r.value(k, v)
+    ) as Attributes[string];
   return out;
 }
 
@@ -84,7 +97,10 @@ abstract class QueueProcessor<T> {
   async close(deadline: number): Promise<void> {
     await this.queue.shutdown(deadline);
     // An OTLP exporter's shutdown waits for the export in flight, up to its own timeout: not past ours.
-    await untilDeadline(this.exporter.shutdown().catch(() => {}), deadline);
+    await untilDeadline(
+      this.exporter.shutdown().catch(() => {}),
+      deadline,
+    );
   }
   stats(): QueueStats {
     return this.queue.snapshot();
@@ -125,7 +141,10 @@ export class CountingMetricExporter implements PushMetricExporter {
     this.inner.export(metrics, (result) => {
       if (result.code === ExportResultCode.SUCCESS) noteExportSuccess('metrics');
       else {
-        const points = metrics.scopeMetrics.reduce((n, s) => n + s.metrics.reduce((m, x) => m + x.dataPoints.length, 0), 0);
+        const points = metrics.scopeMetrics.reduce(
+          (n, s) => n + s.metrics.reduce((m, x) => m + x.dataPoints.length, 0),
+          0,
+        );
         countDropped('metrics', 'export_failed', points);
         countExportFailure('metrics');
         noteExportError('metrics', result.error);

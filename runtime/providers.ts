@@ -18,7 +18,10 @@ const state: State = { epoch: 0 };
  * exporters). Without it, helpers use the OpenTelemetry API globals, which are no-ops until a
  * global SDK is registered.
  */
-export function useProviders(p: { meterProvider?: MeterProvider | undefined; tracerProvider?: TracerProvider | undefined }): void {
+export function useProviders(p: {
+  meterProvider?: MeterProvider | undefined;
+  tracerProvider?: TracerProvider | undefined;
+}): void {
   state.meterProvider = p.meterProvider;
   state.tracerProvider = p.tracerProvider;
   state.meter = undefined;

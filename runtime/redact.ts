@@ -39,10 +39,16 @@ export class Redactor {
   private readonly values: RegExp | undefined;
   private readonly keyCache = new Map<string, boolean>();
 
-  constructor(keyPatterns: readonly string[], valuePatterns: readonly RegExp[], readonly replacement: string = REDACTED) {
+  constructor(
+    keyPatterns: readonly string[],
+    valuePatterns: readonly RegExp[],
+    readonly replacement: string = REDACTED,
+  ) {
     this.keyPatterns = keyPatterns.map((p) => p.toLowerCase());
     // One alternation scans a string once, whatever the number of patterns.
-    this.values = valuePatterns.length ? new RegExp(valuePatterns.map((r) => `(?:${r.source})`).join('|'), 'g') : undefined;
+    this.values = valuePatterns.length
+      ? new RegExp(valuePatterns.map((r) => `(?:${r.source})`).join('|'), 'g')
+      : undefined;
   }
 
   /** Whether values under this key are always redacted. */

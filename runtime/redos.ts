@@ -38,7 +38,13 @@ export function superLinear(source: string, backend: 'pure' | 'auto', timeoutMil
     // The fuzzer's per-attempt time limits make the verdict depend on machine load (a starved attempt
     // counts as an attack that worked); without them its step limits alone decide, with a fixed seed,
     // so a pattern gets the same verdict on every machine. Only the whole check stays bounded in time.
-    d = checkSync(source, '', { timeout: timeoutMillis, attackTimeout: null, incubationTimeout: null, seedingTimeout: null, randomSeed: 0 });
+    d = checkSync(source, '', {
+      timeout: timeoutMillis,
+      attackTimeout: null,
+      incubationTimeout: null,
+      seedingTimeout: null,
+      randomSeed: 0,
+    });
   } finally {
     if (saved === undefined) delete process.env['RECHECK_SYNC_BACKEND'];
     else process.env['RECHECK_SYNC_BACKEND'] = saved;

@@ -18,7 +18,14 @@ import type { SamplerName } from './config.js';
 export class SafetyCriticalSampler implements Sampler {
   constructor(private readonly delegate: Sampler) {}
 
-  shouldSample(context: Context, traceId: string, name: string, kind: SpanKind, attributes: Attributes, links: Link[]): SamplingResult {
+  shouldSample(
+    context: Context,
+    traceId: string,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    links: Link[],
+  ): SamplingResult {
     if (attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true) return { decision: SamplingDecision.RECORD_AND_SAMPLED };
     return this.delegate.shouldSample(context, traceId, name, kind, attributes, links);
   }

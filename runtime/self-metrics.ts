@@ -53,7 +53,10 @@ export function noteExportError(signal: Signal, error: Error | undefined): void 
   const prev = lastError.get(signal);
   const reported = prev && now - prev.reported < REPORT_EVERY_MS && prev.message === message ? prev.reported : now;
   lastError.set(signal, { message, at: now, reported });
-  if (reported === now) process.stderr.write(`ampyobs: ${signal} export to ${describeEndpoint(signal)} failed: ${message}; telemetry is being dropped and counted in ampy.obs.dropped\n`);
+  if (reported === now)
+    process.stderr.write(
+      `ampyobs: ${signal} export to ${describeEndpoint(signal)} failed: ${message}; telemetry is being dropped and counted in ampy.obs.dropped\n`,
+    );
 }
 
 /** Latest export error per signal, if any. */

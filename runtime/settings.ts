@@ -74,14 +74,17 @@ export function parseBool(text: string, setting: string): boolean {
 export function parseRatio(value: unknown, setting: string): number {
   const text = String(value).trim();
   const n = typeof value === 'number' ? value : /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isFinite(n) || n < 0 || n > 1) throw new ConfigError(setting, `'${String(value)}' is not a ratio between 0.0 and 1.0`);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new ConfigError(setting, `'${String(value)}' is not a ratio between 0.0 and 1.0`);
   return n;
 }
 
 /** A TCP port, from an option or the decimal text of a variable. */
 export function parsePort(value: unknown, setting: string): number {
-  const n = typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(String(value).trim()) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new ConfigError(setting, `'${String(value)}' is not a TCP port (1-65535)`);
+  const n =
+    typeof value === 'number' ? value : /^\d+$/.test(String(value).trim()) ? Number(String(value).trim()) : Number.NaN;
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new ConfigError(setting, `'${String(value)}' is not a TCP port (1-65535)`);
   return n;
 }
 
@@ -103,7 +106,12 @@ function parseKeyValues(raw: string, setting: string, kind: 'header' | 'attribut
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim();
     if (eq <= 0 || key === '' || (kind === 'header' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)))
-      throw new ConfigError(setting, kind === 'header' ? `'${part.trim()}' is not key=value with a valid header name (expected key1=val1,key2=val2)` : `'${part.trim()}' is not key=value`);
+      throw new ConfigError(
+        setting,
+        kind === 'header'
+          ? `'${part.trim()}' is not key=value with a valid header name (expected key1=val1,key2=val2)`
+          : `'${part.trim()}' is not key=value`,
+      );
     try {
       out[kind === 'header' ? key.toLowerCase() : key] = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {

@@ -28,7 +28,11 @@ export function attributeValue(v: unknown): AttributeValue | undefined {
   if (Array.isArray(v)) {
     try {
       const t = typeof v[0];
-      if ((t === 'string' || t === 'number' || t === 'boolean') && v.every((x) => typeof x === t || x === null || x === undefined)) return [...(v as string[])];
+      if (
+        (t === 'string' || t === 'number' || t === 'boolean') &&
+        v.every((x) => typeof x === t || x === null || x === undefined)
+      )
+        return [...(v as string[])];
     } catch {
       return bad();
     }
@@ -68,7 +72,8 @@ export function safeTime(t: unknown): TimeInput | undefined {
   if (typeof t === 'number') return Number.isFinite(t) && t >= 0 ? t : bad();
   try {
     if (t instanceof Date) return Number.isNaN(t.getTime()) ? bad() : t;
-    if (Array.isArray(t) && t.length === 2 && Number.isInteger(t[0]) && Number.isInteger(t[1])) return [t[0] as number, t[1] as number];
+    if (Array.isArray(t) && t.length === 2 && Number.isInteger(t[0]) && Number.isInteger(t[1]))
+      return [t[0] as number, t[1] as number];
   } catch {
     // A Proxy posing as a time.
   }
@@ -80,7 +85,13 @@ export function safeSpanContext(c: unknown): SpanContext | undefined {
   try {
     if (typeof c !== 'object' || c === null) return bad();
     const { traceId, spanId, traceFlags, isRemote, traceState } = c as SpanContext;
-    const sc: SpanContext = { traceId, spanId, traceFlags: typeof traceFlags === 'number' ? traceFlags & 0xff : 0, ...(isRemote === true && { isRemote }), ...(traceState && { traceState }) };
+    const sc: SpanContext = {
+      traceId,
+      spanId,
+      traceFlags: typeof traceFlags === 'number' ? traceFlags & 0xff : 0,
+      ...(isRemote === true && { isRemote }),
+      ...(traceState && { traceState }),
+    };
     return typeof traceId === 'string' && typeof spanId === 'string' && trace.isSpanContextValid(sc) ? sc : bad();
   } catch {
     return bad();
@@ -126,7 +137,12 @@ export function describeError(err: unknown): { exception: Exception; message: st
       const stack = typeof err.stack === 'string' ? err.stack : undefined;
       const code = (err as { code?: unknown }).code;
       return {
-        exception: { name, message, ...(stack !== undefined && { stack }), ...((typeof code === 'string' || typeof code === 'number') && { code }) },
+        exception: {
+          name,
+          message,
+          ...(stack !== undefined && { stack }),
+          ...((typeof code === 'string' || typeof code === 'number') && { code }),
+        },
         message,
       };
     }
@@ -161,7 +177,7 @@ export class GuardedSpan implements Span {
   }
   setAttribute(key: string, value: AttributeValue): this {
     if (!this.isRecording() || value === undefined || value === null) return this;
-    if (typeof key !== 'string') return bad(), this;
+    if (typeof key !== 'string') return (bad(), this);
     const v = attributeValue(value);
     if (v !== undefined) this.call(() => this.inner.setAttribute(key, v));
     return this;
@@ -203,7 +219,7 @@ export class GuardedSpan implements Span {
     try {
       const code = status.code;
       const message = status.message;
-      if (code !== 0 && code !== 1 && code !== 2) return bad(), this;
+      if (code !== 0 && code !== 1 && code !== 2) return (bad(), this);
       this.call(() => this.inner.setStatus(message === undefined ? { code } : { code, message: safeText(message) }));
     } catch {
       bad();
@@ -212,7 +228,7 @@ export class GuardedSpan implements Span {
   }
   updateName(name: string): this {
     if (!this.isRecording()) return this;
-    if (typeof name !== 'string') return bad(), this;
+    if (typeof name !== 'string') return (bad(), this);
     this.call(() => this.inner.updateName(name));
     return this;
   }

@@ -1,4 +1,15 @@
-import { context, INVALID_SPAN_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span, type SpanContext } from '@opentelemetry/api';
+import {
+  context,
+  INVALID_SPAN_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type SpanContext,
+} from '@opentelemetry/api';
 import { ALWAYS_SAMPLE_ATTRIBUTE } from '../conventions/index.js';
 import { isContext, scopeValues } from './context.js';
 import { invalidInput } from './hooks.js';
@@ -72,7 +83,8 @@ function startAttributes(d: SpanDescriptor, attrs: unknown, ctx: Context): Attri
     const raw = read(attrs, f.name);
     if (raw === undefined || raw === null) continue;
     let value: Attributes[string];
-    if (f.secret) value = f.fingerprint ? fingerprint(typeof raw === 'string' ? raw : String(toSpanValue(raw))) : undefined;
+    if (f.secret)
+      value = f.fingerprint ? fingerprint(typeof raw === 'string' ? raw : String(toSpanValue(raw))) : undefined;
     else if (typeof raw === 'string' || typeof raw === 'number' || typeof raw === 'boolean') value = raw;
     else if ((value = toSpanValue(raw)) === undefined) bad();
     if (value !== undefined) out[f.name] = value;
@@ -89,8 +101,13 @@ function startAttributes(d: SpanDescriptor, attrs: unknown, ctx: Context): Attri
 const NO_OPTIONS: SpanOptions = Object.freeze({});
 
 /** Options from an untyped caller, read once: the parent, links and start time that can be used. */
-function readOptions(options: unknown): { parent: Context; links: Link[] | undefined; startTime: Date | number | undefined } {
-  if (options === NO_OPTIONS || options === undefined) return { parent: context.active(), links: undefined, startTime: undefined };
+function readOptions(options: unknown): {
+  parent: Context;
+  links: Link[] | undefined;
+  startTime: Date | number | undefined;
+} {
+  if (options === NO_OPTIONS || options === undefined)
+    return { parent: context.active(), links: undefined, startTime: undefined };
   if (typeof options !== 'object' || options === null) {
     bad();
     return { parent: context.active(), links: undefined, startTime: undefined };

@@ -35,7 +35,11 @@ export interface MetricDescriptor {
    * Label names with, for enums, their legal values and, for bounded strings, the declared number of
    * distinct values: calls from untyped code are held to these.
    */
-  readonly labels: readonly { readonly name: string; readonly values?: readonly string[]; readonly maxValues?: number }[];
+  readonly labels: readonly {
+    readonly name: string;
+    readonly values?: readonly string[];
+    readonly maxValues?: number;
+  }[];
 }
 
 export interface SpanDescriptor {

@@ -17,7 +17,9 @@ export function isDecimal(v: unknown): v is Decimal {
 /** A well-formed decimal: an integer `scaled` (number or bigint) and an integer `scale` within ±1000. */
 export function isValidDecimal(d: Decimal): boolean {
   const { scaled, scale } = d;
-  return (typeof scaled === 'bigint' || Number.isSafeInteger(scaled)) && Number.isInteger(scale) && Math.abs(scale) <= 1000;
+  return (
+    (typeof scaled === 'bigint' || Number.isSafeInteger(scaled)) && Number.isInteger(scale) && Math.abs(scale) <= 1000
+  );
 }
 
 /**

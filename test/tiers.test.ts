@@ -21,7 +21,8 @@ function testFiles(dir: string): string[] {
 /** Module specifiers a file loads at run time (type-only imports are erased and left out). */
 function specifiers(source: string): string[] {
   const found: string[] = [];
-  for (const m of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm)) found.push(m[1]!);
+  for (const m of source.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]/gm))
+    found.push(m[1]!);
   for (const m of source.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!);
   return found;
 }
@@ -29,7 +30,9 @@ function specifiers(source: string): string[] {
 function resolveLocal(from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = path.resolve(path.dirname(from), spec);
-  return [base, base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts')].find((p) => existsSync(p) && !p.endsWith(path.sep));
+  return [base, base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts')].find(
+    (p) => existsSync(p) && !p.endsWith(path.sep),
+  );
 }
 
 /** The chain of files from `file` to one that imports node:child_process, or undefined. */
@@ -59,13 +62,23 @@ describe('test tiers', () => {
   it('keeps other programs out of the fast tier', () => {
     const offenders = fast.flatMap((f) => {
       const chain = chainToChildProcess(f);
-      return chain ? [`${chain.map((p) => path.relative(ROOT, p)).join(' → ')} imports node:child_process: rename ${path.relative(ROOT, f)} to *.slow.test.ts`] : [];
+      return chain
+        ? [
+            `${chain.map((p) => path.relative(ROOT, p)).join(' → ')} imports node:child_process: rename ${path.relative(ROOT, f)} to *.slow.test.ts`,
+          ]
+        : [];
     });
     expect(offenders).toEqual([]);
   });
 
   it('finds node:child_process through a helper, and ignores type-only imports', () => {
-    expect(chainToChildProcess(path.join(ROOT, 'test/examples/sampling.slow.test.ts'))?.map((p) => path.relative(ROOT, p))).toEqual(['test/examples/sampling.slow.test.ts', 'examples/trading-path/run.ts']);
-    expect(specifiers("import type { X } from './x.js';\nimport { y } from './y.js';\nexport { z } from './z.js';\nawait import('./w.js');")).toEqual(['./y.js', './z.js', './w.js']);
+    expect(
+      chainToChildProcess(path.join(ROOT, 'test/examples/sampling.slow.test.ts'))?.map((p) => path.relative(ROOT, p)),
+    ).toEqual(['test/examples/sampling.slow.test.ts', 'examples/trading-path/run.ts']);
+    expect(
+      specifiers(
+        "import type { X } from './x.js';\nimport { y } from './y.js';\nexport { z } from './z.js';\nawait import('./w.js');",
+      ),
+    ).toEqual(['./y.js', './z.js', './w.js']);
   });
 });

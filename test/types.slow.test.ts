@@ -42,7 +42,9 @@ describe('generated types', () => {
     expect(status).toBe(0);
   });
 
-  const cases = readdirSync(FAIL_DIR).filter((f) => f.endsWith('.ts')).sort();
+  const cases = readdirSync(FAIL_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
   // One compiler run for the whole catalogue, inside the hook timeout (not while tests are collected).
   let failures: { status: number; errors: TscError[] };
   beforeAll(() => {

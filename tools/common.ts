@@ -33,7 +33,11 @@ export function loadModel(specDir: string, io: Io, what = specDir, baseline = fa
 }
 
 /** A command's options, strictly: an unknown option or a stray argument is a usage error. */
-export function options<T extends NonNullable<ParseArgsConfig['options']>>(argv: readonly string[], opts: T, usage: string): ReturnType<typeof parseArgs<{ options: T; allowPositionals: false }>>['values'] {
+export function options<T extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  opts: T,
+  usage: string,
+): ReturnType<typeof parseArgs<{ options: T; allowPositionals: false }>>['values'] {
   try {
     return parseArgs({ args: [...argv], options: opts, allowPositionals: false, strict: true }).values;
   } catch (e) {
@@ -50,6 +54,7 @@ export function oneOf<T extends string>(flag: string, value: string, allowed: re
 /** A positive number of seconds, or a usage error. */
 export function seconds(flag: string, value: string, usage: string): number {
   const n = Number(value);
-  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 86400) throw new ToolError(`--${flag} must be a number of seconds between 0 and 86400, not '${value}'\n${usage}`, 2);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 86400)
+    throw new ToolError(`--${flag} must be a number of seconds between 0 and 86400, not '${value}'\n${usage}`, 2);
   return n;
 }

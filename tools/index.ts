@@ -30,7 +30,9 @@ export async function runTool(argv: readonly string[], io: Io): Promise<number |
   const load = command === undefined ? undefined : TOOLS[command];
   if (!load) return undefined;
   try {
-    return await (await load())(argv.slice(1), io);
+    return await (
+      await load()
+    )(argv.slice(1), io);
   } catch (e) {
     if (e instanceof ToolError) {
       io.err(`ampyobs ${command}: ${e.message}`);

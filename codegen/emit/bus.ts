@@ -15,7 +15,9 @@ export function emitBus(model: Model): string | undefined {
   sf.addInterface({
     isExported: true,
     name: 'BusEnvelope',
-    docs: [{ description: 'ampy-bus envelope identity, carried in message headers next to `traceparent`/`tracestate`.' }],
+    docs: [
+      { description: 'ampy-bus envelope identity, carried in message headers next to `traceparent`/`tracestate`.' },
+    ],
     properties: bus.headers.map((h) => ({
       name: propKey(h.header),
       isReadonly: true,
@@ -39,20 +41,28 @@ export function emitBus(model: Model): string | undefined {
  * const headers = injectBusHeaders({ message_id, schema_fqdn, topic, partition_key });
  * \`\`\`
  */`);
-    w.write('export function injectBusHeaders(envelope: BusEnvelope, headers: BusHeaders = {}, context?: Context): BusHeaders').block(() => {
+    w.write(
+      'export function injectBusHeaders(envelope: BusEnvelope, headers: BusHeaders = {}, context?: Context): BusHeaders',
+    ).block(() => {
       w.writeLine('return injectEnvelope(busHeaderNames, envelope, headers, context);');
     });
     w.blankLine();
-    const scoped = bus.headers.filter((h) => model.context.some((c) => c.source === 'scope' && c.attr.id === h.attr.id));
+    const scoped = bus.headers.filter((h) =>
+      model.context.some((c) => c.source === 'scope' && c.attr.id === h.attr.id),
+    );
     w.writeLine('/** Context-core attribute ids and the envelope headers that carry them. */');
-    w.writeLine(`const scopedHeaders = [${scoped.map((h) => `[${tsString(h.attr.id)}, ${tsString(h.header)}]`).join(', ')}] as const;`);
+    w.writeLine(
+      `const scopedHeaders = [${scoped.map((h) => `[${tsString(h.attr.id)}, ${tsString(h.header)}]`).join(', ')}] as const;`,
+    );
     w.blankLine();
     w.writeLine(`/**
  * Reads bus headers on the consumer side: the returned \`context\` continues the producer's trace (pass
  * it as \`parent\` to a span helper), and the envelope ids join the context core of logs in that scope.
  * Headers that are missing or malformed give an envelope without them and a context without a parent.
  */`);
-    w.write('export function extractBusContext(headers: BusHeaders): { readonly context: Context; readonly envelope: Partial<BusEnvelope> }').block(() => {
+    w.write(
+      'export function extractBusContext(headers: BusHeaders): { readonly context: Context; readonly envelope: Partial<BusEnvelope> }',
+    ).block(() => {
       w.writeLine('return extractEnvelope(busHeaderNames, scopedHeaders, headers);');
     });
     w.blankLine();

@@ -31,7 +31,9 @@ export function healthCheck(): Yaml {
 }
 
 export function selfTelemetry(): Yaml {
-  return { metrics: { readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: PORTS.selfMetrics } } } }] } };
+  return {
+    metrics: { readers: [{ pull: { exporter: { prometheus: { host: '0.0.0.0', port: PORTS.selfMetrics } } } }] },
+  };
 }
 
 export function otlpReceiver(protocols: 'grpc' | 'grpc+http'): Yaml {
@@ -44,12 +46,25 @@ type Tail = NonNullable<NonNullable<Model['sampling']>['tail']>;
 
 export function tailSampling(tail: Tail): Yaml {
   const policies: Yaml[] = [];
-  if (tail.keepErrors) policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+  if (tail.keepErrors)
+    policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
   policies.push({ name: 'keep-slow', type: 'latency', latency: { threshold_ms: tail.latencyThresholdMs } });
-  policies.push({ name: 'keep-always-sample', type: 'boolean_attribute', boolean_attribute: { key: ALWAYS_SAMPLE_ATTRIBUTE, value: true } });
+  policies.push({
+    name: 'keep-always-sample',
+    type: 'boolean_attribute',
+    boolean_attribute: { key: ALWAYS_SAMPLE_ATTRIBUTE, value: true },
+  });
   // SDKs that can only set string attributes send "true".
-  policies.push({ name: 'keep-always-sample-string', type: 'string_attribute', string_attribute: { key: ALWAYS_SAMPLE_ATTRIBUTE, values: ['true'] } });
-  policies.push({ name: 'base-rate', type: 'probabilistic', probabilistic: { sampling_percentage: tail.basePercentage } });
+  policies.push({
+    name: 'keep-always-sample-string',
+    type: 'string_attribute',
+    string_attribute: { key: ALWAYS_SAMPLE_ATTRIBUTE, values: ['true'] },
+  });
+  policies.push({
+    name: 'base-rate',
+    type: 'probabilistic',
+    probabilistic: { sampling_percentage: tail.basePercentage },
+  });
   const size = gatewaySizing(tail.decisionWait);
   return {
     decision_wait: tail.decisionWait,
@@ -104,7 +119,9 @@ export function keyPatternRegex(pattern: string): string {
 
 /** Resource attributes the spec maps to series labels (`service.name` → `service`, …). */
 export function metricLabels(model: Model): { label: string; attr: string }[] {
-  return model.resource.filter((r) => r.metricLabel !== undefined).map((r) => ({ label: r.metricLabel!, attr: r.attr.id }));
+  return model.resource
+    .filter((r) => r.metricLabel !== undefined)
+    .map((r) => ({ label: r.metricLabel!, attr: r.attr.id }));
 }
 
 /** Copies the spec's metric labels from the resource onto every data point of the SDK's metrics. */
@@ -114,7 +131,8 @@ export function metricLabelsTransform(model: Model): Yaml {
     metric_statements: [
       {
         statements: metricLabels(model).map(
-          ({ label, attr }) => `set(datapoint.attributes[${q(label)}], resource.attributes[${q(attr)}]) where resource.attributes[${q(attr)}] != nil`,
+          ({ label, attr }) =>
+            `set(datapoint.attributes[${q(label)}], resource.attributes[${q(attr)}]) where resource.attributes[${q(attr)}] != nil`,
         ),
       },
     ],
@@ -172,7 +190,10 @@ export function tracesMetricsTransform(model: Model): Yaml {
     error_mode: 'ignore',
     metric_statements: [
       {
-        statements: [`delete_matching_keys(resource.attributes, ".*")`, `set(resource.attributes["service.instance.id"], "${GATEWAY_INSTANCE_ENV}")`],
+        statements: [
+          `delete_matching_keys(resource.attributes, ".*")`,
+          `set(resource.attributes["service.instance.id"], "${GATEWAY_INSTANCE_ENV}")`,
+        ],
       },
       {
         statements: labels.flatMap(({ label, attr }) => [
@@ -200,7 +221,11 @@ export function loadBalancing(backends: Backends): Yaml {
 }
 
 export function tempoExporter(backends: Backends): Yaml {
-  return { endpoint: backends.tempoOtlpGrpc, tls: { insecure: true }, sending_queue: { enabled: true, queue_size: QUEUE_BATCHES.tempo } };
+  return {
+    endpoint: backends.tempoOtlpGrpc,
+    tls: { insecure: true },
+    sending_queue: { enabled: true, queue_size: QUEUE_BATCHES.tempo },
+  };
 }
 
 export function lokiExporter(backends: Backends): Yaml {

@@ -43,7 +43,10 @@ export const COLLECTOR_TLS_DIR = '/etc/otelcol-contrib/tls';
 export function emitCollectorConfig(model: Model): Map<string, string> {
   return new Map([
     [COLLECTOR_CONFIG_PATH, render(model, annotate(model, 'edge', collectorConfig(model, 'edge', COMPOSE.backends)))],
-    [GATEWAY_CONFIG_PATH, render(model, annotate(model, 'gateway', collectorConfig(model, 'gateway', COMPOSE.backends)))],
+    [
+      GATEWAY_CONFIG_PATH,
+      render(model, annotate(model, 'gateway', collectorConfig(model, 'gateway', COMPOSE.backends))),
+    ],
     [COLLECTOR_TLS_OVERLAY_PATH, render(model, tlsOverlayDocument())],
   ]);
 }
@@ -133,7 +136,11 @@ function gatewayConfig(model: Model, backends: Backends): Yaml {
       extensions: ['health_check'],
       telemetry: selfTelemetry(),
       pipelines: {
-        'traces/all': { receivers: ['otlp'], processors: ['memory_limiter'], exporters: ['span_metrics', 'service_graph'] },
+        'traces/all': {
+          receivers: ['otlp'],
+          processors: ['memory_limiter'],
+          exporters: ['span_metrics', 'service_graph'],
+        },
         traces: { receivers: ['otlp'], processors: sampled, exporters: ['otlp_grpc/tempo'] },
         'metrics/traces': {
           receivers: ['span_metrics', 'service_graph'],
@@ -148,18 +155,26 @@ function gatewayConfig(model: Model, backends: Backends): Yaml {
 /** The compose file of a tier with its explanatory comments. */
 function annotate(model: Model, tier: Tier, config: Yaml): Document {
   const doc = new Document(config, { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS });
-  note(doc, ['processors', 'memory_limiter'], 'First in every pipeline; batch is last. Sizing rules: deploy/README.md "Sizing".');
+  note(
+    doc,
+    ['processors', 'memory_limiter'],
+    'First in every pipeline; batch is last. Sizing rules: deploy/README.md "Sizing".',
+  );
   if (redactionPolicy(model)) {
     note(
       doc,
       ['processors', 'redaction'],
-      'From the spec\'s redaction policy, like the SDK redactor: keys matched case-insensitively as substrings, values by regex.',
+      "From the spec's redaction policy, like the SDK redactor: keys matched case-insensitively as substrings, values by regex.",
       'allow_all_keys: the processor fails closed and would delete every attribute not in allowed_keys (third-party and',
       'exception.* attributes included); masking by key and value pattern is the policy. summary silent: no redaction.*',
       'counts on records. Masks are "****" (the processor has no replacement option).',
     );
   }
-  note(doc, ['service', 'telemetry'], 'The collector\'s own metrics, scraped by Prometheus (deploy/prometheus/prometheus.yml).');
+  note(
+    doc,
+    ['service', 'telemetry'],
+    "The collector's own metrics, scraped by Prometheus (deploy/prometheus/prometheus.yml).",
+  );
   if (tier === 'edge') {
     doc.commentBefore = lines(
       `Edge collector of the reference stack (deploy/docker-compose.yml, service "${COMPOSE.edgeService}"): applications send OTLP to`,
@@ -184,7 +199,7 @@ function annotate(model: Model, tier: Tier, config: Yaml): Document {
     note(
       doc,
       ['processors', 'transform/prometheus_names'],
-      'Series must be named exactly as the SDK\'s own Prometheus exporter names them (the rules and dashboards use those names):',
+      "Series must be named exactly as the SDK's own Prometheus exporter names them (the rules and dashboards use those names):",
       'dots to underscores, `_total` on counters, no unit suffix. The exporter adds no suffix (translation_strategy',
       'UnderscoreEscapingWithoutSuffixes); this adds `_total`.',
     );
@@ -194,7 +209,11 @@ function annotate(model: Model, tier: Tier, config: Yaml): Document {
       'Remote write rather than a scraped prometheus exporter: samples keep their timestamps and exemplars (trace links).',
       'Prometheus runs with --web.enable-remote-write-receiver and --enable-feature=exemplar-storage.',
     );
-    note(doc, ['exporters', 'otlp_http/loki'], 'Loki\'s native OTLP endpoint (the loki exporter is deprecated); /v1/logs is appended.');
+    note(
+      doc,
+      ['exporters', 'otlp_http/loki'],
+      "Loki's native OTLP endpoint (the loki exporter is deprecated); /v1/logs is appended.",
+    );
   } else {
     doc.commentBefore = lines(
       'Gateway collector of the reference stack (deploy/docker-compose.yml, service "gateway"; the scale-out profile adds',
@@ -207,7 +226,11 @@ function annotate(model: Model, tier: Tier, config: Yaml): Document {
       'Request rates, errors and durations from every span, before sampling: sampled traces would undercount requests and',
       'overstate error ratios. Series: traces_span_metrics_calls_total, traces_span_metrics_duration_milliseconds_*.',
     );
-    note(doc, ['connectors', 'service_graph'], 'Client/server edges from every span (Grafana\'s service map), before sampling.');
+    note(
+      doc,
+      ['connectors', 'service_graph'],
+      "Client/server edges from every span (Grafana's service map), before sampling.",
+    );
     if (model.sampling?.tail) {
       const always = model.spans.filter((s) => s.alwaysSample || s.alwaysSampleWhen.length).map((s) => s.name);
       note(
@@ -221,18 +244,17 @@ function annotate(model: Model, tier: Tier, config: Yaml): Document {
     note(
       doc,
       ['processors', 'transform/traces_metrics'],
-      'The spec\'s metric labels under their label names, and a resource naming only this gateway: its host name becomes the',
+      "The spec's metric labels under their label names, and a resource naming only this gateway: its host name becomes the",
       `\`instance\` label (${GATEWAY_INSTANCE_ENV}), so two gateways never write the same series, and no target_info is written.`,
     );
     note(
       doc,
       ['exporters', 'prometheus_remote_write/traces'],
-      'Standard suffixes (_total, _milliseconds, _seconds): the names Grafana\'s service map and the trace-to-metrics queries read.',
+      "Standard suffixes (_total, _milliseconds, _seconds): the names Grafana's service map and the trace-to-metrics queries read.",
     );
   }
   return doc;
 }
-
 
 function tlsOverlayDocument(): Document {
   const tls = {
@@ -240,7 +262,10 @@ function tlsOverlayDocument(): Document {
     key_file: `${COLLECTOR_TLS_DIR}/server.key`,
     client_ca_file: `${COLLECTOR_TLS_DIR}/ca.crt`,
   };
-  const doc = new Document({ receivers: { otlp: { protocols: { grpc: { tls }, http: { tls } } } } }, { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS });
+  const doc = new Document(
+    { receivers: { otlp: { protocols: { grpc: { tls }, http: { tls } } } } },
+    { aliasDuplicateObjects: false, ...YAML_DOCUMENT_OPTIONS },
+  );
   doc.commentBefore = lines(
     'Overlay: TLS with client certificates (mTLS) on both OTLP receivers of the edge collector.',
     `Use with --config=otel-collector.yaml --config=otel-collector.tls.yaml; certificates are mounted at ${COLLECTOR_TLS_DIR}.`,

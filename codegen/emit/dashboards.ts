@@ -19,11 +19,18 @@ export function bindingDiagnostic(src: SourceRef, problem: string): Diagnostic {
  * name, formatted stably; jsonnet errors become diagnostics at their file and line. The native
  * binding is passed in: it is loaded only when a spec renders dashboards (see jsonnet-binding.ts).
  */
-export async function renderDashboards(Jsonnet: JsonnetClass, dir: string, registryLibsonnet: string, diags: Diagnostic[]): Promise<Map<string, string>> {
+export async function renderDashboards(
+  Jsonnet: JsonnetClass,
+  dir: string,
+  registryLibsonnet: string,
+  diags: Diagnostic[],
+): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let files: string[];
   try {
-    files = readdirSync(dir).filter((f) => f.endsWith('.jsonnet')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonnet'))
+      .sort();
   } catch (e) {
     diags.push(report(dir, 'dashboard', `cannot read the dashboards directory: ${(e as Error).message}`));
     return out;
@@ -50,11 +57,16 @@ export async function renderDashboards(Jsonnet: JsonnetClass, dir: string, regis
 /** `RUNTIME ERROR: Field does not exist: x\n\tdashboards/a.jsonnet:12:5-20\t…` → a located diagnostic. */
 function jsonnetDiagnostic(file: string, message: string): Diagnostic {
   const first = message.split('\n')[0]?.trim() ?? message;
-  const loc = /([^\s()]+\.(?:jsonnet|libsonnet)):(\d+):(\d+)/.exec(message) ?? /([^\s()]+\.(?:jsonnet|libsonnet)):\((\d+):(\d+)\)/.exec(message);
+  const loc =
+    /([^\s()]+\.(?:jsonnet|libsonnet)):(\d+):(\d+)/.exec(message) ??
+    /([^\s()]+\.(?:jsonnet|libsonnet)):\((\d+):(\d+)\)/.exec(message);
   const rel = (p: string): string => {
     const r = path.relative(process.cwd(), p);
     return r.startsWith('..') ? p : r;
   };
-  const hint = /field does not exist/i.test(first) && message.includes('registry') ? ' (the registry has no such metric: was it renamed or removed in the spec?)' : '';
+  const hint =
+    /field does not exist/i.test(first) && message.includes('registry')
+      ? ' (the registry has no such metric: was it renamed or removed in the spec?)'
+      : '';
   return report(rel(loc?.[1] ?? file), 'dashboard', `${first}${hint}`, Number(loc?.[2] ?? 1), Number(loc?.[3] ?? 1));
 }

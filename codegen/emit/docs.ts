@@ -17,12 +17,21 @@ function usesCell(uses: readonly AttributeUse[]): string {
  * through mdText (prose) or mdCode (names, values, patterns) here and nowhere else.
  */
 export function emitDocs(model: Model): string {
-  const headerLine = header(model, import.meta.url, '').replace(/^ /gm, '').replace(/\n/g, ' ');
-  const template = Handlebars.compile(readFileSync(path.join(packageRoot(), 'codegen', 'templates', 'telemetry.md.hbs'), 'utf8'), { noEscape: true, strict: true });
+  const headerLine = header(model, import.meta.url, '')
+    .replace(/^ /gm, '')
+    .replace(/\n/g, ' ');
+  const template = Handlebars.compile(
+    readFileSync(path.join(packageRoot(), 'codegen', 'templates', 'telemetry.md.hbs'), 'utf8'),
+    { noEscape: true, strict: true },
+  );
   const list = (values: readonly string[]): string => values.map((v) => mdCode(v)).join(', ');
   const view = {
     header: htmlComment(headerLine),
-    registry: { name: mdText(model.registry.name), version: mdText(model.registry.version), brief: mdText(model.registry.brief) },
+    registry: {
+      name: mdText(model.registry.name),
+      version: mdText(model.registry.version),
+      brief: mdText(model.registry.brief),
+    },
     counts: {
       metrics: model.metrics.length,
       spans: model.spans.length,
@@ -42,10 +51,20 @@ export function emitDocs(model: Model): string {
         .map(([alias, member]) => `${mdCode(alias)} → ${mdCode(member)}`)
         .join(', '),
     })),
-    context: model.context.map((c) => ({ id: mdCode(c.attr.id), source: c.source, onSpans: c.onSpans, brief: mdText(c.brief) })),
+    context: model.context.map((c) => ({
+      id: mdCode(c.attr.id),
+      source: c.source,
+      onSpans: c.onSpans,
+      brief: mdText(c.brief),
+    })),
     logBase: list(model.logBase.map((f) => f.field)),
-    bus: model.bus ? { logObject: mdCode(model.bus.logObject, false), headers: list(model.bus.headers.map((h) => h.header)) } : false,
-    metricGroups: groupBy(byKey(model.metrics, (m) => m.name), (m) => m.subsystem).map(([name, metrics]) => ({
+    bus: model.bus
+      ? { logObject: mdCode(model.bus.logObject, false), headers: list(model.bus.headers.map((h) => h.header)) }
+      : false,
+    metricGroups: groupBy(
+      byKey(model.metrics, (m) => m.name),
+      (m) => m.subsystem,
+    ).map(([name, metrics]) => ({
       name: mdText(name),
       metrics: metrics.map((m) => ({
         name: mdCode(m.name),
@@ -60,7 +79,12 @@ export function emitDocs(model: Model): string {
         recordedBy: m.recordedBy ? list(m.recordedBy) : '',
       })),
     })),
-    bucketSets: model.bucketSets.map((b) => ({ id: mdCode(b.id), unit: mdCode(b.unit), boundaries: b.boundaries.join(', '), brief: mdText(b.brief) })),
+    bucketSets: model.bucketSets.map((b) => ({
+      id: mdCode(b.id),
+      unit: mdCode(b.unit),
+      boundaries: b.boundaries.join(', '),
+      brief: mdText(b.brief),
+    })),
     spans: byKey(model.spans, (s) => s.name).map((s) => ({
       name: mdCode(s.name),
       kind: s.kind,
@@ -79,7 +103,12 @@ export function emitDocs(model: Model): string {
       until: mdText(r.until ?? ''),
       note: mdText(r.note),
     })),
-    events: byKey(model.events, (e) => e.name).map((e) => ({ name: mdCode(e.name), level: e.level, fields: usesCell(e.fields), brief: mdText(e.brief) })),
+    events: byKey(model.events, (e) => e.name).map((e) => ({
+      name: mdCode(e.name),
+      level: e.level,
+      fields: usesCell(e.fields),
+      brief: mdText(e.brief),
+    })),
     alerts: byKey(model.alerts, (a) => a.name).map((a) => ({
       name: mdCode(a.name),
       severity: a.severity,
@@ -103,7 +132,15 @@ export function emitDocs(model: Model): string {
       id: mdCode(a.id),
       type: a.type,
       values: a.type === 'enum' ? list(a.members.map((m) => m.value)) : a.maxCardinality ? `≤ ${a.maxCardinality}` : '',
-      flags: [a.highCardinality && 'high-cardinality', a.pii && 'pii', a.secret && 'secret', a.fingerprint && 'fingerprint', a.deprecated && 'deprecated'].filter(Boolean).join(', '),
+      flags: [
+        a.highCardinality && 'high-cardinality',
+        a.pii && 'pii',
+        a.secret && 'secret',
+        a.fingerprint && 'fingerprint',
+        a.deprecated && 'deprecated',
+      ]
+        .filter(Boolean)
+        .join(', '),
       stability: a.stability,
       brief: mdText(a.brief),
     })),
@@ -111,7 +148,11 @@ export function emitDocs(model: Model): string {
       ? {
           ...model.sampling,
           sampler: mdCode(model.sampling.sampler, false),
-          perEnv: mdText(Object.entries(model.sampling.perEnv).map(([k, v]) => `${k} ${v}`).join(', ')),
+          perEnv: mdText(
+            Object.entries(model.sampling.perEnv)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', '),
+          ),
           tail: model.sampling.tail ?? false,
         }
       : false,

@@ -11,7 +11,9 @@ import { newProject, render } from './ts-common.js';
  */
 export function specDefaults(model: Model): SpecDefaults {
   return {
-    ...(model.sampling && { sampling: { sampler: model.sampling.sampler, ratio: model.sampling.ratio, perEnv: model.sampling.perEnv } }),
+    ...(model.sampling && {
+      sampling: { sampler: model.sampling.sampler, ratio: model.sampling.ratio, perEnv: model.sampling.perEnv },
+    }),
     ...(model.redaction && {
       redaction: {
         replacement: model.redaction.replacement,
@@ -28,12 +30,17 @@ export function specDefaults(model: Model): SpecDefaults {
 /** generated/init.ts: init() bound to this spec's sampling and redaction defaults. */
 export function emitInit(model: Model): string {
   const sf = newProject().createSourceFile('init.ts');
-  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability', 'type SpecDefaults'] });
+  sf.addImportDeclaration({
+    moduleSpecifier: model.runtimeImport,
+    namedImports: ['init as initRuntime', 'type InitOptions', 'type Observability', 'type SpecDefaults'],
+  });
   sf.addImportDeclaration({ moduleSpecifier: './log-schema.js', namedImports: ['logSchema'] });
   // The two settings init() needs, written here: importing registry.ts for them would load the whole registry.
   const defaults = specDefaults(model);
   sf.addStatements((w) => {
-    w.newLine().writeLine("/** The spec's sampling and redaction defaults and its SLOs, as init() hands them to the runtime. */");
+    w.newLine().writeLine(
+      "/** The spec's sampling and redaction defaults and its SLOs, as init() hands them to the runtime. */",
+    );
     w.writeLine(`const specDefaults: SpecDefaults = ${tsLiteral(defaults)};`);
   });
   sf.addFunction({
@@ -45,7 +52,15 @@ export function emitInit(model: Model): string {
       {
         description: [
           `Starts observability for this process with the defaults of spec '${tsDoc(model.registry.name)}' ${tsDoc(model.registry.version)}:`,
-          `${model.sampling ? `sampler \`${model.sampling.sampler}\` at ratio ${model.sampling.ratio} (${Object.entries(model.sampling.perEnv).map(([k, v]) => `${tsDoc(k)} ${v}`).join(', ')})` : 'no sampling defaults'}, and`,
+          `${
+            model.sampling
+              ? `sampler \`${model.sampling.sampler}\` at ratio ${model.sampling.ratio} (${Object.entries(
+                  model.sampling.perEnv,
+                )
+                  .map(([k, v]) => `${tsDoc(k)} ${v}`)
+                  .join(', ')})`
+              : 'no sampling defaults'
+          }, and`,
           `${model.redaction ? `${model.redaction.keyPatterns.length} redaction key patterns and ${model.redaction.valuePatterns.length} value patterns` : 'the built-in redaction key patterns'}.`,
           `${model.slos.length} SLOs evaluated in process and the log schema, for the observability surface (\`obs.handler()\`, OBS_PROM_PORT).`,
           'OBS_* variables override options, which override OTEL_* variables. Call once, early; `await obs.shutdown()` before exit.',

@@ -29,8 +29,20 @@ type Resource = Record<string, unknown>;
 export function emitK8s(model: Model, dashboards: ReadonlyMap<string, string>): Map<string, string> {
   return new Map([
     [K8S_RULES_PATH, render(model, [prometheusRule(model)])],
-    [K8S_DASHBOARDS_PATH, render(model, [...dashboards].map(([file, json]) => dashboardConfigMap(file, json)))],
-    [K8S_COLLECTORS_PATH, render(model, (['edge', 'gateway'] as const).map((t) => otelCollector(model, t)))],
+    [
+      K8S_DASHBOARDS_PATH,
+      render(
+        model,
+        [...dashboards].map(([file, json]) => dashboardConfigMap(file, json)),
+      ),
+    ],
+    [
+      K8S_COLLECTORS_PATH,
+      render(
+        model,
+        (['edge', 'gateway'] as const).map((t) => otelCollector(model, t)),
+      ),
+    ],
   ]);
 }
 
@@ -43,7 +55,11 @@ function prometheusRule(model: Model): Resource {
   return {
     apiVersion: 'monitoring.coreos.com/v1',
     kind: 'PrometheusRule',
-    metadata: { name: 'ampyobs', labels: PART_OF, annotations: { [RETENTION_ANNOTATION]: prometheusRetention(groups) } },
+    metadata: {
+      name: 'ampyobs',
+      labels: PART_OF,
+      annotations: { [RETENTION_ANNOTATION]: prometheusRetention(groups) },
+    },
     spec: { groups },
   };
 }

@@ -32,11 +32,17 @@ function valueSchema(a: Attribute): Schema {
         type: 'object',
         description: 'An exact decimal: value = scaled / 10^scale.',
         required: ['scaled', 'scale'],
-        properties: { scaled: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: INTEGER_TEXT }, { type: 'null' }] }, scale: { type: ['integer', 'null'] } },
+        properties: {
+          scaled: { anyOf: [{ type: 'integer' }, { type: 'string', pattern: INTEGER_TEXT }, { type: 'null' }] },
+          scale: { type: ['integer', 'null'] },
+        },
         additionalProperties: false,
       };
     case 'timestamp':
-      return { type: 'string', description: 'An instant: ISO-8601 (a Date is written in UTC), or the string the caller passed.' };
+      return {
+        type: 'string',
+        description: 'An instant: ISO-8601 (a Date is written in UTC), or the string the caller passed.',
+      };
   }
 }
 
@@ -45,15 +51,26 @@ function valueSchema(a: Attribute): Schema {
  * field whose key matches a redaction key pattern of the spec.
  */
 function fieldSchema(model: Model, name: string, a: Attribute, brief: string): Schema {
-  const patterns = [...DEFAULT_REDACTION_KEY_PATTERNS, ...(model.redaction?.keyPatterns ?? [])].map((p) => p.toLowerCase());
+  const patterns = [...DEFAULT_REDACTION_KEY_PATTERNS, ...(model.redaction?.keyPatterns ?? [])].map((p) =>
+    p.toLowerCase(),
+  );
   const replacement = { const: model.redaction?.replacement ?? '***' };
   const redactedKey = patterns.some((p) => name.toLowerCase().includes(p));
-  if (a.secret) return { description: `${brief} (secret: ${a.fingerprint ? 'a fingerprint' : 'redacted'})`, anyOf: [replacement, { type: 'string', pattern: FINGERPRINT }] };
-  if (redactedKey) return { description: `${brief} (its key matches a redaction pattern: redacted)`, anyOf: [replacement, { type: 'string', pattern: FINGERPRINT }] };
+  if (a.secret)
+    return {
+      description: `${brief} (secret: ${a.fingerprint ? 'a fingerprint' : 'redacted'})`,
+      anyOf: [replacement, { type: 'string', pattern: FINGERPRINT }],
+    };
+  if (redactedKey)
+    return {
+      description: `${brief} (its key matches a redaction pattern: redacted)`,
+      anyOf: [replacement, { type: 'string', pattern: FINGERPRINT }],
+    };
   return { description: brief, ...valueSchema(a) };
 }
 
-const useSchema = (model: Model, f: AttributeUse): Schema => fieldSchema(model, f.name, f.attr, f.brief || f.attr.brief);
+const useSchema = (model: Model, f: AttributeUse): Schema =>
+  fieldSchema(model, f.name, f.attr, f.brief || f.attr.brief);
 
 /** The JSON Schema (draft-07) of every log line of the registry. */
 export function logSchema(model: Model): Schema {
@@ -62,21 +79,41 @@ export function logSchema(model: Model): Schema {
   const events = byKey(model.events, (e) => e.name);
   for (const f of model.logBase) {
     const brief = f.brief || f.attr?.brief || '';
-    if (f.from === 'time') properties[f.field] = { description: brief, type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$' };
-    else if (f.from === 'level') properties[f.field] = { description: brief || 'Severity of the line.', enum: [...LEVELS] };
-    else if (f.from === 'message') properties[f.field] = { description: brief || 'The human-readable message (redacted).', type: 'string' };
-    else if (f.from === 'event') properties[f.field] = { description: brief || 'The event this line records.', enum: events.map((e) => e.name) };
+    if (f.from === 'time')
+      properties[f.field] = {
+        description: brief,
+        type: 'string',
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$',
+      };
+    else if (f.from === 'level')
+      properties[f.field] = { description: brief || 'Severity of the line.', enum: [...LEVELS] };
+    else if (f.from === 'message')
+      properties[f.field] = { description: brief || 'The human-readable message (redacted).', type: 'string' };
+    else if (f.from === 'event')
+      properties[f.field] = { description: brief || 'The event this line records.', enum: events.map((e) => e.name) };
     else if (f.attr) properties[f.field] = fieldSchema(model, f.field, f.attr, brief);
     if (f.always) required.push(f.field);
   }
   // The context core: trace ids from the active span, the rest from the scope (runInScope).
-  for (const c of model.context) if (!(c.attr.id in properties)) properties[c.attr.id] = fieldSchema(model, c.attr.id, c.attr, c.brief || c.attr.brief);
-  for (const id of ['trace_id', 'span_id'] as const) if (properties[id]) properties[id] = { ...properties[id], type: 'string', pattern: id === 'trace_id' ? '^[0-9a-f]{32}$' : '^[0-9a-f]{16}$' };
+  for (const c of model.context)
+    if (!(c.attr.id in properties))
+      properties[c.attr.id] = fieldSchema(model, c.attr.id, c.attr, c.brief || c.attr.brief);
+  for (const id of ['trace_id', 'span_id'] as const)
+    if (properties[id])
+      properties[id] = {
+        ...properties[id],
+        type: 'string',
+        pattern: id === 'trace_id' ? '^[0-9a-f]{32}$' : '^[0-9a-f]{16}$',
+      };
   if (model.bus)
     properties[model.bus.logObject] = {
       description: 'The ampy-bus envelope of the message being handled.',
       type: 'object',
-      properties: Object.fromEntries(model.bus.headers.filter((h) => h.inLogObject).map((h) => [h.header, { description: h.attr.brief, type: 'string' }])),
+      properties: Object.fromEntries(
+        model.bus.headers
+          .filter((h) => h.inLogObject)
+          .map((h) => [h.header, { description: h.attr.brief, type: 'string' }]),
+      ),
       additionalProperties: false,
     };
   const definitions = Object.fromEntries(
@@ -85,7 +122,10 @@ export function logSchema(model: Model): Schema {
       {
         description: e.brief,
         type: 'object',
-        properties: { level: { const: e.level }, ...Object.fromEntries(e.fields.map((f) => [f.name, useSchema(model, f)])) },
+        properties: {
+          level: { const: e.level },
+          ...Object.fromEntries(e.fields.map((f) => [f.name, useSchema(model, f)])),
+        },
         required: e.fields.filter((f) => f.requirement === 'required').map((f) => f.name),
       },
     ]),
@@ -106,7 +146,10 @@ export function logSchema(model: Model): Schema {
     else: {
       type: 'object',
       required,
-      allOf: events.map((e) => ({ if: { type: 'object', properties: { [eventField]: { const: e.name } }, required: [eventField] }, then: { $ref: `#/definitions/${e.name}` } })),
+      allOf: events.map((e) => ({
+        if: { type: 'object', properties: { [eventField]: { const: e.name } }, required: [eventField] },
+        then: { $ref: `#/definitions/${e.name}` },
+      })),
     },
     definitions,
   };

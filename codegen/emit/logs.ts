@@ -3,7 +3,18 @@ import type { LogEvent, Model } from '../model.js';
 import type { AttributeType } from '../spec-types.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addAttributeImports, addRuntimeTypeImports, byKey, exampleLiteral, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import {
+  addAttributeImports,
+  addRuntimeTypeImports,
+  byKey,
+  exampleLiteral,
+  isRequired,
+  newProject,
+  propKey,
+  render,
+  useProperty,
+  writeDoc,
+} from './ts-common.js';
 
 /** EventLine method writing a field of each spec type (see runtime/logs.ts). */
 const WRITER: Record<AttributeType, string> = {
@@ -29,11 +40,21 @@ function eventDoc(model: Model, e: LogEvent): string {
   const lines = [tsDoc(e.brief)];
   if (e.note) lines.push('', tsDoc(e.note));
   lines.push('', `- Event: \`${tsDoc(e.name)}\` at level \`${e.level}\` (${e.stability})`);
-  if (e.fields.length) lines.push(`- Fields: ${e.fields.map((f) => `\`${tsDoc(f.name)}\`${isRequired(f) ? '' : '?'}`).join(', ')}`);
+  if (e.fields.length)
+    lines.push(`- Fields: ${e.fields.map((f) => `\`${tsDoc(f.name)}\`${isRequired(f) ? '' : '?'}`).join(', ')}`);
   lines.push(`- Base fields on every line: ${model.logBase.map((f) => `\`${tsDoc(f.field)}\``).join(', ')}`);
   if (e.deprecated) lines.push('', `@deprecated ${tsDoc(e.deprecated.note)}`);
-  const ex = `{ ${e.fields.filter(isRequired).map((f) => `${propKey(f.name)}: ${exampleLiteral(f.attr)}`).join(', ')} }`;
-  lines.push('', '@example', '```ts', tsDoc(`log.${camel(e.name)}(${ex}, ${tsString(e.brief.replace(/\.$/, ''))});`), '```');
+  const ex = `{ ${e.fields
+    .filter(isRequired)
+    .map((f) => `${propKey(f.name)}: ${exampleLiteral(f.attr)}`)
+    .join(', ')} }`;
+  lines.push(
+    '',
+    '@example',
+    '```ts',
+    tsDoc(`log.${camel(e.name)}(${ex}, ${tsString(e.brief.replace(/\.$/, ''))});`),
+    '```',
+  );
   return lines.join('\n');
 }
 
@@ -42,7 +63,10 @@ export function emitLogs(model: Model): string {
   const sf = newProject().createSourceFile('logs.ts');
   const events = byKey(model.events, (e) => e.name);
   // BusCorrelation types the bus field of every event, which exists only when the spec has a bus.
-  sf.addImportDeclaration({ moduleSpecifier: model.runtimeImport, namedImports: ['defineEvent', ...(model.bus ? ['type BusCorrelation'] : [])] });
+  sf.addImportDeclaration({
+    moduleSpecifier: model.runtimeImport,
+    namedImports: ['defineEvent', ...(model.bus ? ['type BusCorrelation'] : [])],
+  });
   const uses = events.flatMap((e) => e.fields);
   addRuntimeTypeImports(sf, model, uses);
   addAttributeImports(sf, uses);
@@ -62,7 +86,20 @@ export function emitLogs(model: Model): string {
       properties: [
         ...e.fields.map(useProperty),
         ...(busField
-          ? [{ name: propKey(busField), isReadonly: true, hasQuestionToken: true, type: 'BusCorrelation', docs: [{ description: 'ampy-bus envelope correlation, when the line is about a message (see busCorrelation).' }] }]
+          ? [
+              {
+                name: propKey(busField),
+                isReadonly: true,
+                hasQuestionToken: true,
+                type: 'BusCorrelation',
+                docs: [
+                  {
+                    description:
+                      'ampy-bus envelope correlation, when the line is about a message (see busCorrelation).',
+                  },
+                ],
+              },
+            ]
           : []),
       ],
     });

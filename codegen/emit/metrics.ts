@@ -2,7 +2,20 @@ import type { CodeBlockWriter, SourceFile } from 'ts-morph';
 import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
 import type { Metric, Model, RenamedMetric } from '../model.js';
 import { camel, pascal } from '../names.js';
-import { addAttributeImports, addRuntimeTypeImports, byKey, enumValuesName, exampleLiteral, groupBy, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import {
+  addAttributeImports,
+  addRuntimeTypeImports,
+  byKey,
+  enumValuesName,
+  exampleLiteral,
+  groupBy,
+  isRequired,
+  newProject,
+  propKey,
+  render,
+  useProperty,
+  writeDoc,
+} from './ts-common.js';
 
 const HELPER: Record<Metric['instrument'], [define: string, method: string, type: string]> = {
   counter: ['defineCounter', 'add', 'CounterHelper'],
@@ -55,17 +68,30 @@ function helperDoc(m: Metric, o: HelperObject): string {
   if (m.labels.length)
     lines.push(
       `- Labels: ${m.labels
-        .map((l) => `\`${tsDoc(l.name)}\`${isRequired(l) ? '' : '?'}${l.attr.type === 'enum' ? ` (${l.attr.members.map((x) => tsDoc(x.value)).join(' | ')})` : l.attr.maxCardinality ? ` (≤ ${l.attr.maxCardinality} values)` : ''}`)
+        .map(
+          (l) =>
+            `\`${tsDoc(l.name)}\`${isRequired(l) ? '' : '?'}${l.attr.type === 'enum' ? ` (${l.attr.members.map((x) => tsDoc(x.value)).join(' | ')})` : l.attr.maxCardinality ? ` (≤ ${l.attr.maxCardinality} values)` : ''}`,
+        )
         .join(', ')}`,
     );
   else lines.push('- Labels: none (resource attributes only)');
-  if (m.buckets) lines.push(`- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`);
+  if (m.buckets)
+    lines.push(`- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`);
   lines.push(`- Series budget: ${m.seriesEstimate} of ${m.maxSeries}`, `- Stability: ${m.stability}`);
   if (m.deprecated) lines.push('', `@deprecated ${tsDoc(m.deprecated.note)}`);
   const example = m.labels.length
-    ? `{ ${m.labels.filter(isRequired).map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`).join(', ')} }`
+    ? `{ ${m.labels
+        .filter(isRequired)
+        .map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`)
+        .join(', ')} }`
     : '';
-  lines.push('', '@example', '```ts', tsDoc(`${o.name}.${m.subsystem}.${camel(m.short)}.${method}(${exampleValue(m)}${example ? `, ${example}` : ''});`), '```');
+  lines.push(
+    '',
+    '@example',
+    '```ts',
+    tsDoc(`${o.name}.${m.subsystem}.${camel(m.short)}.${method}(${exampleValue(m)}${example ? `, ${example}` : ''});`),
+    '```',
+  );
   return lines.join('\n');
 }
 
@@ -80,7 +106,10 @@ function renamedDoc(r: RenamedMetric, o: HelperObject): string {
 
 /** Imports the runtime's define… functions these metrics' helpers call. */
 export function addDefineImports(sf: SourceFile, metrics: readonly Metric[], moduleSpecifier: string): void {
-  sf.addImportDeclaration({ moduleSpecifier, namedImports: [...new Set(metrics.map((m) => HELPER[m.instrument][0]))].sort() });
+  sf.addImportDeclaration({
+    moduleSpecifier,
+    namedImports: [...new Set(metrics.map((m) => HELPER[m.instrument][0]))].sort(),
+  });
 }
 
 /** generated/metrics.ts: a label type per metric and typed helpers grouped by subsystem. */
@@ -92,8 +121,16 @@ export function emitMetrics(model: Model): string {
     (m) => m.name,
   );
   addDefineImports(sf, metrics, model.runtimeImport);
-  addAttributeImports(sf, metrics.flatMap((m) => m.labels), ['type ForbiddenMetricLabels']);
-  addRuntimeTypeImports(sf, model, metrics.flatMap((m) => m.labels));
+  addAttributeImports(
+    sf,
+    metrics.flatMap((m) => m.labels),
+    ['type ForbiddenMetricLabels'],
+  );
+  addRuntimeTypeImports(
+    sf,
+    model,
+    metrics.flatMap((m) => m.labels),
+  );
   addLabelInterfaces(sf, metrics);
   addHelperObject(
     sf,
@@ -128,8 +165,12 @@ export function instrumentedKey(m: Metric): string {
 function addInstrumentedNames(sf: SourceFile, metrics: readonly Metric[]): void {
   sf.addStatements((w) => {
     w.writeLine('/**');
-    w.writeLine(' * Names of the metrics auto-instrumentation records (`recorded_by` in the spec), grouped by their first');
-    w.writeLine(' * segment: the name recorded, the name Prometheus exposes, the unit, and per label the OTLP attribute');
+    w.writeLine(
+      ' * Names of the metrics auto-instrumentation records (`recorded_by` in the spec), grouped by their first',
+    );
+    w.writeLine(
+      ' * segment: the name recorded, the name Prometheus exposes, the unit, and per label the OTLP attribute',
+    );
     w.writeLine(' * key with the Prometheus label name. No helper records them: the instrumentation does.');
     w.writeLine(' */');
     w.write('export const instrumentedMetrics = ').inlineBlock(() => {
@@ -142,7 +183,11 @@ function addInstrumentedNames(sf: SourceFile, metrics: readonly Metric[]): void 
               `- Metric: \`${tsDoc(m.name)}\` (${m.instrument}, unit \`${tsDoc(m.unit)}\`), exposed to Prometheus as \`${tsDoc(m.promName)}\``,
               `- Recorded by: ${(m.recordedBy ?? []).join(', ')}`,
               `- Labels: ${m.labels.map((l) => `\`${tsDoc(l.attr.id)}\` (\`${tsDoc(l.name)}\`)`).join(', ') || 'none'}`,
-              ...(m.buckets ? [`- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`] : []),
+              ...(m.buckets
+                ? [
+                    `- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`,
+                  ]
+                : []),
               `- Stability: ${m.stability}`,
             ].join('\n');
             writeDoc(w, doc);
@@ -184,7 +229,12 @@ export function addLabelInterfaces(sf: SourceFile, metrics: readonly Metric[]): 
  * `export const <name> = { <subsystem>: { <helper>: define…(<descriptor>), … }, … } as const;`. A metric
  * renamed to another keeps an entry under its old name that is the new name's helper.
  */
-export function addHelperObject(sf: SourceFile, metrics: readonly Metric[], o: HelperObject, renamed: readonly RenamedMetric[] = []): void {
+export function addHelperObject(
+  sf: SourceFile,
+  metrics: readonly Metric[],
+  o: HelperObject,
+  renamed: readonly RenamedMetric[] = [],
+): void {
   // A rename target's helper is a const of its own, so that the old name's entry can be the same helper.
   const targets = new Set(renamed.map((r) => r.to.name));
   const constName = (m: Metric): string => `${camel(m.subsystem)}${pascal(m.short)}Helper`;

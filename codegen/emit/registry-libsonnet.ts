@@ -19,7 +19,8 @@ export function grafanaUnit(m: Metric): string {
 
 /** Series names a metric is exposed under, by role. */
 export function seriesNames(m: Metric): Record<string, string> {
-  if (m.instrument === 'histogram') return { bucket: `${m.promName}_bucket`, sum: `${m.promName}_sum`, count: `${m.promName}_count` };
+  if (m.instrument === 'histogram')
+    return { bucket: `${m.promName}_bucket`, sum: `${m.promName}_sum`, count: `${m.promName}_count` };
   return { value: m.promName };
 }
 
@@ -39,12 +40,16 @@ export function emitRegistryLibsonnet(model: Model): string {
       grafanaUnit: grafanaUnit(m),
       brief: m.brief,
       labels: m.labels.map((l) => l.name),
-      labelValues: Object.fromEntries(m.labels.filter((l) => l.attr.type === 'enum').map((l) => [l.name, l.attr.members.map((x) => x.value)])),
+      labelValues: Object.fromEntries(
+        m.labels.filter((l) => l.attr.type === 'enum').map((l) => [l.name, l.attr.members.map((x) => x.value)]),
+      ),
       series: seriesNames(m),
       ...(m.buckets && { buckets: m.buckets.boundaries }),
     };
   }
-  const resourceLabels = Object.fromEntries(model.resource.filter((r) => r.metricLabel).map((r) => [r.metricLabel!, r.attr.id]));
+  const resourceLabels = Object.fromEntries(
+    model.resource.filter((r) => r.metricLabel).map((r) => [r.metricLabel!, r.attr.id]),
+  );
   const slos = Object.fromEntries(
     [...model.slos]
       .sort((a, b) => compareText(a.name, b.name))
@@ -64,6 +69,12 @@ export function emitRegistryLibsonnet(model: Model): string {
         },
       ]),
   );
-  const data = { registry: { name: model.registry.name, version: model.registry.version }, metrics, resourceLabels, sloLabels: sloResourceLabels(model), slos };
+  const data = {
+    registry: { name: model.registry.name, version: model.registry.version },
+    metrics,
+    resourceLabels,
+    sloLabels: sloResourceLabels(model),
+    slos,
+  };
   return `${header(model, import.meta.url)}\n${jsonnetValue(data)}\n`;
 }

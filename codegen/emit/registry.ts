@@ -49,11 +49,21 @@ export function registryData(model: Model): Record<string, unknown> {
       ...(r.aliases && { aliases: r.aliases }),
     })),
     context: model.context.map((c) => ({ attribute: c.attr.id, source: c.source, on_spans: c.onSpans })),
-    log_base: model.logBase.map((f) => ({ field: f.field, from: f.from, ...(f.attr && { attribute: f.attr.id }), always: f.always })),
+    log_base: model.logBase.map((f) => ({
+      field: f.field,
+      from: f.from,
+      ...(f.attr && { attribute: f.attr.id }),
+      always: f.always,
+    })),
     ...(model.bus && {
       bus: {
         log_object: model.bus.logObject,
-        headers: model.bus.headers.map((h) => ({ header: h.header, attribute: h.attr.id, requirement: h.requirement, in_log_object: h.inLogObject })),
+        headers: model.bus.headers.map((h) => ({
+          header: h.header,
+          attribute: h.attr.id,
+          requirement: h.requirement,
+          in_log_object: h.inLogObject,
+        })),
       },
     }),
     schedules: model.schedules.map((s) => ({ id: s.id, days: s.days, start: s.start, end: s.end })),
@@ -62,7 +72,12 @@ export function registryData(model: Model): Record<string, unknown> {
       kind: a.kind,
       metric: a.metric.name,
       matchers: Object.fromEntries(a.matchers.map((m) => [m.label, m.values])),
-      ...(a.total && { total: { metric: a.total.metric.name, matchers: Object.fromEntries(a.total.matchers.map((m) => [m.label, m.values])) } }),
+      ...(a.total && {
+        total: {
+          metric: a.total.metric.name,
+          matchers: Object.fromEntries(a.total.matchers.map((m) => [m.label, m.values])),
+        },
+      }),
       by: a.by,
       ...(a.quantile !== undefined && { quantile: a.quantile }),
       op: a.op,
@@ -87,13 +102,28 @@ export function registryData(model: Model): Record<string, unknown> {
       runbook: s.runbook,
       sli:
         s.sli.kind === 'latency'
-          ? { kind: 'latency', metric: s.sli.metric.name, matchers: Object.fromEntries(s.sli.matchers.map((m) => [m.label, m.values])), threshold: s.sli.threshold }
+          ? {
+              kind: 'latency',
+              metric: s.sli.metric.name,
+              matchers: Object.fromEntries(s.sli.matchers.map((m) => [m.label, m.values])),
+              threshold: s.sli.threshold,
+            }
           : {
               kind: 'ratio',
               ...Object.fromEntries(
                 (['good', 'bad', 'total'] as const).flatMap((k) => {
                   const sel = s.sli.kind === 'ratio' ? s.sli[k] : undefined;
-                  return sel ? [[k, { metric: sel.metric.name, matchers: Object.fromEntries(sel.matchers.map((m) => [m.label, m.values])) }]] : [];
+                  return sel
+                    ? [
+                        [
+                          k,
+                          {
+                            metric: sel.metric.name,
+                            matchers: Object.fromEntries(sel.matchers.map((m) => [m.label, m.values])),
+                          },
+                        ],
+                      ]
+                    : [];
                 }),
               ),
             },

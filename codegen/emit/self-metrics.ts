@@ -31,9 +31,14 @@ export function emitSelfMetrics(model: Model): string {
   if (!metrics.length) throw new Error(`the spec defines no metric named ${RUNTIME_RECORDED_PREFIXES.join('* or ')}*`);
   const sf = newProject().createSourceFile('self-metrics.ts');
   addDefineImports(sf, metrics, '../metrics.js');
-  const enums = new Map(metrics.flatMap((m) => m.labels.filter((l) => l.attr.type === 'enum').map((l) => [l.attr.id, l.attr] as const)));
+  const enums = new Map(
+    metrics.flatMap((m) => m.labels.filter((l) => l.attr.type === 'enum').map((l) => [l.attr.id, l.attr] as const)),
+  );
   for (const a of byKey([...enums.values()], (x) => x.id)) addEnum(sf, a);
   addLabelInterfaces(sf, metrics);
-  addHelperObject(sf, metrics, { name: 'selfMetrics', doc: "The metrics the runtime records (its own, and the API metrics of its HTTP server instrumentation), grouped by subsystem (`ampy.<subsystem>.<name>`)." });
+  addHelperObject(sf, metrics, {
+    name: 'selfMetrics',
+    doc: 'The metrics the runtime records (its own, and the API metrics of its HTTP server instrumentation), grouped by subsystem (`ampy.<subsystem>.<name>`).',
+  });
   return render(sf, model, import.meta.url, REPOSITORY_COMMANDS);
 }

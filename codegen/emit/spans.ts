@@ -2,7 +2,19 @@ import { tsDoc, tsString } from '../escape/ts.js';
 import type { Model, Span } from '../model.js';
 import { camel, pascal } from '../names.js';
 import { fieldDescriptor } from './fields.js';
-import { addAttributeImports, addRuntimeTypeImports, byKey, exampleLiteral, groupBy, isRequired, newProject, propKey, render, useProperty, writeDoc } from './ts-common.js';
+import {
+  addAttributeImports,
+  addRuntimeTypeImports,
+  byKey,
+  exampleLiteral,
+  groupBy,
+  isRequired,
+  newProject,
+  propKey,
+  render,
+  useProperty,
+  writeDoc,
+} from './ts-common.js';
 
 export function spanDomain(s: Span): string {
   return s.name.split('.')[0] ?? s.name;
@@ -18,13 +30,30 @@ function spanDoc(s: Span): string {
   const lines = [tsDoc(s.brief)];
   if (s.note) lines.push('', tsDoc(s.note));
   lines.push('', `- Span: \`${tsDoc(s.name)}\` (kind ${s.kind}, ${s.stability})`);
-  if (s.attributes.length) lines.push(`- Attributes: ${s.attributes.map((a) => `\`${tsDoc(a.name)}\`${isRequired(a) ? '' : '?'}`).join(', ')}`);
+  if (s.attributes.length)
+    lines.push(
+      `- Attributes: ${s.attributes.map((a) => `\`${tsDoc(a.name)}\`${isRequired(a) ? '' : '?'}`).join(', ')}`,
+    );
   if (s.alwaysSample) lines.push('- Safety-critical: always sampled, whatever the ratio.');
-  for (const c of s.alwaysSampleWhen) lines.push(`- Safety-critical when \`${tsDoc(c.name)}\` is ${c.values.map((v) => `\`${tsDoc(v)}\``).join(' or ')}: always sampled.`);
+  for (const c of s.alwaysSampleWhen)
+    lines.push(
+      `- Safety-critical when \`${tsDoc(c.name)}\` is ${c.values.map((v) => `\`${tsDoc(v)}\``).join(' or ')}: always sampled.`,
+    );
   if (s.links) lines.push(`- Links: ${tsDoc(s.links.brief)} Pass them as \`{ links }\`.`);
   if (s.deprecated) lines.push('', `@deprecated ${tsDoc(s.deprecated.note)}`);
-  const ex = `{ ${s.attributes.filter(isRequired).map((a) => `${propKey(a.name)}: ${exampleLiteral(a.attr)}`).join(', ')} }`;
-  lines.push('', '@example', '```ts', tsDoc(`await spans.${spanDomain(s)}.${spanOperation(s)}(${ex}, async (span) => {`), '  // work inside the span; errors are recorded and rethrown', '});', '```');
+  const ex = `{ ${s.attributes
+    .filter(isRequired)
+    .map((a) => `${propKey(a.name)}: ${exampleLiteral(a.attr)}`)
+    .join(', ')} }`;
+  lines.push(
+    '',
+    '@example',
+    '```ts',
+    tsDoc(`await spans.${spanDomain(s)}.${spanOperation(s)}(${ex}, async (span) => {`),
+    '  // work inside the span; errors are recorded and rethrown',
+    '});',
+    '```',
+  );
   return lines.join('\n');
 }
 
@@ -57,7 +86,9 @@ export function emitSpans(model: Model): string {
               w.writeLine(`kind: ${tsString(s.kind)},`);
               w.writeLine(`alwaysSample: ${s.alwaysSample},`);
               if (s.alwaysSampleWhen.length)
-                w.writeLine(`alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`);
+                w.writeLine(
+                  `alwaysSampleWhen: [${s.alwaysSampleWhen.map((c) => `{ name: ${tsString(c.name)}, values: [${c.values.map((v) => tsString(v)).join(', ')}] }`).join(', ')}],`,
+                );
               w.writeLine(`attributes: [${s.attributes.map(fieldDescriptor).join(', ')}],`);
             });
             w.write('),').newLine();

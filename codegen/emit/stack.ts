@@ -81,7 +81,10 @@ export function operatorHeadlessService(name: string): string {
  */
 export const K8S_BACKEND_ENV = {
   tempoOtlpGrpc: { name: 'AMPYOBS_TEMPO_OTLP_GRPC', value: `tempo:${OTLP_PORTS.grpc}` },
-  prometheusRemoteWrite: { name: 'AMPYOBS_PROMETHEUS_REMOTE_WRITE', value: 'http://prometheus-operated:9090/api/v1/write' },
+  prometheusRemoteWrite: {
+    name: 'AMPYOBS_PROMETHEUS_REMOTE_WRITE',
+    value: 'http://prometheus-operated:9090/api/v1/write',
+  },
   lokiOtlp: { name: 'AMPYOBS_LOKI_OTLP', value: 'http://loki-gateway/otlp' },
 } as const;
 

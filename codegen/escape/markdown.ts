@@ -11,17 +11,19 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
  * heading, a quote, a list, a table cell or a template (`{{ }}` for site generators) backslash-escaped.
  */
 export function mdText(s: string): string {
-  return s
-    .replace(LINE_BREAK, ' ')
-    .replace(CONTROL, ' ')
-    .replace(/[\\`*[\]{}|~#!]/g, '\\$&')
-    // Inside a word an underscore is never emphasis (GFM), so identifiers stay readable.
-    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
-    // With every `<` an entity no tag can open; `&` only where it would start an entity.
-    .replace(/&(?=#?\w+;)/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/^(\s*)([-+=>])/, '$1\\$2')
-    .replace(/^(\s*\d{1,9})([.)])(?=\s|$)/, '$1\\$2');
+  return (
+    s
+      .replace(LINE_BREAK, ' ')
+      .replace(CONTROL, ' ')
+      .replace(/[\\`*[\]{}|~#!]/g, '\\$&')
+      // Inside a word an underscore is never emphasis (GFM), so identifiers stay readable.
+      .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
+      // With every `<` an entity no tag can open; `&` only where it would start an entity.
+      .replace(/&(?=#?\w+;)/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/^(\s*)([-+=>])/, '$1\\$2')
+      .replace(/^(\s*\d{1,9})([.)])(?=\s|$)/, '$1\\$2')
+  );
 }
 
 /**
@@ -33,11 +35,17 @@ export function mdCode(s: string, inTable = true): string {
   if (inTable) text = text.replace(/\|/g, '\\|');
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : '';
+  const pad =
+    text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '')
+      ? ' '
+      : '';
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** Text for an HTML comment: one line, no `--` (which could end it). */
 export function htmlComment(s: string): string {
-  return s.replace(LINE_BREAK, ' ').replace(/-(?=-)/g, '- ').replace(/>/g, '&gt;');
+  return s
+    .replace(LINE_BREAK, ' ')
+    .replace(/-(?=-)/g, '- ')
+    .replace(/>/g, '&gt;');
 }

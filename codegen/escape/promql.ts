@@ -21,5 +21,7 @@ export function regexQuote(s: string): string {
 
 /** A label matcher: `label="v"` for one value, `label=~"a|b"` (each value quoted for RE2) for several. */
 export function labelMatcher(label: string, values: readonly string[]): string {
-  return values.length === 1 ? `${label}=${promString(values[0]!)}` : `${label}=~${promString(values.map(regexQuote).join('|'))}`;
+  return values.length === 1
+    ? `${label}=${promString(values[0]!)}`
+    : `${label}=~${promString(values.map(regexQuote).join('|'))}`;
 }

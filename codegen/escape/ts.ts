@@ -1,7 +1,8 @@
 // Spec text inside generated TypeScript: string literals, TSDoc comments, line comments and literal data.
 
 /** Characters a string literal cannot hold raw: its quote, backslash, line terminators, controls, lone surrogates. */
-const UNSAFE_IN_STRING = /['\\\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const UNSAFE_IN_STRING =
+  /['\\\u0000-\u001f\u007f-\u009f\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 const SHORT: Readonly<Record<string, string>> = { "'": "\\'", '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 const hex4 = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
@@ -36,7 +37,9 @@ export function tsLineComment(s: string): string {
 
 /** A double-quoted literal: JSON's escaping, plus the two line terminators JSON leaves raw. */
 function jsonString(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(s)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A property key: bare when it is an identifier, quoted otherwise; `__proto__` computed so it stays an own property. */

@@ -1,5 +1,12 @@
 // Spec text inside generated YAML (Prometheus rules and rule tests, collector config).
-import { stringify, type CreateNodeOptions, type DocumentOptions, type ScalarTag, type SchemaOptions, type ToStringOptions } from 'yaml';
+import {
+  stringify,
+  type CreateNodeOptions,
+  type DocumentOptions,
+  type ScalarTag,
+  type SchemaOptions,
+  type ToStringOptions,
+} from 'yaml';
 
 /**
  * What a YAML reader may see as something other than a printable character: YAML 1.1 parsers (Go's,
@@ -27,7 +34,8 @@ function escapedDoubleQuoted(s: string): string {
     const named = NAMED[ch];
     if (named) out += named;
     else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if (NEEDS_ESCAPE.test(ch)) out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
+    else if (NEEDS_ESCAPE.test(ch))
+      out += cp > 0xffff ? `\\U${cp.toString(16).padStart(8, '0')}` : `\\u${cp.toString(16).padStart(4, '0')}`;
     else out += ch;
   }
   return `${out}"`;
@@ -43,7 +51,9 @@ function safeStrings(tags: TagList): TagList {
     const tag: ScalarTag = {
       ...(t as ScalarTag),
       stringify: (item, ctx, onComment, onChompKeep) =>
-        typeof item.value === 'string' && NEEDS_ESCAPE.test(item.value) ? escapedDoubleQuoted(item.value) : base(item, ctx, onComment, onChompKeep),
+        typeof item.value === 'string' && NEEDS_ESCAPE.test(item.value)
+          ? escapedDoubleQuoted(item.value)
+          : base(item, ctx, onComment, onChompKeep),
     };
     return tag;
   });

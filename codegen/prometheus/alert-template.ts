@@ -29,8 +29,15 @@ export function parseTemplate(s: string): Template {
     if (m.index > last) parts.push({ kind: 'text', text: s.slice(last, m.index) });
     const inner = m[1] ?? '';
     const label = /^\$labels\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(inner)?.[1];
-    const format = /^\$value\s*\|\s*(humanize|humanizePercentage)$/.exec(inner)?.[1] as 'humanize' | 'humanizePercentage' | undefined;
-    parts.push(label !== undefined ? { kind: 'label', label } : format ? { kind: 'value', format } : { kind: 'unsupported', inner });
+    const format = /^\$value\s*\|\s*(humanize|humanizePercentage)$/.exec(inner)?.[1] as
+      'humanize' | 'humanizePercentage' | undefined;
+    parts.push(
+      label !== undefined
+        ? { kind: 'label', label }
+        : format
+          ? { kind: 'value', format }
+          : { kind: 'unsupported', inner },
+    );
     last = m.index + m[0].length;
   }
   if (last < s.length) parts.push({ kind: 'text', text: s.slice(last) });

@@ -27,13 +27,17 @@ export function alertTests(a: Alert): TestCase[] {
   const def = alertDefinition(a);
   const forMs = durationMs(a.for);
   // A weekly schedule opens within eight days of promtool's time 0 (a Thursday, 00:00 UTC).
-  const horizon = Math.max(a.during ? 8 * DAY_STEPS : DAY_STEPS, Math.ceil((forMs + durationMs(windowOf(a))) / MINUTE) + 120);
+  const horizon = Math.max(
+    a.during ? 8 * DAY_STEPS : DAY_STEPS,
+    Math.ceil((forMs + durationMs(windowOf(a))) / MINUTE) + 120,
+  );
   const up = kind.scenario(a, true);
   const states = firingStates(alertValue(a, up.map(toSim), MINUTE), forMs, MINUTE, horizon * MINUTE);
   const fire = states.findIndex((v) => v !== undefined);
   if (fire < 0) throw cannotTest(a, 'never fires on its own firing series');
   const labels = Object.fromEntries(a.by.map((b) => [b, alertLabels(a.metric, a)[b]!]));
-  const expected = (step: number): ExpectedAlert[] => (states[step] === undefined ? [] : [expectedAlert(def, labels, states[step])]);
+  const expected = (step: number): ExpectedAlert[] =>
+    states[step] === undefined ? [] : [expectedAlert(def, labels, states[step])];
   const checks: number[] = [...(fire > 0 ? [fire - 1] : []), fire];
   if (a.during) {
     const closesAfter = (step: number): number => {
@@ -42,7 +46,14 @@ export function alertTests(a: Alert): TestCase[] {
       return c;
     };
     if (crossesMidnight(a.during)) {
-      const midnight = states.findIndex((v, i) => i > fire && i % DAY_STEPS === 0 && v !== undefined && states[i - 1] !== undefined && states[i + 1] !== undefined);
+      const midnight = states.findIndex(
+        (v, i) =>
+          i > fire &&
+          i % DAY_STEPS === 0 &&
+          v !== undefined &&
+          states[i - 1] !== undefined &&
+          states[i + 1] !== undefined,
+      );
       if (midnight < 0) throw cannotTest(a, `never fires across midnight in its schedule ${a.during.id}`);
       checks.push(midnight - 1, midnight, midnight + 1, closesAfter(midnight));
     } else checks.push(closesAfter(fire));
@@ -51,13 +62,19 @@ export function alertTests(a: Alert): TestCase[] {
   const down = kind.scenario(a, false);
   const quiet = firingStates(alertValue(a, down.map(toSim), MINUTE), forMs, MINUTE, steps * MINUTE);
   if (quiet.some((v) => v !== undefined)) throw cannotTest(a, 'fires on its quiet series');
-  const schedule = a.during ? `, only while ${a.during.id} is open${crossesMidnight(a.during) ? ', across midnight' : ''}` : '';
+  const schedule = a.during
+    ? `, only while ${a.during.id} is open${crossesMidnight(a.during) ? ', across midnight' : ''}`
+    : '';
   return [
     {
       name: `${a.name}: fires once its condition held for ${a.for}${schedule}`,
       interval: '1m',
       input_series: inputSeries(up, steps),
-      alert_rule_test: checks.map((step) => ({ eval_time: evalTime(step * MINUTE), alertname: a.name, exp_alerts: expected(step) })),
+      alert_rule_test: checks.map((step) => ({
+        eval_time: evalTime(step * MINUTE),
+        alertname: a.name,
+        exp_alerts: expected(step),
+      })),
     },
     {
       name: `${a.name}: stays silent ${a.op === '==' ? 'away from' : a.op.startsWith('<') ? 'above' : 'below'} its threshold`,

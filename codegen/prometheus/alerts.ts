@@ -41,7 +41,11 @@ export function alertDefinition(a: Alert): AlertDefinition {
     expr: alertExpr(a),
     for: a.for,
     labels: { severity: a.severity, ...a.labels },
-    annotations: { summary: literal(a.summary), description: parseTemplate(a.description), runbook_url: literal(a.runbook) },
+    annotations: {
+      summary: literal(a.summary),
+      description: parseTemplate(a.description),
+      runbook_url: literal(a.runbook),
+    },
   };
 }
 

@@ -23,14 +23,23 @@ function sub(src: SourceRef, ...p: (string | number)[]): SourceRef {
 }
 
 /** Matchers and by-labels must name labels of the metric, and values must be legal for them. */
-function checkLabels(metric: Metric, matchers: readonly Matcher[], by: readonly string[], src: SourceRef, what: string, diags: Diagnostic[]): void {
+function checkLabels(
+  metric: Metric,
+  matchers: readonly Matcher[],
+  by: readonly string[],
+  src: SourceRef,
+  what: string,
+  diags: Diagnostic[],
+): void {
   const labels = new Map(metric.labels.map((l) => [l.name, l]));
   const known = [...labels.keys()].join(', ') || 'none';
   for (const m of matchers) {
     const l = labels.get(m.label);
     const where = sub(src, 'matchers', m.label);
     if (!l) {
-      diags.push(at(where, 'label-unknown', `${what}: '${metric.name}' has no label '${m.label}' (labels: ${known})`, true));
+      diags.push(
+        at(where, 'label-unknown', `${what}: '${metric.name}' has no label '${m.label}' (labels: ${known})`, true),
+      );
       continue;
     }
     const a = l.attr;
@@ -38,16 +47,36 @@ function checkLabels(metric: Metric, matchers: readonly Matcher[], by: readonly 
     if (legal)
       for (const v of m.values)
         if (!legal.includes(v))
-          diags.push(at(where, 'label-value', `${what}: '${v}' is not a value of label '${m.label}' of '${metric.name}' (${legal.join(', ')})`));
+          diags.push(
+            at(
+              where,
+              'label-value',
+              `${what}: '${v}' is not a value of label '${m.label}' of '${metric.name}' (${legal.join(', ')})`,
+            ),
+          );
   }
   by.forEach((b, i) => {
-    if (!labels.has(b)) diags.push(at(sub(src, 'by', i), 'label-unknown', `${what}: cannot group by '${b}', '${metric.name}' has no such label (labels: ${known})`));
+    if (!labels.has(b))
+      diags.push(
+        at(
+          sub(src, 'by', i),
+          'label-unknown',
+          `${what}: cannot group by '${b}', '${metric.name}' has no such label (labels: ${known})`,
+        ),
+      );
   });
 }
 
 /** Runbooks of alerts and SLOs are links a router and a browser accept. */
 function checkRunbook(runbook: string, src: SourceRef, diags: Diagnostic[]): void {
-  if (!RUNBOOK_URL.test(runbook)) diags.push(at(src, 'alert-runbook', `runbook must be an http(s) URL (RFC 3986 characters only, no spaces, quotes or braces), got '${runbook}'`));
+  if (!RUNBOOK_URL.test(runbook))
+    diags.push(
+      at(
+        src,
+        'alert-runbook',
+        `runbook must be an http(s) URL (RFC 3986 characters only, no spaces, quotes or braces), got '${runbook}'`,
+      ),
+    );
 }
 
 const FIELD_PRESENT: Readonly<Record<KindField, (a: Alert) => boolean>> = {
@@ -65,15 +94,29 @@ function checkKind(a: Alert, diags: Diagnostic[]): void {
   const kind = kindOf(a);
   const inst = a.metric.instrument;
   if (!kind.instruments.includes(inst))
-    diags.push(at(here('metric'), 'alert-kind', `a ${a.kind} alert needs a ${kind.instruments.join(' or ')}; '${a.metric.name}' is a ${inst}`));
+    diags.push(
+      at(
+        here('metric'),
+        'alert-kind',
+        `a ${a.kind} alert needs a ${kind.instruments.join(' or ')}; '${a.metric.name}' is a ${inst}`,
+      ),
+    );
   if (a.total && a.total.metric.instrument !== 'counter')
-    diags.push(at(here('total', 'metric'), 'alert-kind', `a ratio's total must be a counter; '${a.total.metric.name}' is a ${a.total.metric.instrument}`));
+    diags.push(
+      at(
+        here('total', 'metric'),
+        'alert-kind',
+        `a ratio's total must be a counter; '${a.total.metric.name}' is a ${a.total.metric.instrument}`,
+      ),
+    );
 
   for (const key of Object.keys(KIND_FIELDS) as KindField[]) {
     const use = kind.fields[key];
     const present = FIELD_PRESENT[key](a);
-    if (use === 'required' && !present) diags.push(at(here(), 'alert-fields', `${a.kind} alert needs '${key}' (${KIND_FIELDS[key]})`));
-    if (use === undefined && present) diags.push(at(here(key), 'alert-fields', `'${key}' has no meaning for a ${a.kind} alert`, true));
+    if (use === 'required' && !present)
+      diags.push(at(here(), 'alert-fields', `${a.kind} alert needs '${key}' (${KIND_FIELDS[key]})`));
+    if (use === undefined && present)
+      diags.push(at(here(key), 'alert-fields', `'${key}' has no meaning for a ${a.kind} alert`, true));
   }
 }
 
@@ -82,13 +125,26 @@ function checkWindows(a: Alert, diags: Diagnostic[]): void {
   const here = (...p: (string | number)[]) => sub(a.src, ...p);
   const min = kindOf(a).minWindow;
   if (a.baselineWindow && a.window && durationMs(a.baselineWindow) <= durationMs(a.window))
-    diags.push(at(here('baseline_window'), 'alert-window', `baseline_window ${a.baselineWindow} must be longer than window ${a.window}`));
+    diags.push(
+      at(
+        here('baseline_window'),
+        'alert-window',
+        `baseline_window ${a.baselineWindow} must be longer than window ${a.window}`,
+      ),
+    );
   if (a.window && min !== undefined && durationMs(a.window) < durationMs(min))
-    diags.push(at(here('window'), 'alert-window', `window ${a.window} is shorter than ${min}: rates need at least four scrapes`));
+    diags.push(
+      at(here('window'), 'alert-window', `window ${a.window} is shorter than ${min}: rates need at least four scrapes`),
+    );
   // Longer horizons are what SLOs are for; they also bound the rule tests, which step minute by minute.
   if (a.window && durationMs(a.window) > DAY)
-    diags.push(at(here('window'), 'alert-window', `window ${a.window} is longer than 1d: for budgets over days, declare an SLO`));
-  if (durationMs(a.for) > DAY) diags.push(at(here('for'), 'alert-window', `for ${a.for} is longer than 1d: for budgets over days, declare an SLO`));
+    diags.push(
+      at(here('window'), 'alert-window', `window ${a.window} is longer than 1d: for budgets over days, declare an SLO`),
+    );
+  if (durationMs(a.for) > DAY)
+    diags.push(
+      at(here('for'), 'alert-window', `for ${a.for} is longer than 1d: for budgets over days, declare an SLO`),
+    );
   if (a.baselineWindow && durationMs(a.baselineWindow) > 30 * DAY)
     diags.push(at(here('baseline_window'), 'alert-window', `baseline_window ${a.baselineWindow} is longer than 30d`));
 }
@@ -107,11 +163,27 @@ function checkThreshold(a: Alert, diags: Diagnostic[]): void {
   if (t === undefined || !range) return;
   const { lo, hi, what } = range;
   // The condition must be able to hold (or the alert never fires) and to fail (or it always fires).
-  const can = { '>': [t < hi, t >= lo], '>=': [t <= hi, t > lo], '<': [t > lo, t <= hi], '<=': [t >= lo, t < hi], '==': [true, true] }[a.op];
+  const can = {
+    '>': [t < hi, t >= lo],
+    '>=': [t <= hi, t > lo],
+    '<': [t > lo, t <= hi],
+    '<=': [t >= lo, t < hi],
+    '==': [true, true],
+  }[a.op];
   const [fires, quietToo] = can as [boolean, boolean];
   const quiet = quietToo || range.quietAnyway === true;
-  if (!fires) diags.push(at(here('threshold'), 'alert-threshold', `${a.name} can never fire: ${what}, so it is never ${a.op} ${fmt(t)}`));
-  else if (!quiet) diags.push(at(here('threshold'), 'alert-threshold', `${a.name} fires whenever there is data: ${what}, so it is always ${a.op} ${fmt(t)}`));
+  if (!fires)
+    diags.push(
+      at(here('threshold'), 'alert-threshold', `${a.name} can never fire: ${what}, so it is never ${a.op} ${fmt(t)}`),
+    );
+  else if (!quiet)
+    diags.push(
+      at(
+        here('threshold'),
+        'alert-threshold',
+        `${a.name} fires whenever there is data: ${what}, so it is always ${a.op} ${fmt(t)}`,
+      ),
+    );
 }
 
 /** Alerts: naming and annotation conventions, kind vs instrument, fields per kind, windows, labels, thresholds; schedules. */
@@ -119,9 +191,18 @@ function checkAlerts(model: Model, diags: Diagnostic[]): void {
   for (const a of model.alerts) {
     const here = (...p: (string | number)[]) => sub(a.src, ...p);
     const what = `alert ${a.name}`;
-    if (!CAMEL.test(a.name)) diags.push(at(here('name'), 'alert-name', `alert name '${a.name}' must be CamelCase, e.g. AmpyOMSRejectsHigh`));
-    if (!a.summary.trim().endsWith('.')) diags.push(at(here('summary'), 'alert-summary', `summary must be one static sentence ending in a period`));
-    if (a.summary.includes('{{')) diags.push(at(here('summary'), 'alert-summary', `summary must be static; put {{ $labels }} and {{ $value }} in description`));
+    if (!CAMEL.test(a.name))
+      diags.push(at(here('name'), 'alert-name', `alert name '${a.name}' must be CamelCase, e.g. AmpyOMSRejectsHigh`));
+    if (!a.summary.trim().endsWith('.'))
+      diags.push(at(here('summary'), 'alert-summary', `summary must be one static sentence ending in a period`));
+    if (a.summary.includes('{{'))
+      diags.push(
+        at(
+          here('summary'),
+          'alert-summary',
+          `summary must be static; put {{ $labels }} and {{ $value }} in description`,
+        ),
+      );
     checkRunbook(a.runbook, here('runbook'), diags);
     checkKind(a, diags);
     checkWindows(a, diags);
@@ -129,15 +210,34 @@ function checkAlerts(model: Model, diags: Diagnostic[]): void {
     checkLabels(a.metric, a.matchers, a.by, a.src, what, diags);
     for (const part of parseTemplate(a.description)) {
       if (part.kind === 'label' && !a.by.includes(part.label))
-        diags.push(at(here('description'), 'alert-template', `{{ $labels.${part.label} }} is empty: the alert's series carry only its 'by' labels (${a.by.join(', ') || 'none'})`));
+        diags.push(
+          at(
+            here('description'),
+            'alert-template',
+            `{{ $labels.${part.label} }} is empty: the alert's series carry only its 'by' labels (${a.by.join(', ') || 'none'})`,
+          ),
+        );
       else if (part.kind === 'unsupported')
-        diags.push(at(here('description'), 'alert-template', `{{ ${part.inner} }} is not supported: use {{ $labels.<by label> }}, {{ $value | humanize }} or {{ $value | humanizePercentage }}`));
+        diags.push(
+          at(
+            here('description'),
+            'alert-template',
+            `{{ ${part.inner} }} is not supported: use {{ $labels.<by label> }}, {{ $value | humanize }} or {{ $value | humanizePercentage }}`,
+          ),
+        );
     }
     if (a.total) {
       const totalLabels = new Set(a.total.metric.labels.map((l) => l.name));
       checkLabels(a.total.metric, a.total.matchers, [], sub(a.src, 'total'), what, diags);
       a.by.forEach((b, i) => {
-        if (!totalLabels.has(b)) diags.push(at(here('by', i), 'label-unknown', `${what}: total '${a.total!.metric.name}' has no label '${b}' to group by`));
+        if (!totalLabels.has(b))
+          diags.push(
+            at(
+              here('by', i),
+              'label-unknown',
+              `${what}: total '${a.total!.metric.name}' has no label '${b}' to group by`,
+            ),
+          );
       });
     }
     checkThreshold(a, diags);
@@ -145,7 +245,13 @@ function checkAlerts(model: Model, diags: Diagnostic[]): void {
 
   for (const s of model.schedules)
     if (minuteOfDay(s.start) === minuteOfDay(s.end))
-      diags.push(at(sub(s.src, 'end'), 'schedule', `schedule '${s.id}' starts and ends at ${s.start}, so it is never open; a window may cross midnight (22:00 to 02:00), but not last 24 hours`));
+      diags.push(
+        at(
+          sub(s.src, 'end'),
+          'schedule',
+          `schedule '${s.id}' starts and ends at ${s.start}, so it is never open; a window may cross midnight (22:00 to 02:00), but not last 24 hours`,
+        ),
+      );
 }
 
 /** SLOs: runbook, period, a latency threshold on a bucket boundary, labels, and burn tiers an error ratio can reach. */
@@ -155,12 +261,19 @@ function checkSlos(model: Model, diags: Diagnostic[]): void {
     const what = `SLO ${s.name}`;
     checkRunbook(s.runbook, here('runbook'), diags);
     const days = durationMs(s.period) / 86400e3;
-    if (days < 1 || days > 90) diags.push(at(here('period'), 'slo-period', `period ${s.period} must be between 1d and 90d`));
+    if (days < 1 || days > 90)
+      diags.push(at(here('period'), 'slo-period', `period ${s.period} must be between 1d and 90d`));
     if (s.sli.kind === 'latency') {
       const m = s.sli.metric;
       // A latency SLI on another instrument is reported when it is resolved.
       if (m.instrument === 'histogram' && m.buckets && !m.buckets.boundaries.includes(s.sli.threshold))
-        diags.push(at(here('sli', 'threshold'), 'slo-threshold-bucket', `threshold ${s.sli.threshold} is not a bucket boundary of '${m.name}' (${m.buckets.boundaries.join(', ')}): good events are counted from the le="${s.sli.threshold}" bucket`));
+        diags.push(
+          at(
+            here('sli', 'threshold'),
+            'slo-threshold-bucket',
+            `threshold ${s.sli.threshold} is not a bucket boundary of '${m.name}' (${m.buckets.boundaries.join(', ')}): good events are counted from the le="${s.sli.threshold}" bucket`,
+          ),
+        );
       checkLabels(m, s.sli.matchers, s.by, sub(s.src, 'sli'), what, diags);
     } else {
       for (const key of ['good', 'bad', 'total'] as const) {
@@ -172,7 +285,8 @@ function checkSlos(model: Model, diags: Diagnostic[]): void {
       const keep = 1 - 1 / t.factor;
       diags.push(
         at(
-          here('objective'), 'slo-burn-tier',
+          here('objective'),
+          'slo-burn-tier',
           `SLO ${s.name}: burn tier ${t.long}/${t.short} (${fmt(t.factor)}x) is left out: it would fire above an error ratio of ${fmt(burnThreshold(s, t))}, and an error ratio never exceeds 1; an objective above ${fmt(Number(keep.toPrecision(6)))} keeps it`,
         ),
       );

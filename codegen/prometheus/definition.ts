@@ -49,7 +49,11 @@ export function renderAlert(d: AlertDefinition): AlertingRule {
 }
 
 /** What promtool must see for a firing alert of this definition with these series labels and value. */
-export function expectedAlert(d: AlertDefinition, labels: Readonly<Record<string, string>>, value: number): ExpectedAlert {
+export function expectedAlert(
+  d: AlertDefinition,
+  labels: Readonly<Record<string, string>>,
+  value: number,
+): ExpectedAlert {
   return {
     exp_labels: { ...d.labels, ...labels },
     exp_annotations: {

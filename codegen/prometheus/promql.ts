@@ -29,7 +29,8 @@ export function eventSeries(m: Metric): string {
 export function scheduleExpr(s: Schedule): string {
   const days = [...s.days].map((d) => DAY_NUMBERS[d]).sort((a, b) => a - b);
   const contiguous = days.every((d, i) => i === 0 || d === days[i - 1]! + 1);
-  const onDays = (day: string): string => (contiguous ? `${day} >= ${days[0]} <= ${days[days.length - 1]}` : days.map((d) => `${day} == ${d}`).join(' or '));
+  const onDays = (day: string): string =>
+    contiguous ? `${day} >= ${days[0]} <= ${days[days.length - 1]}` : days.map((d) => `${day} == ${d}`).join(' or ');
   const t = 'hour() * 60 + minute()';
   const start = minuteOfDay(s.start);
   const end = minuteOfDay(s.end);

@@ -26,7 +26,8 @@ function oldFromNew(r: RenamedMetric, newSeries: string): string {
   let expr = `${newSeries} and on() (vector(time()) < ${transitionEnd(r)})`;
   for (const l of r.from.labels) {
     const n = renamedLabel(l, r.to.labels);
-    if (n && n.name !== l.name) expr = `label_replace(${expr}, ${promString(l.name)}, "$1", ${promString(n.name)}, "(.*)")`;
+    if (n && n.name !== l.name)
+      expr = `label_replace(${expr}, ${promString(l.name)}, "$1", ${promString(n.name)}, "(.*)")`;
   }
   return expr;
 }
@@ -37,7 +38,11 @@ export function renameRuleGroups(model: Model): RuleGroup[] {
   if (!renames.length) return [];
   const rules: RecordingRule[] = renames.flatMap((r) => {
     const olds = exposedSeries(r.from);
-    return exposedSeries(r.to).map((s, i) => ({ record: olds[i]!, expr: oldFromNew(r, s), labels: { [RENAMED_TO_LABEL]: r.to.name } }));
+    return exposedSeries(r.to).map((s, i) => ({
+      record: olds[i]!,
+      expr: oldFromNew(r, s),
+      labels: { [RENAMED_TO_LABEL]: r.to.name },
+    }));
   });
   return [{ name: 'ampy-renamed-metrics', rules }];
 }
@@ -66,7 +71,9 @@ export function renameTests(model: Model): TestCase[] {
         name: `${r.from.name} is recorded from ${r.to.name} during its transition`,
         interval: '1m',
         input_series: inputSeries([{ name: newName, labels, start: 0, slope: 1 }], 10),
-        promql_expr_test: [{ expr: oldName, eval_time: '5m', exp_samples: [{ labels: text(oldName, oldLabels), value: 5 }] }],
+        promql_expr_test: [
+          { expr: oldName, eval_time: '5m', exp_samples: [{ labels: text(oldName, oldLabels), value: 5 }] },
+        ],
       };
     });
 }

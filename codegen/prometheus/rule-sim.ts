@@ -20,7 +20,13 @@ function samples(s: SimSeries, stepMs: number, tMs: number, rangeMs: number): [n
 }
 
 /** Prometheus' extrapolatedRate for a counter: rate() when isRate, increase() otherwise. */
-export function extrapolatedRate(s: SimSeries, stepMs: number, tMs: number, rangeMs: number, isRate: boolean): number | undefined {
+export function extrapolatedRate(
+  s: SimSeries,
+  stepMs: number,
+  tMs: number,
+  rangeMs: number,
+  isRate: boolean,
+): number | undefined {
   const pts = samples(s, stepMs, tMs, rangeMs);
   if (pts.length < 2) return undefined;
   const [firstT, firstV] = pts[0]!;
@@ -97,7 +103,12 @@ export function clock(tMs: number): { dayOfWeek: number; minuteOfDay: number } {
  * Steps an alert through evaluations, given the expression's value at each time (undefined = no
  * result) and its `for`: the value at each step while the alert fires, undefined while it does not.
  */
-export function firingStates(valueAt: (tMs: number) => number | undefined, forMs: number, stepMs: number, horizonMs: number): (number | undefined)[] {
+export function firingStates(
+  valueAt: (tMs: number) => number | undefined,
+  forMs: number,
+  stepMs: number,
+  horizonMs: number,
+): (number | undefined)[] {
   const states: (number | undefined)[] = [];
   let activeSince: number | undefined;
   for (let t = 0; t <= horizonMs; t += stepMs) {

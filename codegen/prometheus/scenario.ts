@@ -23,7 +23,10 @@ export function toSim(l: Linear): SimSeries {
   return {
     name: l.name,
     labels: l.labels,
-    at: (i) => (l.change && i > l.change.step ? l.start + l.slope * l.change.step + l.change.slope * (i - l.change.step) : l.start + l.slope * i),
+    at: (i) =>
+      l.change && i > l.change.step
+        ? l.start + l.slope * l.change.step + l.change.slope * (i - l.change.step)
+        : l.start + l.slope * i,
   };
 }
 
@@ -48,12 +51,20 @@ export const inputSeries = (series: readonly Linear[], steps: number): { series:
 /** A value an attribute's label can take in a test: a member, a spec example, or a made-up bounded string. */
 export function sampleValue(use: AttributeUse, avoid: readonly string[] = []): string {
   const a = use.attr;
-  const candidates = a.type === 'enum' ? a.members.map((m) => m.value) : a.type === 'bool' ? ['true', 'false'] : [...a.examples.filter((e): e is string => typeof e === 'string'), `${use.name}-a`, `${use.name}-b`];
+  const candidates =
+    a.type === 'enum'
+      ? a.members.map((m) => m.value)
+      : a.type === 'bool'
+        ? ['true', 'false']
+        : [...a.examples.filter((e): e is string => typeof e === 'string'), `${use.name}-a`, `${use.name}-b`];
   return candidates.find((c) => !avoid.includes(c)) ?? `${use.name}-other`;
 }
 
 /** Labels of the synthetic series of an alert: matcher values (first of each) and a value per by-label. */
-export function alertLabels(m: Metric, a: { readonly matchers: readonly Matcher[]; readonly by: readonly string[] }): Record<string, string> {
+export function alertLabels(
+  m: Metric,
+  a: { readonly matchers: readonly Matcher[]; readonly by: readonly string[] },
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const mt of a.matchers) out[mt.label] = mt.values[0]!;
   for (const b of a.by) if (!(b in out)) out[b] = sampleValue(m.labels.find((l) => l.name === b)!);

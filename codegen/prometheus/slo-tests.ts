@@ -3,7 +3,19 @@ import type { Matcher, Slo } from '../model.js';
 import { durationMs } from '../names.js';
 import { expectedAlert } from './definition.js';
 import { extrapolatedRate, sum, type SimSeries } from './rule-sim.js';
-import { evalTime, HOUR, inputSeries, matches, MINUTE, sampleValue, toSim, type AlertTest, type ExpectedAlert, type Linear, type TestCase } from './scenario.js';
+import {
+  evalTime,
+  HOUR,
+  inputSeries,
+  matches,
+  MINUTE,
+  sampleValue,
+  toSim,
+  type AlertTest,
+  type ExpectedAlert,
+  type Linear,
+  type TestCase,
+} from './scenario.js';
 import { burnAlertName, SLI_ABSENT_FOR, sliAbsentAlertName, sloAlertDefinitions } from './slo.js';
 import { selector } from './promql.js';
 import { burnThreshold, burnTiers, fmt, sloRecordNames, sloWindows } from './slo-windows.js';
@@ -26,14 +38,24 @@ function sloSeries(slo: Slo, events: number, ratio: number): Linear[] {
   const pickLabels = Object.fromEntries([...total.matchers, ...pick.matchers].map((m) => [m.label, m.values[0]!]));
   if (pick.metric !== total.metric)
     return [
-      { name: total.metric.promName, labels: Object.fromEntries(total.matchers.map((m) => [m.label, m.values[0]!])), start: 0, slope: events },
+      {
+        name: total.metric.promName,
+        labels: Object.fromEntries(total.matchers.map((m) => [m.label, m.values[0]!])),
+        start: 0,
+        slope: events,
+      },
       { name: pick.metric.promName, labels: pickLabels, start: 0, slope: pickSlope },
     ];
   const first = pick.matchers[0]!;
   const use = total.metric.labels.find((l) => l.name === first.label)!;
   return [
     { name: total.metric.promName, labels: pickLabels, start: 0, slope: pickSlope },
-    { name: total.metric.promName, labels: { ...pickLabels, [first.label]: sampleValue(use, first.values) }, start: 0, slope: events - pickSlope },
+    {
+      name: total.metric.promName,
+      labels: { ...pickLabels, [first.label]: sampleValue(use, first.values) },
+      start: 0,
+      slope: events - pickSlope,
+    },
   ];
 }
 
@@ -44,24 +66,41 @@ function burnExpected(slo: Slo, tierIndex: number, value: number): ExpectedAlert
 /** Expected recording values of an SLO at tMs, computed the way Prometheus computes them. */
 function recordingTests(slo: Slo, windows: readonly string[], tMs: number, series: readonly Linear[], stepMs: number) {
   const sims = series.map(toSim);
-  const rateOf = (pred: (s: SimSeries) => boolean, w: number): number => sum(sims.filter(pred).map((s) => extrapolatedRate(s, stepMs, tMs, w, true)))!;
+  const rateOf = (pred: (s: SimSeries) => boolean, w: number): number =>
+    sum(sims.filter(pred).map((s) => extrapolatedRate(s, stepMs, tMs, w, true)))!;
   const sli = slo.sli;
-  const of = (sel: { readonly metric: { readonly promName: string }; readonly matchers: readonly Matcher[] }, name = sel.metric.promName) => (s: SimSeries) =>
-    matches(s, name, sel.matchers);
+  const of =
+    (
+      sel: { readonly metric: { readonly promName: string }; readonly matchers: readonly Matcher[] },
+      name = sel.metric.promName,
+    ) =>
+    (s: SimSeries) =>
+      matches(s, name, sel.matchers);
   return windows.flatMap((w) => {
     const ms = durationMs(w);
     let events: number;
     let errors: number;
     if (sli.kind === 'latency') {
       events = rateOf(of({ metric: sli.metric, matchers: sli.matchers }, `${sli.metric.promName}_count`), ms);
-      errors = events - rateOf((s) => of({ metric: sli.metric, matchers: sli.matchers }, `${sli.metric.promName}_bucket`)(s) && s.labels['le'] === String(sli.threshold), ms);
+      errors =
+        events -
+        rateOf(
+          (s) =>
+            of({ metric: sli.metric, matchers: sli.matchers }, `${sli.metric.promName}_bucket`)(s) &&
+            s.labels['le'] === String(sli.threshold),
+          ms,
+        );
     } else {
       events = rateOf(of(sli.total), ms);
       errors = sli.bad ? rateOf(of(sli.bad), ms) : events - rateOf(of(sli.good!), ms);
     }
     const n = sloRecordNames(w);
     const lbl = selector([{ label: 'slo', values: [slo.name] }]);
-    const sample = (name: string, value: number) => ({ expr: `${name}${lbl}`, eval_time: evalTime(tMs), exp_samples: [{ labels: `${name}${lbl}`, value }] });
+    const sample = (name: string, value: number) => ({
+      expr: `${name}${lbl}`,
+      eval_time: evalTime(tMs),
+      exp_samples: [{ labels: `${name}${lbl}`, value }],
+    });
     return [sample(n.events, events), sample(n.errors, errors), sample(n.errorRatio, errors / events)];
   });
 }
@@ -85,7 +124,10 @@ export function sloFastTests(slo: Slo): TestCase[] {
   for (const f of fires) {
     const firing = fires.filter((g) => g.at <= f.at).map((g) => burnExpected(slo, g.i, ratio));
     const before = fires.filter((g) => g.at <= f.at - MINUTE).map((g) => burnExpected(slo, g.i, ratio));
-    alertTests.push({ eval_time: evalTime(f.at - MINUTE), alertname: burnAlertName(slo), exp_alerts: before }, { eval_time: evalTime(f.at), alertname: burnAlertName(slo), exp_alerts: firing });
+    alertTests.push(
+      { eval_time: evalTime(f.at - MINUTE), alertname: burnAlertName(slo), exp_alerts: before },
+      { eval_time: evalTime(f.at), alertname: burnAlertName(slo), exp_alerts: firing },
+    );
   }
   const absentRule = sloAlertDefinitions(slo).at(-1)!;
   const fastSeries = sloSeries(slo, FAST_EVENTS, ratio);
@@ -146,8 +188,16 @@ export function sloSlowTests(slo: Slo): TestCase[] {
       interval: '1h',
       input_series: inputSeries(sloSeries(slo, 2000, ratio), maxAt / HOUR + 2),
       alert_rule_test: fires.flatMap((f) => [
-        { eval_time: evalTime(f.at - HOUR), alertname: burnAlertName(slo), exp_alerts: fires.filter((g) => g.at <= f.at - HOUR).map((g) => burnExpected(slo, g.i, ratio)) },
-        { eval_time: evalTime(f.at), alertname: burnAlertName(slo), exp_alerts: fires.filter((g) => g.at <= f.at).map((g) => burnExpected(slo, g.i, ratio)) },
+        {
+          eval_time: evalTime(f.at - HOUR),
+          alertname: burnAlertName(slo),
+          exp_alerts: fires.filter((g) => g.at <= f.at - HOUR).map((g) => burnExpected(slo, g.i, ratio)),
+        },
+        {
+          eval_time: evalTime(f.at),
+          alertname: burnAlertName(slo),
+          exp_alerts: fires.filter((g) => g.at <= f.at).map((g) => burnExpected(slo, g.i, ratio)),
+        },
       ]),
     },
   ];

@@ -91,5 +91,9 @@ export function sloWindows(slo: Slo): string[] {
 
 /** Recording rule names of an SLO window: events and errors per second, and their ratio. */
 export function sloRecordNames(window: string): { events: string; errors: string; errorRatio: string } {
-  return { events: `ampy_slo:events:rate${window}`, errors: `ampy_slo:errors:rate${window}`, errorRatio: `ampy_slo:error_ratio:rate${window}` };
+  return {
+    events: `ampy_slo:events:rate${window}`,
+    errors: `ampy_slo:errors:rate${window}`,
+    errorRatio: `ampy_slo:error_ratio:rate${window}`,
+  };
 }

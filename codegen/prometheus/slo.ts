@@ -6,18 +6,34 @@ import { durationMs, pascal } from '../names.js';
 import { literal } from './alert-template.js';
 import { renderAlert, type AlertDefinition, type AlertingRule, type RecordingRule } from './definition.js';
 import { absentLabels, byClause, selector } from './promql.js';
-import { burnThreshold, burnTiers, fmt, formatDuration, sloRecordNames, sloWindows, type BurnTier } from './slo-windows.js';
+import {
+  burnThreshold,
+  burnTiers,
+  fmt,
+  formatDuration,
+  sloRecordNames,
+  sloWindows,
+  type BurnTier,
+} from './slo-windows.js';
 
 /**
  * Resource labels SLOs are kept per (service and environment: budgets are never shared across them),
  * as the spec maps them onto series.
  */
-export function sloResourceLabels(model: { readonly resource: readonly { readonly attr: { readonly id: string }; readonly metricLabel?: string }[] }): string[] {
-  return model.resource.filter((r) => r.metricLabel && (r.attr.id === 'service.name' || r.attr.id === 'deployment.environment')).map((r) => r.metricLabel!);
+export function sloResourceLabels(model: {
+  readonly resource: readonly { readonly attr: { readonly id: string }; readonly metricLabel?: string }[];
+}): string[] {
+  return model.resource
+    .filter((r) => r.metricLabel && (r.attr.id === 'service.name' || r.attr.id === 'deployment.environment'))
+    .map((r) => r.metricLabel!);
 }
 
 /** Events and errors per second of an SLO over a window (before the recording rules name them). */
-export function sloRates(slo: Slo, window: string, resourceLabels: readonly string[] = []): { events: string; errors: string } {
+export function sloRates(
+  slo: Slo,
+  window: string,
+  resourceLabels: readonly string[] = [],
+): { events: string; errors: string } {
   const sli = slo.sli;
   const group = byClause([...resourceLabels, ...slo.by]);
   if (sli.kind === 'latency') {
@@ -42,7 +58,8 @@ export function burnExpr(slo: Slo, tier: BurnTier): string {
 /** The SLI series whose absence the SLO's absent alert watches. */
 export function sliSelector(slo: Slo): { series: string; matchers: readonly Matcher[] } {
   const sli = slo.sli;
-  if (sli.kind === 'latency') return { series: `${sli.metric.promName}_count${selector(sli.matchers)}`, matchers: sli.matchers };
+  if (sli.kind === 'latency')
+    return { series: `${sli.metric.promName}_count${selector(sli.matchers)}`, matchers: sli.matchers };
   return { series: `${sli.total.metric.promName}${selector(sli.total.matchers)}`, matchers: sli.total.matchers };
 }
 
@@ -78,23 +95,24 @@ export function sloRecordingRules(slo: Slo, resourceLabels: readonly string[] = 
  */
 export function sloAlertDefinitions(slo: Slo): AlertDefinition[] {
   const pct = fmt((1 - slo.objective) * 100);
-  const tiers = burnTiers(slo).map(
-    (t): AlertDefinition => ({
-      alert: burnAlertName(slo),
-      expr: burnExpr(slo, t),
-      for: t.for,
-      labels: { severity: t.severity, slo: slo.name, tier: `${t.long}-${t.short}` },
-      annotations: {
-        summary: literal(`SLO ${slo.name} is burning its error budget too fast.`),
-        description: [
-          { kind: 'text', text: 'Error ratio ' },
-          { kind: 'value', format: 'humanizePercentage' },
-          { kind: 'text', text: ` over ${t.long} (and over ${t.short}) burns the ${slo.period} budget of ${pct}% at ${fmt(t.factor)}x or faster (above ${fmt(burnThreshold(slo, t))}). ${slo.brief}` },
-        ],
-        runbook_url: literal(slo.runbook),
-      },
-    }),
-  );
+  const tiers = burnTiers(slo).map((t): AlertDefinition => ({
+    alert: burnAlertName(slo),
+    expr: burnExpr(slo, t),
+    for: t.for,
+    labels: { severity: t.severity, slo: slo.name, tier: `${t.long}-${t.short}` },
+    annotations: {
+      summary: literal(`SLO ${slo.name} is burning its error budget too fast.`),
+      description: [
+        { kind: 'text', text: 'Error ratio ' },
+        { kind: 'value', format: 'humanizePercentage' },
+        {
+          kind: 'text',
+          text: ` over ${t.long} (and over ${t.short}) burns the ${slo.period} budget of ${pct}% at ${fmt(t.factor)}x or faster (above ${fmt(burnThreshold(slo, t))}). ${slo.brief}`,
+        },
+      ],
+      runbook_url: literal(slo.runbook),
+    },
+  }));
   const sli = sliSelector(slo);
   return [
     ...tiers,
@@ -105,7 +123,9 @@ export function sloAlertDefinitions(slo: Slo): AlertDefinition[] {
       labels: { severity: 'warning', slo: slo.name, ...absentLabels(sli.matchers) },
       annotations: {
         summary: literal(`The SLI of SLO ${slo.name} has no data.`),
-        description: literal(`No ${sli.series} series for ${SLI_ABSENT_FOR}: the SLO cannot be evaluated. Is the service down or not instrumented?`),
+        description: literal(
+          `No ${sli.series} series for ${SLI_ABSENT_FOR}: the SLO cannot be evaluated. Is the service down or not instrumented?`,
+        ),
         runbook_url: literal(slo.runbook),
       },
     },
@@ -118,8 +138,14 @@ export function sloAlertRules(slo: Slo): AlertingRule[] {
 }
 
 /** An SLO's rule group: recordings before the alerts that read them. */
-export function sloRuleGroup(model: Pick<Model, 'resource'>, slo: Slo): { name: string; rules: (AlertingRule | RecordingRule)[] } {
-  return { name: `ampy-slo-${slo.name}`, rules: [...sloRecordingRules(slo, sloResourceLabels(model)), ...sloAlertRules(slo)] };
+export function sloRuleGroup(
+  model: Pick<Model, 'resource'>,
+  slo: Slo,
+): { name: string; rules: (AlertingRule | RecordingRule)[] } {
+  return {
+    name: `ampy-slo-${slo.name}`,
+    rules: [...sloRecordingRules(slo, sloResourceLabels(model)), ...sloAlertRules(slo)],
+  };
 }
 
 /**
@@ -127,7 +153,10 @@ export function sloRuleGroup(model: Pick<Model, 'resource'>, slo: Slo): { name: 
  * alert names as its recording rules and alerts, so the two agree.
  */
 export function sloDefinition(slo: Slo): SloDefinition {
-  const selector = (s: Selector) => ({ metric: s.metric.name, matchers: s.matchers.map((m) => ({ label: m.label, values: [...m.values] })) });
+  const selector = (s: Selector) => ({
+    metric: s.metric.name,
+    matchers: s.matchers.map((m) => ({ label: m.label, values: [...m.values] })),
+  });
   const sli = slo.sli;
   return {
     name: slo.name,
@@ -138,8 +167,18 @@ export function sloDefinition(slo: Slo): SloDefinition {
     by: [...slo.by],
     sli:
       sli.kind === 'latency'
-        ? { kind: 'latency', metric: sli.metric.name, matchers: sli.matchers.map((m) => ({ label: m.label, values: [...m.values] })), threshold: sli.threshold }
-        : { kind: 'ratio', total: selector(sli.total), ...(sli.good && { good: selector(sli.good) }), ...(sli.bad && { bad: selector(sli.bad) }) },
+        ? {
+            kind: 'latency',
+            metric: sli.metric.name,
+            matchers: sli.matchers.map((m) => ({ label: m.label, values: [...m.values] })),
+            threshold: sli.threshold,
+          }
+        : {
+            kind: 'ratio',
+            total: selector(sli.total),
+            ...(sli.good && { good: selector(sli.good) }),
+            ...(sli.bad && { bad: selector(sli.bad) }),
+          },
     windows: sloWindows(slo).map((w) => ({ name: w, ms: durationMs(w) })),
     tiers: burnTiers(slo).map((t) => ({
       long: t.long,

@@ -10,7 +10,13 @@ export function resolveSchedules(merged: MergedSpec, diags: Diagnostic[]): Sched
   return [...scheduleIndex.values()].map(({ raw, src }) => ({ ...raw, src }));
 }
 
-export function resolveAlerts(merged: MergedSpec, schedules: readonly Schedule[], refs: MetricRefs, missing: Missing, diags: Diagnostic[]): Alert[] {
+export function resolveAlerts(
+  merged: MergedSpec,
+  schedules: readonly Schedule[],
+  refs: MetricRefs,
+  missing: Missing,
+  diags: Diagnostic[],
+): Alert[] {
   const scheduleById = new Map(schedules.map((s) => [s.id, s]));
   const alertIndex = indexUnique(merged.lists.alerts, (r) => r.name, 'alert', diags);
   const alerts: Alert[] = [];

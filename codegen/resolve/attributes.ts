@@ -16,7 +16,11 @@ export function resolveAttributes(merged: MergedSpec, diags: Diagnostic[]): Attr
     (raw.members ?? []).forEach((m, i) => {
       const prev = seen.get(m.value);
       if (prev !== undefined)
-        listedTwice(sub(src, 'members', i, 'value'), `enum member '${m.value}' of '${raw.id}' is listed twice (also member ${prev + 1})`, diags);
+        listedTwice(
+          sub(src, 'members', i, 'value'),
+          `enum member '${m.value}' of '${raw.id}' is listed twice (also member ${prev + 1})`,
+          diags,
+        );
       else seen.set(m.value, i);
     });
     return {
@@ -49,7 +53,13 @@ export interface AttributeRefs {
   /** The attribute with this id, or undefined (reported) when there is none. */
   attr(id: string, src: SourceRef): Attribute | undefined;
   /** The uses of attributes listed under `key` of a signal: wire names, requirement, brief. */
-  uses(refs: readonly RawAttributeRef[] | undefined, src: SourceRef, key: string, defaultRequirement: Requirement, signal: string): AttributeUse[];
+  uses(
+    refs: readonly RawAttributeRef[] | undefined,
+    src: SourceRef,
+    key: string,
+    defaultRequirement: Requirement,
+    signal: string,
+  ): AttributeUse[];
 }
 
 export function attributeRefs(attributes: readonly Attribute[], missing: Missing, diags: Diagnostic[]): AttributeRefs {
@@ -77,7 +87,13 @@ export function attributeRefs(attributes: readonly Attribute[], missing: Missing
       const name = r.as ?? a.id;
       const prev = names.get(name);
       if (prev !== undefined) {
-        diags.push(at(at_, 'duplicate-name', `'${name}' appears twice in ${signal} (also entry ${prev + 1}); give one of them another name with 'as'`));
+        diags.push(
+          at(
+            at_,
+            'duplicate-name',
+            `'${name}' appears twice in ${signal} (also entry ${prev + 1}); give one of them another name with 'as'`,
+          ),
+        );
         return;
       }
       names.set(name, i);

@@ -25,7 +25,13 @@ export function labelKey(m: Pick<Metric, 'recordedBy'>, l: AttributeUse): string
 export function labelSize(use: AttributeUse): number {
   const a = use.attr;
   const base =
-    a.type === 'enum' ? a.members.length : a.type === 'bool' ? 2 : a.type === 'string' || a.type === 'int' ? (a.maxCardinality ?? Infinity) : Infinity;
+    a.type === 'enum'
+      ? a.members.length
+      : a.type === 'bool'
+        ? 2
+        : a.type === 'string' || a.type === 'int'
+          ? (a.maxCardinality ?? Infinity)
+          : Infinity;
   return use.requirement === 'required' ? base : base + 1;
 }
 
@@ -34,7 +40,13 @@ export function resolveBucketSets(merged: MergedSpec, diags: Diagnostic[]): Buck
   return [...bucketIndex.values()].map(({ raw, src }) => ({ ...raw, src }));
 }
 
-export function resolveMetrics(merged: MergedSpec, bucketSets: readonly BucketSet[], refs: AttributeRefs, missing: Missing, diags: Diagnostic[]): Metric[] {
+export function resolveMetrics(
+  merged: MergedSpec,
+  bucketSets: readonly BucketSet[],
+  refs: AttributeRefs,
+  missing: Missing,
+  diags: Diagnostic[],
+): Metric[] {
   const bucketById = new Map(bucketSets.map((b) => [b.id, b]));
   const maxSeriesDefault = defaultMaxSeries(merged);
   const metricIndex = indexUnique(merged.lists.metrics, (r) => r.name, 'metric', diags);
@@ -74,7 +86,10 @@ export function resolveMetrics(merged: MergedSpec, bucketSets: readonly BucketSe
  * Metrics renamed with `deprecated.renamed_to` leave the emitted metrics: the name they point to, which
  * must be a metric that is not renamed itself, carries their data from now on.
  */
-export function splitRenamed(all: readonly Metric[], missing: Missing): { metrics: Metric[]; renamedMetrics: RenamedMetric[] } {
+export function splitRenamed(
+  all: readonly Metric[],
+  missing: Missing,
+): { metrics: Metric[]; renamedMetrics: RenamedMetric[] } {
   const live = all.filter((m) => m.deprecated?.renamed_to === undefined);
   const byName = new Map(live.map((m) => [m.name, m]));
   const renamedMetrics: RenamedMetric[] = [];
@@ -83,11 +98,18 @@ export function splitRenamed(all: readonly Metric[], missing: Missing): { metric
     if (target === undefined) continue;
     const to = byName.get(target);
     if (!to) {
-      const hint = all.some((m) => m.name === target) ? `; '${target}' is renamed itself: point at the name it is renamed to` : suggest(target, byName.keys());
+      const hint = all.some((m) => m.name === target)
+        ? `; '${target}' is renamed itself: point at the name it is renamed to`
+        : suggest(target, byName.keys());
       missing(sub(from.src, 'deprecated', 'renamed_to'), 'metric', target, hint);
       continue;
     }
-    renamedMetrics.push({ from, to, ...(from.deprecated?.until !== undefined && { until: from.deprecated.until }), note: from.deprecated?.note ?? '' });
+    renamedMetrics.push({
+      from,
+      to,
+      ...(from.deprecated?.until !== undefined && { until: from.deprecated.until }),
+      note: from.deprecated?.note ?? '',
+    });
   }
   return { metrics: live, renamedMetrics };
 }

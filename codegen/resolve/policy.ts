@@ -29,8 +29,13 @@ export function resolveRedaction(merged: MergedSpec, diags: Diagnostic[]): Redac
   const redaction = section.raw;
   const seen = new Set<string>();
   redaction.value_patterns.forEach((p, i) => {
-    if (seen.has(p.id)) listedTwice(sub(section.src, 'value_patterns', i, 'id'), `value pattern '${p.id}' is listed twice`, diags);
+    if (seen.has(p.id))
+      listedTwice(sub(section.src, 'value_patterns', i, 'id'), `value pattern '${p.id}' is listed twice`, diags);
     seen.add(p.id);
   });
-  return { replacement: redaction.replacement, keyPatterns: redaction.key_patterns, valuePatterns: redaction.value_patterns };
+  return {
+    replacement: redaction.replacement,
+    keyPatterns: redaction.key_patterns,
+    valuePatterns: redaction.value_patterns,
+  };
 }

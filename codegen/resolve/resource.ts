@@ -33,29 +33,49 @@ export function resolveContext(merged: MergedSpec, refs: AttributeRefs, diags: D
   const context: ContextEntry[] = [];
   for (const { raw, src } of contextIndex.values()) {
     const a = refs.attr(raw.ref, sub(src, 'ref'));
-    if (a) context.push({ attr: a, source: raw.source, onSpans: raw.on_spans ?? false, brief: raw.brief ?? a.brief, src });
+    if (a)
+      context.push({ attr: a, source: raw.source, onSpans: raw.on_spans ?? false, brief: raw.brief ?? a.brief, src });
   }
   return context;
 }
 
-export function resolveLogBase(merged: MergedSpec, resource: readonly ResourceAttribute[], context: readonly ContextEntry[], diags: Diagnostic[]): LogBaseField[] {
+export function resolveLogBase(
+  merged: MergedSpec,
+  resource: readonly ResourceAttribute[],
+  context: readonly ContextEntry[],
+  diags: Diagnostic[],
+): LogBaseField[] {
   const lb = merged.singletons.log_base;
   return (lb?.raw ?? []).flatMap((f, i) => {
     let a: Attribute | undefined;
     const fsrc = sub(lb!.src, i);
     if (f.from === 'resource' || f.from === 'context') {
       if (f.ref === undefined) {
-        diags.push(at(fsrc, 'log-base', `base field '${f.field}' takes its value from ${f.from}: name the attribute with 'ref'`));
+        diags.push(
+          at(fsrc, 'log-base', `base field '${f.field}' takes its value from ${f.from}: name the attribute with 'ref'`),
+        );
         return [];
       }
       const pool = f.from === 'resource' ? resource.map((r) => r.attr) : context.map((c) => c.attr);
       a = pool.find((p) => p.id === f.ref);
       if (!a) {
-        unresolved(sub(fsrc, 'ref'), `base field '${f.field}' reads ${f.from} attribute '${f.ref}', which is not in the ${f.from} section`, diags);
+        unresolved(
+          sub(fsrc, 'ref'),
+          `base field '${f.field}' reads ${f.from} attribute '${f.ref}', which is not in the ${f.from} section`,
+          diags,
+        );
         return [];
       }
     }
-    return [{ field: f.field, from: f.from, ...(a && { attr: a }), always: f.always ?? false, brief: f.brief ?? a?.brief ?? '' }];
+    return [
+      {
+        field: f.field,
+        from: f.from,
+        ...(a && { attr: a }),
+        always: f.always ?? false,
+        brief: f.brief ?? a?.brief ?? '',
+      },
+    ];
   });
 }
 
@@ -66,7 +86,16 @@ export function resolveBus(merged: MergedSpec, refs: AttributeRefs): Bus | undef
       logObject: busRaw.raw.log_object,
       headers: busRaw.raw.headers.flatMap((h, i) => {
         const a = refs.attr(h.ref, sub(busRaw.src, 'headers', i, 'ref'));
-        return a ? [{ attr: a, header: h.header, requirement: h.requirement ?? 'required', inLogObject: h.in_log_object ?? false }] : [];
+        return a
+          ? [
+              {
+                attr: a,
+                header: h.header,
+                requirement: h.requirement ?? 'required',
+                inLogObject: h.in_log_object ?? false,
+              },
+            ]
+          : [];
       }),
     }
   );

@@ -17,18 +17,33 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
     b.boundaries.forEach((v, i) => {
       const prev = b.boundaries[i - 1];
       if (i > 0 && prev !== undefined && !(v > prev))
-        diags.push(at(here('boundaries', i), 'bucket-order', `boundaries of '${b.id}' must be strictly increasing: ${v} follows ${prev}`));
+        diags.push(
+          at(
+            here('boundaries', i),
+            'bucket-order',
+            `boundaries of '${b.id}' must be strictly increasing: ${v} follows ${prev}`,
+          ),
+        );
     });
     // A unit that is not a base unit is reported by checkUnits, and says nothing about the sign.
     const negative = b.boundaries.findIndex((v) => v < 0);
     if (negative >= 0 && !unitProblem(b.unit))
-      diags.push(at(here('boundaries', negative), 'bucket-sign', `boundary ${b.boundaries[negative]} of '${b.id}' is negative: ${negativeBoundaryProblem(b.unit)}`));
+      diags.push(
+        at(
+          here('boundaries', negative),
+          'bucket-sign',
+          `boundary ${b.boundaries[negative]} of '${b.id}' is negative: ${negativeBoundaryProblem(b.unit)}`,
+        ),
+      );
   }
 
   const carriers = (attrId: string): string => {
     const spans = model.spans.filter((s) => s.attributes.some((u) => u.attr.id === attrId)).map((s) => s.name);
     const events = model.events.filter((e) => e.fields.some((u) => u.attr.id === attrId)).map((e) => e.name);
-    const where = [spans.length ? `spans ${spans.slice(0, 3).join(', ')}` : '', events.length ? `log events ${events.slice(0, 3).join(', ')}` : '']
+    const where = [
+      spans.length ? `spans ${spans.slice(0, 3).join(', ')}` : '',
+      events.length ? `log events ${events.slice(0, 3).join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join('; ');
     return where ? ` (it is already on ${where})` : '';
@@ -39,29 +54,78 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
     const here = (...p: (string | number)[]) => ({ file: m.src.file, path: [...m.src.path, ...p] });
     if (m.recordedBy) {
       if (!CONVENTION_NAME.test(m.name))
-        diags.push(at(here('name'), 'metric-name', `metric '${m.name}' is recorded by instrumentation: its name is OpenTelemetry's (dotted snake_case segments, such as http.server.request.duration), never ampy.*`));
+        diags.push(
+          at(
+            here('name'),
+            'metric-name',
+            `metric '${m.name}' is recorded by instrumentation: its name is OpenTelemetry's (dotted snake_case segments, such as http.server.request.duration), never ampy.*`,
+          ),
+        );
     } else if (!METRIC_NAME.test(m.name))
-      diags.push(at(here('name'), 'metric-name', `metric name '${m.name}' must be ampy.<subsystem>.<name> in lowercase snake_case segments`));
+      diags.push(
+        at(
+          here('name'),
+          'metric-name',
+          `metric name '${m.name}' must be ampy.<subsystem>.<name> in lowercase snake_case segments`,
+        ),
+      );
     if (m.instrument === 'counter' && m.name.endsWith('_total'))
-      diags.push(at(here('name'), 'counter-suffix', `counter '${m.name}' must not end in _total: the Prometheus exporter appends it (exposed as ${m.promName})`));
+      diags.push(
+        at(
+          here('name'),
+          'counter-suffix',
+          `counter '${m.name}' must not end in _total: the Prometheus exporter appends it (exposed as ${m.promName})`,
+        ),
+      );
     // The name's suffix agrees with the unit (a unit that is not a base unit is reported by checkUnits).
     // OpenTelemetry's convention names carry no unit suffix: instrumentation names them.
     if (!m.recordedBy && !unitProblem(m.unit)) {
       if (m.unit === 'ms' && !m.name.endsWith('_ms'))
-        diags.push(at(here('name'), 'unit-suffix', `'${m.name}' is in ms: end its name in _ms, since exporters do not append units`));
+        diags.push(
+          at(
+            here('name'),
+            'unit-suffix',
+            `'${m.name}' is in ms: end its name in _ms, since exporters do not append units`,
+          ),
+        );
       else if (m.unit === 'By' && !m.name.endsWith('_bytes'))
-        diags.push(at(here('name'), 'unit-suffix', `'${m.name}' is in By: end its name in _bytes, since exporters do not append units`));
+        diags.push(
+          at(
+            here('name'),
+            'unit-suffix',
+            `'${m.name}' is in By: end its name in _bytes, since exporters do not append units`,
+          ),
+        );
       else if (m.name.endsWith('_ms') && m.unit !== 'ms')
         diags.push(at(here('unit'), 'unit-suffix', `'${m.name}' ends in _ms but its unit is '${m.unit}'`));
     }
 
     // An unresolved bucket set is reported as unresolved-ref already.
     if (m.instrument === 'histogram' && !hasKey(m, 'buckets'))
-      diags.push(at(here(), 'histogram-buckets', `histogram '${m.name}' needs 'buckets:' naming a bucket set (${model.bucketSets.map((b) => b.id).join(', ')})`));
+      diags.push(
+        at(
+          here(),
+          'histogram-buckets',
+          `histogram '${m.name}' needs 'buckets:' naming a bucket set (${model.bucketSets.map((b) => b.id).join(', ')})`,
+        ),
+      );
     if (m.instrument !== 'histogram' && hasKey(m, 'buckets'))
-      diags.push(at(here('buckets'), 'histogram-buckets', `only histograms take buckets; '${m.name}' is a ${m.instrument}`, true));
+      diags.push(
+        at(
+          here('buckets'),
+          'histogram-buckets',
+          `only histograms take buckets; '${m.name}' is a ${m.instrument}`,
+          true,
+        ),
+      );
     if (m.buckets && m.buckets.unit !== m.unit)
-      diags.push(at(here('buckets'), 'bucket-unit', `bucket set '${m.buckets.id}' is in '${m.buckets.unit}' but '${m.name}' is in '${m.unit}'`));
+      diags.push(
+        at(
+          here('buckets'),
+          'bucket-unit',
+          `bucket set '${m.buckets.id}' is in '${m.buckets.unit}' but '${m.name}' is in '${m.unit}'`,
+        ),
+      );
 
     let bounded = true;
     for (const l of m.labels) {
@@ -69,11 +133,27 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
       const lsrc = l.src;
       if (a.highCardinality) {
         bounded = false;
-        diags.push(at(lsrc, 'metric-label-high-cardinality', `'${a.id}' is high-cardinality and cannot label metric '${m.name}': record it as a span attribute or log field instead${carriers(a.id)}`));
+        diags.push(
+          at(
+            lsrc,
+            'metric-label-high-cardinality',
+            `'${a.id}' is high-cardinality and cannot label metric '${m.name}': record it as a span attribute or log field instead${carriers(a.id)}`,
+          ),
+        );
       } else if (a.pii || a.secret) {
         bounded = false;
-        diags.push(at(lsrc, 'metric-label-sensitive', `'${a.id}' is ${a.pii ? 'pii' : 'secret'} and can never be a metric label`));
-      } else if (!(a.type === 'enum' || a.type === 'bool' || ((a.type === 'string' || a.type === 'int') && a.maxCardinality !== undefined))) {
+        diags.push(
+          at(
+            lsrc,
+            'metric-label-sensitive',
+            `'${a.id}' is ${a.pii ? 'pii' : 'secret'} and can never be a metric label`,
+          ),
+        );
+      } else if (!(
+        a.type === 'enum' ||
+        a.type === 'bool' ||
+        ((a.type === 'string' || a.type === 'int') && a.maxCardinality !== undefined)
+      )) {
         bounded = false;
         const fix =
           a.type === 'string'
@@ -86,8 +166,16 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
     }
     if (bounded && m.seriesEstimate > m.maxSeries) {
       const parts = m.labels.map((l) => `${l.name}=${labelSize(l)}`);
-      if (m.instrument === 'histogram' && m.buckets) parts.push(`series per histogram=${m.buckets.boundaries.length + 3}`);
-      diags.push(at(here('labels'), 'cardinality-budget', `'${m.name}' may produce ${m.seriesEstimate} series (${parts.join(' x ')}), over its budget of ${m.maxSeries}: drop a label, tighten max_cardinality, or raise max_series with a reason`, true));
+      if (m.instrument === 'histogram' && m.buckets)
+        parts.push(`series per histogram=${m.buckets.boundaries.length + 3}`);
+      diags.push(
+        at(
+          here('labels'),
+          'cardinality-budget',
+          `'${m.name}' may produce ${m.seriesEstimate} series (${parts.join(' x ')}), over its budget of ${m.maxSeries}: drop a label, tighten max_cardinality, or raise max_series with a reason`,
+          true,
+        ),
+      );
     }
   }
 }
@@ -102,20 +190,47 @@ function checkRenames(model: Model, diags: Diagnostic[]): void {
     const here = (...p: (string | number)[]) => ({ file: r.from.src.file, path: [...r.from.src.path, ...p] });
     const to = r.to.name;
     if (r.until === undefined)
-      diags.push(at(here('deprecated'), 'metric-rename', `'${r.from.name}' is renamed to '${to}' without an end of its transition: add 'until: YYYY-MM-DD', the day its old series stop being recorded`));
+      diags.push(
+        at(
+          here('deprecated'),
+          'metric-rename',
+          `'${r.from.name}' is renamed to '${to}' without an end of its transition: add 'until: YYYY-MM-DD', the day its old series stop being recorded`,
+        ),
+      );
     if (r.from.instrument !== r.to.instrument)
-      diags.push(at(here('instrument'), 'metric-rename', `'${r.from.name}' is a ${r.from.instrument} but '${to}' a ${r.to.instrument}: a rename keeps the instrument; define a new metric instead`));
+      diags.push(
+        at(
+          here('instrument'),
+          'metric-rename',
+          `'${r.from.name}' is a ${r.from.instrument} but '${to}' a ${r.to.instrument}: a rename keeps the instrument; define a new metric instead`,
+        ),
+      );
     else if (r.from.unit !== r.to.unit)
-      diags.push(at(here('unit'), 'metric-rename', `'${r.from.name}' is in '${r.from.unit}' but '${to}' in '${r.to.unit}': a rename keeps the unit; define a new metric instead`));
+      diags.push(
+        at(
+          here('unit'),
+          'metric-rename',
+          `'${r.from.name}' is in '${r.from.unit}' but '${to}' in '${r.to.unit}': a rename keeps the unit; define a new metric instead`,
+        ),
+      );
     r.from.labels.forEach((l, i) => {
       if (!renamedLabel(l, r.to.labels))
-        diags.push(at(here('labels', i), 'metric-rename', `label '${l.name}' of '${r.from.name}' has no counterpart in '${to}': queries by it would find nothing; add it to '${to}' or drop it here`));
+        diags.push(
+          at(
+            here('labels', i),
+            'metric-rename',
+            `label '${l.name}' of '${r.from.name}' has no counterpart in '${to}': queries by it would find nothing; add it to '${to}' or drop it here`,
+          ),
+        );
     });
   }
 }
 
 /** The label of the new metric that carries an old label: the same name, else the same attribute. */
-export function renamedLabel<L extends { readonly name: string; readonly attr: { readonly id: string } }>(old: L, labels: readonly L[]): L | undefined {
+export function renamedLabel<L extends { readonly name: string; readonly attr: { readonly id: string } }>(
+  old: L,
+  labels: readonly L[],
+): L | undefined {
   return labels.find((n) => n.name === old.name) ?? labels.find((n) => n.attr.id === old.attr.id);
 }
 

@@ -71,7 +71,13 @@ export const FIXED_GENERATED_NAMES: readonly string[] = [
 function checkLengths(model: Model, diags: Diagnostic[]): void {
   const long = (src: SourceRef, what: string, name: string, limit: number): void => {
     if (name.length > limit)
-      diags.push(at(src, 'name-length', `${what} '${name.slice(0, 40)}…' is ${name.length} characters, over the ${limit} that every metrics and tracing backend accepts; shorten it`));
+      diags.push(
+        at(
+          src,
+          'name-length',
+          `${what} '${name.slice(0, 40)}…' is ${name.length} characters, over the ${limit} that every metrics and tracing backend accepts; shorten it`,
+        ),
+      );
   };
   const name = (src: SourceRef): SourceRef => ({ file: src.file, path: [...src.path, 'name'] });
   for (const m of model.metrics) {
@@ -88,7 +94,8 @@ function checkLengths(model: Model, diags: Diagnostic[]): void {
     for (const u of e.fields) long(u.src, 'log field', u.name, MAX_KEY_LENGTH);
   }
   for (const a of model.alerts) long(name(a.src), 'alert name', a.name, MAX_NAME_LENGTH);
-  for (const a of model.attributes) long({ file: a.src.file, path: [...a.src.path, 'id'] }, 'attribute id', a.id, MAX_KEY_LENGTH);
+  for (const a of model.attributes)
+    long({ file: a.src.file, path: [...a.src.path, 'id'] }, 'attribute id', a.id, MAX_KEY_LENGTH);
 }
 
 /**
@@ -101,7 +108,10 @@ function checkIdentifiers(model: Model, diags: Diagnostic[]): void {
   const claim = (scope: string, id: string, owner: string, src: SourceRef): void => {
     const key = `${scope}\u0000${id}`;
     const prev = taken.get(key) ?? (scope === 'module' && fixed.has(id) ? 'ampyobs itself' : undefined);
-    if (prev !== undefined) diags.push(at(src, 'generated-name', `${owner} would generate '${id}', which ${prev} also generates; rename one of them`));
+    if (prev !== undefined)
+      diags.push(
+        at(src, 'generated-name', `${owner} would generate '${id}', which ${prev} also generates; rename one of them`),
+      );
     else taken.set(key, owner);
   };
   for (const a of model.attributes) {
@@ -139,19 +149,43 @@ const SNAKE = /^[a-z][a-z0-9_]*$/;
 function checkWireNames(model: Model, diags: Diagnostic[]): void {
   for (const m of model.metrics)
     for (const l of m.labels) {
-      if (!SNAKE.test(l.name)) diags.push(at(l.src, 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
+      if (!SNAKE.test(l.name))
+        diags.push(at(l.src, 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
       // Instrumentation sends the attribute id on OTLP; the name is what Prometheus shows for it.
       else if (m.recordedBy && l.name !== prometheusLabel(l.attr.id))
-        diags.push(at(l.src, 'wire-name', `'${m.name}' is recorded by instrumentation, which labels it '${l.attr.id}': Prometheus shows that as '${prometheusLabel(l.attr.id)}', so name the label 'as: ${prometheusLabel(l.attr.id)}'`));
+        diags.push(
+          at(
+            l.src,
+            'wire-name',
+            `'${m.name}' is recorded by instrumentation, which labels it '${l.attr.id}': Prometheus shows that as '${prometheusLabel(l.attr.id)}', so name the label 'as: ${prometheusLabel(l.attr.id)}'`,
+          ),
+        );
       const reserved = reservedLabel(model, l.name);
-      if (reserved) diags.push(at(l.src, 'label-reserved', `'${m.name}' cannot have a label named '${l.name}': ${reserved}; give it another name with 'as'`));
+      if (reserved)
+        diags.push(
+          at(
+            l.src,
+            'label-reserved',
+            `'${m.name}' cannot have a label named '${l.name}': ${reserved}; give it another name with 'as'`,
+          ),
+        );
     }
   for (const e of model.events)
-    for (const f of e.fields) if (!SNAKE.test(f.name)) diags.push(at(f.src, 'wire-name', `log field '${f.name}' is not snake_case; add 'as: <field_name>'`));
+    for (const f of e.fields)
+      if (!SNAKE.test(f.name))
+        diags.push(at(f.src, 'wire-name', `log field '${f.name}' is not snake_case; add 'as: <field_name>'`));
   for (const a of model.alerts)
     for (const key of Object.keys(a.labels)) {
       const why = reservedAlertLabel(key);
-      if (why) diags.push(at({ file: a.src.file, path: [...a.src.path, 'labels', key] }, 'label-reserved', `alert label '${key}' is reserved: ${why}`, true));
+      if (why)
+        diags.push(
+          at(
+            { file: a.src.file, path: [...a.src.path, 'labels', key] },
+            'label-reserved',
+            `alert label '${key}' is reserved: ${why}`,
+            true,
+          ),
+        );
     }
 }
 

@@ -14,7 +14,14 @@ export function checkPolicy(model: Model, merged: MergedSpec, diags: Diagnostic[
     const envs = envAttr.members.map((m) => m.value);
     for (const env of Object.keys(sampling.raw.per_env ?? {}))
       if (!envs.includes(env))
-        diags.push(at({ file: sampling.src.file, path: [...sampling.src.path, 'per_env', env] }, 'sampling-env', `'${env}' is not a deployment.environment (${envs.join(', ')})`, true));
+        diags.push(
+          at(
+            { file: sampling.src.file, path: [...sampling.src.path, 'per_env', env] },
+            'sampling-env',
+            `'${env}' is not a deployment.environment (${envs.join(', ')})`,
+            true,
+          ),
+        );
   }
   const redaction = merged.singletons.redaction;
   if (redaction) {
@@ -24,10 +31,17 @@ export function checkPolicy(model: Model, merged: MergedSpec, diags: Diagnostic[
       try {
         re = new RegExp(p.regex, 'g');
       } catch (e) {
-        diags.push(at(where, 'bad-regex', `pattern '${p.id}' is not a valid JavaScript regular expression: ${(e as Error).message}`));
+        diags.push(
+          at(
+            where,
+            'bad-regex',
+            `pattern '${p.id}' is not a valid JavaScript regular expression: ${(e as Error).message}`,
+          ),
+        );
         return;
       }
-      if (re.test('')) diags.push(at(where, 'bad-regex', `pattern '${p.id}' matches the empty string and would redact everything`));
+      if (re.test(''))
+        diags.push(at(where, 'bad-regex', `pattern '${p.id}' matches the empty string and would redact everything`));
       // Every string that leaves a service is scanned with it: it must run in linear time on any input.
       // The analysis of a super-linear pattern can take several seconds on a busy machine: give it a
       // minute before calling the pattern undecidable.

@@ -8,7 +8,13 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readLocalTelemetry, type LocalLog, type LocalSpan, type LocalTelemetry, type Value } from '../../tools/inspect/read.js';
+import {
+  readLocalTelemetry,
+  type LocalLog,
+  type LocalSpan,
+  type LocalTelemetry,
+  type Value,
+} from '../../tools/inspect/read.js';
 import { runDemo } from './run.js';
 import { barBatches } from './scenario.js';
 
@@ -111,7 +117,13 @@ function normaliseRecord(r: Readonly<Record<string, Value>>): Record<string, Val
 
 /** Canonical JSON (object keys sorted) for ordering and comparison. */
 export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x));
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : x,
+  );
 }
 
 // ── domains ──────────────────────────────────────────────────────────────────────────────────────
@@ -149,12 +161,18 @@ function domainOfMetric(metric: string, labels: Readonly<Record<string, Value>>)
 const SPAN_KINDS = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
 function sortBy<T>(items: T[], key: (t: T) => string): T[] {
-  return items.map((t) => [key(t), t] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, t]) => t);
+  return items
+    .map((t) => [key(t), t] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, t]) => t);
 }
 
 /** The golden telemetry of a run: per domain, normalised log shapes, span shapes and metric label sets. */
 export function goldenOf(t: LocalTelemetry): Golden {
-  const byDomain = new Map<Domain, { logs: Map<string, GoldenLog>; spans: Map<string, GoldenSpan>; metrics: Map<string, GoldenMetric> }>();
+  const byDomain = new Map<
+    Domain,
+    { logs: Map<string, GoldenLog>; spans: Map<string, GoldenSpan>; metrics: Map<string, GoldenMetric> }
+  >();
   const bucket = (d: Domain) => {
     let b = byDomain.get(d);
     if (!b) byDomain.set(d, (b = { logs: new Map(), spans: new Map(), metrics: new Map() }));
@@ -171,21 +189,29 @@ export function goldenOf(t: LocalTelemetry): Golden {
 
   for (const l of t.logs as readonly LocalLog[]) {
     const event = String(l.event ?? '');
-    count(bucket(domainOfName(event, l['topic'])).logs, { service: String(l.service ?? ''), event, fields: normaliseRecord(l) }, 'fields');
+    count(
+      bucket(domainOfName(event, l['topic'])).logs,
+      { service: String(l.service ?? ''), event, fields: normaliseRecord(l) },
+      'fields',
+    );
   }
 
   const byId = new Map<string, LocalSpan>(t.spans.map((s) => [`${s.traceId}/${s.spanId}`, s]));
   const ref = (s: LocalSpan | undefined): string => (s ? `${s.name}@${s.service}` : '<missing>');
   for (const s of t.spans) {
-    count(bucket(domainOfName(s.name, s.attributes['topic'])).spans, {
-      service: s.service,
-      name: s.name,
-      kind: SPAN_KINDS[s.kind] ?? String(s.kind),
-      parent: s.parentSpanId ? ref(byId.get(`${s.traceId}/${s.parentSpanId}`)) : null,
-      links: s.links.map((l) => ref(byId.get(`${l.traceId}/${l.spanId}`))).sort(),
-      status: s.status.code,
-      attributes: normaliseRecord(s.attributes),
-    }, 'attributes');
+    count(
+      bucket(domainOfName(s.name, s.attributes['topic'])).spans,
+      {
+        service: s.service,
+        name: s.name,
+        kind: SPAN_KINDS[s.kind] ?? String(s.kind),
+        parent: s.parentSpanId ? ref(byId.get(`${s.traceId}/${s.parentSpanId}`)) : null,
+        links: s.links.map((l) => ref(byId.get(`${l.traceId}/${l.spanId}`))).sort(),
+        status: s.status.code,
+        attributes: normaliseRecord(s.attributes),
+      },
+      'attributes',
+    );
   }
 
   const series = new Map<string, { metric: GoldenMetric; sets: Map<string, Record<string, Value>> }>();
@@ -194,12 +220,33 @@ export function goldenOf(t: LocalTelemetry): Golden {
     if (!d) continue;
     const key = `${d}|${p.metric}|${p.service}`;
     let e = series.get(key);
-    if (!e) series.set(key, (e = { metric: { service: p.service, metric: p.metric, unit: p.unit, kind: p.kind, ...(p.bounds && { bounds: p.bounds }), labelSets: [] }, sets: new Map() }));
-    const labels = Object.fromEntries(Object.keys(p.attributes).sort().map((k) => [k, p.attributes[k]!]));
+    if (!e)
+      series.set(
+        key,
+        (e = {
+          metric: {
+            service: p.service,
+            metric: p.metric,
+            unit: p.unit,
+            kind: p.kind,
+            ...(p.bounds && { bounds: p.bounds }),
+            labelSets: [],
+          },
+          sets: new Map(),
+        }),
+      );
+    const labels = Object.fromEntries(
+      Object.keys(p.attributes)
+        .sort()
+        .map((k) => [k, p.attributes[k]!]),
+    );
     e.sets.set(canonical(labels), labels);
   }
   for (const [key, { metric, sets }] of series)
-    bucket(key.split('|')[0] as Domain).metrics.set(key, { ...metric, labelSets: sortBy([...sets.entries()], ([k]) => k).map(([, v]) => v) });
+    bucket(key.split('|')[0] as Domain).metrics.set(key, {
+      ...metric,
+      labelSets: sortBy([...sets.entries()], ([k]) => k).map(([, v]) => v),
+    });
 
   const out: Golden = {};
   for (const d of [...DOMAINS, 'other'] as const) {
@@ -221,7 +268,9 @@ export function goldenOf(t: LocalTelemetry): Golden {
 export function readGolden(dir: string = GOLDEN_DIR): Golden {
   const out: Golden = {};
   if (!existsSync(dir)) return out;
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.json'))
+    .sort()) {
     const g = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as GoldenDomain;
     out[g.domain] = g;
   }
@@ -252,7 +301,10 @@ const identity: Record<Section, (x: GoldenLog & GoldenSpan & GoldenMetric) => st
 function deepDiff(a: unknown, b: unknown, at = ''): string[] {
   if (canonical(a) === canonical(b)) return [];
   const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
-  if (isObj(a) && isObj(b)) return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().flatMap((k) => deepDiff(a[k], b[k], at ? `${at}.${k}` : k));
+  if (isObj(a) && isObj(b))
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+      .sort()
+      .flatMap((k) => deepDiff(a[k], b[k], at ? `${at}.${k}` : k));
   const show = (x: unknown): string => (x === undefined ? '(absent)' : JSON.stringify(x));
   return [`${at || '(value)'}: ${show(a)} → ${show(b)}`];
 }
@@ -316,7 +368,8 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     await runDemo({ dir, quiet: true });
     if (update) {
-      for (const f of writeGolden(goldenOf(readLocalTelemetry(dir)))) process.stdout.write(`wrote ${path.relative(process.cwd(), f)}\n`);
+      for (const f of writeGolden(goldenOf(readLocalTelemetry(dir))))
+        process.stdout.write(`wrote ${path.relative(process.cwd(), f)}\n`);
       return 0;
     }
     const diff = checkGolden(dir);
@@ -324,7 +377,9 @@ async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`golden telemetry matches (${DOMAINS.join(' → ')})\n`);
       return 0;
     }
-    process.stdout.write(`golden telemetry differs from ${path.relative(process.cwd(), GOLDEN_DIR)} (expected → actual):\n${diff.join('\n')}\n`);
+    process.stdout.write(
+      `golden telemetry differs from ${path.relative(process.cwd(), GOLDEN_DIR)} (expected → actual):\n${diff.join('\n')}\n`,
+    );
     process.stdout.write('If the change is intended, run `npm run golden:update` and review the fixture diff.\n');
     return 1;
   } finally {

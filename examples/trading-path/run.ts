@@ -89,7 +89,10 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
     children.set(name, child);
     // A service that dies before the flow is done fails the run at once, naming it.
     child.once('exit', (code, signal) => {
-      if (!stopping) failure ??= new Error(`demo: ${name} exited (${signal ?? `code ${code}`}) before the run finished; see its output above`);
+      if (!stopping)
+        failure ??= new Error(
+          `demo: ${name} exited (${signal ?? `code ${code}`}) before the run finished; see its output above`,
+        );
     });
     child.on('message', (m: BusMessage) => {
       lastActivity = Date.now();
@@ -117,18 +120,34 @@ export async function runDemo(opts: DemoOptions): Promise<{ endpoint: string; pr
     }
   };
   await waitFor('services to start', () => ready.size === SERVICES.length, 30_000);
-  if (!opts.quiet) process.stdout.write(`▶ ${SERVICES.length} services up (Prometheus endpoints: ${Object.entries(promPorts).map(([n, p]) => `${n} :${p}`).join(', ')}); telemetry → ${endpoint}\n`);
-  deliver({ topic: 'demo/control/ingest', headers: {}, payload: { batches: opts.batches ?? barBatches(), runId: 'demo_run_001' } });
+  if (!opts.quiet)
+    process.stdout.write(
+      `▶ ${SERVICES.length} services up (Prometheus endpoints: ${Object.entries(promPorts)
+        .map(([n, p]) => `${n} :${p}`)
+        .join(', ')}); telemetry → ${endpoint}\n`,
+    );
+  deliver({
+    topic: 'demo/control/ingest',
+    headers: {},
+    payload: { batches: opts.batches ?? barBatches(), runId: 'demo_run_001' },
+  });
   // Quiet: nothing in flight and no bus traffic for a moment.
   await waitFor('the trading path to settle', () => outstanding === 0 && Date.now() - lastActivity > 300, 120_000);
   await snapshotSurfaces(opts.dir, promPorts);
   await opts.beforeStop?.(promPorts);
   stopping = true;
-  const exits = [...children.values()].map((c) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r()))));
+  const exits = [...children.values()].map(
+    (c) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r()))),
+  );
   for (const c of children.values()) c.send({ kind: 'stop' } satisfies BusMessage);
   let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([Promise.all(exits), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('demo: services did not stop within 20 s')), 20_000)))]);
+    await Promise.race([
+      Promise.all(exits),
+      new Promise(
+        (_, reject) => (timer = setTimeout(() => reject(new Error('demo: services did not stop within 20 s')), 20_000)),
+      ),
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -42,17 +42,44 @@ export function isLoopback(address: string): boolean {
  * container, Prometheus and the kubelet's probes connect from outside it); OBS_ADMIN_TOKEN over
  * `admin.token`; the trace ring's bounds from OBS_ADMIN_TRACES / OBS_ADMIN_TRACES_BYTES or options.
  */
-export function resolveAdmin(options: AdminOptions | undefined, prometheusHost: string | undefined, env: Env): AdminConfig {
-  const bind = first([variable(env, 'OBS_ADMIN_BIND'), option('admin.bind', options?.bind), option('prometheus.host', prometheusHost)], { value: PROMETHEUS_HOST, setting: 'default' });
-  if (bind.value !== 'localhost' && isIP(bind.value) === 0) throw new ConfigError(bind.setting, `'${bind.value}' is not an IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::, ::1) or localhost`);
+export function resolveAdmin(
+  options: AdminOptions | undefined,
+  prometheusHost: string | undefined,
+  env: Env,
+): AdminConfig {
+  const bind = first(
+    [variable(env, 'OBS_ADMIN_BIND'), option('admin.bind', options?.bind), option('prometheus.host', prometheusHost)],
+    { value: PROMETHEUS_HOST, setting: 'default' },
+  );
+  if (bind.value !== 'localhost' && isIP(bind.value) === 0)
+    throw new ConfigError(
+      bind.setting,
+      `'${bind.value}' is not an IP address to listen on (e.g. 0.0.0.0, 127.0.0.1, ::, ::1) or localhost`,
+    );
   const token = first([variable(env, 'OBS_ADMIN_TOKEN'), option('admin.token', options?.token || undefined)]);
   // A bearer token is one header value: visible ASCII, no spaces.
-  if (token && !/^[\x21-\x7e]+$/.test(token.value)) throw new ConfigError(token.setting, 'must be printable ASCII without spaces (it is sent as `Authorization: Bearer <token>`)');
-  const maxTraces = first<number>([variable(env, 'OBS_ADMIN_TRACES', count), option('admin.traces.maxTraces', options?.traces?.maxTraces)], { value: 100, setting: 'default' });
-  const maxBytes = first<number>([variable(env, 'OBS_ADMIN_TRACES_BYTES', count), option('admin.traces.maxBytes', options?.traces?.maxBytes)], { value: 4 * 1024 * 1024, setting: 'default' });
-  for (const v of [maxTraces, maxBytes]) if (!Number.isInteger(v.value) || v.value < 0) throw new ConfigError(v.setting, `'${v.value}' is not a whole number`);
+  if (token && !/^[\x21-\x7e]+$/.test(token.value))
+    throw new ConfigError(
+      token.setting,
+      'must be printable ASCII without spaces (it is sent as `Authorization: Bearer <token>`)',
+    );
+  const maxTraces = first<number>(
+    [variable(env, 'OBS_ADMIN_TRACES', count), option('admin.traces.maxTraces', options?.traces?.maxTraces)],
+    { value: 100, setting: 'default' },
+  );
+  const maxBytes = first<number>(
+    [variable(env, 'OBS_ADMIN_TRACES_BYTES', count), option('admin.traces.maxBytes', options?.traces?.maxBytes)],
+    { value: 4 * 1024 * 1024, setting: 'default' },
+  );
+  for (const v of [maxTraces, maxBytes])
+    if (!Number.isInteger(v.value) || v.value < 0)
+      throw new ConfigError(v.setting, `'${v.value}' is not a whole number`);
   const sloSampleMillis = options?.sloSampleMillis ?? 10_000;
-  if (!Number.isInteger(sloSampleMillis) || sloSampleMillis < 100 || sloSampleMillis > 60_000) throw new ConfigError('admin.sloSampleMillis', `'${sloSampleMillis}' is not a number of milliseconds between 100 and 60000`);
+  if (!Number.isInteger(sloSampleMillis) || sloSampleMillis < 100 || sloSampleMillis > 60_000)
+    throw new ConfigError(
+      'admin.sloSampleMillis',
+      `'${sloSampleMillis}' is not a number of milliseconds between 100 and 60000`,
+    );
   return {
     bind: bind.value,
     bindSetting: bind.setting,

@@ -8,7 +8,10 @@ export interface FastifyInstanceLike {
     method: string[];
     url: string;
     exposeHeadRoute?: boolean;
-    handler: (request: { readonly raw: IncomingMessage }, reply: { readonly raw: ServerResponse; hijack(): unknown }) => void;
+    handler: (
+      request: { readonly raw: IncomingMessage },
+      reply: { readonly raw: ServerResponse; hijack(): unknown },
+    ) => void;
   }): unknown;
 }
 

@@ -9,7 +9,13 @@ import type { SloFigures } from '../slo/evaluate.js';
 import { isLoopback } from './config.js';
 import type { HealthReport } from './health.js';
 import { metricsJson } from './metrics-json.js';
-import { OPENMETRICS_CONTENT_TYPE, openMetricsText, PROMETHEUS_CONTENT_TYPE, prometheusText, wantsOpenMetrics } from './metrics-text.js';
+import {
+  OPENMETRICS_CONTENT_TYPE,
+  openMetricsText,
+  PROMETHEUS_CONTENT_TYPE,
+  prometheusText,
+  wantsOpenMetrics,
+} from './metrics-text.js';
 import type { TraceRing } from './trace-ring.js';
 import { traceTree } from './trace-tree.js';
 import { ALWAYS_SAMPLE_ATTRIBUTE } from '../../conventions/index.js';
@@ -36,7 +42,12 @@ export interface SurfaceSources {
 export type SurfaceHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
 
 /** The handler with the path to route given apart from the request (adapters that mount under a prefix). */
-export type SurfaceRouter = (req: IncomingMessage, res: ServerResponse, path: string, next?: (error?: unknown) => void) => void;
+export type SurfaceRouter = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  next?: (error?: unknown) => void,
+) => void;
 
 /** Largest body of each kind of response: a request can never make the process build more. */
 export const LIMITS = { metrics: 16 * 1024 * 1024, json: 4 * 1024 * 1024, trace: 2 * 1024 * 1024, url: 4096 } as const;
@@ -79,7 +90,12 @@ class Reply {
     res.end(this.req.method === 'HEAD' ? undefined : body);
   }
 
-  json(status: number, value: unknown, headers?: Record<string, string>, type = 'application/json; charset=utf-8'): void {
+  json(
+    status: number,
+    value: unknown,
+    headers?: Record<string, string>,
+    type = 'application/json; charset=utf-8',
+  ): void {
     this.send(status, type, `${JSON.stringify(value, null, 2)}\n`, headers);
   }
 
@@ -98,11 +114,17 @@ function bounded<T>(value: T, limit: number, shrink: (v: T) => T | undefined): T
 /** String values cut to `max` characters: a trace's detail stays readable when one attribute is huge. */
 function cutStrings(attrs: Readonly<Record<string, unknown>>, max: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attrs)) out[k] = typeof v === 'string' && v.length > max ? `${v.slice(0, max)}…[cut]` : v;
+  for (const [k, v] of Object.entries(attrs))
+    out[k] = typeof v === 'string' && v.length > max ? `${v.slice(0, max)}…[cut]` : v;
   return out;
 }
 
-type Route = (r: Reply, req: IncomingMessage, params: URLSearchParams, rest: string | undefined) => Promise<void> | void;
+type Route = (
+  r: Reply,
+  req: IncomingMessage,
+  params: URLSearchParams,
+  rest: string | undefined,
+) => Promise<void> | void;
 
 /** Creates the router over the runtime's sources; `handlerOf` makes it a request handler. */
 export function createRouter(src: SurfaceSources): SurfaceRouter {
@@ -114,13 +136,19 @@ export function createRouter(src: SurfaceSources): SurfaceRouter {
       const rm = await src.metrics();
       const om = wantsOpenMetrics(req.headers.accept);
       const body = om ? openMetricsText(rm) : prometheusText(rm);
-      if (Buffer.byteLength(body) > LIMITS.metrics) return r.error(503, `the metrics page exceeds ${LIMITS.metrics} bytes; metric series are bounded by the spec's series budgets, so this is a bug: please report it`);
+      if (Buffer.byteLength(body) > LIMITS.metrics)
+        return r.error(
+          503,
+          `the metrics page exceeds ${LIMITS.metrics} bytes; metric series are bounded by the spec's series budgets, so this is a bug: please report it`,
+        );
       r.send(200, om ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_CONTENT_TYPE, body);
     },
     '/metrics/json': async (r, _req, _p, rest) => {
       if (rest !== undefined) return notFound(r);
       const metrics = metricsJson(await src.metrics());
-      const body = bounded({ truncated: false, metrics }, LIMITS.json, (v) => (v.metrics.length ? { truncated: true, metrics: v.metrics.slice(0, -1) } : undefined));
+      const body = bounded({ truncated: false, metrics }, LIMITS.json, (v) =>
+        v.metrics.length ? { truncated: true, metrics: v.metrics.slice(0, -1) } : undefined,
+      );
       if (!body) return r.error(503, 'the metrics do not fit in a response');
       r.json(200, body);
     },
@@ -134,48 +162,98 @@ export function createRouter(src: SurfaceSources): SurfaceRouter {
         const slos = await src.slos();
         return r.json(200, { evaluatedAt: new Date().toISOString(), slos });
       }
-      if (!src.sloNames.includes(rest)) return r.error(404, `no SLO named '${redactor().text(rest).slice(0, 200)}'; the spec defines: ${src.sloNames.join(', ') || 'none'}`);
+      if (!src.sloNames.includes(rest))
+        return r.error(
+          404,
+          `no SLO named '${redactor().text(rest).slice(0, 200)}'; the spec defines: ${src.sloNames.join(', ') || 'none'}`,
+        );
       const [slo] = await src.slos(rest);
       r.json(200, { evaluatedAt: new Date().toISOString(), ...slo });
     },
     '/logs/schema': (r, _req, _p, rest) => {
       if (rest !== undefined) return notFound(r);
-      if (!src.logSchema) return r.error(404, 'no log schema: the init() of your generated code passes it (run `ampyobs generate`)');
+      if (!src.logSchema)
+        return r.error(404, 'no log schema: the init() of your generated code passes it (run `ampyobs generate`)');
       r.json(200, src.logSchema, undefined, 'application/schema+json; charset=utf-8');
     },
     '/traces': (r, req, params, rest) => {
       const ring = src.traces;
-      if (!ring) return r.error(404, 'no recent traces are kept: tracing is off (OBS_EXPORT_TRACES=false) or the ring is (OBS_ADMIN_TRACES=0)');
+      if (!ring)
+        return r.error(
+          404,
+          'no recent traces are kept: tracing is off (OBS_EXPORT_TRACES=false) or the ring is (OBS_ADMIN_TRACES=0)',
+        );
       if (src.token === undefined && !loopbackServer(req))
-        return r.error(403, '/traces is disabled: span attributes are not served on a non-loopback address without a token; set OBS_ADMIN_TOKEN, or OBS_ADMIN_BIND=127.0.0.1');
+        return r.error(
+          403,
+          '/traces is disabled: span attributes are not served on a non-loopback address without a token; set OBS_ADMIN_TOKEN, or OBS_ADMIN_BIND=127.0.0.1',
+        );
       if (rest === undefined) {
         const asked = Number(params.get('limit') ?? DEFAULT_TRACE_LIST);
         const limit = Number.isInteger(asked) && asked > 0 ? Math.min(asked, MAX_TRACE_LIST) : DEFAULT_TRACE_LIST;
         const all = ring.list();
-        const body = bounded({ kept: ring.usage(), truncated: all.length > limit, traces: all.slice(0, limit) }, LIMITS.json, (v) => (v.traces.length ? { ...v, truncated: true, traces: v.traces.slice(0, -1) } : undefined));
+        const body = bounded(
+          { kept: ring.usage(), truncated: all.length > limit, traces: all.slice(0, limit) },
+          LIMITS.json,
+          (v) => (v.traces.length ? { ...v, truncated: true, traces: v.traces.slice(0, -1) } : undefined),
+        );
         return r.json(200, body);
       }
       if (!/^[0-9a-f]{32}$/.test(rest)) return r.error(400, 'a trace id is 32 lowercase hex digits');
       const t = ring.get(rest);
       if (!t) return r.error(404, `trace ${rest} is not among this process's recent traces`);
-      const tree = traceTree(t.spans, rest, (s) => (s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true ? '[always sampled]' : s.links.length ? `[links ${s.links.length}]` : ''));
+      const tree = traceTree(t.spans, rest, (s) =>
+        s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true
+          ? '[always sampled]'
+          : s.links.length
+            ? `[links ${s.links.length}]`
+            : '',
+      );
       if (params.get('format') === 'text') {
-        const text = [`Trace ${rest} across ${t.summary.services.join(' → ')}`, ...tree.map((l) => `  ${l}`), ''].join('\n');
-        return r.send(200, 'text/plain; charset=utf-8', text.length > LIMITS.trace ? `${text.slice(0, LIMITS.trace)}\n…[cut]\n` : text);
+        const text = [`Trace ${rest} across ${t.summary.services.join(' → ')}`, ...tree.map((l) => `  ${l}`), ''].join(
+          '\n',
+        );
+        return r.send(
+          200,
+          'text/plain; charset=utf-8',
+          text.length > LIMITS.trace ? `${text.slice(0, LIMITS.trace)}\n…[cut]\n` : text,
+        );
       }
       let body = { ...t.summary, truncated: false, tree, spans: t.spans as readonly unknown[] };
-      if (Buffer.byteLength(JSON.stringify(body)) > LIMITS.trace) body = { ...body, truncated: true, spans: t.spans.map((s) => ({ ...s, attributes: cutStrings(s.attributes, 256) })) };
-      r.json(200, bounded(body, LIMITS.trace, (v) => (v.spans.length ? { ...v, spans: v.spans.slice(0, -1) } : undefined)) ?? { ...t.summary, truncated: true, tree: [], spans: [] });
+      if (Buffer.byteLength(JSON.stringify(body)) > LIMITS.trace)
+        body = {
+          ...body,
+          truncated: true,
+          spans: t.spans.map((s) => ({ ...s, attributes: cutStrings(s.attributes, 256) })),
+        };
+      r.json(
+        200,
+        bounded(body, LIMITS.trace, (v) => (v.spans.length ? { ...v, spans: v.spans.slice(0, -1) } : undefined)) ?? {
+          ...t.summary,
+          truncated: true,
+          tree: [],
+          spans: [],
+        },
+      );
     },
   };
 
-  const notFound = (r: Reply): void => r.error(404, 'not found: the surface serves /metrics, /metrics/json, /health, /slos, /slos/{name}, /logs/schema, /traces and /traces/{id}');
+  const notFound = (r: Reply): void =>
+    r.error(
+      404,
+      'not found: the surface serves /metrics, /metrics/json, /health, /slos, /slos/{name}, /logs/schema, /traces and /traces/{id}',
+    );
 
   return (req, res, pathOverride, next) => {
     const r = new Reply(req, res);
     const fail = (e: unknown): void => {
       src.onError?.(e);
-      r.error(500, `the surface could not answer: ${redactor().text(e instanceof Error ? e.message : String(e)).slice(0, 500)}`);
+      r.error(
+        500,
+        `the surface could not answer: ${redactor()
+          .text(e instanceof Error ? e.message : String(e))
+          .slice(0, 500)}`,
+      );
     };
     try {
       const raw = pathOverride;
@@ -203,8 +281,12 @@ export function createRouter(src: SurfaceSources): SurfaceRouter {
         }
         if (rest.includes('/')) return notFound(r);
       }
-      if (req.method !== 'GET' && req.method !== 'HEAD') return r.error(405, `${base} answers GET and HEAD`, { allow: 'GET, HEAD' });
-      if (!open.has(base) && !authorized(req, src.token)) return r.error(401, 'this route needs the admin token: send `Authorization: Bearer <OBS_ADMIN_TOKEN>`', { 'www-authenticate': 'Bearer realm="ampyobs"' });
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return r.error(405, `${base} answers GET and HEAD`, { allow: 'GET, HEAD' });
+      if (!open.has(base) && !authorized(req, src.token))
+        return r.error(401, 'this route needs the admin token: send `Authorization: Bearer <OBS_ADMIN_TOKEN>`', {
+          'www-authenticate': 'Bearer realm="ampyobs"',
+        });
       Promise.resolve(routes[base]!(r, req, url.searchParams, rest)).catch(fail);
     } catch (e) {
       fail(e);

@@ -59,24 +59,57 @@ function exporterCheck(signal: Signal, h: HealthInputs, now: number): HealthChec
     endpoint,
     lastSuccess: iso(success),
     lastError: error ? { message: r.text(error.message), at: iso(error.at) } : null,
-    ...(queue && { queue: { queued: queue.stats.queued, inFlight: queue.stats.inFlight, capacity: queue.capacity, fill: Math.round(fill! * 1000) / 1000, exported: queue.stats.exported, dropped: queue.stats.dropped } }),
+    ...(queue && {
+      queue: {
+        queued: queue.stats.queued,
+        inFlight: queue.stats.inFlight,
+        capacity: queue.capacity,
+        fill: Math.round(fill! * 1000) / 1000,
+        exported: queue.stats.exported,
+        dropped: queue.stats.dropped,
+      },
+    }),
   };
   const failingNow = error !== undefined && error.at >= (success ?? 0);
   if (failingNow && now - (success ?? h.startedAt) >= FAILING_AFTER_MS)
-    return { name, status: 'fail', message: `exports to ${endpoint} have failed for ${Math.round((now - (success ?? h.startedAt)) / 1000)} s: ${r.text(error.message)}`, details };
-  if (fill !== undefined && fill >= 1) return { name, status: 'fail', message: `the ${signal} queue is full: new ${signal} are dropped`, details };
-  if (failingNow) return { name, status: 'warn', message: `the latest export to ${endpoint} failed: ${r.text(error.message)}`, details };
-  if (fill !== undefined && fill >= QUEUE_WARN_FILL) return { name, status: 'warn', message: `the ${signal} queue is ${Math.round(fill * 100)}% full`, details };
-  return { name, status: 'ok', message: success === undefined ? `nothing exported to ${endpoint} yet` : `exporting to ${endpoint}`, details };
+    return {
+      name,
+      status: 'fail',
+      message: `exports to ${endpoint} have failed for ${Math.round((now - (success ?? h.startedAt)) / 1000)} s: ${r.text(error.message)}`,
+      details,
+    };
+  if (fill !== undefined && fill >= 1)
+    return { name, status: 'fail', message: `the ${signal} queue is full: new ${signal} are dropped`, details };
+  if (failingNow)
+    return {
+      name,
+      status: 'warn',
+      message: `the latest export to ${endpoint} failed: ${r.text(error.message)}`,
+      details,
+    };
+  if (fill !== undefined && fill >= QUEUE_WARN_FILL)
+    return { name, status: 'warn', message: `the ${signal} queue is ${Math.round(fill * 100)}% full`, details };
+  return {
+    name,
+    status: 'ok',
+    message: success === undefined ? `nothing exported to ${endpoint} yet` : `exporting to ${endpoint}`,
+    details,
+  };
 }
 
 function dropsCheck(h: HealthInputs, now: number): HealthCheck {
   const drops = Object.entries(h.recentDrops).filter(([, n]) => n > 0);
   const window = Math.min(60, Math.round((now - h.startedAt) / 1000));
   const details = { windowSeconds: window, bySignalAndReason: Object.fromEntries(drops) };
-  if (!drops.length) return { name: 'drops', status: 'ok', message: `nothing dropped in the last ${window} s`, details };
+  if (!drops.length)
+    return { name: 'drops', status: 'ok', message: `nothing dropped in the last ${window} s`, details };
   const total = drops.reduce((n, [, v]) => n + v, 0);
-  return { name: 'drops', status: 'warn', message: `${total} dropped in the last ${window} s (${drops.map(([k, v]) => `${k} ${v}`).join(', ')}); see ampy.obs.dropped`, details };
+  return {
+    name: 'drops',
+    status: 'warn',
+    message: `${total} dropped in the last ${window} s (${drops.map(([k, v]) => `${k} ${v}`).join(', ')}); see ampy.obs.dropped`,
+    details,
+  };
 }
 
 function listenerCheck(h: HealthInputs): HealthCheck | undefined {
@@ -96,21 +129,39 @@ export function healthReport(h: HealthInputs, now = Date.now()): HealthReport {
       : { name: 'configuration', status: 'ok', message: 'no configuration warnings' },
     ...[listenerCheck(h)].filter((c): c is HealthCheck => c !== undefined),
   ];
-  const status = checks.some((c) => c.status === 'fail') ? 'unhealthy' : checks.some((c) => c.status === 'warn') ? 'degraded' : 'healthy';
-  return { status, service: h.config.resource['service.name'], checkedAt: new Date(now).toISOString(), uptimeSeconds: Math.round((now - h.startedAt) / 1000), checks };
+  const status = checks.some((c) => c.status === 'fail')
+    ? 'unhealthy'
+    : checks.some((c) => c.status === 'warn')
+      ? 'degraded'
+      : 'healthy';
+  return {
+    status,
+    service: h.config.resource['service.name'],
+    checkedAt: new Date(now).toISOString(),
+    uptimeSeconds: Math.round((now - h.startedAt) / 1000),
+    checks,
+  };
 }
 
 /** Configuration that works but deserves a look, in words that say what to change. */
-export function configWarnings(cfg: ObsConfig, tracesRoute: { readonly enabled: boolean; readonly why?: string }): string[] {
+export function configWarnings(
+  cfg: ObsConfig,
+  tracesRoute: { readonly enabled: boolean; readonly why?: string },
+): string[] {
   const w: string[] = [];
   const env = cfg.resource['deployment.environment'];
   const anyExport = cfg.export.traces || cfg.export.metrics || cfg.export.logs;
-  if (anyExport && cfg.otlp.protocol !== 'file' && cfg.otlp.insecure && env !== 'dev') w.push(`telemetry leaves the process in plaintext in ${env} (OBS_OTLP_INSECURE=true)`);
-  if (anyExport && cfg.otlp.protocol === 'file' && env !== 'dev') w.push(`telemetry goes to local files in ${env} (OBS_OTLP_ENDPOINT=file://…), not to a collector`);
+  if (anyExport && cfg.otlp.protocol !== 'file' && cfg.otlp.insecure && env !== 'dev')
+    w.push(`telemetry leaves the process in plaintext in ${env} (OBS_OTLP_INSECURE=true)`);
+  if (anyExport && cfg.otlp.protocol === 'file' && env !== 'dev')
+    w.push(`telemetry goes to local files in ${env} (OBS_OTLP_ENDPOINT=file://…), not to a collector`);
   if (cfg.sampler.type === 'always_off') w.push('no spans are recorded (OBS_SAMPLER=always_off)');
-  else if (cfg.sampler.ratio === 0 && cfg.sampler.type !== 'always_on') w.push('only safety-critical spans are sampled (OBS_SAMPLER_RATIO=0)');
-  for (const s of ['traces', 'metrics', 'logs'] as const) if (!cfg.export[s]) w.push(`${s} are not exported (OBS_EXPORT_${s.toUpperCase()}=false)`);
-  if (cfg.admin.token !== undefined && cfg.admin.token.length < 16) w.push('OBS_ADMIN_TOKEN is shorter than 16 characters');
+  else if (cfg.sampler.ratio === 0 && cfg.sampler.type !== 'always_on')
+    w.push('only safety-critical spans are sampled (OBS_SAMPLER_RATIO=0)');
+  for (const s of ['traces', 'metrics', 'logs'] as const)
+    if (!cfg.export[s]) w.push(`${s} are not exported (OBS_EXPORT_${s.toUpperCase()}=false)`);
+  if (cfg.admin.token !== undefined && cfg.admin.token.length < 16)
+    w.push('OBS_ADMIN_TOKEN is shorter than 16 characters');
   if (!tracesRoute.enabled && tracesRoute.why) w.push(tracesRoute.why);
   return w;
 }

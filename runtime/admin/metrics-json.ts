@@ -12,7 +12,13 @@ export interface JsonSeries {
   readonly min?: number;
   readonly max?: number;
   readonly buckets?: readonly { readonly le: string; readonly count: number }[];
-  readonly exemplars?: readonly { readonly value: number; readonly time: string; readonly traceId: string; readonly spanId: string; readonly le?: string }[];
+  readonly exemplars?: readonly {
+    readonly value: number;
+    readonly time: string;
+    readonly traceId: string;
+    readonly spanId: string;
+    readonly le?: string;
+  }[];
 }
 
 /** One metric of GET /metrics/json. */
@@ -40,7 +46,12 @@ function exemplars(list: readonly PointExemplar[], bounds?: readonly number[]): 
 export function metricsJson(rm: ResourceMetrics): JsonMetric[] {
   return rm.scopeMetrics.flatMap((sm) =>
     sm.metrics.map((m): JsonMetric => {
-      const base = { name: m.descriptor.name, unit: m.descriptor.unit, description: m.descriptor.description, scope: sm.scope.name };
+      const base = {
+        name: m.descriptor.name,
+        unit: m.descriptor.unit,
+        description: m.descriptor.description,
+        scope: sm.scope.name,
+      };
       if (m.dataPointType === DataPointType.HISTOGRAM)
         return {
           ...base,
@@ -55,13 +66,24 @@ export function metricsJson(rm: ResourceMetrics): JsonMetric[] {
               ...(h.sum !== undefined && { sum: h.sum }),
               ...(h.min !== undefined && { min: h.min }),
               ...(h.max !== undefined && { max: h.max }),
-              buckets: h.buckets.counts.map((c, i) => ({ le: i < h.buckets.boundaries.length ? String(h.buckets.boundaries[i]) : '+Inf', count: (n += c) })),
+              buckets: h.buckets.counts.map((c, i) => ({
+                le: i < h.buckets.boundaries.length ? String(h.buckets.boundaries[i]) : '+Inf',
+                count: (n += c),
+              })),
               ...(ex && { exemplars: ex }),
             };
           }),
         };
       if (m.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM)
-        return { ...base, type: 'exponential_histogram', series: m.dataPoints.map((dp) => ({ labels: dp.attributes, count: dp.value.count, ...(dp.value.sum !== undefined && { sum: dp.value.sum }) })) };
+        return {
+          ...base,
+          type: 'exponential_histogram',
+          series: m.dataPoints.map((dp) => ({
+            labels: dp.attributes,
+            count: dp.value.count,
+            ...(dp.value.sum !== undefined && { sum: dp.value.sum }),
+          })),
+        };
       const type = m.dataPointType === DataPointType.GAUGE ? 'gauge' : m.isMonotonic ? 'counter' : 'updowncounter';
       return {
         ...base,

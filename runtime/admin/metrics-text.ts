@@ -3,7 +3,14 @@
 // OpenMetrics 1.0 with the fast path's exemplars, for scrapers that ask for it.
 import type { Attributes } from '@opentelemetry/api';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { AggregationTemporality, DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type DataPoint,
+  type Histogram,
+  type MetricData,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { exemplarsOf, type PointExemplar } from '../exemplars/exemplar.js';
 
 /** What the Prometheus exporter's endpoint serves by default: target_info and the scope labels included. */
@@ -33,7 +40,8 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
 
 // The exporter's escaping and naming, so both formats name every series the same.
 const escapeHelp = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const escapeLabel = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+const escapeLabel = (v: unknown): string =>
+  (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const sanitize = (name: string): string => name.replace(/[^a-z0-9_]/gi, '_').replace(/_{2,}/g, '_');
 const num = (v: number): string => (v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
 
@@ -71,7 +79,8 @@ function familyOf(m: MetricData): { family: string; sample: string; type: Family
     return { family, sample: `${family}_total`, type: 'counter' };
   }
   if (m.dataPointType === DataPointType.HISTOGRAM) return { family: name, sample: name, type: 'histogram' };
-  if (m.dataPointType === DataPointType.SUM || m.dataPointType === DataPointType.GAUGE) return { family: name, sample: name, type: 'gauge' };
+  if (m.dataPointType === DataPointType.SUM || m.dataPointType === DataPointType.GAUGE)
+    return { family: name, sample: name, type: 'gauge' };
   return { family: name, sample: name, type: 'unknown' };
 }
 
@@ -93,7 +102,17 @@ export function openMetricsText(rm: ResourceMetrics): string {
       // Cumulative points only: a delta sum or histogram has no Prometheus form.
       if (m.aggregationTemporality !== AggregationTemporality.CUMULATIVE && type !== 'gauge') continue;
       let f = families.get(family);
-      if (!f) families.set(family, (f = { name: family, type, help: m.descriptor.description || 'description missing', unit: m.descriptor.unit, lines: [] }));
+      if (!f)
+        families.set(
+          family,
+          (f = {
+            name: family,
+            type,
+            help: m.descriptor.description || 'description missing',
+            unit: m.descriptor.unit,
+            lines: [],
+          }),
+        );
       if (f.type !== type) continue;
       if (type === 'histogram')
         for (const dp of m.dataPoints as DataPoint<Histogram>[]) {
@@ -103,21 +122,30 @@ export function openMetricsText(rm: ResourceMetrics): string {
           h.buckets.counts.forEach((c, i) => {
             cumulative += c;
             const bound = h.buckets.boundaries[i];
-            f.lines.push(`${sample}_bucket${labels(dp.attributes, { ...scope, le: bound === undefined || bound === Infinity ? '+Inf' : String(bound) })} ${num(cumulative)}${exemplar(byBucket.get(i))}`);
+            f.lines.push(
+              `${sample}_bucket${labels(dp.attributes, { ...scope, le: bound === undefined || bound === Infinity ? '+Inf' : String(bound) })} ${num(cumulative)}${exemplar(byBucket.get(i))}`,
+            );
           });
           f.lines.push(`${sample}_count${labels(dp.attributes, scope)} ${num(h.count)}`);
           if (h.sum !== undefined) f.lines.push(`${sample}_sum${labels(dp.attributes, scope)} ${num(h.sum)}`);
         }
       else
         for (const dp of m.dataPoints as DataPoint<number>[])
-          f.lines.push(`${sample}${labels(dp.attributes, scope)} ${num(dp.value)}${type === 'counter' ? exemplar(exemplarsOf(dp).at(-1)) : ''}`);
+          f.lines.push(
+            `${sample}${labels(dp.attributes, scope)} ${num(dp.value)}${type === 'counter' ? exemplar(exemplarsOf(dp).at(-1)) : ''}`,
+          );
     }
   }
-  const out: string[] = ['# TYPE target_info gauge', '# HELP target_info Target metadata', `target_info${labels(rm.resource.attributes, {})} 1`];
+  const out: string[] = [
+    '# TYPE target_info gauge',
+    '# HELP target_info Target metadata',
+    `target_info${labels(rm.resource.attributes, {})} 1`,
+  ];
   for (const f of families.values()) {
     if (f.name === 'target_info') continue;
     out.push(`# TYPE ${f.name} ${f.type}`, `# HELP ${f.name} ${escapeHelp(f.help)}`);
-    if (f.unit && /^[a-zA-Z0-9_]+$/.test(f.unit) && f.name.endsWith(`_${f.unit}`)) out.push(`# UNIT ${f.name} ${f.unit}`);
+    if (f.unit && /^[a-zA-Z0-9_]+$/.test(f.unit) && f.name.endsWith(`_${f.unit}`))
+      out.push(`# UNIT ${f.name} ${f.unit}`);
     out.push(...f.lines);
   }
   out.push('# EOF');

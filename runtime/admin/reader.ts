@@ -1,5 +1,11 @@
 import { emptyResource } from '@opentelemetry/resources';
-import { AggregationTemporality, AggregationType, MetricReader, type MetricProducer, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  AggregationType,
+  MetricReader,
+  type MetricProducer,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 
 /**
  * The surface's view of this process's metrics: a pull reader, cumulative like the Prometheus exporter,
@@ -8,7 +14,11 @@ import { AggregationTemporality, AggregationType, MetricReader, type MetricProdu
  */
 export class SurfaceReader extends MetricReader {
   constructor(metricProducers: MetricProducer[]) {
-    super({ aggregationSelector: () => ({ type: AggregationType.DEFAULT }), aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE, metricProducers });
+    super({
+      aggregationSelector: () => ({ type: AggregationType.DEFAULT }),
+      aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE,
+      metricProducers,
+    });
   }
 
   /** The current cumulative values of every metric; none while the reader is not registered with a meter provider. */

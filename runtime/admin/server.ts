@@ -15,7 +15,10 @@ export interface SurfaceServer {
 export function serveSurface(handler: SurfaceHandler, host: string, port: number): SurfaceServer {
   let error: string | undefined;
   let listening = false;
-  const server: Server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 }, (req, res) => handler(req, res));
+  const server: Server = createServer(
+    { requestTimeout: 10_000, headersTimeout: 5_000, maxHeaderSize: 16 * 1024 },
+    (req, res) => handler(req, res),
+  );
   server.keepAliveTimeout = 5_000;
   server.on('error', (e: NodeJS.ErrnoException) => {
     error = `OBS_PROM_PORT: cannot serve metrics on ${host}:${port}: ${e.message}`;

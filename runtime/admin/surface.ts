@@ -41,7 +41,8 @@ export class Surface {
     private readonly ctx: SurfaceContext,
   ) {
     this.reader = new SurfaceReader(metricProducers);
-    if (ctx.tracing && cfg.admin.traces.maxTraces > 0) this.traces = new TraceRing(cfg.admin.traces.maxTraces, cfg.admin.traces.maxBytes);
+    if (ctx.tracing && cfg.admin.traces.maxTraces > 0)
+      this.traces = new TraceRing(cfg.admin.traces.maxTraces, cfg.admin.traces.maxBytes);
     this.slos = new SloMonitor(spec.slos ?? [], () => this.reader.current(), cfg.admin.sloSampleMillis);
     const closedToNetwork = cfg.admin.token !== undefined || isLoopback(cfg.admin.bind);
     this.warnings = configWarnings(cfg, {
@@ -64,7 +65,8 @@ export class Surface {
   start(): void {
     this.slos.start();
     this.drops.start();
-    if (this.cfg.prometheus) this.server = serveSurface(this.handle, this.cfg.prometheus.host, this.cfg.prometheus.port);
+    if (this.cfg.prometheus)
+      this.server = serveSurface(this.handle, this.cfg.prometheus.host, this.cfg.prometheus.port);
   }
 
   handler(): SurfaceHandler {

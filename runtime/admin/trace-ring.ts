@@ -9,7 +9,11 @@ import type { TreeSpan } from './trace-tree.js';
 export interface RingSpan extends TreeSpan {
   readonly kind: number;
   readonly attributes: Readonly<Record<string, unknown>>;
-  readonly events: readonly { readonly name: string; readonly timeMs: number; readonly attributes: Readonly<Record<string, unknown>> }[];
+  readonly events: readonly {
+    readonly name: string;
+    readonly timeMs: number;
+    readonly attributes: Readonly<Record<string, unknown>>;
+  }[];
   readonly links: readonly { readonly traceId: string; readonly spanId: string }[];
   readonly status: { readonly code: number; readonly message: string };
 }
@@ -149,7 +153,11 @@ function toRingSpan(raw: ReadableSpan): RingSpan {
     startMs: hrTimeToMilliseconds(s.startTime),
     durationMs: hrTimeToMilliseconds(s.duration),
     attributes: s.attributes,
-    events: s.events.map((e) => ({ name: e.name, timeMs: hrTimeToMilliseconds(e.time), attributes: e.attributes ?? {} })),
+    events: s.events.map((e) => ({
+      name: e.name,
+      timeMs: hrTimeToMilliseconds(e.time),
+      attributes: e.attributes ?? {},
+    })),
     links: s.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId })),
     status: { code: s.status.code, message: s.status.message ?? '' },
   };

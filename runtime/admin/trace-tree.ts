@@ -15,7 +15,11 @@ export interface TreeSpan {
 }
 
 /** The spans of one trace as indented lines (children under parents, in start order), with timings. */
-export function traceTree<S extends TreeSpan>(spans: readonly S[], traceId: string, highlight: (s: S) => string = () => ''): string[] {
+export function traceTree<S extends TreeSpan>(
+  spans: readonly S[],
+  traceId: string,
+  highlight: (s: S) => string = () => '',
+): string[] {
   const mine = spans.filter((s) => s.traceId === traceId).sort((a, b) => a.startMs - b.startMs);
   const ids = new Set(mine.map((s) => s.spanId));
   const children = new Map<string, S[]>();
@@ -30,7 +34,9 @@ export function traceTree<S extends TreeSpan>(spans: readonly S[], traceId: stri
     for (const s of children.get(parent) ?? []) {
       const mark = s.status.code === 2 ? ' ✗' : '';
       const extra = highlight(s);
-      lines.push(`${`+${(s.startMs - t0).toFixed(1)}ms`.padStart(10)}  ${s.service.padEnd(width)}  ${'  '.repeat(depth)}${s.name} ${s.durationMs.toFixed(1)}ms${mark}${extra ? `  ${extra}` : ''}`);
+      lines.push(
+        `${`+${(s.startMs - t0).toFixed(1)}ms`.padStart(10)}  ${s.service.padEnd(width)}  ${'  '.repeat(depth)}${s.name} ${s.durationMs.toFixed(1)}ms${mark}${extra ? `  ${extra}` : ''}`,
+      );
       walk(s.spanId, depth + 1);
     }
   };
@@ -40,5 +46,12 @@ export function traceTree<S extends TreeSpan>(spans: readonly S[], traceId: stri
 
 /** Services a trace crosses, in order of first appearance. */
 export function traceServices(spans: readonly TreeSpan[], traceId: string): string[] {
-  return [...new Set(spans.filter((s) => s.traceId === traceId).sort((a, b) => a.startMs - b.startMs).map((s) => s.service))];
+  return [
+    ...new Set(
+      spans
+        .filter((s) => s.traceId === traceId)
+        .sort((a, b) => a.startMs - b.startMs)
+        .map((s) => s.service),
+    ),
+  ];
 }

@@ -12,7 +12,8 @@ const list = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
  */
 export function encodeMetricsJson(rm: ResourceMetrics): string {
   const text = Buffer.from(JsonMetricsSerializer.serializeRequest(rm) ?? new Uint8Array()).toString('utf8');
-  if (!rm.scopeMetrics.some((sm) => sm.metrics.some((m) => m.dataPoints.some((dp) => exemplarsOf(dp).length > 0)))) return text;
+  if (!rm.scopeMetrics.some((sm) => sm.metrics.some((m) => m.dataPoints.some((dp) => exemplarsOf(dp).length > 0))))
+    return text;
   const req = JSON.parse(text) as Json;
   const scopes = list(list(req['resourceMetrics'])[0]?.['scopeMetrics']);
   rm.scopeMetrics.forEach((sm, i) =>
@@ -23,7 +24,12 @@ export function encodeMetricsJson(rm: ResourceMetrics): string {
       m.dataPoints.forEach((dp, k) => {
         const ex = exemplarsOf(dp);
         if (ex.length && points[k])
-          points[k]['exemplars'] = ex.map((e) => ({ timeUnixNano: String(BigInt(Math.round(e.timeMs * 1000)) * 1000n), asDouble: e.value, spanId: e.spanId, traceId: e.traceId }));
+          points[k]['exemplars'] = ex.map((e) => ({
+            timeUnixNano: String(BigInt(Math.round(e.timeMs * 1000)) * 1000n),
+            asDouble: e.value,
+            spanId: e.spanId,
+            traceId: e.traceId,
+          }));
       });
     }),
   );

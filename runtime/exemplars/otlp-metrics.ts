@@ -258,5 +258,6 @@ export function encodeMetricsRequest(rm: ResourceMetrics): Uint8Array {
 /** The serializer the OTLP export delegates take: our request encoder, upstream's response decoder. */
 export const ExemplarMetricsSerializer = {
   serializeRequest: (rm: ResourceMetrics): Uint8Array => encodeMetricsRequest(rm),
-  deserializeResponse: (data: Uint8Array): ReturnType<typeof ProtobufMetricsSerializer.deserializeResponse> => ProtobufMetricsSerializer.deserializeResponse(data),
+  deserializeResponse: (data: Uint8Array): ReturnType<typeof ProtobufMetricsSerializer.deserializeResponse> =>
+    ProtobufMetricsSerializer.deserializeResponse(data),
 };

@@ -39,7 +39,13 @@ export class ExemplarStore {
   at(i: number, bucket?: number): PointExemplar | undefined {
     const sc = this.contexts[i];
     if (sc === undefined) return undefined;
-    return { value: this.values[i]!, timeMs: this.times[i]!, traceId: sc.traceId, spanId: sc.spanId, ...(bucket !== undefined && { bucket }) };
+    return {
+      value: this.values[i]!,
+      timeMs: this.times[i]!,
+      traceId: sc.traceId,
+      spanId: sc.spanId,
+      ...(bucket !== undefined && { bucket }),
+    };
   }
 
   clear(): void {

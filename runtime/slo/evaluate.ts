@@ -67,12 +67,26 @@ export interface SloFigures {
 export const tierName = (t: SloBurnTier): string => `${t.long}-${t.short}`;
 
 /** Error ratio over a window ending now: the counts now minus the counts at the window's start. */
-function windowFigures(name: string, ms: number, now: SliCounts, history: CountHistory, startedAt: number, t: number): WindowFigures {
+function windowFigures(
+  name: string,
+  ms: number,
+  now: SliCounts,
+  history: CountHistory,
+  startedAt: number,
+  t: number,
+): WindowFigures {
   const start = history.at(t - ms);
   const events = Math.max(0, now.events - start.events);
   const errors = Math.max(0, now.errors - start.errors);
   const errorRatio = events > 0 ? errors / events : null;
-  return { window: name, events, errors, errorRatio, sli: errorRatio === null ? null : 1 - errorRatio, coveredSeconds: Math.round(Math.min(ms, t - startedAt) / 100) / 10 };
+  return {
+    window: name,
+    events,
+    errors,
+    errorRatio,
+    sli: errorRatio === null ? null : 1 - errorRatio,
+    coveredSeconds: Math.round(Math.min(ms, t - startedAt) / 100) / 10,
+  };
 }
 
 /** Whether a tier's alert condition holds: both windows above its threshold (what the generated rule says). */
@@ -86,7 +100,14 @@ export function tierCondition(tier: SloBurnTier, ratioOf: (window: string) => nu
  * One group of an SLO evaluated now: the SLI over every window, the period's error budget, each tier's
  * burn rates and alert state (`heldSince` says since when a tier's condition has held, as sampled).
  */
-export function evaluateGroup(slo: SloDefinition, now: SliCounts, history: CountHistory, startedAt: number, t: number, heldSince: (tier: string) => number | undefined): GroupFigures {
+export function evaluateGroup(
+  slo: SloDefinition,
+  now: SliCounts,
+  history: CountHistory,
+  startedAt: number,
+  t: number,
+  heldSince: (tier: string) => number | undefined,
+): GroupFigures {
   const windows = slo.windows.map((w) => windowFigures(w.name, w.ms, now, history, startedAt, t));
   const ratioOf = (name: string): number | null => windows.find((w) => w.window === name)?.errorRatio ?? null;
   const allowed = Number((1 - slo.objective).toPrecision(12));
@@ -111,7 +132,8 @@ export function evaluateGroup(slo: SloDefinition, now: SliCounts, history: Count
       ...(since !== undefined && { activeSince: new Date(since).toISOString() }),
     };
   });
-  const status: GroupFigures['status'] = consumed === null ? 'no_data' : consumed >= 1 ? 'exhausted' : burnRates.some((b) => b.condition) ? 'burning' : 'ok';
+  const status: GroupFigures['status'] =
+    consumed === null ? 'no_data' : consumed >= 1 ? 'exhausted' : burnRates.some((b) => b.condition) ? 'burning' : 'ok';
   return {
     labels: now.labels,
     status,

@@ -47,7 +47,11 @@ export class SloMonitor {
     if (!bySlo) this.groups.set(slo.name, (bySlo = new Map()));
     const key = JSON.stringify(counts.labels);
     let g = bySlo.get(key);
-    if (!g) bySlo.set(key, (g = { history: new CountHistory(this.sampleMs, Math.max(...slo.windows.map((w) => w.ms))), held: new Map() }));
+    if (!g)
+      bySlo.set(
+        key,
+        (g = { history: new CountHistory(this.sampleMs, Math.max(...slo.windows.map((w) => w.ms))), held: new Map() }),
+      );
     return g;
   }
 
@@ -83,7 +87,15 @@ export class SloMonitor {
           const g = this.group(slo, counts);
           return evaluateGroup(slo, counts, g.history, this.startedAt, t, (tier) => g.held.get(tier));
         });
-        return { name: slo.name, brief: slo.brief, objective: slo.objective, period: slo.period, sli: slo.sli, status: worstStatus(groups), groups };
+        return {
+          name: slo.name,
+          brief: slo.brief,
+          objective: slo.objective,
+          period: slo.period,
+          sli: slo.sli,
+          status: worstStatus(groups),
+          groups,
+        };
       });
   }
 }

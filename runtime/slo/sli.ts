@@ -1,4 +1,10 @@
-import { DataPointType, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  DataPointType,
+  type DataPoint,
+  type Histogram,
+  type MetricData,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import type { SloDefinition, SloSelector } from './definition.js';
 
 /** Cumulative events and errors of one group of an SLO (its `by` labels), since the process started. */
@@ -23,7 +29,12 @@ function groupOf(dp: DataPoint<unknown>, by: readonly string[]): Record<string, 
 }
 
 /** Sum of a counter's matching points per group. */
-function counterSums(rm: ResourceMetrics, sel: SloSelector, by: readonly string[], into: Map<string, { labels: Record<string, string>; n: number }>): void {
+function counterSums(
+  rm: ResourceMetrics,
+  sel: SloSelector,
+  by: readonly string[],
+  into: Map<string, { labels: Record<string, string>; n: number }>,
+): void {
   for (const m of metricsNamed(rm, sel.metric)) {
     if (m.dataPointType !== DataPointType.SUM) continue;
     for (const dp of m.dataPoints as DataPoint<number>[])

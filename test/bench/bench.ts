@@ -5,7 +5,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { metrics as otelMetrics, propagation, context, trace, ROOT_CONTEXT } from '@opentelemetry/api';
-import { MeterProvider, PeriodicExportingMetricReader, AggregationTemporality, type PushMetricExporter } from '@opentelemetry/sdk-metrics';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  AggregationTemporality,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ExportResultCode } from '@opentelemetry/core';
 import { pino } from 'pino';
@@ -21,7 +26,10 @@ const BATCH = 1000;
 const quick = process.argv.includes('--quick');
 const out = path.resolve(process.env['BENCH_OUT'] ?? '.ampyobs/bench/results.json');
 
-const noopSpans: SpanExporter = { export: (_s, cb) => cb({ code: ExportResultCode.SUCCESS }), shutdown: async () => {} };
+const noopSpans: SpanExporter = {
+  export: (_s, cb) => cb({ code: ExportResultCode.SUCCESS }),
+  shutdown: async () => {},
+};
 const noopMetrics: PushMetricExporter = {
   export: (_m, cb) => cb({ code: ExportResultCode.SUCCESS }),
   forceFlush: async () => {},
@@ -68,26 +76,63 @@ interface Row {
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-bench-'));
   // The SDK as a service runs it: metrics to a file (exported hourly, so never during the run).
-  const obs = init({ serviceName: 'bench', otlp: { endpoint: `file://${tmp}` }, export: { traces: false, logs: false }, metricIntervalMillis: 3_600_000 });
+  const obs = init({
+    serviceName: 'bench',
+    otlp: { endpoint: `file://${tmp}` },
+    export: { traces: false, logs: false },
+    metricIntervalMillis: 3_600_000,
+  });
   // Spans of both the helper and the raw tracer go through one BatchSpanProcessor with a no-op exporter.
   // Bounded like in production (a growing queue would make GC the thing measured), drained often.
-  const tracerProvider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopSpans, { maxQueueSize: 2048, maxExportBatchSize: 2048, scheduledDelayMillis: 5 })] });
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [
+      new BatchSpanProcessor(noopSpans, { maxQueueSize: 2048, maxExportBatchSize: 2048, scheduledDelayMillis: 5 }),
+    ],
+  });
   useProviders({ meterProvider: otelMetrics.getMeterProvider(), tracerProvider });
-  configureLogs({ resource: { service: 'bench', env: 'dev', service_version: '1' }, destination: await asyncDevNull(), level: 'info' });
+  configureLogs({
+    resource: { service: 'bench', env: 'dev', service_version: '1' },
+    destination: await asyncDevNull(),
+    level: 'info',
+  });
 
-  const rawMeter = new MeterProvider({ readers: [new PeriodicExportingMetricReader({ exporter: noopMetrics, exportIntervalMillis: 3_600_000 })] }).getMeter('raw');
+  const rawMeter = new MeterProvider({
+    readers: [new PeriodicExportingMetricReader({ exporter: noopMetrics, exportIntervalMillis: 3_600_000 })],
+  }).getMeter('raw');
   const rawCounter = rawMeter.createCounter('raw.rejections');
-  const rawHistogram = rawMeter.createHistogram('raw.latency', { advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] } });
+  const rawHistogram = rawMeter.createHistogram('raw.latency', {
+    advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] },
+  });
   const rawGauge = rawMeter.createGauge('raw.mem');
   const rawTopic = rawMeter.createCounter('raw.consumed');
   const rawTracer = tracerProvider.getTracer('raw');
-  const rawLog = pino({ base: { service: 'bench', env: 'dev', service_version: '1' }, messageKey: 'message' }, await asyncDevNull());
+  const rawLog = pino(
+    { base: { service: 'bench', env: 'dev', service_version: '1' }, messageKey: 'message' },
+    await asyncDevNull(),
+  );
   const reg = new client.Registry();
-  const promCounter = new client.Counter({ name: 'prom_rejections_total', help: 'x', labelNames: ['broker', 'reason'], registers: [reg] });
-  const promHistogram = new client.Histogram({ name: 'prom_latency', help: 'x', labelNames: ['broker'], buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000], registers: [reg] });
+  const promCounter = new client.Counter({
+    name: 'prom_rejections_total',
+    help: 'x',
+    labelNames: ['broker', 'reason'],
+    registers: [reg],
+  });
+  const promHistogram = new client.Histogram({
+    name: 'prom_latency',
+    help: 'x',
+    labelNames: ['broker'],
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+    registers: [reg],
+  });
   const promGauge = new client.Gauge({ name: 'prom_mem', help: 'x', labelNames: ['type'], registers: [reg] });
 
-  const envelope = { message_id: '018f5e32-9b2a-7cde-9333-4f1ab2a49e77', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/prod/orders/v1/requests', partition_key: 'co_1', run_id: 'live_trading_44' };
+  const envelope = {
+    message_id: '018f5e32-9b2a-7cde-9333-4f1ab2a49e77',
+    schema_fqdn: 'ampy.orders.v1.OrderRequest',
+    topic: 'ampy/prod/orders/v1/requests',
+    partition_key: 'co_1',
+    run_id: 'live_trading_44',
+  };
   const activeSpan = rawTracer.startSpan('parent');
   const activeCtx = trace.setSpan(ROOT_CONTEXT, activeSpan);
   const headers = context.with(activeCtx, () => injectBusHeaders(envelope));
@@ -96,12 +141,22 @@ async function main(): Promise<void> {
   let v = 0;
   // Counter and histogram rows run twice: with no span active (exemplars on, nothing to keep) and inside
   // a sampled span (every call offers an exemplar). The raw calls run in the same context.
-  const cases: { name: string; helper: () => void; raw?: [string, () => void]; prom?: () => void; target?: Row['target']; inSpan?: boolean }[] = [
+  const cases: {
+    name: string;
+    helper: () => void;
+    raw?: [string, () => void];
+    prom?: () => void;
+    target?: Row['target'];
+    inSpan?: boolean;
+  }[] = [
     ...[false, true].flatMap((inSpan) => [
       {
         name: `counter.add (enum labels), exemplars on, ${inSpan ? 'sampled span' : 'no span'}`,
         helper: () => metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' }),
-        raw: ['OTel counter.add', () => rawCounter.add(1, { broker: 'alpaca', reason: 'risk_check' })] as [string, () => void],
+        raw: ['OTel counter.add', () => rawCounter.add(1, { broker: 'alpaca', reason: 'risk_check' })] as [
+          string,
+          () => void,
+        ],
         prom: () => promCounter.inc({ broker: 'alpaca', reason: 'risk_check' }, 1),
         target: { kind: 'faster', factor: 5 } as const,
         inSpan,
@@ -109,7 +164,10 @@ async function main(): Promise<void> {
       {
         name: `histogram.record (enum labels), exemplars on, ${inSpan ? 'sampled span' : 'no span'}`,
         helper: () => metrics.oms.orderLatencyMs.record((v = (v + 7.3) % 900), { broker: 'alpaca' }),
-        raw: ['OTel histogram.record', () => rawHistogram.record((v = (v + 7.3) % 900), { broker: 'alpaca' })] as [string, () => void],
+        raw: ['OTel histogram.record', () => rawHistogram.record((v = (v + 7.3) % 900), { broker: 'alpaca' })] as [
+          string,
+          () => void,
+        ],
         prom: () => promHistogram.observe({ broker: 'alpaca' }, (v = (v + 7.3) % 900)),
         target: { kind: 'faster', factor: 2 } as const,
         inSpan,
@@ -130,22 +188,62 @@ async function main(): Promise<void> {
       name: 'span start+end',
       helper: () => spans.oms.submit.start({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }).end(),
       // The helper also stamps the scope's context core (run_id, client_order_id, symbol): so does raw.
-      raw: ['OTel tracer.startSpan+end', () => rawTracer.startSpan('oms.submit', { attributes: { ...scope, broker: 'alpaca', client_order_id: 'co_1', side: 'buy' } }).end()],
+      raw: [
+        'OTel tracer.startSpan+end',
+        () =>
+          rawTracer
+            .startSpan('oms.submit', {
+              attributes: { ...scope, broker: 'alpaca', client_order_id: 'co_1', side: 'buy' },
+            })
+            .end(),
+      ],
       target: { kind: 'within', factor: 1.1 },
     },
     {
       name: 'span with-span form',
       helper: () => spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, () => v++),
-      raw: ['OTel startActiveSpan+end', () => rawTracer.startActiveSpan('oms.submit', { attributes: { ...scope, broker: 'alpaca', client_order_id: 'co_1', side: 'buy' } }, (s) => (v++, s.end()))],
+      raw: [
+        'OTel startActiveSpan+end',
+        () =>
+          rawTracer.startActiveSpan(
+            'oms.submit',
+            { attributes: { ...scope, broker: 'alpaca', client_order_id: 'co_1', side: 'buy' } },
+            (s) => (v++, s.end()),
+          ),
+      ],
       target: { kind: 'within', factor: 1.1 },
     },
     {
       name: 'log event (context core + redaction)',
       // The scope is opened once per unit of work (see `scoped` below), not per line.
-      helper: () => log.orderSubmit({ client_order_id: 'co_20250905_001', broker: 'alpaca', symbol: 'AAPL', mic: 'XNAS', side: 'buy', tif: 'DAY' }, 'Placed limit order'),
+      helper: () =>
+        log.orderSubmit(
+          {
+            client_order_id: 'co_20250905_001',
+            broker: 'alpaca',
+            symbol: 'AAPL',
+            mic: 'XNAS',
+            side: 'buy',
+            tif: 'DAY',
+          },
+          'Placed limit order',
+        ),
       raw: [
         'pino.info, same fields',
-        () => rawLog.info({ run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL', broker: 'alpaca', mic: 'XNAS', side: 'buy', tif: 'DAY', event: 'order.submit' }, 'Placed limit order'),
+        () =>
+          rawLog.info(
+            {
+              run_id: 'live_trading_44',
+              client_order_id: 'co_20250905_001',
+              symbol: 'AAPL',
+              broker: 'alpaca',
+              mic: 'XNAS',
+              side: 'buy',
+              tif: 'DAY',
+              event: 'order.submit',
+            },
+            'Placed limit order',
+          ),
       ],
       // Issue 10: at least as fast as raw pino, 1.5× the goal; the verdict holds it to the goal.
       target: { kind: 'faster', factor: 1.5 },
@@ -153,7 +251,10 @@ async function main(): Promise<void> {
     {
       name: 'bus inject (W3C + envelope)',
       helper: () => context.with(activeCtx, () => injectBusHeaders(envelope)),
-      raw: ['propagation.inject + copy', () => context.with(activeCtx, () => propagation.inject(context.active(), { ...envelope }))],
+      raw: [
+        'propagation.inject + copy',
+        () => context.with(activeCtx, () => propagation.inject(context.active(), { ...envelope })),
+      ],
     },
     {
       name: 'bus extract',
@@ -173,7 +274,8 @@ async function main(): Promise<void> {
   const spanned = (inSpan: boolean | undefined, f: () => void) => (inSpan ? () => within(true, f) : f);
   // The rows must measure what they say: exemplars on, and a sampled span visible to the fast path.
   if (!exemplarsEnabled()) throw new Error('bench: exemplars are off (OBS_EXEMPLARS?); the rows say they are on');
-  if (within(true, () => runInScope(scope, sampledSpanContext)) === undefined) throw new Error('bench: the exemplar source sees no sampled span');
+  if (within(true, () => runInScope(scope, sampledSpanContext)) === undefined)
+    throw new Error('bench: the exemplar source sees no sampled span');
   for (const c of cases) {
     bench.add(`${c.name} | helper`, spanned(c.inSpan, scoped(batch(c.helper))));
     if (c.raw) bench.add(`${c.name} | raw`, spanned(c.inSpan, batch(c.raw[1])));
@@ -189,7 +291,11 @@ async function main(): Promise<void> {
     name: c.name,
     helperNs: median(`${c.name} | helper`)!,
     helperP99Ns: within(c.inSpan, () => runInScope(scope, () => perCallP99(c.helper))),
-    ...(c.raw && { rawNs: median(`${c.name} | raw`)!, rawP99Ns: within(c.inSpan, () => perCallP99(c.raw![1])), rawLabel: c.raw[0] }),
+    ...(c.raw && {
+      rawNs: median(`${c.name} | raw`)!,
+      rawP99Ns: within(c.inSpan, () => perCallP99(c.raw![1])),
+      rawLabel: c.raw[0],
+    }),
     ...(c.prom && { promNs: median(`${c.name} | prom`)! }),
     ...(c.target && { target: c.target }),
   }));
@@ -198,7 +304,9 @@ async function main(): Promise<void> {
   const verdict = (r: Row): string => {
     if (!r.target || r.rawNs === undefined) return '';
     const speedup = r.rawNs / r.helperNs;
-    return r.target.kind === 'faster' ? `${speedup >= r.target.factor ? 'met' : 'MISSED'} (≥${r.target.factor}× faster)` : `${r.helperNs <= r.rawNs * r.target.factor ? 'met' : 'MISSED'} (≤${r.target.factor}× raw)`;
+    return r.target.kind === 'faster'
+      ? `${speedup >= r.target.factor ? 'met' : 'MISSED'} (≥${r.target.factor}× faster)`
+      : `${r.helperNs <= r.rawNs * r.target.factor ? 'met' : 'MISSED'} (≤${r.target.factor}× raw)`;
   };
   const f = (n: number | undefined): string => (n === undefined ? '–' : n < 10 ? n.toFixed(1) : n.toFixed(0));
   const lines = [
@@ -206,15 +314,26 @@ async function main(): Promise<void> {
     '',
     '| operation | helper ns/op (median) | helper p99 ns/call | raw ns/op | raw p99 ns/call | raw / helper | prom-client ns/op | target |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
-    ...rows.map((r) => `| ${r.name} | ${f(r.helperNs)} | ${f(r.helperP99Ns)} | ${f(r.rawNs)} ${r.rawLabel ? `(${r.rawLabel})` : ''} | ${f(r.rawP99Ns)} | ${r.rawNs ? `${(r.rawNs / r.helperNs).toFixed(2)}×` : '–'} | ${f(r.promNs)} | ${verdict(r)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${f(r.helperNs)} | ${f(r.helperP99Ns)} | ${f(r.rawNs)} ${r.rawLabel ? `(${r.rawLabel})` : ''} | ${f(r.rawP99Ns)} | ${r.rawNs ? `${(r.rawNs / r.helperNs).toFixed(2)}×` : '–'} | ${f(r.promNs)} | ${verdict(r)} |`,
+    ),
     '',
-    `Every helper under 5 µs at p99: ${rows.every((r) => r.helperP99Ns < 5000) ? 'yes' : `NO (${rows.filter((r) => r.helperP99Ns >= 5000).map((r) => r.name).join(', ')})`}`,
+    `Every helper under 5 µs at p99: ${
+      rows.every((r) => r.helperP99Ns < 5000)
+        ? 'yes'
+        : `NO (${rows
+            .filter((r) => r.helperP99Ns >= 5000)
+            .map((r) => r.name)
+            .join(', ')})`
+    }`,
   ];
   // Redaction on long strings: time per KB stays flat from 1 KB to 1 MB, `eyJ…` included (the spec's
   // jwt pattern once made it quadratic: seconds for 90 KB). The scan alone, then the whole log helper.
   const r = redactor();
   const prose = (kb: number): string => {
-    const unit = 'Order co_20250905_001 routed to alpaca; Authorization: Bearer s3cr3tT0ken42 retry 3/5 at https://broker.example/api ';
+    const unit =
+      'Order co_20250905_001 routed to alpaca; Authorization: Bearer s3cr3tT0ken42 retry 3/5 at https://broker.example/api ';
     return unit.repeat(Math.ceil((kb * 1024) / unit.length)).slice(0, kb * 1024);
   };
   const eyj = (kb: number): string => 'eyJ'.repeat(Math.ceil((kb * 1024) / 3)).slice(0, kb * 1024);
@@ -238,7 +357,9 @@ async function main(): Promise<void> {
   ].map((c) => {
     // Inputs are built outside the timing: time the call on a prepared string.
     const input = c.name.includes("'eyJ'") ? eyj(c.kb) : prose(c.kb);
-    const f = c.name.startsWith('log event') ? () => log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca' }, input) : () => void r.scan(input);
+    const f = c.name.startsWith('log event')
+      ? () => log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca' }, input)
+      : () => void r.scan(input);
     const ms = timeMs(f, quick ? 5 : 15, Math.max(1, Math.round(256 / c.kb)));
     return { name: c.name, kb: c.kb, ms, usPerKb: (ms * 1000) / c.kb };
   });
@@ -290,7 +411,7 @@ async function main(): Promise<void> {
     '',
     `HTTP server instrumentation: ${http.requests} loopback requests per run, ${http.inFlight} in flight on keep-alive connections, every span sampled and exported over OTLP/HTTP with metrics every 5 s (median of ${http.rounds} round${http.rounds > 1 ? 's' : ''}, modes in alternation):`,
     '',
-    '| server | CPU µs per request | added by instrumentation, µs | requests/s | CPU / raw OpenTelemetry | added / raw OpenTelemetry\'s added |',
+    "| server | CPU µs per request | added by instrumentation, µs | requests/s | CPU / raw OpenTelemetry | added / raw OpenTelemetry's added |",
     '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...(
       [
@@ -305,7 +426,10 @@ async function main(): Promise<void> {
   );
   process.stdout.write(`${lines.join('\n')}\n`);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, rows, redaction: redactionRows, load, http }, null, 2)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ when: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: cpus().length, quick, rows, redaction: redactionRows, load, http }, null, 2)}\n`,
+  );
   process.stdout.write(`\nresults: ${out}\n`);
 }
 

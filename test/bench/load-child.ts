@@ -31,9 +31,12 @@ let ticks = 0;
 await new Promise<void>((resolve) => {
   const timer = setInterval(() => {
     if (mode === 'sdk') {
-      for (let i = 0; i < (RATES.spans * TICK_MS) / 1000; i++) spans.oms.submit.start({ broker: 'alpaca', client_order_id: `co_${i}`, side: 'buy' }).end();
-      for (let i = 0; i < (RATES.points * TICK_MS) / 1000; i++) metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
-      for (let i = 0; i < (RATES.logs * TICK_MS) / 1000; i++) log.brokerAck({ client_order_id: `co_${i}`, broker_order_id: 'b1', status: 'accepted' }, 'Order accepted');
+      for (let i = 0; i < (RATES.spans * TICK_MS) / 1000; i++)
+        spans.oms.submit.start({ broker: 'alpaca', client_order_id: `co_${i}`, side: 'buy' }).end();
+      for (let i = 0; i < (RATES.points * TICK_MS) / 1000; i++)
+        metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
+      for (let i = 0; i < (RATES.logs * TICK_MS) / 1000; i++)
+        log.brokerAck({ client_order_id: `co_${i}`, broker_order_id: 'b1', status: 'accepted' }, 'Order accepted');
     }
     // rss() alone: memoryUsage() also walks the heap spaces, a cost that grows with the heap and was
     // being counted as the SDK's.

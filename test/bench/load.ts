@@ -22,8 +22,14 @@ export interface Rates {
 }
 
 async function child(mode: 'sdk' | 'none', seconds: number, endpoint: string, rates: Rates): Promise<ChildResult> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')));
-  const { stdout } = await promisify(execFile)(TSX, [path.join(import.meta.dirname, 'load-child.ts'), mode, String(seconds), endpoint, JSON.stringify(rates)], { env, maxBuffer: 1 << 20 });
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')),
+  );
+  const { stdout } = await promisify(execFile)(
+    TSX,
+    [path.join(import.meta.dirname, 'load-child.ts'), mode, String(seconds), endpoint, JSON.stringify(rates)],
+    { env, maxBuffer: 1 << 20 },
+  );
   return JSON.parse(stdout) as ChildResult;
 }
 
@@ -42,7 +48,11 @@ export async function measureLoad(seconds: number, rates: Rates, pairs = 1) {
   const endpoint = await receiver.startHttp();
   try {
     const runs: { without: ChildResult; with: ChildResult }[] = [];
-    for (let i = 0; i < pairs; i++) runs.push({ without: await child('none', seconds, endpoint, rates), with: await child('sdk', seconds, endpoint, rates) });
+    for (let i = 0; i < pairs; i++)
+      runs.push({
+        without: await child('none', seconds, endpoint, rates),
+        with: await child('sdk', seconds, endpoint, rates),
+      });
     const added = runs.map((r) => r.with.cpuShare - r.without.cpuShare);
     const mid = runs[added.indexOf([...added].sort((a, b) => a - b)[Math.floor((added.length - 1) / 2)]!)]!;
     return {

@@ -11,8 +11,25 @@ const which = process.argv[2] ?? 'helper';
 const t0 = performance.now();
 runInScope({ run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL' }, () => {
   for (let i = 0; i < 300_000; i++) {
-    if (which === 'helper') log.orderSubmit({ client_order_id: 'co_20250905_001', broker: 'alpaca', symbol: 'AAPL', mic: 'XNAS', side: 'buy', tif: 'DAY' }, 'Placed limit order');
-    else raw.info({ run_id: 'live_trading_44', client_order_id: 'co_20250905_001', symbol: 'AAPL', broker: 'alpaca', mic: 'XNAS', side: 'buy', tif: 'DAY', event: 'order.submit' }, 'Placed limit order');
+    if (which === 'helper')
+      log.orderSubmit(
+        { client_order_id: 'co_20250905_001', broker: 'alpaca', symbol: 'AAPL', mic: 'XNAS', side: 'buy', tif: 'DAY' },
+        'Placed limit order',
+      );
+    else
+      raw.info(
+        {
+          run_id: 'live_trading_44',
+          client_order_id: 'co_20250905_001',
+          symbol: 'AAPL',
+          broker: 'alpaca',
+          mic: 'XNAS',
+          side: 'buy',
+          tif: 'DAY',
+          event: 'order.submit',
+        },
+        'Placed limit order',
+      );
   }
 });
 process.stdout.write(`${which}: ${(((performance.now() - t0) / 300_000) * 1e6).toFixed(0)} ns/op\n`);

@@ -8,6 +8,11 @@ process.on('message', (m: string) => {
   if (m !== 'stop') return;
   // Close first, count after: nothing can arrive between the count and the exit.
   void receiver.stop().then(() => {
-    process.send?.({ spans: receiver.spans.length, logs: receiver.logs.length, points: receiver.points.length }, undefined, {}, () => process.exit(0));
+    process.send?.(
+      { spans: receiver.spans.length, logs: receiver.logs.length, points: receiver.points.length },
+      undefined,
+      {},
+      () => process.exit(0),
+    );
   });
 });

@@ -5,7 +5,15 @@ import { runSoak } from './soak.js';
 
 describe('outage soak (short)', () => {
   it('accounts for every span and log: produced = exported + dropped, and delivery resumes', async () => {
-    const r = await withEnv({ ...CLEAN_ENV }, () => runSoak({ upSeconds: 2, downSeconds: 3, recoverSeconds: 3, rates: { spans: 2000, points: 5000, logs: 1000 }, quiet: true }));
+    const r = await withEnv({ ...CLEAN_ENV }, () =>
+      runSoak({
+        upSeconds: 2,
+        downSeconds: 3,
+        recoverSeconds: 3,
+        rates: { spans: 2000, points: 5000, logs: 1000 },
+        quiet: true,
+      }),
+    );
     expect(r.produced.spans).toBeGreaterThan(10_000);
     expect(r.sdk.spans.queued).toBe(0);
     expect(r.produced.spans).toBe(r.sdk.spans.exported + r.sdk.spans.dropped);

@@ -30,14 +30,20 @@ export interface SoakResult {
   readonly samples: readonly SoakSample[];
   readonly produced: { readonly spans: number; readonly logs: number };
   readonly received: { readonly spans: number; readonly logs: number };
-  readonly sdk: { readonly spans: { exported: number; dropped: number; queued: number }; readonly logs: { exported: number; dropped: number; queued: number } };
+  readonly sdk: {
+    readonly spans: { exported: number; dropped: number; queued: number };
+    readonly logs: { exported: number; dropped: number; queued: number };
+  };
   readonly deliveredAfterOutage: boolean;
 }
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 async function startReceiver(port = 0): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(path.join(HERE, 'receiver-child.ts'), [String(port)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(path.join(HERE, 'receiver-child.ts'), [String(port)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const got = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`receiver exited (${code})`)));
@@ -47,7 +53,9 @@ async function startReceiver(port = 0): Promise<{ child: ChildProcess; port: num
 /** Takes the collector down; returns what it had received. */
 async function stopReceiver(child: ChildProcess): Promise<{ spans: number; logs: number }> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const got = new Promise<{ spans: number; logs: number }>((resolve) => child.once('message', (m: { spans: number; logs: number }) => resolve(m)));
+  const got = new Promise<{ spans: number; logs: number }>((resolve) =>
+    child.once('message', (m: { spans: number; logs: number }) => resolve(m)),
+  );
   child.send('stop');
   const c = await got;
   await exited;
@@ -78,17 +86,33 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      for (let i = 0; i < (o.rates.spans * TICK) / 1000; i++, produced.spans++) spans.oms.submit.start({ broker: 'alpaca', client_order_id: `co_${produced.spans}`, side: 'buy' }).end();
-      for (let i = 0; i < (o.rates.points * TICK) / 1000; i++) metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
-      for (let i = 0; i < (o.rates.logs * TICK) / 1000; i++, produced.logs++) log.brokerAck({ client_order_id: `co_${produced.logs}`, broker_order_id: 'b', status: 'accepted' }, 'Order accepted');
+      for (let i = 0; i < (o.rates.spans * TICK) / 1000; i++, produced.spans++)
+        spans.oms.submit.start({ broker: 'alpaca', client_order_id: `co_${produced.spans}`, side: 'buy' }).end();
+      for (let i = 0; i < (o.rates.points * TICK) / 1000; i++)
+        metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
+      for (let i = 0; i < (o.rates.logs * TICK) / 1000; i++, produced.logs++)
+        log.brokerAck(
+          { client_order_id: `co_${produced.logs}`, broker_order_id: 'b', status: 'accepted' },
+          'Order accepted',
+        );
       tick++;
       if (tick % (1000 / TICK) === 0) {
         const second = tick / (1000 / TICK);
         const st = obs.status().traces!;
-        const sample: SoakSample = { second, phase, loopDelayP99Ms: delay.percentile(99) / 1e6, rssMb: process.memoryUsage().rss / 2 ** 20, queuedSpans: st.queued, droppedSpans: st.dropped.queue_full + st.dropped.export_failed };
+        const sample: SoakSample = {
+          second,
+          phase,
+          loopDelayP99Ms: delay.percentile(99) / 1e6,
+          rssMb: process.memoryUsage().rss / 2 ** 20,
+          queuedSpans: st.queued,
+          droppedSpans: st.dropped.queue_full + st.dropped.export_failed,
+        };
         samples.push(sample);
         delay.reset();
-        if (!o.quiet) process.stdout.write(`  ${String(second).padStart(4)}s ${phase.padEnd(10)} loop p99 ${sample.loopDelayP99Ms.toFixed(1)} ms  rss ${sample.rssMb.toFixed(0)} MB  queued ${sample.queuedSpans}  dropped ${sample.droppedSpans}\n`);
+        if (!o.quiet)
+          process.stdout.write(
+            `  ${String(second).padStart(4)}s ${phase.padEnd(10)} loop p99 ${sample.loopDelayP99Ms.toFixed(1)} ms  rss ${sample.rssMb.toFixed(0)} MB  queued ${sample.queuedSpans}  dropped ${sample.droppedSpans}\n`,
+          );
         // Phase changes happen off the load loop.
         if (second === o.upSeconds) {
           phase = 'down';
@@ -116,7 +140,11 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
   received.spans += after.spans;
   received.logs += after.logs;
   const st = obs.status();
-  const sum = (q: NonNullable<typeof st.traces>) => ({ exported: q.exported, dropped: q.dropped.queue_full + q.dropped.export_failed + q.dropped.shutdown, queued: q.queued });
+  const sum = (q: NonNullable<typeof st.traces>) => ({
+    exported: q.exported,
+    dropped: q.dropped.queue_full + q.dropped.export_failed + q.dropped.shutdown,
+    queued: q.queued,
+  });
   return {
     samples,
     produced,
@@ -130,8 +158,15 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const minutes = Number(process.argv[process.argv.indexOf('--minutes') + 1] ?? NaN) || 3;
   const s = minutes * 60;
-  const opts: SoakOptions = { upSeconds: Math.round(s * 0.2), downSeconds: Math.round(s * 0.5), recoverSeconds: s - Math.round(s * 0.2) - Math.round(s * 0.5), rates: { spans: 10_000, points: 50_000, logs: 10_000 } };
-  process.stdout.write(`ampyobs soak: ${opts.upSeconds}s up, ${opts.downSeconds}s collector down, ${opts.recoverSeconds}s recovering; ${opts.rates.spans} spans/s, ${opts.rates.points} points/s, ${opts.rates.logs} logs/s\n`);
+  const opts: SoakOptions = {
+    upSeconds: Math.round(s * 0.2),
+    downSeconds: Math.round(s * 0.5),
+    recoverSeconds: s - Math.round(s * 0.2) - Math.round(s * 0.5),
+    rates: { spans: 10_000, points: 50_000, logs: 10_000 },
+  };
+  process.stdout.write(
+    `ampyobs soak: ${opts.upSeconds}s up, ${opts.downSeconds}s collector down, ${opts.recoverSeconds}s recovering; ${opts.rates.spans} spans/s, ${opts.rates.points} points/s, ${opts.rates.logs} logs/s\n`,
+  );
   const r = await runSoak(opts);
   const by = (p: SoakSample['phase']) => r.samples.filter((x) => x.phase === p);
   const max = (xs: readonly number[]) => (xs.length ? Math.max(...xs) : 0);

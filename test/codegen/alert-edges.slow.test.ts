@@ -40,7 +40,9 @@ describe.skipIf(!promtool)('alerts at the edges', () => {
     }
     // The schedule crossing midnight is tested on both sides of it.
     const tests = readFileSync(path.join(cwd, 'ampyobs.rules.test.yaml'), 'utf8');
-    expect(tests).toContain('AmpyThursdayNightRejects: fires once its condition held for 10m, only while thursday_night is open, across midnight');
+    expect(tests).toContain(
+      'AmpyThursdayNightRejects: fires once its condition held for 10m, only while thursday_night is open, across midnight',
+    );
     // An absent alert on a gauge fires when the gauge stops changing.
     expect(tests).toContain('AmpyQueueStuck: fires once its condition held for 5m');
   }, 600_000);

@@ -40,7 +40,9 @@ function expectedReadmeRules(): string {
       .filter((id) => pick(RULES[id]))
       .map((id) => `\`${id}\``)
       .join(', ');
-  const errors = (Object.keys(STAGE_WORDS) as Stage[]).map((stage) => `${STAGE_WORDS[stage]} ${ids((r) => r.severity === 'error' && r.stage === stage)}`);
+  const errors = (Object.keys(STAGE_WORDS) as Stage[]).map(
+    (stage) => `${STAGE_WORDS[stage]} ${ids((r) => r.severity === 'error' && r.stage === stage)}`,
+  );
   const text = `Validation rules, by the stage that checks them (each diagnostic names its rule; the table in [\`codegen/diagnostic-rules.ts\`](codegen/diagnostic-rules.ts) gives each rule its module and says what it refuses). Errors: ${errors.join('; ')}. Warnings: ${ids((r) => r.severity === 'warning')}.`;
   const lines: string[] = [];
   let line = '';
@@ -58,7 +60,10 @@ describe('bad spec catalogue', () => {
 
   it('is what the README lists: the rules of the table, by stage and severity', () => {
     const expected = expectedReadmeRules();
-    expect(readmeRules(), `README.md must list the rules of codegen/diagnostic-rules.ts; paste this paragraph:\n\n${expected}\n`).toBe(expected);
+    expect(
+      readmeRules(),
+      `README.md must list the rules of codegen/diagnostic-rules.ts; paste this paragraph:\n\n${expected}\n`,
+    ).toBe(expected);
   });
 
   it("holds each rule's example case, and cases only for rules of the table, with their severity", () => {

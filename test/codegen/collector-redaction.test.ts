@@ -14,7 +14,10 @@ describe('collector value patterns', () => {
   });
 
   it('in the generated config have no lookbehind, and still match what the SDK redacts', () => {
-    const yaml = readFileSync(path.resolve(import.meta.dirname, '../../generated/collector/otel-collector.yaml'), 'utf8');
+    const yaml = readFileSync(
+      path.resolve(import.meta.dirname, '../../generated/collector/otel-collector.yaml'),
+      'utf8',
+    );
     expect(yaml).not.toContain('(?<');
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbXB5In0.c2lnbmF0dXJlLXZhbHVlLXNlY3JldA';
     for (const p of registry.redaction!.valuePatterns) {

@@ -42,7 +42,9 @@ describe('the rule table', () => {
     const owners = new Set(Object.values(RULES).map((r) => r.module));
     const callers: string[] = [];
     for (const file of sources('codegen')) {
-      for (const m of readFileSync(path.join(ROOT, file), 'utf8').matchAll(/\b(?:locator|fileReporter)\('([^']+)'\)/g)) {
+      for (const m of readFileSync(path.join(ROOT, file), 'utf8').matchAll(
+        /\b(?:locator|fileReporter)\('([^']+)'\)/g,
+      )) {
         expect(m[1], `${file} raises rules as ${m[1]}`).toBe(file);
         callers.push(file);
       }
@@ -51,7 +53,10 @@ describe('the rule table', () => {
   });
 
   it('gives each module only rules it raises', () => {
-    for (const id of ids) expect(readFileSync(path.join(ROOT, RULES[id].module), 'utf8'), `${RULES[id].module} raises ${id}`).toContain(`'${id}'`);
+    for (const id of ids)
+      expect(readFileSync(path.join(ROOT, RULES[id].module), 'utf8'), `${RULES[id].module} raises ${id}`).toContain(
+        `'${id}'`,
+      );
   });
 
   it('lists a check in validate/index.ts for every module with validation rules', () => {
@@ -60,8 +65,14 @@ describe('the rule table', () => {
   });
 
   it('refuses, at run time too, a rule raised by a module that does not own it', () => {
-    const report = fileReporter('codegen/load.ts') as unknown as (file: string, rule: string, message: string) => unknown;
+    const report = fileReporter('codegen/load.ts') as unknown as (
+      file: string,
+      rule: string,
+      message: string,
+    ) => unknown;
     expect(report('spec/a.yaml', 'yaml-syntax', 'x')).toMatchObject({ severity: 'error', rule: 'yaml-syntax' });
-    expect(() => report('spec/a.yaml', 'dashboard', 'x')).toThrow(/codegen\/load\.ts raised rule dashboard, which the rule table gives to codegen\/emit\/dashboards\.ts/);
+    expect(() => report('spec/a.yaml', 'dashboard', 'x')).toThrow(
+      /codegen\/load\.ts raised rule dashboard, which the rule table gives to codegen\/emit\/dashboards\.ts/,
+    );
   });
 });

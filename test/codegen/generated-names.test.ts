@@ -28,9 +28,17 @@ describe('generated names', () => {
     for (const f of readdirSync(GENERATED).filter((x) => x.endsWith('.ts') && x !== 'index.ts')) {
       const sf = project.createSourceFile(f, readFileSync(path.join(GENERATED, f), 'utf8'));
       for (const d of sf.getStatements()) {
-        if ('isExported' in d && typeof d.isExported === 'function' && d.isExported() && 'getName' in d && typeof d.getName === 'function') names.add(String(d.getName()));
+        if (
+          'isExported' in d &&
+          typeof d.isExported === 'function' &&
+          d.isExported() &&
+          'getName' in d &&
+          typeof d.getName === 'function'
+        )
+          names.add(String(d.getName()));
       }
-      for (const v of sf.getVariableStatements().filter((s) => s.isExported())) for (const d of v.getDeclarations()) names.add(d.getName());
+      for (const v of sf.getVariableStatements().filter((s) => s.isExported()))
+        for (const d of v.getDeclarations()) names.add(d.getName());
       for (const imp of sf.getImportDeclarations().filter((i) => !isLocal(i.getModuleSpecifierValue())))
         for (const n of imp.getNamedImports()) names.add(n.getAliasNode()?.getText() ?? n.getName());
     }

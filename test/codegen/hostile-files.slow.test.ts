@@ -37,7 +37,13 @@ async function generate(spec: string, out: string): Promise<{ code: number | 'wa
 }
 
 /** Exit 1, a diagnostic of `rule` at `file:line:`, no stack trace, previous output untouched. */
-async function expectRejected(setup: (spec: string) => void, file: string, line: number, rule: string, message: RegExp): Promise<void> {
+async function expectRejected(
+  setup: (spec: string) => void,
+  file: string,
+  line: number,
+  rule: string,
+  message: RegExp,
+): Promise<void> {
   const { spec, out } = workspace(setup);
   const { code, lines } = await generate(spec, out);
   expect(code).toBe(1);
@@ -53,32 +59,79 @@ async function expectRejected(setup: (spec: string) => void, file: string, line:
 describe('hostile files in a spec directory', () => {
   it('a YAML alias bomb', async () => {
     const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 1; i < 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
-    await expectRejected((s) => writeFileSync(path.join(s, 'bomb.yaml'), `${levels.join('\n')}\n`), 'bomb.yaml', 1, 'yaml-syntax', /aliases/);
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(',')}]`,
+      );
+    await expectRejected(
+      (s) => writeFileSync(path.join(s, 'bomb.yaml'), `${levels.join('\n')}\n`),
+      'bomb.yaml',
+      1,
+      'yaml-syntax',
+      /aliases/,
+    );
   });
 
   it('a symbolic link to a directory that contains it', async () => {
-    await expectRejected((s) => symlinkSync('..', path.join(s, 'nested-loop')), 'nested-loop', 1, 'spec-file', /symbolic link loop/);
+    await expectRejected(
+      (s) => symlinkSync('..', path.join(s, 'nested-loop')),
+      'nested-loop',
+      1,
+      'spec-file',
+      /symbolic link loop/,
+    );
   });
 
   it('a symbolic link to itself', async () => {
-    await expectRejected((s) => symlinkSync('self.yaml', path.join(s, 'self.yaml')), 'self.yaml', 1, 'spec-file', /symbolic link loop/);
+    await expectRejected(
+      (s) => symlinkSync('self.yaml', path.join(s, 'self.yaml')),
+      'self.yaml',
+      1,
+      'spec-file',
+      /symbolic link loop/,
+    );
   });
 
   it('a broken symbolic link', async () => {
-    await expectRejected((s) => symlinkSync('missing.yaml', path.join(s, 'dangling.yaml')), 'dangling.yaml', 1, 'spec-file', /broken symbolic link/);
+    await expectRejected(
+      (s) => symlinkSync('missing.yaml', path.join(s, 'dangling.yaml')),
+      'dangling.yaml',
+      1,
+      'spec-file',
+      /broken symbolic link/,
+    );
   });
 
   it('a named pipe, which would block a reader forever', async () => {
-    await expectRejected((s) => execFileSync('mkfifo', [path.join(s, 'pipe.yaml')]), 'pipe.yaml', 1, 'spec-file', /not a regular file/);
+    await expectRejected(
+      (s) => execFileSync('mkfifo', [path.join(s, 'pipe.yaml')]),
+      'pipe.yaml',
+      1,
+      'spec-file',
+      /not a regular file/,
+    );
   });
 
   it('a binary file', async () => {
-    await expectRejected((s) => writeFileSync(path.join(s, 'blob.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x00, 0x81])), 'blob.yaml', 1, 'spec-file', /not UTF-8 text/);
+    await expectRejected(
+      (s) => writeFileSync(path.join(s, 'blob.yaml'), Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x00, 0x81])),
+      'blob.yaml',
+      1,
+      'spec-file',
+      /not UTF-8 text/,
+    );
   });
 
   it('a NUL byte in UTF-8 text', async () => {
-    await expectRejected((s) => writeFileSync(path.join(s, 'nul.yaml'), 'attributes: []\nfoo: "a\0b"\n'), 'nul.yaml', 2, 'spec-file', /NUL byte/);
+    await expectRejected(
+      (s) => writeFileSync(path.join(s, 'nul.yaml'), 'attributes: []\nfoo: "a\0b"\n'),
+      'nul.yaml',
+      2,
+      'spec-file',
+      /NUL byte/,
+    );
   });
 
   it('a file over the size limit', async () => {
@@ -93,12 +146,22 @@ describe('hostile files in a spec directory', () => {
 
   it('nesting deep enough to exhaust the stack', async () => {
     const depth = 200_000;
-    await expectRejected((s) => writeFileSync(path.join(s, 'deep.yaml'), `x: ${'['.repeat(depth)}${']'.repeat(depth)}\n`), 'deep.yaml', 1, 'yaml-syntax', /./);
+    await expectRejected(
+      (s) => writeFileSync(path.join(s, 'deep.yaml'), `x: ${'['.repeat(depth)}${']'.repeat(depth)}\n`),
+      'deep.yaml',
+      1,
+      'yaml-syntax',
+      /./,
+    );
   });
 
   it('a control character written as a YAML escape', async () => {
     await expectRejected(
-      (s) => writeFileSync(path.join(s, 'bell.yaml'), 'attributes:\n  - id: bell\n    type: string\n    brief: "ring \\a"\n'),
+      (s) =>
+        writeFileSync(
+          path.join(s, 'bell.yaml'),
+          'attributes:\n  - id: bell\n    type: string\n    brief: "ring \\a"\n',
+        ),
       'bell.yaml',
       4,
       'invalid-text',

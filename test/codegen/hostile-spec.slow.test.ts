@@ -67,14 +67,27 @@ function spec(): Record<string, string> {
     { id: 'old_thing', type: 'string', brief: INJECT, high_cardinality: true, deprecated },
     { id: 'service.name', type: 'string', brief: INJECT },
     { id: 'service.tier', type: 'string', brief: INJECT },
-    { id: 'deployment.environment', type: 'enum', brief: INJECT, members: [{ value: 'dev', brief: INJECT }, { value: 'prod', brief: INJECT }] },
+    {
+      id: 'deployment.environment',
+      type: 'enum',
+      brief: INJECT,
+      members: [
+        { value: 'dev', brief: INJECT },
+        { value: 'prod', brief: INJECT },
+      ],
+    },
     { id: 'trace_id', type: 'string', brief: INJECT, high_cardinality: true },
     { id: 'run_id', type: 'string', brief: INJECT, high_cardinality: true },
   ];
   return {
     'ampyobs.yaml': y({
       registry: { name: 'hostile', version: '0.1.0', brief: INJECT },
-      codegen: { runtime_import: path.relative(OUT, path.join(ROOT, 'runtime', 'index.js')).split(path.sep).join('/') },
+      codegen: {
+        runtime_import: path
+          .relative(OUT, path.join(ROOT, 'runtime', 'index.js'))
+          .split(path.sep)
+          .join('/'),
+      },
     }),
     'attributes.yaml': y({
       attributes: attrs,
@@ -102,9 +115,20 @@ function spec(): Record<string, string> {
           unit: '{request}',
           brief: INJECT,
           note: INJECT,
-          labels: [{ ref: 'broker', brief: INJECT }, { ref: 'topic', requirement: 'conditionally_required', condition: INJECT, brief: INJECT }],
+          labels: [
+            { ref: 'broker', brief: INJECT },
+            { ref: 'topic', requirement: 'conditionally_required', condition: INJECT, brief: INJECT },
+          ],
         },
-        { name: 'ampy.hostile.latency_ms', instrument: 'histogram', unit: 'ms', brief: INJECT, buckets: 'latency_ms', labels: [{ ref: 'topic' }], deprecated },
+        {
+          name: 'ampy.hostile.latency_ms',
+          instrument: 'histogram',
+          unit: 'ms',
+          brief: INJECT,
+          buckets: 'latency_ms',
+          labels: [{ ref: 'topic' }],
+          deprecated,
+        },
       ],
       spans: [
         {
@@ -114,7 +138,11 @@ function spec(): Record<string, string> {
           note: INJECT,
           links: { brief: INJECT },
           always_sample_when: { broker: ['v1.0'] },
-          attributes: [{ ref: 'broker', requirement: 'required', brief: INJECT }, { ref: 'order_note', brief: INJECT }, { ref: 'old_thing' }],
+          attributes: [
+            { ref: 'broker', requirement: 'required', brief: INJECT },
+            { ref: 'order_note', brief: INJECT },
+            { ref: 'old_thing' },
+          ],
           deprecated,
         },
       ],
@@ -124,13 +152,18 @@ function spec(): Record<string, string> {
           level: 'warn',
           brief: INJECT,
           note: INJECT,
-          fields: [{ ref: 'order_note', requirement: 'required', brief: INJECT }, { ref: 'topic', requirement: 'conditionally_required', condition: INJECT }],
+          fields: [
+            { ref: 'order_note', requirement: 'required', brief: INJECT },
+            { ref: 'topic', requirement: 'conditionally_required', condition: INJECT },
+          ],
           deprecated,
         },
       ],
     }),
     'ops.yaml': y({
-      schedules: [{ id: 'night', brief: INJECT, days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '22:00', end: '02:00' }],
+      schedules: [
+        { id: 'night', brief: INJECT, days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '22:00', end: '02:00' },
+      ],
       alerts: [
         {
           name: 'AmpyHostileRate',
@@ -192,7 +225,10 @@ beforeAll(async () => {
     writeFileSync(path.join(SPEC, rel), text);
   }
   generateErrors = [];
-  generateCode = await runCli(['generate', '--spec', SPEC, '--out', OUT], { out: () => {}, err: (s) => generateErrors.push(s) });
+  generateCode = await runCli(['generate', '--spec', SPEC, '--out', OUT], {
+    out: () => {},
+    err: (s) => generateErrors.push(s),
+  });
 }, 120_000);
 
 const read = (rel: string): string => readFileSync(path.join(OUT, rel), 'utf8');
@@ -206,7 +242,12 @@ describe('a spec with hostile text in every field', () => {
   it('compiles under strict TypeScript', () => {
     writeFileSync(
       path.join(dir, 'tsconfig.json'),
-      JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), compilerOptions: { noEmit: true, rootDir: '/' }, include: ['src/**/*.ts'], exclude: [] }),
+      JSON.stringify({
+        extends: path.join(ROOT, 'tsconfig.json'),
+        compilerOptions: { noEmit: true, rootDir: '/' },
+        include: ['src/**/*.ts'],
+        exclude: [],
+      }),
     );
     const tsc = path.join(ROOT, 'node_modules', '.bin', 'tsc');
     let out = '';
@@ -239,11 +280,23 @@ describe('a spec with hostile text in every field', () => {
         regex: r.redaction.valuePatterns[0].regex,
         logSchema: JSON.stringify(m.logSchema),
       }));`;
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: ROOT });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+      cwd: ROOT,
+    });
     const got = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(got['pwned']).toBeNull();
     expect(existsSync(CANARY)).toBe(false);
-    expect(got['exports']).toEqual(['brokerValues', 'deploymentEnvironmentValues', 'init', 'instrumentedMetrics', 'log', 'logSchema', 'metrics', 'registry', 'spans']);
+    expect(got['exports']).toEqual([
+      'brokerValues',
+      'deploymentEnvironmentValues',
+      'init',
+      'instrumentedMetrics',
+      'log',
+      'logSchema',
+      'metrics',
+      'registry',
+      'spans',
+    ]);
     expect(got['metricBrief']).toBe(INJECT);
     expect(got['summary']).toBe(STATIC);
     expect(got['description']).toBe(DESCRIBED);
@@ -269,7 +322,8 @@ describe('a spec with hostile text in every field', () => {
     ]);
     for (const f of readdirSync(OUT).filter((x) => x.endsWith('.ts'))) {
       const sf = project.createSourceFile(f, read(f)).compilerNode;
-      for (const st of sf.statements) expect(declarations.has(st.kind), `${f}: ${ts.SyntaxKind[st.kind]} ${st.getText(sf).slice(0, 80)}`).toBe(true);
+      for (const st of sf.statements)
+        expect(declarations.has(st.kind), `${f}: ${ts.SyntaxKind[st.kind]} ${st.getText(sf).slice(0, 80)}`).toBe(true);
       const visit = (node: ts.Node): void => {
         for (const tag of ts.getJSDocTags(node)) {
           const comment = ts.getTextOfJSDocComment(tag.comment) ?? '';
@@ -288,19 +342,36 @@ describe('a spec with hostile text in every field', () => {
     expect(read('metrics.ts')).toContain('\\@deprecated injected');
   });
 
-  it.skipIf(!promtool)('rules pass promtool check rules, and their generated tests pass', async () => {
-    const cwd = path.join(OUT, 'prometheus');
-    const { stdout } = await run(promtool!, ['check', 'rules', 'ampyobs.rules.yaml'], { cwd });
-    expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
-    for (const file of ['ampyobs.rules.test.yaml', 'ampyobs.rules.slow.test.yaml']) {
-      const { stdout: t } = await run(promtool!, ['test', 'rules', file], { cwd, maxBuffer: 16 << 20 });
-      expect(t, file).toContain('SUCCESS');
-    }
-    // The rule tests compare annotations with the spec text itself: templates left nothing unescaped.
-    const tests = parse(read('prometheus/ampyobs.rules.test.yaml')) as { tests: { alert_rule_test?: { exp_alerts: { exp_annotations: Record<string, string>; exp_labels: Record<string, string> }[] }[] }[] };
-    const firing = tests.tests.flatMap((t) => t.alert_rule_test ?? []).flatMap((a) => a.exp_alerts);
-    expect(firing.some((a) => a.exp_annotations['summary'] === STATIC && a.exp_annotations['runbook_url'] === URL && a.exp_labels['team'] === INJECT)).toBe(true);
-  }, 300_000);
+  it.skipIf(!promtool)(
+    'rules pass promtool check rules, and their generated tests pass',
+    async () => {
+      const cwd = path.join(OUT, 'prometheus');
+      const { stdout } = await run(promtool!, ['check', 'rules', 'ampyobs.rules.yaml'], { cwd });
+      expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
+      for (const file of ['ampyobs.rules.test.yaml', 'ampyobs.rules.slow.test.yaml']) {
+        const { stdout: t } = await run(promtool!, ['test', 'rules', file], { cwd, maxBuffer: 16 << 20 });
+        expect(t, file).toContain('SUCCESS');
+      }
+      // The rule tests compare annotations with the spec text itself: templates left nothing unescaped.
+      const tests = parse(read('prometheus/ampyobs.rules.test.yaml')) as {
+        tests: {
+          alert_rule_test?: {
+            exp_alerts: { exp_annotations: Record<string, string>; exp_labels: Record<string, string> }[];
+          }[];
+        }[];
+      };
+      const firing = tests.tests.flatMap((t) => t.alert_rule_test ?? []).flatMap((a) => a.exp_alerts);
+      expect(
+        firing.some(
+          (a) =>
+            a.exp_annotations['summary'] === STATIC &&
+            a.exp_annotations['runbook_url'] === URL &&
+            a.exp_labels['team'] === INJECT,
+        ),
+      ).toBe(true);
+    },
+    300_000,
+  );
 
   it('writes Markdown tables whose rows keep their columns, with no raw HTML', () => {
     const md = read('docs/TELEMETRY.md');

@@ -48,16 +48,33 @@ describe('resolve', () => {
 
   it('resolves the mini spec without a diagnostic', () => {
     expect(diags).toEqual([]);
-    expect(model.registry).toEqual({ name: 'mini', version: '0.1.0', brief: 'Smallest valid spec; bad-spec cases overlay one file on it.' });
+    expect(model.registry).toEqual({
+      name: 'mini',
+      version: '0.1.0',
+      brief: 'Smallest valid spec; bad-spec cases overlay one file on it.',
+    });
     expect(model.runtimeImport).toBe('ampyobs/runtime');
   });
 
   it('applies defaults: stability, requirements per signal, flags', () => {
     const reason = model.attributes.find((a) => a.id === 'reason')!;
-    expect(reason).toMatchObject({ stability: 'development', highCardinality: false, pii: false, secret: false, fingerprint: false, examples: [] });
+    expect(reason).toMatchObject({
+      stability: 'development',
+      highCardinality: false,
+      pii: false,
+      secret: false,
+      fingerprint: false,
+      examples: [],
+    });
     // Members inherit the attribute's stability: broker is stable.
-    expect(model.attributes.find((a) => a.id === 'broker')!.members.map((m) => m.stability)).toEqual(['stable', 'stable']);
-    expect(model.metrics.find((m) => m.name === 'ampy.oms.rejections')!.labels.map((l) => l.requirement)).toEqual(['required', 'required']);
+    expect(model.attributes.find((a) => a.id === 'broker')!.members.map((m) => m.stability)).toEqual([
+      'stable',
+      'stable',
+    ]);
+    expect(model.metrics.find((m) => m.name === 'ampy.oms.rejections')!.labels.map((l) => l.requirement)).toEqual([
+      'required',
+      'required',
+    ]);
     expect(model.spans[0]!.attributes.map((a) => [a.name, a.requirement])).toEqual([
       ['broker', 'required'],
       ['symbol', 'recommended'],
@@ -72,7 +89,11 @@ describe('resolve', () => {
   it('names metrics the way the exporter exposes them and estimates their series', () => {
     const rejections = model.metrics.find((m) => m.name === 'ampy.oms.rejections')!;
     const latency = model.metrics.find((m) => m.name === 'ampy.oms.order_latency_ms')!;
-    expect([rejections.subsystem, rejections.short, rejections.promName]).toEqual(['oms', 'rejections', 'ampy_oms_rejections_total']);
+    expect([rejections.subsystem, rejections.short, rejections.promName]).toEqual([
+      'oms',
+      'rejections',
+      'ampy_oms_rejections_total',
+    ]);
     expect(latency.promName).toBe('ampy_oms_order_latency_ms');
     // broker (2) x reason (2); a histogram of 3 boundaries adds 3 + 3 series per label set.
     expect(rejections.seriesEstimate).toBe(4);
@@ -84,7 +105,11 @@ describe('resolve', () => {
   });
 
   it('sizes a label by its values, plus one when it may be absent', () => {
-    const use = (id: string, requirement: 'required' | 'recommended') => ({ ...model.spans[0]!.attributes[0]!, attr: model.attributes.find((a) => a.id === id)!, requirement });
+    const use = (id: string, requirement: 'required' | 'recommended') => ({
+      ...model.spans[0]!.attributes[0]!,
+      attr: model.attributes.find((a) => a.id === id)!,
+      requirement,
+    });
     expect(labelSize(use('broker', 'required'))).toBe(2);
     expect(labelSize(use('broker', 'recommended'))).toBe(3);
     expect(labelSize(use('topic', 'required'))).toBe(10);
@@ -117,7 +142,11 @@ describe('resolve', () => {
 
   it('maps sampling and redaction to the names the runtime reads', () => {
     expect(model.sampling).toEqual({ sampler: 'parent', ratio: 0.25, perEnv: { dev: 1 } });
-    expect(model.redaction).toEqual({ replacement: '***', keyPatterns: ['secret'], valuePatterns: [{ id: 'bearer', regex: '[Bb]earer\\s+\\S+', brief: 'Bearer tokens.' }] });
+    expect(model.redaction).toEqual({
+      replacement: '***',
+      keyPatterns: ['secret'],
+      valuePatterns: [{ id: 'bearer', regex: '[Bb]earer\\s+\\S+', brief: 'Bearer tokens.' }],
+    });
   });
 
   it('renames a use with as, and reports a name used twice in one signal', () => {
@@ -134,7 +163,9 @@ describe('resolve', () => {
       ['broker', 'broker'],
       ['why', 'reason'],
     ]);
-    expect(d.map(where)).toEqual(["extra.yaml:7 duplicate-name: 'broker' appears twice in span oms.cancel (also entry 1); give one of them another name with 'as'"]);
+    expect(d.map(where)).toEqual([
+      "extra.yaml:7 duplicate-name: 'broker' appears twice in span oms.cancel (also entry 1); give one of them another name with 'as'",
+    ]);
   });
 
   it('reports ids defined twice with both places, and keeps the first', () => {
@@ -150,7 +181,9 @@ describe('resolve', () => {
       - { value: nyse, brief: Again. }
 `);
     expect(d.map(where)).toEqual([
-      expect.stringMatching(/^extra\.yaml:2 unique-id: attribute 'broker' is already defined at .*attributes\.yaml:2:5$/),
+      expect.stringMatching(
+        /^extra\.yaml:2 unique-id: attribute 'broker' is already defined at .*attributes\.yaml:2:5$/,
+      ),
       "extra.yaml:10 unique-id: enum member 'nyse' of 'venue' is listed twice (also member 1)",
     ]);
     expect(m.attributes.find((a) => a.id === 'broker')!.type).toBe('enum');
@@ -210,14 +243,19 @@ describe('resolve', () => {
 
   it('reports a redaction pattern id listed twice, and keeps both patterns', () => {
     const bearer = '    - { id: bearer, regex: "[Bb]earer\\\\s+\\\\S+", brief: Bearer tokens. }';
-    const { model: m, diags: d } = resolved('', [[bearer, `${bearer}\n    - { id: bearer, regex: "token=\\\\S+", brief: Again. }`]]);
+    const { model: m, diags: d } = resolved('', [
+      [bearer, `${bearer}\n    - { id: bearer, regex: "token=\\\\S+", brief: Again. }`],
+    ]);
     expect(d.map(where)).toEqual(["ops.yaml:44 unique-id: value pattern 'bearer' is listed twice"]);
     expect(m.redaction?.valuePatterns.map((p) => p.regex)).toEqual(['[Bb]earer\\s+\\S+', 'token=\\S+']);
   });
 
   it('reports a base log field from the resource or context that names no attribute of it', () => {
     const { model: m, diags: d } = resolved('', [
-      ['{ field: service, from: resource, ref: service.name, always: true }', '{ field: service, from: resource, always: true }'],
+      [
+        '{ field: service, from: resource, ref: service.name, always: true }',
+        '{ field: service, from: resource, always: true }',
+      ],
       ['{ field: trace_id, from: context, ref: trace_id }', '{ field: trace_id, from: resource, ref: trace_id }'],
     ]);
     expect(d.map(where)).toEqual([

@@ -26,13 +26,76 @@ const METRICS = [
   'ampy.api.request_latency_ms',
 ];
 /** Prometheus names the brief and seed 000's alert rules use. */
-const EXPOSED = ['ampy_bus_produced_total', 'ampy_oms_order_submit_total', 'ampy_oms_rejections_total', 'ampy_bus_dlq_total', 'ampy_oms_order_latency_ms', 'ampy_bus_delivery_latency_ms'];
-const SPANS = ['ingest.fetch', 'ingest.publish', 'features.compute', 'model.infer', 'signals.emit', 'oms.submit', 'broker.ack', 'fills.update', 'positions.snapshot', 'bus.route', 'bus.publish', 'bus.consume', 'api.handle_request'];
-const EVENTS = ['bars.ingest', 'ticks.trade', 'signals.emit', 'order.submit', 'order.reject', 'fills.update', 'positions.snapshot', 'features.compute', 'broker.ack', 'config.change', 'config.secret_rotation'];
+const EXPOSED = [
+  'ampy_bus_produced_total',
+  'ampy_oms_order_submit_total',
+  'ampy_oms_rejections_total',
+  'ampy_bus_dlq_total',
+  'ampy_oms_order_latency_ms',
+  'ampy_bus_delivery_latency_ms',
+];
+const SPANS = [
+  'ingest.fetch',
+  'ingest.publish',
+  'features.compute',
+  'model.infer',
+  'signals.emit',
+  'oms.submit',
+  'broker.ack',
+  'fills.update',
+  'positions.snapshot',
+  'bus.route',
+  'bus.publish',
+  'bus.consume',
+  'api.handle_request',
+];
+const EVENTS = [
+  'bars.ingest',
+  'ticks.trade',
+  'signals.emit',
+  'order.submit',
+  'order.reject',
+  'fills.update',
+  'positions.snapshot',
+  'features.compute',
+  'broker.ack',
+  'config.change',
+  'config.secret_rotation',
+];
 const SEED_000_ALERTS = ['AmpyOMSHighLatencyP95', 'AmpyBusHighLatencyP99', 'AmpyOMSRejectionsSpike'];
-const RESOURCE = ['service.name', 'service.version', 'deployment.environment', 'service.instance.id', 'cloud.region', 'ampy.bus.cluster', 'ampy.schema_version'];
-const CONTEXT = ['trace_id', 'span_id', 'run_id', 'as_of', 'universe_id', 'message_id', 'client_order_id', 'symbol', 'mic'];
-const BASE_FIELDS = ['ts', 'level', 'service', 'env', 'service_version', 'trace_id', 'span_id', 'run_id', 'as_of', 'message', 'event'];
+const RESOURCE = [
+  'service.name',
+  'service.version',
+  'deployment.environment',
+  'service.instance.id',
+  'cloud.region',
+  'ampy.bus.cluster',
+  'ampy.schema_version',
+];
+const CONTEXT = [
+  'trace_id',
+  'span_id',
+  'run_id',
+  'as_of',
+  'universe_id',
+  'message_id',
+  'client_order_id',
+  'symbol',
+  'mic',
+];
+const BASE_FIELDS = [
+  'ts',
+  'level',
+  'service',
+  'env',
+  'service_version',
+  'trace_id',
+  'span_id',
+  'run_id',
+  'as_of',
+  'message',
+  'event',
+];
 
 const camel = (s: string): string => s.replace(/[._]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
@@ -50,7 +113,9 @@ describe('spec coverage of the brief', () => {
 
   it.each(SPANS)('span %s has a helper', (name) => {
     const [domain, ...rest] = name.split('.') as [string, ...string[]];
-    const helper = (spans as unknown as Record<string, Record<string, { descriptor: { name: string } }>>)[domain]?.[camel(rest.join('_'))];
+    const helper = (spans as unknown as Record<string, Record<string, { descriptor: { name: string } }>>)[domain]?.[
+      camel(rest.join('_'))
+    ];
     expect(helper?.descriptor.name).toBe(name);
   });
 
@@ -68,7 +133,14 @@ describe('spec coverage of the brief', () => {
     const names = registry.alerts.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(SEED_000_ALERTS));
     const metricsAlerted = new Set(registry.alerts.map((a) => a.metric));
-    for (const m of ['ampy.oms.rejections', 'ampy.bus.delivery_latency_ms', 'ampy.bus.dlq', 'ampy.ml.inference_latency_ms', 'ampy.fx.rate_staleness_ms', 'ampy.positions.snapshots'])
+    for (const m of [
+      'ampy.oms.rejections',
+      'ampy.bus.delivery_latency_ms',
+      'ampy.bus.dlq',
+      'ampy.ml.inference_latency_ms',
+      'ampy.fx.rate_staleness_ms',
+      'ampy.positions.snapshots',
+    ])
       expect(metricsAlerted, m).toContain(m);
     const watchdog = registry.alerts.find((a) => a.metric === 'ampy.positions.snapshots');
     expect(watchdog).toMatchObject({ kind: 'absent', during: 'us_equity_regular_hours' });
@@ -81,7 +153,14 @@ describe('spec coverage of the brief', () => {
   });
 
   it('uses the three bucket sets of §6', () => {
-    const sets = Object.fromEntries(registry.metrics.filter((m) => 'buckets' in m).map((m) => [(m as { buckets: { id: string } }).buckets.id, (m as { buckets: { boundaries: readonly number[] } }).buckets.boundaries]));
+    const sets = Object.fromEntries(
+      registry.metrics
+        .filter((m) => 'buckets' in m)
+        .map((m) => [
+          (m as { buckets: { id: string } }).buckets.id,
+          (m as { buckets: { boundaries: readonly number[] } }).buckets.boundaries,
+        ]),
+    );
     expect(sets['latency_ms']).toEqual([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]);
     expect(sets['batch_bytes']).toEqual([1024, 4096, 16384, 65536, 262144, 1048576, 4194304]);
     expect(sets['batch_records']).toEqual([1, 5, 10, 20, 50, 100, 250, 500, 1000]);

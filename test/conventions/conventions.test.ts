@@ -6,12 +6,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMPOSE, PORTS } from '../../codegen/emit/stack.js';
-import { DEFAULT_OTLP_ENDPOINT, DEFAULT_REDACTION_KEY_PATTERNS, INSTRUMENTATIONS, LINEAR_CHECK, OVERFLOW_VALUE, SCOPE } from '../../conventions/index.js';
+import {
+  DEFAULT_OTLP_ENDPOINT,
+  DEFAULT_REDACTION_KEY_PATTERNS,
+  INSTRUMENTATIONS,
+  LINEAR_CHECK,
+  OVERFLOW_VALUE,
+  SCOPE,
+} from '../../conventions/index.js';
 import { resolveConfig } from '../../runtime/config.js';
 import { CLEAN_ENV } from '../support/env.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+};
 
 describe('conventions', () => {
   it('import nothing, so the codegen and the tools load them without the runtime', () => {
@@ -40,15 +50,23 @@ describe('conventions', () => {
       if (scope === undefined) continue;
       expect(pkg.dependencies[scope], scope).toBeDefined();
       const exports = require(scope) as Record<string, unknown>;
-      const Instrumentation = Object.entries(exports).find(([k, v]) => k.endsWith('Instrumentation') && typeof v === 'function')?.[1] as new (c: object) => { instrumentationName: string };
+      const Instrumentation = Object.entries(exports).find(
+        ([k, v]) => k.endsWith('Instrumentation') && typeof v === 'function',
+      )?.[1] as new (c: object) => { instrumentationName: string };
       // The scope its spans and metrics carry (the metric views of the guardrails select by it).
       expect(new Instrumentation({ enabled: false }).instrumentationName).toBe(scope);
     }
   });
 
   it('always redact a subset of what the spec asks the collector to redact', () => {
-    const policy = parse(readFileSync(path.join(ROOT, 'spec', 'policy.yaml'), 'utf8')) as { redaction: { key_patterns: string[] } };
-    for (const p of DEFAULT_REDACTION_KEY_PATTERNS) expect(policy.redaction.key_patterns.some((k) => k.includes(p)), p).toBe(true);
+    const policy = parse(readFileSync(path.join(ROOT, 'spec', 'policy.yaml'), 'utf8')) as {
+      redaction: { key_patterns: string[] };
+    };
+    for (const p of DEFAULT_REDACTION_KEY_PATTERNS)
+      expect(
+        policy.redaction.key_patterns.some((k) => k.includes(p)),
+        p,
+      ).toBe(true);
   });
 
   it('send OTLP to the edge collector of the reference stack by default', () => {

@@ -42,7 +42,10 @@ interface Panel {
   targets?: Target[];
   pluginVersion?: string;
   options?: Record<string, unknown>;
-  fieldConfig?: { defaults?: { unit?: string }; overrides?: { properties?: { id: string; value?: { viz?: boolean; tooltip?: boolean } }[] }[] };
+  fieldConfig?: {
+    defaults?: { unit?: string };
+    overrides?: { properties?: { id: string; value?: { viz?: boolean; tooltip?: boolean } }[] }[];
+  };
   panels?: Panel[];
 }
 interface Variable {
@@ -99,12 +102,17 @@ interface OptionSchema {
   nested: Record<string, { keys: string[]; required: string[] }>;
 }
 /** Panel option schemas noted from Grafana's published panel schemas (the fixture names its source). */
-const panelOptions = parse(readFileSync(path.join(ROOT, 'test/fixtures/grafana/panel-options.yaml'), 'utf8')) as Record<'stat' | 'heatmap', OptionSchema>;
+const panelOptions = parse(readFileSync(path.join(ROOT, 'test/fixtures/grafana/panel-options.yaml'), 'utf8')) as Record<
+  'stat' | 'heatmap',
+  OptionSchema
+>;
 
 const files = readdirSync(GENERATED)
   .filter((f) => f.endsWith('.json'))
   .sort();
-const dashboards = new Map<string, Dashboard>(files.map((f) => [f, JSON.parse(readFileSync(path.join(GENERATED, f), 'utf8')) as Dashboard]));
+const dashboards = new Map<string, Dashboard>(
+  files.map((f) => [f, JSON.parse(readFileSync(path.join(GENERATED, f), 'utf8')) as Dashboard]),
+);
 
 const registry = JSON.parse(readFileSync(path.join(ROOT, 'generated', 'registry.json'), 'utf8')) as Registry;
 /** registry.libsonnet is JSON behind `//` header comments. */
@@ -120,10 +128,13 @@ const metricByName = new Map(registry.metrics.map((m) => [m.name, m]));
 /** Every series name Prometheus exposes for a registry metric → that metric. */
 const seriesOwner = new Map<string, RegistryMetric>();
 for (const m of registry.metrics) {
-  const names = m.instrument === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.prometheus + s) : [m.prometheus];
+  const names =
+    m.instrument === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.prometheus + s) : [m.prometheus];
   for (const n of names) seriesOwner.set(n, m);
 }
-const sloRecordings = new Set(Object.values(libsonnet.slos).flatMap((s) => Object.values(s.recordings).flatMap((r) => Object.values(r))));
+const sloRecordings = new Set(
+  Object.values(libsonnet.slos).flatMap((s) => Object.values(s.recordings).flatMap((r) => Object.values(r))),
+);
 const sloNames = new Set(registry.slos.map((s) => s.name));
 
 /** Top-level panels plus those nested in collapsed rows. */
@@ -140,7 +151,13 @@ function promOf(name: string): RegistryMetric {
 
 /** Grafana variables → values that make the expression plain PromQL. */
 function substitute(expr: string): string {
-  const values: Record<string, string> = { __rate_interval: '5m', __interval: '1m', __range: '1h', env: '.*', service: '.*' };
+  const values: Record<string, string> = {
+    __rate_interval: '5m',
+    __interval: '1m',
+    __range: '1h',
+    env: '.*',
+    service: '.*',
+  };
   return expr.replace(/\$\{?(\w+)\}?/g, (all, name: string) => values[name] ?? all);
 }
 
@@ -156,7 +173,15 @@ function findPromtool(): string | undefined {
 
 describe('generated dashboards', () => {
   it('include trading path, ingestion health, resource, the SLO overview and HTTP & dependencies', () => {
-    expect(files).toEqual(expect.arrayContaining(['trading-path.json', 'ingestion-health.json', 'resource.json', 'slo-overview.json', 'http-dependencies.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'trading-path.json',
+        'ingestion-health.json',
+        'resource.json',
+        'slo-overview.json',
+        'http-dependencies.json',
+      ]),
+    );
     expect(readdirSync(SOURCES).filter((f) => f.endsWith('.jsonnet')).length).toBe(files.length);
   });
 
@@ -175,7 +200,9 @@ describe('generated dashboards', () => {
 
   it(`are at schemaVersion ${SCHEMA_VERSION} and in its migrated form, with every panel at the stack's Grafana version`, () => {
     // The Grafana of the reference stack: panels carry its version, so Grafana runs no plugin migration.
-    const compose = parse(readFileSync(path.join(ROOT, 'deploy/docker-compose.yml'), 'utf8')) as { services: Record<string, { image: string }> };
+    const compose = parse(readFileSync(path.join(ROOT, 'deploy/docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { image: string }>;
+    };
     expect(compose.services['grafana']!.image).toBe(`grafana/grafana:${VERSIONS.grafana}`);
     for (const [f, d] of dashboards) {
       expect(d.schemaVersion, f).toBe(SCHEMA_VERSION);
@@ -187,7 +214,8 @@ describe('generated dashboards', () => {
         if (!isRow(p)) expect(p.pluginVersion, `${f}: ${p.title}`).toBe(VERSIONS.grafana);
         for (const o of p.fieldConfig?.overrides ?? []) {
           for (const prop of o.properties ?? []) {
-            if (prop.id === 'custom.hideFrom' && prop.value?.viz) expect(prop.value.tooltip, `${f}: ${p.title}`).toBe(true);
+            if (prop.id === 'custom.hideFrom' && prop.value?.viz)
+              expect(prop.value.tooltip, `${f}: ${p.title}`).toBe(true);
           }
         }
       }
@@ -219,7 +247,11 @@ describe('generated dashboards', () => {
   it('have a $datasource variable that every panel, target and query variable uses', () => {
     for (const [f, d] of dashboards) {
       const ds = d.templating.list.find((v) => v.type === 'datasource');
-      expect(ds, `${f}: datasource variable`).toMatchObject({ type: 'datasource', name: 'datasource', query: 'prometheus' });
+      expect(ds, `${f}: datasource variable`).toMatchObject({
+        type: 'datasource',
+        name: 'datasource',
+        query: 'prometheus',
+      });
       for (const v of d.templating.list.filter((v) => v.type === 'query')) {
         expect(v.datasource?.uid, `${f}: variable ${v.name}`).toBe('${datasource}');
         expect(v, `${f}: variable ${v.name}`).toMatchObject({ multi: true, includeAll: true, allValue: '.*' });
@@ -239,7 +271,9 @@ describe('generated dashboards', () => {
     for (const [f, d] of dashboards) {
       const byName = new Map(d.templating.list.map((v) => [v.name, v]));
       expect(byName.get('env')?.query, f).toBe(`label_values(${promOf('ampy.runtime.mem_bytes').prometheus}, env)`);
-      expect(byName.get('service')?.query, f).toBe(`label_values(${promOf('ampy.runtime.mem_bytes').prometheus}{env=~"$env"}, service)`);
+      expect(byName.get('service')?.query, f).toBe(
+        `label_values(${promOf('ampy.runtime.mem_bytes').prometheus}{env=~"$env"}, service)`,
+      );
     }
   });
 
@@ -276,14 +310,20 @@ describe('generated dashboards', () => {
       const ps = d.panels;
       for (const p of ps) {
         const g = p.gridPos;
-        expect(g.x >= 0 && g.y >= 0 && g.w >= 1 && g.h >= 1 && g.x + g.w <= 24, `${f}: ${p.title} ${JSON.stringify(g)}`).toBe(true);
+        expect(
+          g.x >= 0 && g.y >= 0 && g.w >= 1 && g.h >= 1 && g.x + g.w <= 24,
+          `${f}: ${p.title} ${JSON.stringify(g)}`,
+        ).toBe(true);
       }
       for (let i = 0; i < ps.length; i++)
         for (let j = i + 1; j < ps.length; j++) {
           const a = ps[i]!.gridPos;
           const b = ps[j]!.gridPos;
           const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-          expect(overlap, `${f}: '${ps[i]!.title}' ${JSON.stringify(a)} overlaps '${ps[j]!.title}' ${JSON.stringify(b)}`).toBe(false);
+          expect(
+            overlap,
+            `${f}: '${ps[i]!.title}' ${JSON.stringify(a)} overlaps '${ps[j]!.title}' ${JSON.stringify(b)}`,
+          ).toBe(false);
         }
     }
   });
@@ -294,7 +334,9 @@ describe('generated dashboards', () => {
       for (const p of allPanels(d).filter((p) => !isRow(p) && p.type !== 'heatmap')) {
         const exprs = (p.targets ?? []).map((t) => t.expr ?? '').join('\n');
         // A latency panel reads the buckets of a histogram measured in time.
-        const isLatency = [...exprs.matchAll(/\b(ampy_[a-z0-9_]+_bucket)\b/g)].some(([, s]) => ['ms', 's'].includes(seriesOwner.get(s!)?.unit ?? ''));
+        const isLatency = [...exprs.matchAll(/\b(ampy_[a-z0-9_]+_bucket)\b/g)].some(([, s]) =>
+          ['ms', 's'].includes(seriesOwner.get(s!)?.unit ?? ''),
+        );
         if (!isLatency) continue;
         latencyPanels++;
         expect(exprs, `${f}: ${p.title}`).toContain('histogram_quantile(0.95,');
@@ -308,14 +350,30 @@ describe('generated dashboards', () => {
     const uses = (file: string, metric: string, suffix = ''): void => {
       const series = promOf(metric).prometheus + suffix;
       const exprs = exprsOf(dashboards.get(file)!);
-      expect(exprs.some((e) => new RegExp(`\\b${series}\\{`).test(e)), `${file} shows ${metric}`).toBe(true);
+      expect(
+        exprs.some((e) => new RegExp(`\\b${series}\\{`).test(e)),
+        `${file} shows ${metric}`,
+      ).toBe(true);
     };
-    for (const m of ['ampy.oms.order_latency_ms', 'ampy.bus.delivery_latency_ms', 'ampy.ml.inference_latency_ms']) uses('trading-path.json', m, '_bucket');
-    for (const m of ['ampy.oms.rejections', 'ampy.oms.fills', 'ampy.oms.order_submit', 'ampy.positions.snapshot_lag_ms', 'ampy.ingest.freshness_ms']) uses('trading-path.json', m);
+    for (const m of ['ampy.oms.order_latency_ms', 'ampy.bus.delivery_latency_ms', 'ampy.ml.inference_latency_ms'])
+      uses('trading-path.json', m, '_bucket');
+    for (const m of [
+      'ampy.oms.rejections',
+      'ampy.oms.fills',
+      'ampy.oms.order_submit',
+      'ampy.positions.snapshot_lag_ms',
+      'ampy.ingest.freshness_ms',
+    ])
+      uses('trading-path.json', m);
     const trading = exprsOf(dashboards.get('trading-path.json')!);
-    expect(trading.some((e) => e.includes(promOf('ampy.ingest.freshness_ms').prometheus) && e.includes('domain="news"')), 'news ingest freshness').toBe(true);
     expect(
-      trading.some((e) => e.includes(`sum by (le, broker) (rate(${promOf('ampy.oms.order_latency_ms').prometheus}_bucket`)),
+      trading.some((e) => e.includes(promOf('ampy.ingest.freshness_ms').prometheus) && e.includes('domain="news"')),
+      'news ingest freshness',
+    ).toBe(true);
+    expect(
+      trading.some((e) =>
+        e.includes(`sum by (le, broker) (rate(${promOf('ampy.oms.order_latency_ms').prometheus}_bucket`),
+      ),
       'order latency by broker',
     ).toBe(true);
     // Fills vs orders in one panel.
@@ -325,27 +383,52 @@ describe('generated dashboards', () => {
     });
     expect(fillsVsOrders, 'fills vs orders panel').toBeDefined();
 
-    for (const m of ['ampy.ingest.throughput_msgs_per_s', 'ampy.ingest.decode_fail', 'ampy.bus.dlq', 'ampy.bus.consumer_lag', 'ampy.bus.produced', 'ampy.bus.consumed'])
+    for (const m of [
+      'ampy.ingest.throughput_msgs_per_s',
+      'ampy.ingest.decode_fail',
+      'ampy.bus.dlq',
+      'ampy.bus.consumer_lag',
+      'ampy.bus.produced',
+      'ampy.bus.consumed',
+    ])
       uses('ingestion-health.json', m);
     uses('ingestion-health.json', 'ampy.ingest.batch_size_bytes', '_bucket');
 
     uses('resource.json', 'ampy.runtime.gc_pause_ms', '_bucket');
-    for (const m of ['ampy.runtime.mem_bytes', 'ampy.runtime.cpu_utilization', 'ampy.runtime.open_fds', 'ampy.obs.dropped', 'ampy.obs.export_failures'])
+    for (const m of [
+      'ampy.runtime.mem_bytes',
+      'ampy.runtime.cpu_utilization',
+      'ampy.runtime.open_fds',
+      'ampy.obs.dropped',
+      'ampy.obs.export_failures',
+    ])
       uses('resource.json', m);
 
     // HTTP & dependencies: server rate, errors and latency by route, client latency by server, database
     // and cache operations by system and operation, and the API SLOs.
     const http = exprsOf(dashboards.get('http-dependencies.json')!);
-    const has = (what: string, f: (e: string) => boolean): void => expect(http.some(f), `http-dependencies.json: ${what}`).toBe(true);
+    const has = (what: string, f: (e: string) => boolean): void =>
+      expect(http.some(f), `http-dependencies.json: ${what}`).toBe(true);
     const server = promOf('http.server.request.duration').prometheus;
     const client = promOf('http.client.request.duration').prometheus;
     const db = promOf('db.client.operation.duration').prometheus;
-    has('request rate by route', (e) => e.startsWith('sum by (http_route, http_request_method) (rate(' + server + '_count{'));
-    has('5xx error ratio by route', (e) => e.includes('http_response_status_code=~"5.."') && e.startsWith('(sum by (http_route)'));
+    has('request rate by route', (e) =>
+      e.startsWith('sum by (http_route, http_request_method) (rate(' + server + '_count{'),
+    );
+    has(
+      '5xx error ratio by route',
+      (e) => e.includes('http_response_status_code=~"5.."') && e.startsWith('(sum by (http_route)'),
+    );
     for (const phi of ['0.5', '0.95', '0.99']) {
-      has(`server p${Number(phi) * 100} by route`, (e) => e.startsWith(`histogram_quantile(${phi}, sum by (le, http_route) (rate(${server}_bucket{`));
-      has(`client p${Number(phi) * 100} by server`, (e) => e.startsWith(`histogram_quantile(${phi}, sum by (le, server_address) (rate(${client}_bucket{`));
-      has(`db p${Number(phi) * 100} by system and operation`, (e) => e.startsWith(`histogram_quantile(${phi}, sum by (le, db_system_name, db_operation_name) (rate(${db}_bucket{`));
+      has(`server p${Number(phi) * 100} by route`, (e) =>
+        e.startsWith(`histogram_quantile(${phi}, sum by (le, http_route) (rate(${server}_bucket{`),
+      );
+      has(`client p${Number(phi) * 100} by server`, (e) =>
+        e.startsWith(`histogram_quantile(${phi}, sum by (le, server_address) (rate(${client}_bucket{`),
+      );
+      has(`db p${Number(phi) * 100} by system and operation`, (e) =>
+        e.startsWith(`histogram_quantile(${phi}, sum by (le, db_system_name, db_operation_name) (rate(${db}_bucket{`),
+      );
     }
     has('redis commands', (e) => e.includes(`${db}_count{`) && e.includes('db_system_name="redis"'));
     for (const name of ['api-availability', 'api-latency']) has(`SLO ${name}`, (e) => e.includes(`slo="${name}"`));
@@ -354,7 +437,10 @@ describe('generated dashboards', () => {
     for (const name of sloNames) {
       const mine = slo.filter((e) => e.includes(`slo="${name}"`));
       expect(mine.length, `SLO ${name} has panels`).toBeGreaterThanOrEqual(4);
-      expect(mine.some((e) => /^1 - \(.+ \/ [0-9.e-]+\)$/.test(e)), `SLO ${name}: remaining error budget`).toBe(true);
+      expect(
+        mine.some((e) => /^1 - \(.+ \/ [0-9.e-]+\)$/.test(e)),
+        `SLO ${name}: remaining error budget`,
+      ).toBe(true);
     }
   });
 
@@ -363,7 +449,10 @@ describe('generated dashboards', () => {
       const exprs = [...exprsOf(d), ...d.templating.list.filter((v) => v.type === 'query').map((v) => String(v.query))];
       for (const e of exprs) {
         for (const [, series] of e.matchAll(/\b(ampy_[a-z0-9_:]+)/g)) {
-          expect(seriesOwner.has(series!) || sloRecordings.has(series!), `${f}: ${series} is not a series of the registry`).toBe(true);
+          expect(
+            seriesOwner.has(series!) || sloRecordings.has(series!),
+            `${f}: ${series} is not a series of the registry`,
+          ).toBe(true);
         }
         for (const [, series, body] of e.matchAll(/\b(ampy_[a-z0-9_:]+)\{([^}]*)\}/g)) {
           const owner = seriesOwner.get(series!);
@@ -387,7 +476,8 @@ describe('generated dashboards', () => {
   it('parse with promtool (every expression as a recording rule)', (ctx) => {
     const promtool = findPromtool();
     if (!promtool) {
-      if (process.env.CI) throw new Error('promtool is required in CI (install the prometheus package) and was not found');
+      if (process.env.CI)
+        throw new Error('promtool is required in CI (install the prometheus package) and was not found');
       ctx.skip('promtool not found on this machine (not CI): PromQL of the dashboards not parsed');
       return;
     }
@@ -404,7 +494,10 @@ describe('generated dashboards', () => {
       for (const v of d.templating.list.filter((v) => v.type === 'query')) {
         const m = /^label_values\((.+),\s*(\w+)\)$/.exec(String(v.query));
         expect(m, `${f}: variable ${v.name} is label_values(selector, label)`).not.toBeNull();
-        rules.push({ record: `ampyobs_dashboard:${slug}:var_${v.name}`, expr: `count by (${m![2]}) (${substitute(m![1]!)})` });
+        rules.push({
+          record: `ampyobs_dashboard:${slug}:var_${v.name}`,
+          expr: `count by (${m![2]}) (${substitute(m![1]!)})`,
+        });
       }
     }
     const file = path.join(tmp, 'dashboard-exprs.rules.yml');
@@ -453,7 +546,12 @@ describe('dashboard sources', () => {
       [23, 5],
       [24, 8],
     ];
-    const items = sizes.map(([w, h], i) => (i % 4 === 3 ? `g.row('r${i}'), ` : '') + `{type: 'stat', title: 'p${i}', gridPos: {w: ${w}, h: ${h}}}`).join(', ');
+    const items = sizes
+      .map(
+        ([w, h], i) =>
+          (i % 4 === 3 ? `g.row('r${i}'), ` : '') + `{type: 'stat', title: 'p${i}', gridPos: {w: ${w}, h: ${h}}}`,
+      )
+      .join(', ');
     const out = (await evaluate(`${prelude} g.layout([${items}])`)) as Panel[];
     const ids = out.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -462,13 +560,18 @@ describe('dashboard sources', () => {
       expect(a.x + a.w).toBeLessThanOrEqual(24);
       for (let j = i + 1; j < out.length; j++) {
         const b = out[j]!.gridPos;
-        expect(a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h, `${out[i]!.title} vs ${out[j]!.title}`).toBe(false);
+        expect(
+          a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h,
+          `${out[i]!.title} vs ${out[j]!.title}`,
+        ).toBe(false);
       }
     }
   });
 
   it('refuse a label the metric does not carry, and rate() of a gauge', async () => {
-    await expect(evaluate(`${prelude} g.q.sumRate(r.metrics.oms.rejections, ['symbol'])`)).rejects.toThrow(/has no label 'symbol'/);
+    await expect(evaluate(`${prelude} g.q.sumRate(r.metrics.oms.rejections, ['symbol'])`)).rejects.toThrow(
+      /has no label 'symbol'/,
+    );
     await expect(evaluate(`${prelude} g.q.rate(r.metrics.runtime.open_fds)`)).rejects.toThrow(/not a counter/);
     await expect(evaluate(`${prelude} g.q.quantile(r.metrics.oms.fills, 0.99)`)).rejects.toThrow(/not a histogram/);
   });
@@ -481,7 +584,9 @@ describe('dashboard sources', () => {
     const rej = promOf('ampy.oms.rejections').prometheus;
     expect(out.rate).toBe(`sum by (reason) (rate(${rej}{env=~"$env", service=~"$service"}[$__rate_interval]))`);
     const lat = promOf('ampy.oms.order_latency_ms').prometheus;
-    expect(out.p95).toBe(`histogram_quantile(0.95, sum by (le, broker) (rate(${lat}_bucket{env=~"$env", service=~"$service"}[$__rate_interval])))`);
+    expect(out.p95).toBe(
+      `histogram_quantile(0.95, sum by (le, broker) (rate(${lat}_bucket{env=~"$env", service=~"$service"}[$__rate_interval])))`,
+    );
   });
 });
 

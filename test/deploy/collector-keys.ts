@@ -25,7 +25,13 @@ export function loadKeyFixture(version: string): KeyFixture {
   return parse(readFileSync(file, 'utf8')) as KeyFixture;
 }
 
-const SECTIONS = { receivers: 'receiver', processors: 'processor', exporters: 'exporter', connectors: 'connector', extensions: 'extension' } as const;
+const SECTIONS = {
+  receivers: 'receiver',
+  processors: 'processor',
+  exporters: 'exporter',
+  connectors: 'connector',
+  extensions: 'extension',
+} as const;
 
 /** Every problem of a config: unknown sections, component types and keys, deprecated types and keys. */
 export function checkCollectorKeys(config: Record<string, unknown>, fx: KeyFixture): string[] {
@@ -46,7 +52,8 @@ export function checkCollectorKeys(config: Record<string, unknown>, fx: KeyFixtu
         continue;
       }
       for (const k of c.deprecated_keys ?? []) {
-        if (value && typeof value === 'object' && k in value) problems.push(`${section}.${id}.${k}: deprecated at ${fx.version}`);
+        if (value && typeof value === 'object' && k in value)
+          problems.push(`${section}.${id}.${k}: deprecated at ${fx.version}`);
       }
       checkKeys(value ?? {}, c.keys, `${section}.${id}`, problems, fx.shared, c.deprecated_keys ?? []);
     }

@@ -10,9 +10,22 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { collectorConfig } from '../../codegen/emit/collector.js';
 import { MEMORY_MIB } from '../../codegen/emit/collector-sizing.js';
-import { emitK8s, K8S_COLLECTORS_PATH, K8S_DASHBOARDS_PATH, K8S_RULES_PATH, RETENTION_ANNOTATION } from '../../codegen/emit/k8s.js';
+import {
+  emitK8s,
+  K8S_COLLECTORS_PATH,
+  K8S_DASHBOARDS_PATH,
+  K8S_RULES_PATH,
+  RETENTION_ANNOTATION,
+} from '../../codegen/emit/k8s.js';
 import { ruleGroups } from '../../codegen/prometheus/rules.js';
-import { COLLECTOR_IMAGE, K8S, K8S_BACKEND_ENV, K8S_BACKENDS, operatorHeadlessService, VERSIONS } from '../../codegen/emit/stack.js';
+import {
+  COLLECTOR_IMAGE,
+  K8S,
+  K8S_BACKEND_ENV,
+  K8S_BACKENDS,
+  operatorHeadlessService,
+  VERSIONS,
+} from '../../codegen/emit/stack.js';
 import { readSpec } from '../../codegen/pipeline.js';
 import { prometheusRetention } from '../../codegen/prometheus/retention.js';
 import { checkKeys, type KeyNode } from '../support/key-tree.js';
@@ -29,12 +42,15 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 // As `npm run generate` renders generated/: the headers name that command's directories.
 const model = readSpec(path.join(ROOT, 'spec')).model!;
 const crds = parse(readFileSync(path.join(ROOT, 'test/fixtures/k8s/crds.yaml'), 'utf8')) as Obj;
-const docs = (rel: string): Obj[] => parseAllDocuments(readFileSync(path.join(GENERATED, rel), 'utf8')).map((d) => d.toJS() as Obj);
+const docs = (rel: string): Obj[] =>
+  parseAllDocuments(readFileSync(path.join(GENERATED, rel), 'utf8')).map((d) => d.toJS() as Obj);
 const rules = docs(K8S_RULES_PATH);
 const dashboards = docs(K8S_DASHBOARDS_PATH);
 const collectors = docs(K8S_COLLECTORS_PATH);
 const generatedDashboards = new Map(
-  ['http-dependencies.json', 'ingestion-health.json', 'resource.json', 'slo-overview.json', 'trading-path.json'].map((f) => [f, readFileSync(path.join(GENERATED, 'dashboards', f), 'utf8')]),
+  ['http-dependencies.json', 'ingestion-health.json', 'resource.json', 'slo-overview.json', 'trading-path.json'].map(
+    (f) => [f, readFileSync(path.join(GENERATED, 'dashboards', f), 'utf8')],
+  ),
 );
 const promtool = requireTool('promtool');
 
@@ -44,17 +60,21 @@ function checkResource(r: Obj): string[] {
   const where = `${r['kind']}/${r['metadata']?.['name']}`;
   const kind = crds[r['kind'] as string] as Obj | undefined;
   if (!kind) return [`${where}: no fixture for kind ${r['kind']}`];
-  if (r['apiVersion'] !== kind['apiVersion']) problems.push(`${where}: apiVersion ${r['apiVersion']}, the CRD serves ${kind['apiVersion']}`);
+  if (r['apiVersion'] !== kind['apiVersion'])
+    problems.push(`${where}: apiVersion ${r['apiVersion']}, the CRD serves ${kind['apiVersion']}`);
   const top = (kind['keys'] as string[] | undefined) ?? ['apiVersion', 'kind', 'metadata', 'spec'];
   for (const k of Object.keys(r)) if (!top.includes(k)) problems.push(`${where}.${k}: unknown top-level field`);
   checkKeys(r['metadata'], crds['metadata'] as KeyNode, `${where}.metadata`, problems);
   if (kind['spec']) checkKeys(r['spec'], kind['spec'] as KeyNode, `${where}.spec`, problems);
   for (const [p, fields] of Object.entries((kind['required'] ?? {}) as Record<string, string[]>)) {
-    for (const [at, obj] of resolvePath(r, p)) for (const f of fields) if (obj?.[f] === undefined) problems.push(`${where}: ${at}.${f} is required`);
+    for (const [at, obj] of resolvePath(r, p))
+      for (const f of fields) if (obj?.[f] === undefined) problems.push(`${where}: ${at}.${f} is required`);
   }
   for (const [p, values] of Object.entries((kind['enums'] ?? {}) as Record<string, string[]>)) {
     const [parent, field] = [p.slice(0, p.lastIndexOf('.')), p.slice(p.lastIndexOf('.') + 1)];
-    for (const [at, obj] of resolvePath(r, parent)) if (obj?.[field] !== undefined && !values.includes(obj[field])) problems.push(`${where}: ${at}.${field} ${obj[field]} not in ${values.join('|')}`);
+    for (const [at, obj] of resolvePath(r, parent))
+      if (obj?.[field] !== undefined && !values.includes(obj[field]))
+        problems.push(`${where}: ${at}.${field} ${obj[field]} not in ${values.join('|')}`);
   }
   return problems;
 }
@@ -66,7 +86,8 @@ function resolvePath(root: Obj, p: string): [string, Obj][] {
     const name = seg.replace(/\[\]$/, '');
     at = at.flatMap(([w, o]) => {
       const v = o?.[name];
-      if (seg.endsWith('[]')) return Array.isArray(v) ? v.map((x, i) => [`${w}.${name}[${i}]`, x] as [string, Obj]) : [];
+      if (seg.endsWith('[]'))
+        return Array.isArray(v) ? v.map((x, i) => [`${w}.${name}[${i}]`, x] as [string, Obj]) : [];
       return v === undefined ? [] : [[`${w}.${name}`, v] as [string, Obj]];
     });
   }
@@ -76,15 +97,28 @@ function resolvePath(root: Obj, p: string): [string, Obj][] {
 describe('generated/k8s', () => {
   it('is deterministic and written from the same dashboards as generated/dashboards', () => {
     const again = emitK8s(model, generatedDashboards);
-    for (const p of [K8S_RULES_PATH, K8S_DASHBOARDS_PATH, K8S_COLLECTORS_PATH]) expect(again.get(p), p).toBe(readFileSync(path.join(GENERATED, p), 'utf8'));
-    for (const text of again.values()) expect(text).toMatch(/^# Code generated by ampyobs \(codegen\/emit\/k8s\.ts\) from spec .*DO NOT EDIT\.\n/);
+    for (const p of [K8S_RULES_PATH, K8S_DASHBOARDS_PATH, K8S_COLLECTORS_PATH])
+      expect(again.get(p), p).toBe(readFileSync(path.join(GENERATED, p), 'utf8'));
+    for (const text of again.values())
+      expect(text).toMatch(/^# Code generated by ampyobs \(codegen\/emit\/k8s\.ts\) from spec .*DO NOT EDIT\.\n/);
   });
 
   it(`uses only fields of the CRDs (prometheus-operator ${VERSIONS.prometheusOperator}, OpenTelemetry operator ${VERSIONS.otelOperator}) and of ConfigMap`, () => {
     expect(String(crds['PrometheusRule']['source'])).toContain(`prometheus-operator v${VERSIONS.prometheusOperator}`);
-    expect(String(crds['OpenTelemetryCollector']['source'])).toContain(`opentelemetry-operator v${VERSIONS.otelOperator}`);
+    expect(String(crds['OpenTelemetryCollector']['source'])).toContain(
+      `opentelemetry-operator v${VERSIONS.otelOperator}`,
+    );
     const all = [...rules, ...dashboards, ...collectors];
-    expect(all.map((r) => r['kind']).sort()).toEqual(['ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'ConfigMap', 'OpenTelemetryCollector', 'OpenTelemetryCollector', 'PrometheusRule']);
+    expect(all.map((r) => r['kind']).sort()).toEqual([
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'ConfigMap',
+      'OpenTelemetryCollector',
+      'OpenTelemetryCollector',
+      'PrometheusRule',
+    ]);
     for (const r of all) expect(checkResource(r), `${r['kind']}/${r['metadata']['name']}`).toEqual([]);
     // The check catches what it is for.
     expect(
@@ -92,7 +126,11 @@ describe('generated/k8s', () => {
         apiVersion: 'opentelemetry.io/v1alpha1',
         kind: 'OpenTelemetryCollector',
         metadata: { name: 'x', labelz: {} },
-        spec: { mode: 'replicaset', config: { receivers: {}, exporters: {}, service: { pipelinez: {} } }, env: [{ name: 'A', valeu: 'b' }] },
+        spec: {
+          mode: 'replicaset',
+          config: { receivers: {}, exporters: {}, service: { pipelinez: {} } },
+          env: [{ name: 'A', valeu: 'b' }],
+        },
       }),
     ).toEqual([
       'OpenTelemetryCollector/x: apiVersion opentelemetry.io/v1alpha1, the CRD serves opentelemetry.io/v1beta1',
@@ -102,7 +140,14 @@ describe('generated/k8s', () => {
       'OpenTelemetryCollector/x: spec.config.service.pipelines is required',
       'OpenTelemetryCollector/x: spec.mode replicaset not in daemonset|deployment|sidecar|statefulset',
     ]);
-    expect(checkResource({ apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r' }, spec: { groups: [{ name: 'g', rules: [{ record: 'a', expr: 'b', query_offset: '1m', keep_firing: '1m' }] }] } })).toEqual([
+    expect(
+      checkResource({
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        metadata: { name: 'r' },
+        spec: { groups: [{ name: 'g', rules: [{ record: 'a', expr: 'b', query_offset: '1m', keep_firing: '1m' }] }] },
+      }),
+    ).toEqual([
       'PrometheusRule/r.spec.groups[0].rules[0].query_offset: unknown key',
       'PrometheusRule/r.spec.groups[0].rules[0].keep_firing: unknown key',
     ]);
@@ -142,7 +187,10 @@ describe('generated/k8s', () => {
     const fixture = loadKeyFixture(VERSIONS.collectorContrib);
     const byName = new Map(collectors.map((c) => [c['metadata']['name'] as string, c]));
     expect([...byName.keys()].sort()).toEqual([K8S.edgeName, K8S.gatewayName].sort());
-    for (const [tier, name] of [['edge', K8S.edgeName], ['gateway', K8S.gatewayName]] as const) {
+    for (const [tier, name] of [
+      ['edge', K8S.edgeName],
+      ['gateway', K8S.gatewayName],
+    ] as const) {
       const c = byName.get(name)!;
       expect(c['spec']['config'], name).toEqual(collectorConfig(model, tier, K8S_BACKENDS));
       expect(checkCollectorKeys(c['spec']['config'], fixture), name).toEqual([]);
@@ -151,11 +199,14 @@ describe('generated/k8s', () => {
       expect(c['spec']['resources']['limits']['memory']).toBe(`${MEMORY_MIB[tier]}Mi`);
       // Every environment reference of the config is set on the pod (HOSTNAME: Kubernetes sets it to the pod name).
       const env = new Set((c['spec']['env'] as Obj[]).map((e) => e['name'] as string));
-      for (const [, v] of JSON.stringify(c['spec']['config']).matchAll(/\$\{env:([A-Z_]+)\}/g)) if (v !== 'HOSTNAME') expect(env.has(v!), `${name}: ${v}`).toBe(true);
+      for (const [, v] of JSON.stringify(c['spec']['config']).matchAll(/\$\{env:([A-Z_]+)\}/g))
+        if (v !== 'HOSTNAME') expect(env.has(v!), `${name}: ${v}`).toBe(true);
     }
     // Gateways: a StatefulSet keeps pod names, the `instance` of their series; the edge resolves their headless Service.
     expect(byName.get(K8S.gatewayName)!['spec']['mode']).toBe('statefulset');
-    expect(byName.get(K8S.edgeName)!['spec']['config']['exporters']['load_balancing']['resolver']['dns']['hostname']).toBe(operatorHeadlessService(K8S.gatewayName));
+    expect(
+      byName.get(K8S.edgeName)!['spec']['config']['exporters']['load_balancing']['resolver']['dns']['hostname'],
+    ).toBe(operatorHeadlessService(K8S.gatewayName));
     expect(Object.values(K8S_BACKEND_ENV).every((e) => e.value.length > 0)).toBe(true);
   });
 });

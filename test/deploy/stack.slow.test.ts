@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_DIR, COLLECTOR_TLS_OVERLAY_PATH, emitCollectorConfig, GATEWAY_CONFIG_PATH } from '../../codegen/emit/collector.js';
+import {
+  COLLECTOR_CONFIG_PATH,
+  COLLECTOR_TLS_DIR,
+  COLLECTOR_TLS_OVERLAY_PATH,
+  emitCollectorConfig,
+  GATEWAY_CONFIG_PATH,
+} from '../../codegen/emit/collector.js';
 import { gatewaySizing, MEMORY_MIB } from '../../codegen/emit/collector-sizing.js';
 import { ruleGroups } from '../../codegen/prometheus/rules.js';
 import { COLLECTOR_IMAGE, COMPOSE, PORTS, VERSIONS } from '../../codegen/emit/stack.js';
@@ -31,7 +37,9 @@ const gateway = parse(files.get(GATEWAY_CONFIG_PATH)!) as Obj;
 const readYaml = (rel: string): Obj => parse(readFileSync(path.join(DEPLOY, rel), 'utf8')) as Obj;
 const prometheusYml = readYaml('prometheus/prometheus.yml');
 const datasourcesRaw = readFileSync(path.join(DEPLOY, 'grafana/provisioning/datasources/datasources.yaml'), 'utf8');
-const datasources = new Map(((parse(datasourcesRaw) as Obj)['datasources'] as Obj[]).map((d) => [d['uid'] as string, d]));
+const datasources = new Map(
+  ((parse(datasourcesRaw) as Obj)['datasources'] as Obj[]).map((d) => [d['uid'] as string, d]),
+);
 
 const dockerCompose = requireTool('docker-compose');
 const promtool = requireTool('promtool');
@@ -40,7 +48,11 @@ const promtool = requireTool('promtool');
 function compose(extra: string[]): Obj {
   const env = { ...process.env };
   for (const v of ['AMPY_BIND', 'AMPY_TLS_DIR', 'COMPOSE_PROFILES']) delete env[v];
-  const r = spawnSync(dockerCompose!, ['-f', 'deploy/docker-compose.yml', ...extra, 'config'], { cwd: ROOT, encoding: 'utf8', env });
+  const r = spawnSync(dockerCompose!, ['-f', 'deploy/docker-compose.yml', ...extra, 'config'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env,
+  });
   expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
   return parse(r.stdout) as Obj;
 }
@@ -66,21 +78,27 @@ describe.skipIf(!dockerCompose)('deploy/docker-compose.yml (docker-compose confi
   it('runs the edge collector, one gateway, Prometheus, Tempo, Loki and Grafana, images pinned to the versions of the generated configs', () => {
     const c = compose([]);
     const services = c['services'] as Record<string, Obj>;
-    expect(activeServices(c, [])).toEqual(['collector', COMPOSE.gatewayService, 'grafana', 'loki', 'prometheus', 'tempo'].sort());
-    for (const [name, s] of Object.entries(services)) expect(s['image'], `${name}: image pinned to a version`).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
+    expect(activeServices(c, [])).toEqual(
+      ['collector', COMPOSE.gatewayService, 'grafana', 'loki', 'prometheus', 'tempo'].sort(),
+    );
+    for (const [name, s] of Object.entries(services))
+      expect(s['image'], `${name}: image pinned to a version`).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
     expect(services[COMPOSE.edgeService]!['image']).toBe(COLLECTOR_IMAGE);
     expect(services[COMPOSE.gatewayService]!['image']).toBe(COLLECTOR_IMAGE);
     expect(services['prometheus']!['image']).toBe(`prom/prometheus:v${VERSIONS.prometheus}`);
     expect(services['grafana']!['image']).toBe(`grafana/grafana:${VERSIONS.grafana}`);
     expect(services['tempo']!['image']).toBe(`grafana/tempo:${VERSIONS.tempo}`);
     expect(services['loki']!['image']).toBe(`grafana/loki:${VERSIONS.loki}`);
-    const published = Object.values(services).flatMap((s) => (s['ports'] ?? []) as string[]).map((p) => Number(/:(\d+):\d+/.exec(p)![1]));
-    for (const port of [PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.healthCheck, 9090, 3000, 3100, 3200]) expect(published).toContain(port);
+    const published = Object.values(services)
+      .flatMap((s) => (s['ports'] ?? []) as string[])
+      .map((p) => Number(/:(\d+):\d+/.exec(p)![1]));
+    for (const port of [PORTS.otlpGrpc, PORTS.otlpHttp, PORTS.healthCheck, 9090, 3000, 3100, 3200])
+      expect(published).toContain(port);
     // Only the edge is reachable from the host: the gateways take traces from it alone.
     expect(services[COMPOSE.gatewayService]!['ports'] ?? []).toEqual([]);
   });
 
-  it('mounts each tier\'s generated config where its command loads it, with the memory limit the sizing assumes', () => {
+  it("mounts each tier's generated config where its command loads it, with the memory limit the sizing assumes", () => {
     const services = compose([])['services'] as Record<string, Obj>;
     const tiers = [
       [COMPOSE.edgeService, COLLECTOR_CONFIG_PATH, MEMORY_MIB.edge],
@@ -99,7 +117,9 @@ describe.skipIf(!dockerCompose)('deploy/docker-compose.yml (docker-compose confi
   it(`adds a second gateway under the same DNS name with --profile ${COMPOSE.scaleOutProfile}`, () => {
     const base = compose([]);
     const scaled = compose(['--profile', COMPOSE.scaleOutProfile]);
-    const added = activeServices(scaled, [COMPOSE.scaleOutProfile]).filter((s) => !activeServices(base, []).includes(s));
+    const added = activeServices(scaled, [COMPOSE.scaleOutProfile]).filter(
+      (s) => !activeServices(base, []).includes(s),
+    );
     expect(added).toHaveLength(1);
     const services = scaled['services'] as Record<string, Obj>;
     const second = services[added[0]!]!;
@@ -112,7 +132,7 @@ describe.skipIf(!dockerCompose)('deploy/docker-compose.yml (docker-compose confi
     expect(edge['exporters']['load_balancing']['resolver']['dns']['hostname']).toBe(COMPOSE.backends.gatewayHost);
   });
 
-  it('keeps metrics for the longest range the generated rules read plus the SLO overview\'s view', () => {
+  it("keeps metrics for the longest range the generated rules read plus the SLO overview's view", () => {
     const prom = (compose([])['services'] as Record<string, Obj>)['prometheus']!;
     const flag = (prom['command'] as string[]).find((a) => a.startsWith('--storage.tsdb.retention.time='));
     const retention = flag?.split('=')[1] ?? '';
@@ -123,8 +143,12 @@ describe.skipIf(!dockerCompose)('deploy/docker-compose.yml (docker-compose confi
     expect(longestRuleLookback(groups)).toBe(Math.max(...model.slos.map((s) => durationMs(s.period))));
     // The margin covers the SLO overview's default time range.
     const slo = JSON.parse(readFileSync(path.join(ROOT, 'generated/dashboards/slo-overview.json'), 'utf8')) as Obj;
-    expect(durationMs(String(slo['time']['from']).replace(/^now-/, ''))).toBeLessThanOrEqual(durationMs(RETENTION_MARGIN));
-    expect(prom['command']).toEqual(expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage']));
+    expect(durationMs(String(slo['time']['from']).replace(/^now-/, ''))).toBeLessThanOrEqual(
+      durationMs(RETENTION_MARGIN),
+    );
+    expect(prom['command']).toEqual(
+      expect.arrayContaining(['--web.enable-remote-write-receiver', '--enable-feature=exemplar-storage']),
+    );
     const rules = mounts(prom).find(([s]) => s === 'generated/prometheus/ampyobs.rules.yaml');
     expect(rules, 'the generated rules file is mounted').toBeDefined();
     expect(prometheusYml['rule_files']).toEqual([rules![1]]);
@@ -141,7 +165,11 @@ describe.skipIf(!dockerCompose)('deploy/docker-compose.yml (docker-compose confi
 
   it('validates the TLS override, which loads the generated overlay into the edge collector', () => {
     const collector = compose(['-f', 'deploy/docker-compose.tls.yml'])['services'][COMPOSE.edgeService] as Obj;
-    expect(collector['command']).toEqual([COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_OVERLAY_PATH].map((f) => `--config=/etc/otelcol-contrib/${path.basename(f)}`));
+    expect(collector['command']).toEqual(
+      [COLLECTOR_CONFIG_PATH, COLLECTOR_TLS_OVERLAY_PATH].map(
+        (f) => `--config=/etc/otelcol-contrib/${path.basename(f)}`,
+      ),
+    );
     expect(mounts(collector).map(([, d]) => d)).toContain(COLLECTOR_TLS_DIR);
   });
 });
@@ -151,7 +179,10 @@ describe('deploy/prometheus', () => {
     // promtool also checks the rule files, which exist only inside the container: check a copy whose
     // rule_files points at a small valid rules file.
     const rulesFile = path.join(tmp, 'ampyobs.rules.yaml');
-    writeFileSync(rulesFile, 'groups:\n  - name: stand-in\n    rules:\n      - record: ampyobs:stand_in:sum\n        expr: sum(up)\n');
+    writeFileSync(
+      rulesFile,
+      'groups:\n  - name: stand-in\n    rules:\n      - record: ampyobs:stand_in:sum\n        expr: sum(up)\n',
+    );
     const copy = path.join(tmp, 'prometheus.yml');
     writeFileSync(copy, JSON.stringify({ ...prometheusYml, rule_files: [rulesFile] }, null, 2));
     const r = spawnSync(promtool!, ['check', 'config', copy], { encoding: 'utf8' });
@@ -161,11 +192,19 @@ describe('deploy/prometheus', () => {
 
   it('scrapes the own metrics of the edge and of every gateway replica', () => {
     const jobs = prometheusYml['scrape_configs'] as Obj[];
-    const statics = jobs.flatMap((s) => ((s['static_configs'] ?? []) as Obj[]).flatMap((x) => x['targets'] as string[]));
+    const statics = jobs.flatMap((s) =>
+      ((s['static_configs'] ?? []) as Obj[]).flatMap((x) => x['targets'] as string[]),
+    );
     const port = edge['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['port'];
     expect(statics).toContain(`${COMPOSE.edgeService}:${port}`);
     const dns = jobs.flatMap((s) => (s['dns_sd_configs'] ?? []) as Obj[]);
-    expect(dns).toContainEqual(expect.objectContaining({ names: [COMPOSE.backends.gatewayHost], type: 'A', port: gateway['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['port'] }));
+    expect(dns).toContainEqual(
+      expect.objectContaining({
+        names: [COMPOSE.backends.gatewayHost],
+        type: 'A',
+        port: gateway['service']['telemetry']['metrics']['readers'][0]['pull']['exporter']['prometheus']['port'],
+      }),
+    );
   });
 });
 
@@ -174,7 +213,9 @@ describe('deploy/tempo and deploy/loki', () => {
   it('leave span metrics and the service graph to the gateways: Tempo sees only sampled traces', () => {
     expect(tempo).not.toHaveProperty('metrics_generator');
     expect(JSON.stringify(tempo)).not.toMatch(/metrics_generator|span-metrics|service-graphs/);
-    expect(tempo['distributor']['receivers']['otlp']['protocols']['grpc']['endpoint']).toBe(`0.0.0.0:${COMPOSE.backends.tempoOtlpGrpc.split(':')[1]}`);
+    expect(tempo['distributor']['receivers']['otlp']['protocols']['grpc']['endpoint']).toBe(
+      `0.0.0.0:${COMPOSE.backends.tempoOtlpGrpc.split(':')[1]}`,
+    );
   });
 
   it('keep the dev retention', () => {
@@ -190,9 +231,13 @@ describe('deploy/tempo and deploy/loki', () => {
 
 /** Series names and labels the gateways write, from the connectors' documented output and our config. */
 function traceSeries(): { series: Set<string>; labels: Set<string>; statusCodes: string[]; serviceMap: string[] } {
-  const fx = parse(readFileSync(path.join(ROOT, 'test/fixtures/collector/connector-series-0.159.0.yaml'), 'utf8')) as Obj;
+  const fx = parse(
+    readFileSync(path.join(ROOT, 'test/fixtures/collector/connector-series-0.159.0.yaml'), 'utf8'),
+  ) as Obj;
   const sm = gateway['connectors']['span_metrics'] as Obj;
-  expect(gateway['exporters']['prometheus_remote_write/traces']['translation_strategy']).toBe('UnderscoreEscapingWithSuffixes');
+  expect(gateway['exporters']['prometheus_remote_write/traces']['translation_strategy']).toBe(
+    'UnderscoreEscapingWithSuffixes',
+  );
   const promName = (name: string, type: string, unit?: string): string[] => {
     let n = name.replace(/[^a-zA-Z0-9_:]+/g, '_');
     if (unit) n = `${n}_${fx['unit_suffixes'][unit]}`;
@@ -204,12 +249,22 @@ function traceSeries(): { series: Set<string>; labels: Set<string>; statusCodes:
     const unit = m['unit'] === 'histogram.unit' ? sm['histogram']['unit'] : m['unit'];
     for (const n of promName(`${sm['namespace']}.${m['name']}`, m['type'], unit)) series.add(n);
   }
-  for (const m of fx['service_graph']['metrics'] as Obj[]) for (const n of promName(m['name'], m['type'], m['unit'])) series.add(n);
+  for (const m of fx['service_graph']['metrics'] as Obj[])
+    for (const n of promName(m['name'], m['type'], m['unit'])) series.add(n);
   // Data point attributes, after transform/traces_metrics renames the spec's resource attributes to labels.
   const renames = new Map(model.resource.filter((r) => r.metricLabel).map((r) => [r.attr.id, r.metricLabel!]));
-  const attrs = [...fx['span_metrics']['attributes'], ...(sm['dimensions'] as Obj[]).map((d) => d['name']), ...fx['service_graph']['attributes']] as string[];
+  const attrs = [
+    ...fx['span_metrics']['attributes'],
+    ...(sm['dimensions'] as Obj[]).map((d) => d['name']),
+    ...fx['service_graph']['attributes'],
+  ] as string[];
   const labels = new Set(['instance', 'le', ...attrs.map((a) => (renames.get(a) ?? a).replace(/[^a-zA-Z0-9_]/g, '_'))]);
-  return { series, labels, statusCodes: fx['span_metrics']['values']['status.code'], serviceMap: fx['grafana_service_map'] };
+  return {
+    series,
+    labels,
+    statusCodes: fx['span_metrics']['values']['status.code'],
+    serviceMap: fx['grafana_service_map'],
+  };
 }
 
 describe('deploy/grafana', () => {
@@ -217,9 +272,14 @@ describe('deploy/grafana', () => {
 
   it('has every provisioning folder Grafana reads at start, each with a valid apiVersion 1 file', () => {
     for (const dir of ['alerting', 'dashboards', 'datasources', 'plugins']) {
-      const yamls = existsSync(path.join(provisioning, dir)) ? readdirSync(path.join(provisioning, dir)).filter((f) => /\.ya?ml$/.test(f)) : [];
+      const yamls = existsSync(path.join(provisioning, dir))
+        ? readdirSync(path.join(provisioning, dir)).filter((f) => /\.ya?ml$/.test(f))
+        : [];
       expect(yamls.length, `provisioning/${dir}`).toBeGreaterThan(0);
-      for (const f of yamls) expect((parse(readFileSync(path.join(provisioning, dir, f), 'utf8')) as Obj)['apiVersion'], `${dir}/${f}`).toBe(1);
+      for (const f of yamls)
+        expect((parse(readFileSync(path.join(provisioning, dir, f), 'utf8')) as Obj)['apiVersion'], `${dir}/${f}`).toBe(
+          1,
+        );
     }
   });
 
@@ -233,7 +293,11 @@ describe('deploy/grafana', () => {
     expect(tempo['tracesToLogsV2']['datasourceUid']).toBe('loki');
     expect(tempo['tracesToMetrics']['datasourceUid']).toBe('prometheus');
     expect(tempo['serviceMap']['datasourceUid']).toBe('prometheus');
-    expect(datasources.get('loki')!['jsonData']['derivedFields'][0]).toMatchObject({ matcherType: 'label', matcherRegex: 'trace_id', datasourceUid: 'tempo' });
+    expect(datasources.get('loki')!['jsonData']['derivedFields'][0]).toMatchObject({
+      matcherType: 'label',
+      matcherRegex: 'trace_id',
+      datasourceUid: 'tempo',
+    });
     // Grafana expands $VAR in provisioning files: every Grafana macro must be written $$.
     expect(datasourcesRaw.replace(/\$\$/g, '')).not.toContain('$');
   });
@@ -248,8 +312,10 @@ describe('deploy/grafana', () => {
     for (const q of queries) {
       const names = [...q.matchAll(/\b([a-z_:][a-z0-9_:]*)\{/g)].map((m) => m[1]!);
       expect(names.length, q).toBeGreaterThan(0);
-      for (const n of names) expect(series.has(n), `${n} is not written by the gateways (${[...series].join(', ')})`).toBe(true);
-      for (const [, l] of q.matchAll(/(?:by \(|, )([a-z_]+)(?=[,)])/g)) expect(labels.has(l!), `label ${l} in ${q}`).toBe(true);
+      for (const n of names)
+        expect(series.has(n), `${n} is not written by the gateways (${[...series].join(', ')})`).toBe(true);
+      for (const [, l] of q.matchAll(/(?:by \(|, )([a-z_]+)(?=[,)])/g))
+        expect(labels.has(l!), `label ${l} in ${q}`).toBe(true);
       for (const [, l, v] of q.matchAll(/([a-z_]+)="([^"]*)"/g)) {
         expect(labels.has(l!), `label ${l} in ${q}`).toBe(true);
         if (l === 'status_code') expect(statusCodes).toContain(v);

@@ -26,7 +26,12 @@ const SYMBOL_RE = /STRS\d{4}/;
 const ORDER_RE = /co_\d{8}_\d+/;
 
 /** A small in-memory ampy-bus: the demo's topics routed to the handlers, each delivery in a fresh context. */
-function bus(): { publish: (e: Envelope) => void; drain: () => Promise<void>; errors: unknown[]; delivered: Map<string, number> } {
+function bus(): {
+  publish: (e: Envelope) => void;
+  drain: () => Promise<void>;
+  errors: unknown[];
+  delivered: Map<string, number>;
+} {
   const inflight = new Set<Promise<void>>();
   const errors: unknown[] = [];
   const delivered = new Map<string, number>();
@@ -64,35 +69,65 @@ function batch(i: number): BarBatch {
     symbol: symbolOf(i),
     mic: i % 2 ? 'XNAS' : 'XNYS',
     ...(CORRUPT.has(i) && { corrupt: true }),
-    bars: [{ ts: '2025-09-05T19:30:00Z', open: { scaled: base, scale: 4 }, close: { scaled: base + (i % 2 ? -700 : 700), scale: 4 }, volume: 1000 }],
+    bars: [
+      {
+        ts: '2025-09-05T19:30:00Z',
+        open: { scaled: base, scale: 4 },
+        close: { scaled: base + (i % 2 ? -700 : 700), scale: 4 },
+        volume: 1000,
+      },
+    ],
   };
 }
 
 let dir = '';
 let t: LocalTelemetry;
 let logText = '';
-let stats = { ms: 0, delivered: {} as Record<string, number>, errors: [] as unknown[], drops: {} as Record<string, number> };
+let stats = {
+  ms: 0,
+  delivered: {} as Record<string, number>,
+  errors: [] as unknown[],
+  drops: {} as Record<string, number>,
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-stress-'));
   const logFile = path.join(dir, 'log-stress.jsonl');
   await withEnv(CLEAN_ENV, async () => {
-    const obs = init({ serviceName: 'stress', otlp: { endpoint: `file://${dir}` }, logFile, metricIntervalMillis: 60_000, queue: { maxSize: 65_536, maxBatch: 4096, flushIntervalMillis: 500 } });
+    const obs = init({
+      serviceName: 'stress',
+      otlp: { endpoint: `file://${dir}` },
+      logFile,
+      metricIntervalMillis: 60_000,
+      queue: { maxSize: 65_536, maxBatch: 4096, flushIntervalMillis: 500 },
+    });
     const started = Date.now();
     const b = bus();
     try {
       // Many fetches at once, in waves, like a busy ingester.
       const WAVE = 250;
-      for (let from = 0; from < SYMBOLS; from += WAVE) await Promise.all(Array.from({ length: Math.min(WAVE, SYMBOLS - from) }, (_, k) => ingestBatch(batch(from + k), 'stress_run_001', b.publish)));
+      for (let from = 0; from < SYMBOLS; from += WAVE)
+        await Promise.all(
+          Array.from({ length: Math.min(WAVE, SYMBOLS - from) }, (_, k) =>
+            ingestBatch(batch(from + k), 'stress_run_001', b.publish),
+          ),
+        );
       await b.drain();
     } finally {
-      stats = { ms: Date.now() - started, delivered: Object.fromEntries(b.delivered), errors: b.errors, drops: obs.status().drops };
+      stats = {
+        ms: Date.now() - started,
+        delivered: Object.fromEntries(b.delivered),
+        errors: b.errors,
+        drops: obs.status().drops,
+      };
       await obs.shutdown(20_000);
     }
   });
   t = readLocalTelemetry(dir);
   logText = readFileSync(logFile, 'utf8');
-  console.info(`stress: ${SYMBOLS} symbols through the five handlers in ${stats.ms} ms; delivered ${JSON.stringify(stats.delivered)}; drops ${JSON.stringify(stats.drops)}`);
+  console.info(
+    `stress: ${SYMBOLS} symbols through the five handlers in ${stats.ms} ms; delivered ${JSON.stringify(stats.delivered)}; drops ${JSON.stringify(stats.drops)}`,
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -103,9 +138,17 @@ describe('cardinality under stress (thousands of symbols and client order ids)',
   it('pushed every symbol and order through the path', () => {
     expect(stats.errors).toEqual([]);
     const orders = SYMBOLS - CORRUPT.size;
-    expect(stats.delivered).toEqual({ [TOPICS.bars]: SYMBOLS, [TOPICS.signals]: orders, [TOPICS.orders]: orders, [TOPICS.acks]: orders, [TOPICS.fills]: orders - 1 });
+    expect(stats.delivered).toEqual({
+      [TOPICS.bars]: SYMBOLS,
+      [TOPICS.signals]: orders,
+      [TOPICS.orders]: orders,
+      [TOPICS.acks]: orders,
+      [TOPICS.fills]: orders - 1,
+    });
     const sum = (metric: string, labels: Record<string, string> = {}): number =>
-      t.points.filter((p) => p.metric === metric && Object.entries(labels).every(([k, v]) => p.attributes[k] === v)).reduce((n, p) => n + (p.value ?? 0), 0);
+      t.points
+        .filter((p) => p.metric === metric && Object.entries(labels).every(([k, v]) => p.attributes[k] === v))
+        .reduce((n, p) => n + (p.value ?? 0), 0);
     expect(sum('ampy.bus.produced', { topic: TOPICS.bars })).toBe(SYMBOLS);
     expect(sum('ampy.oms.order_submit')).toBe(orders);
     expect(sum('ampy.oms.rejections')).toBe(1);
@@ -115,7 +158,11 @@ describe('cardinality under stress (thousands of symbols and client order ids)',
   it('keeps every metric within its series budget (max_series and series_estimate of the spec)', () => {
     const series = new Map<string, Set<string>>();
     for (const p of t.points) {
-      const key = JSON.stringify(Object.keys(p.attributes).sort().map((k) => [k, p.attributes[k]]));
+      const key = JSON.stringify(
+        Object.keys(p.attributes)
+          .sort()
+          .map((k) => [k, p.attributes[k]]),
+      );
       series.set(p.metric, (series.get(p.metric) ?? new Set()).add(key));
     }
     const budgets = new Map<string, (typeof registry.metrics)[number]>(registry.metrics.map((m) => [m.name, m]));
@@ -129,7 +176,20 @@ describe('cardinality under stress (thousands of symbols and client order ids)',
     }
     console.info(`stress series (actual/estimate): ${summary.join(' ')}`);
     // The path's metrics are all there: the budget check is not vacuous.
-    for (const m of ['ampy.bus.consumed', 'ampy.bus.produced', 'ampy.bus.delivery_latency_ms', 'ampy.bus.dlq', 'ampy.oms.order_submit', 'ampy.oms.order_latency_ms', 'ampy.oms.rejections', 'ampy.oms.fills', 'ampy.ml.inference_latency_ms', 'ampy.positions.snapshots', 'ampy.ingest.batch_records']) expect(series.has(m), m).toBe(true);
+    for (const m of [
+      'ampy.bus.consumed',
+      'ampy.bus.produced',
+      'ampy.bus.delivery_latency_ms',
+      'ampy.bus.dlq',
+      'ampy.oms.order_submit',
+      'ampy.oms.order_latency_ms',
+      'ampy.oms.rejections',
+      'ampy.oms.fills',
+      'ampy.ml.inference_latency_ms',
+      'ampy.positions.snapshots',
+      'ampy.ingest.batch_records',
+    ])
+      expect(series.has(m), m).toBe(true);
     // Thousands of symbols and orders, yet a handful of series per metric.
     expect(Math.max(...[...series.values()].map((s) => s.size))).toBeLessThan(20);
   });
@@ -143,7 +203,9 @@ describe('cardinality under stress (thousands of symbols and client order ids)',
         expect(ORDER_RE.test(text), `${p.metric}{${k}="${text}"} carries a client order id`).toBe(false);
         expect(text, `${p.metric}{${k}} overflowed`).not.toBe(OVERFLOW_VALUE);
       }
-    expect(t.points.filter((p) => p.metric === 'ampy.obs.dropped' && p.attributes['reason'] === 'invalid_label')).toEqual([]);
+    expect(
+      t.points.filter((p) => p.metric === 'ampy.obs.dropped' && p.attributes['reason'] === 'invalid_label'),
+    ).toEqual([]);
   });
 
   it('keeps symbols and order ids where they belong: log lines and span attributes', () => {

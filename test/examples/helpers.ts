@@ -7,7 +7,14 @@ import type { LocalSpan, LocalTelemetry } from '../../tools/inspect/read.js';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The secrets the demo services plant in order payloads and broker errors (services/oms.ts, broker.ts). */
-export const SECRET_FRAGMENTS = ['pk_live_Zt9sQ2example4Demo7Secret', 'Zt9sQ2example4Demo7Secret', 'Bearer pk_live', 'AKIAIOSFODNN7EXAMPLE', 'ALPACA_SECRET', 'aws-sm://'];
+export const SECRET_FRAGMENTS = [
+  'pk_live_Zt9sQ2example4Demo7Secret',
+  'Zt9sQ2example4Demo7Secret',
+  'Bearer pk_live',
+  'AKIAIOSFODNN7EXAMPLE',
+  'ALPACA_SECRET',
+  'aws-sm://',
+];
 /** The secret reference the broker logs; it must leave as its fingerprint. */
 export const SECRET_REF = 'aws-sm://ALPACA_SECRET#value';
 
@@ -23,14 +30,25 @@ export interface CliRun {
   /** Resolves with stdout once the report's last line is printed (telemetry is complete by then), or at exit. */
   readonly reported: Promise<string>;
   /** Resolves at exit with the exit code and all output. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; reportedAfterMs: number; exitedAfterMs: number }>;
+  readonly exited: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+    reportedAfterMs: number;
+    exitedAfterMs: number;
+  }>;
   kill(): void;
 }
 
 /** `npx tsx examples/trading-path/run.ts` with DEMO_DIR and a clean environment. */
 export function spawnDemoCli(dir: string): CliRun {
   const started = Date.now();
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['examples/trading-path/run.ts'], { cwd: ROOT, env: cleanEnv({ DEMO_DIR: dir }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['examples/trading-path/run.ts'], {
+    cwd: ROOT,
+    env: cleanEnv({ DEMO_DIR: dir }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let reportedAt = 0;
@@ -47,7 +65,14 @@ export function spawnDemoCli(dir: string): CliRun {
   const exited = new Promise<Awaited<CliRun['exited']>>((resolve) =>
     child.on('close', (code, signal) => {
       onReport(stdout);
-      resolve({ code, signal, stdout, stderr, reportedAfterMs: (reportedAt || Date.now()) - started, exitedAfterMs: Date.now() - started });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        reportedAfterMs: (reportedAt || Date.now()) - started,
+        exitedAfterMs: Date.now() - started,
+      });
     }),
   );
   return {
@@ -61,7 +86,8 @@ export function spawnDemoCli(dir: string): CliRun {
 }
 
 /** Spans of one trace. */
-export const traceOf = (t: LocalTelemetry, traceId: string): LocalSpan[] => t.spans.filter((s) => s.traceId === traceId);
+export const traceOf = (t: LocalTelemetry, traceId: string): LocalSpan[] =>
+  t.spans.filter((s) => s.traceId === traceId);
 
 /** The parent of a span within the exported spans, if it was exported. */
 export function parentOf(spans: readonly LocalSpan[], s: LocalSpan): LocalSpan | undefined {
@@ -69,4 +95,5 @@ export function parentOf(spans: readonly LocalSpan[], s: LocalSpan): LocalSpan |
 }
 
 /** The children of a span. */
-export const childrenOf = (spans: readonly LocalSpan[], s: LocalSpan): LocalSpan[] => spans.filter((c) => c.traceId === s.traceId && c.parentSpanId === s.spanId);
+export const childrenOf = (spans: readonly LocalSpan[], s: LocalSpan): LocalSpan[] =>
+  spans.filter((c) => c.traceId === s.traceId && c.parentSpanId === s.spanId);

@@ -67,7 +67,9 @@ let t: LocalTelemetry;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-sampling-'));
-  await withEnv(CLEAN_ENV, () => runDemo({ dir, env: { OBS_ENV: 'paper', OBS_SAMPLER_RATIO: '0.25' }, batches: batches(), quiet: true }));
+  await withEnv(CLEAN_ENV, () =>
+    runDemo({ dir, env: { OBS_ENV: 'paper', OBS_SAMPLER_RATIO: '0.25' }, batches: batches(), quiet: true }),
+  );
   t = readLocalTelemetry(dir);
 }, 90_000);
 
@@ -79,7 +81,11 @@ describe('sampling at OBS_SAMPLER_RATIO=0.25 across five processes', () => {
   it('ran the whole scenario (logs and metrics are not sampled)', () => {
     expect(t.logs.filter((l) => l.event === 'bars.ingest')).toHaveLength(BATCHES);
     expect(t.logs.filter((l) => l.event === 'order.submit')).toHaveLength(BATCHES - CORRUPT.size);
-    expect(t.points.find((p) => p.service === 'ampy-ingest' && p.metric === 'ampy.bus.produced' && p.attributes['topic'] === TOPICS.bars)?.value).toBe(BATCHES);
+    expect(
+      t.points.find(
+        (p) => p.service === 'ampy-ingest' && p.metric === 'ampy.bus.produced' && p.attributes['topic'] === TOPICS.bars,
+      )?.value,
+    ).toBe(BATCHES);
     expect(t.points.find((p) => p.metric === 'ampy.bus.dlq')?.value).toBe(CORRUPT.size);
     expect(t.points.find((p) => p.metric === 'ampy.oms.rejections')?.value).toBe(1);
     expect(new Set(t.logs.map((l) => l['env']))).toEqual(new Set(['paper']));
@@ -99,9 +105,14 @@ describe('sampling at OBS_SAMPLER_RATIO=0.25 across five processes', () => {
       const trace = t.spans.filter((s) => s.traceId === root.traceId);
       const i = Number(String(root.attributes['symbol']).slice(3));
       const submit = trace.find((s) => s.name === 'oms.submit');
-      const ending = CORRUPT.has(i) ? 'dead-lettered' : String(submit?.attributes['client_order_id']).endsWith('_003') ? 'rejected' : 'filled';
+      const ending = CORRUPT.has(i)
+        ? 'dead-lettered'
+        : String(submit?.attributes['client_order_id']).endsWith('_003')
+          ? 'rejected'
+          : 'filled';
       expect(shape(trace), `trace of ${String(root.attributes['symbol'])} (${ending})`).toEqual(COMPLETE[ending]);
-      for (const s of trace) if (s !== root) expect(parentOf(trace, s), `parent of ${s.name}@${s.service}`).toBeDefined();
+      for (const s of trace)
+        if (s !== root) expect(parentOf(trace, s), `parent of ${s.name}@${s.service}`).toBeDefined();
       if (ending !== 'dead-lettered') expect(new Set(trace.map((s) => s.service)).size).toBeGreaterThanOrEqual(4);
     }
   });
@@ -110,7 +121,8 @@ describe('sampling at OBS_SAMPLER_RATIO=0.25 across five processes', () => {
     const rootKept = new Set(t.spans.filter((s) => s.name === 'ingest.fetch').map((s) => s.traceId));
     for (const s of t.spans) {
       const parent = parentOf(t.spans, s);
-      if (s.parentSpanId && !parent) expect(s.attributes[ALWAYS], `${s.name}@${s.service} kept without its parent`).toBe(true);
+      if (s.parentSpanId && !parent)
+        expect(s.attributes[ALWAYS], `${s.name}@${s.service} kept without its parent`).toBe(true);
       if (rootKept.has(s.traceId)) continue;
       // In a trace whose root was dropped, walk up: the top of what was kept is a safety-critical span.
       let top = s;
@@ -130,12 +142,19 @@ describe('sampling at OBS_SAMPLER_RATIO=0.25 across five processes', () => {
       expect(ack!.attributes).toMatchObject({ status: 'rejected', [ALWAYS]: true });
       // The reject's log line is on the kept span: the pivot works whatever the head sampler decided.
       expect({ trace_id: l.trace_id, span_id: l['span_id'] }).toEqual({ trace_id: ack!.traceId, span_id: ack!.spanId });
-      const publish = childrenOf(t.spans, ack!).find((s) => s.name === 'bus.publish' && s.attributes['topic'] === TOPICS.acks);
+      const publish = childrenOf(t.spans, ack!).find(
+        (s) => s.name === 'bus.publish' && s.attributes['topic'] === TOPICS.acks,
+      );
       expect(publish, 'bus.publish of the ack').toBeDefined();
       const consume = childrenOf(t.spans, publish!).find((s) => s.name === 'bus.consume' && s.service === 'ampy-oms');
       expect(consume, 'bus.consume of the ack in ampy-oms').toBeDefined();
       const reject = childrenOf(t.spans, consume!).find((s) => s.name === 'oms.reject');
-      expect(reject?.attributes).toMatchObject({ client_order_id: coid, reject_reason: 'risk_check', http_status: 429, [ALWAYS]: true });
+      expect(reject?.attributes).toMatchObject({
+        client_order_id: coid,
+        reject_reason: 'risk_check',
+        http_status: 429,
+        [ALWAYS]: true,
+      });
       if (!t.spans.some((s) => s.traceId === ack!.traceId && s.name === 'ingest.fetch')) droppedRoots++;
     }
     console.info(`sampling: ${droppedRoots} of ${rejects.length} reject traces had their root dropped`);

@@ -26,14 +26,31 @@ let stderr = '';
 describe.skipIf(!prometheusBin)('emit on a real Prometheus', () => {
   beforeAll(async () => {
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'codegen/bin.ts'), 'emit', '--endpoint', `file://${tmp}`, '--duration', '120'], {
-      cwd: ROOT,
-      env: { ...process.env, ...CLEAN_ENV, OBS_PROM_PORT: String(port) } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'codegen/bin.ts'),
+        'emit',
+        '--endpoint',
+        `file://${tmp}`,
+        '--duration',
+        '120',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...CLEAN_ENV, OBS_PROM_PORT: String(port) } as NodeJS.ProcessEnv,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     // In the compose stack the collector copies env and service from the resource; here the scrape adds them.
-    await prom.start(prometheusBin!, [{ target: `127.0.0.1:${port}`, labels: { env: 'dev', service: 'ampy-oms' } }], [path.join(ROOT, 'generated', 'prometheus', 'ampyobs.rules.yaml')]);
+    await prom.start(
+      prometheusBin!,
+      [{ target: `127.0.0.1:${port}`, labels: { env: 'dev', service: 'ampy-oms' } }],
+      [path.join(ROOT, 'generated', 'prometheus', 'ampyobs.rules.yaml')],
+    );
     await until(
       'three scrapes of the emit process',
       async () => {
@@ -60,10 +77,12 @@ describe.skipIf(!prometheusBin)('emit on a real Prometheus', () => {
 
   it('finds data for what every alert and every SLO burn-rate window measures', async () => {
     const empty: string[] = [];
-    for (const a of model.alerts) if ((await prom.query(alertProbe(a))).length === 0) empty.push(`${a.name}: ${alertProbe(a)}`);
+    for (const a of model.alerts)
+      if ((await prom.query(alertProbe(a))).length === 0) empty.push(`${a.name}: ${alertProbe(a)}`);
     for (const slo of model.slos)
       for (const rule of sloAlertRules(slo).filter((r) => !r.expr.startsWith('absent(')))
-        for (const side of rule.expr.split(' and ')) if ((await prom.query(side.replace(/ > .*$/, ''))).length === 0) empty.push(`${rule.alert}: ${side}`);
+        for (const side of rule.expr.split(' and '))
+          if ((await prom.query(side.replace(/ > .*$/, ''))).length === 0) empty.push(`${rule.alert}: ${side}`);
     expect(empty, `alerts measuring nothing:\n${empty.join('\n')}`).toEqual([]);
   });
 });

@@ -37,16 +37,31 @@ describe.skipIf(!prometheusBin)('exemplars on a real Prometheus', () => {
       env: { ...env, OBS_OTLP_ENDPOINT: `file://${dir}` },
       // While the services still run: Prometheus scrapes the OMS until the exemplars are stored.
       beforeStop: async (ports) => {
-        await prom.start(prometheusBin!, [{ target: `127.0.0.1:${ports['ampy-oms']}`, labels: { service: 'ampy-oms', env: 'dev' } }], [], ['--enable-feature=exemplar-storage']);
+        await prom.start(
+          prometheusBin!,
+          [{ target: `127.0.0.1:${ports['ampy-oms']}`, labels: { service: 'ampy-oms', env: 'dev' } }],
+          [],
+          ['--enable-feature=exemplar-storage'],
+        );
         found = await until('exemplars of ampy_oms_order_latency_ms_bucket', async () => {
           const end = Date.now() / 1000 + 60;
-          const res = await fetch(`${prom.url}/api/v1/query_exemplars?query=${encodeURIComponent('ampy_oms_order_latency_ms_bucket')}&start=${end - 3600}&end=${end}`);
+          const res = await fetch(
+            `${prom.url}/api/v1/query_exemplars?query=${encodeURIComponent('ampy_oms_order_latency_ms_bucket')}&start=${end - 3600}&end=${end}`,
+          );
           const body = (await res.json()) as { status: string; data: ExemplarSeries[] };
           return body.status === 'success' && body.data.length ? body.data : undefined;
         });
-        const targets = (await (await fetch(`${prom.url}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; lastError: string }[] } };
+        const targets = (await (await fetch(`${prom.url}/api/v1/targets`)).json()) as {
+          data: { activeTargets: { health: string; lastError: string }[] };
+        };
         expect(targets.data.activeTargets.map((t) => [t.health, t.lastError])).toEqual([['up', '']]);
-        scrapeAccept = (await (await fetch(`http://127.0.0.1:${ports['ampy-oms']}/metrics`, { headers: { accept: 'application/openmetrics-text;version=1.0.0' } })).text()).slice(-6);
+        scrapeAccept = (
+          await (
+            await fetch(`http://127.0.0.1:${ports['ampy-oms']}/metrics`, {
+              headers: { accept: 'application/openmetrics-text;version=1.0.0' },
+            })
+          ).text()
+        ).slice(-6);
       },
     });
     expect(scrapeAccept).toBe('# EOF\n');
@@ -54,7 +69,12 @@ describe.skipIf(!prometheusBin)('exemplars on a real Prometheus', () => {
     expect(slow.clientOrderId).toBe('co_20250905_005');
     const bucket = found.find((s) => s.exemplars.some((e) => e.labels['trace_id'] === slow.traceId));
     expect(bucket, `an exemplar with trace_id ${slow.traceId} in ${JSON.stringify(found)}`).toBeDefined();
-    expect(bucket!.seriesLabels).toMatchObject({ __name__: 'ampy_oms_order_latency_ms_bucket', broker: 'alpaca', le: '1000', service: 'ampy-oms' });
+    expect(bucket!.seriesLabels).toMatchObject({
+      __name__: 'ampy_oms_order_latency_ms_bucket',
+      broker: 'alpaca',
+      le: '1000',
+      service: 'ampy-oms',
+    });
     const e = bucket!.exemplars.find((x) => x.labels['trace_id'] === slow.traceId)!;
     expect(e.labels['span_id']).toMatch(/^[0-9a-f]{16}$/);
     expect(Number(e.value)).toBeGreaterThan(500);

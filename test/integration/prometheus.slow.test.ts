@@ -32,9 +32,12 @@ const API_SERVICE = 'ampy-api';
 const SERVICES = `ampy-oms|${API_SERVICE}`;
 const dependencies = postgresAvailable() && redisAvailable();
 
-
 const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-type Helper = { add?: (v: number, l?: unknown) => void; record?: (v: number, l?: unknown) => void; set?: (v: number, l?: unknown) => void };
+type Helper = {
+  add?: (v: number, l?: unknown) => void;
+  record?: (v: number, l?: unknown) => void;
+  set?: (v: number, l?: unknown) => void;
+};
 
 /** Every label combination of a metric: all enum members, two values for bounded strings. */
 function combinations(labels: readonly { name: string; values?: readonly string[] }[]): Record<string, string>[] {
@@ -53,8 +56,10 @@ function traffic(): void {
     const helper = (metrics as unknown as Record<string, Record<string, Helper>>)[subsystem!]![camel(rest.join('_'))]!;
     for (const labels of combinations(m.labels as readonly { name: string; values?: readonly string[] }[])) {
       const l = m.labels.length ? labels : undefined;
-      if ((m.instrument as string) === 'counter' || (m.instrument as string) === 'updowncounter') helper.add!(1 + Math.floor(Math.random() * 3), l);
-      else if (m.instrument === 'gauge') helper.set!(m.name === 'ampy.fx.rate_staleness_ms' ? 100 : 10 + Math.random() * 50, l);
+      if ((m.instrument as string) === 'counter' || (m.instrument as string) === 'updowncounter')
+        helper.add!(1 + Math.floor(Math.random() * 3), l);
+      else if (m.instrument === 'gauge')
+        helper.set!(m.name === 'ampy.fx.rate_staleness_ms' ? 100 : 10 + Math.random() * 50, l);
       else {
         const b = 'buckets' in m ? m.buckets.boundaries : [1];
         for (const v of [b[0]! / 2, b[Math.floor(b.length / 2)]!, b[b.length - 1]! * 0.9]) helper.record!(v, l);
@@ -87,7 +92,15 @@ async function startApp(app: string, env: Record<string, string>): Promise<void>
   const child = spawn(process.execPath, ['--import', build!.register, path.join(APPS, app)], {
     cwd: ROOT,
     // Only the Prometheus endpoint: nothing is sent over OTLP.
-    env: { PATH: process.env['PATH'] ?? '', AMPYOBS_RUNTIME: build!.runtime, OBS_ENV: 'dev', OBS_EXPORT_TRACES: 'false', OBS_EXPORT_METRICS: 'false', OBS_EXPORT_LOGS: 'false', ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      AMPYOBS_RUNTIME: build!.runtime,
+      OBS_ENV: 'dev',
+      OBS_EXPORT_TRACES: 'false',
+      OBS_EXPORT_METRICS: 'false',
+      OBS_EXPORT_LOGS: 'false',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -121,7 +134,13 @@ const promLog: string[] = [];
 
 describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards on a real Prometheus', () => {
   beforeAll(async () => {
-    const [appPort, promPort, apiPort, apiPromPort, pricingPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [appPort, promPort, apiPort, apiPromPort, pricingPort] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     build = buildRuntime('prometheus-build');
     const [pg, redis] = await Promise.all([startPostgres(), startRedis()]);
     servers = [pg, redis];
@@ -167,13 +186,25 @@ describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards
         '',
       ].join('\n'),
     );
-    prom = spawn(prometheusBin!, [`--config.file=${path.join(tmp, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(tmp, 'data')}`, `--web.listen-address=127.0.0.1:${promPort}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    prom = spawn(
+      prometheusBin!,
+      [
+        `--config.file=${path.join(tmp, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(tmp, 'data')}`,
+        `--web.listen-address=127.0.0.1:${promPort}`,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     prom.stderr!.on('data', (c: Buffer) => promLog.push(c.toString()));
     promUrl = `http://127.0.0.1:${promPort}`;
     await until('Prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined));
     // Enough scrapes that every rate over [1m] has at least two samples.
     await until('three scrapes of both services', async () => {
-      for (const probe of ['ampy_oms_order_submit_total', 'http_server_request_duration_count', 'db_client_operation_duration_count']) {
+      for (const probe of [
+        'ampy_oms_order_submit_total',
+        'http_server_request_duration_count',
+        'db_client_operation_duration_count',
+      ]) {
         const r = await query(`count_over_time(${probe}[1m])`);
         if (!r.length || !r.every((v) => Number(v.value[1]) >= 3)) return undefined;
       }
@@ -199,9 +230,15 @@ describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards
   });
 
   it('loads every generated rule group without errors', async () => {
-    const res = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { name: string; rules: { health: string; lastError?: string; name: string }[] }[] } };
+    const res = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+      data: { groups: { name: string; rules: { health: string; lastError?: string; name: string }[] }[] };
+    };
     const groups = res.data.groups;
-    expect(groups.map((g) => g.name).sort()).toEqual(ruleGroups(model).map((g) => g.name).sort());
+    expect(groups.map((g) => g.name).sort()).toEqual(
+      ruleGroups(model)
+        .map((g) => g.name)
+        .sort(),
+    );
     await until('every rule evaluated healthy', async () => {
       const r = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as typeof res;
       const bad = r.data.groups.flatMap((g) => g.rules).filter((x) => x.health !== 'ok');
@@ -219,7 +256,9 @@ describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards
   });
 
   it('records every SLO recording rule for the service and environment', async () => {
-    const records = ruleGroups(model).flatMap((g) => g.rules).filter((r): r is { record: string; expr: string; labels: Record<string, string> } => 'record' in r);
+    const records = ruleGroups(model)
+      .flatMap((g) => g.rules)
+      .filter((r): r is { record: string; expr: string; labels: Record<string, string> } => 'record' in r);
     expect(records.length).toBeGreaterThan(0);
     await until('every recording rule has data', async () => {
       for (const r of records) {
@@ -232,10 +271,12 @@ describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards
 
   it('finds real series for what every alert measures', async () => {
     const empty: string[] = [];
-    for (const a of model.alerts) if ((await query(alertProbe(a))).length === 0) empty.push(`${a.name}: ${alertProbe(a)}`);
+    for (const a of model.alerts)
+      if ((await query(alertProbe(a))).length === 0) empty.push(`${a.name}: ${alertProbe(a)}`);
     for (const slo of model.slos)
       for (const rule of sloAlertRules(slo).filter((r) => !r.expr.startsWith('absent(')))
-        for (const side of rule.expr.split(' and ')) if ((await query(side.replace(/ > .*$/, ''))).length === 0) empty.push(`${rule.alert}: ${side}`);
+        for (const side of rule.expr.split(' and '))
+          if ((await query(side.replace(/ > .*$/, ''))).length === 0) empty.push(`${rule.alert}: ${side}`);
     expect(empty, `alerts measuring nothing:\n${empty.join('\n')}`).toEqual([]);
     expect(alertRule(model.alerts[0]!).expr).toContain(model.alerts[0]!.metric.promName);
   });
@@ -248,7 +289,9 @@ describe.skipIf(!prometheusBin || !dependencies)('generated rules and dashboards
       metrics.fx.rateStalenessMs.set(60_000, { pair: 'EURUSD' });
     }, 250);
     const alert = await until('AmpyFXRateStale in /api/v1/alerts', async () => {
-      const res = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+      const res = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as {
+        data: { alerts: { labels: Record<string, string>; state: string }[] };
+      };
       return res.data.alerts.find((a) => a.labels['alertname'] === 'AmpyFXRateStale' && a.labels['pair'] === 'EURUSD');
     });
     expect(['pending', 'firing']).toContain(alert.state);

@@ -25,13 +25,24 @@ let ticker: NodeJS.Timeout | undefined;
 
 describe.skipIf(!prometheusBin)('renamed metrics on a real Prometheus', () => {
   beforeAll(async () => {
-    expect(model.renamedMetrics.map((r) => r.from.name).sort()).toEqual(['ampy.oms.ack_latency_ms', 'ampy.oms.rejects', 'ampy.oms.submit_latency_ms']);
+    expect(model.renamedMetrics.map((r) => r.from.name).sort()).toEqual([
+      'ampy.oms.ack_latency_ms',
+      'ampy.oms.rejects',
+      'ampy.oms.submit_latency_ms',
+    ]);
     const port = await freePort();
     await withEnv({ ...CLEAN_ENV }, () => {
-      obs = init({ serviceName: 'ampy-oms', prometheus: { port, host: '127.0.0.1' }, export: { traces: false, metrics: false, logs: false }, logDestination: lineSink().stream });
+      obs = init({
+        serviceName: 'ampy-oms',
+        prometheus: { port, host: '127.0.0.1' },
+        export: { traces: false, metrics: false, logs: false },
+        logDestination: lineSink().stream,
+      });
     });
     // What a service records after regenerating: the new names only.
-    const rejections = defineCounter<{ broker: string; reason: string }>(metricDescriptor(metric('ampy.oms.rejections')));
+    const rejections = defineCounter<{ broker: string; reason: string }>(
+      metricDescriptor(metric('ampy.oms.rejections')),
+    );
     const latency = defineHistogram<{ broker: string }>(metricDescriptor(metric('ampy.oms.order_latency_ms')));
     const traffic = (): void => {
       rejections.add(1, { broker: 'alpaca', reason: 'risk_check' });
@@ -61,7 +72,12 @@ describe.skipIf(!prometheusBin)('renamed metrics on a real Prometheus', () => {
       return r.length ? r : undefined;
     });
     expect(old).toHaveLength(1);
-    expect(old[0]!.metric).toMatchObject({ __name__: 'ampy_oms_rejects_total', cause: 'risk_check', broker: 'alpaca', renamed_to: 'ampy.oms.rejections' });
+    expect(old[0]!.metric).toMatchObject({
+      __name__: 'ampy_oms_rejects_total',
+      cause: 'risk_check',
+      broker: 'alpaca',
+      renamed_to: 'ampy.oms.rejections',
+    });
     // An old dashboard's query, unchanged, has data.
     const rate = await until('an old dashboard query with data', async () => {
       const r = await prom.query('sum by (cause) (rate(ampy_oms_rejects_total[1m]))');
@@ -81,8 +97,11 @@ describe.skipIf(!prometheusBin)('renamed metrics on a real Prometheus', () => {
   });
 
   it('records nothing for a rename whose day has passed', async () => {
-    await until('the rule group evaluated', async () => ((await prom.query('ampy_oms_submit_latency_ms_count')).length ? true : undefined));
+    await until('the rule group evaluated', async () =>
+      (await prom.query('ampy_oms_submit_latency_ms_count')).length ? true : undefined,
+    );
     expect((await prom.query('ampy_oms_order_latency_ms_count')).length).toBe(1);
-    for (const s of ['_bucket', '_sum', '_count']) expect(await prom.query(`ampy_oms_ack_latency_ms${s}`), s).toEqual([]);
+    for (const s of ['_bucket', '_sum', '_count'])
+      expect(await prom.query(`ampy_oms_ack_latency_ms${s}`), s).toEqual([]);
   });
 });

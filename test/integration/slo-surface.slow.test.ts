@@ -77,11 +77,16 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
     metrics.oms.orderSubmit.add(0, { broker: 'alpaca', outcome: 'ok' });
     metrics.oms.orderSubmit.add(0, { broker: 'alpaca', outcome: 'reject' });
     metrics.bus.deliveryLatencyMs.record(10, { topic: 'ampy/dev/orders/v1/requests', domain: 'orders' });
-    for (const status_class of ['2xx', '5xx'] as const) metrics.api.requests.add(0, { method: 'GET', route: '/v1/orders', status_class });
+    for (const status_class of ['2xx', '5xx'] as const)
+      metrics.api.requests.add(0, { method: 'GET', route: '/v1/orders', status_class });
     metrics.api.requests.add(0, { method: 'POST', route: '/v1/orders', status_class: '4xx' });
     metrics.api.requestLatencyMs.record(120, { method: 'GET', route: '/v1/orders' });
 
-    await prom.start(prometheusBin!, [{ target: `127.0.0.1:${port}`, labels: { env: 'dev', service: SERVICE } }], [path.join(ROOT, 'generated/prometheus/ampyobs.rules.yaml')]);
+    await prom.start(
+      prometheusBin!,
+      [{ target: `127.0.0.1:${port}`, labels: { env: 'dev', service: SERVICE } }],
+      [path.join(ROOT, 'generated/prometheus/ampyobs.rules.yaml')],
+    );
     await until('two scrapes of the primed series', async () => {
       const r = await prom.query(`count_over_time(ampy_oms_order_submit_total{service="${SERVICE}"}[1m])`);
       return r.length === 2 && r.every((v) => Number(v.value[1]) >= 2) ? true : undefined;
@@ -92,7 +97,17 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
       batch();
       await new Promise((r) => setTimeout(r, 250));
     }
-    const finalCount = String(Number((await (await fetch(`${base}/metrics/json`)).json() as { metrics: { name: string; series: { labels: Record<string, string>; value?: number }[] }[] }).metrics.find((m) => m.name === 'ampy.oms.order_submit')!.series.find((s) => s.labels['outcome'] === 'ok')!.value));
+    const finalCount = String(
+      Number(
+        (
+          (await (await fetch(`${base}/metrics/json`)).json()) as {
+            metrics: { name: string; series: { labels: Record<string, string>; value?: number }[] }[];
+          }
+        ).metrics
+          .find((m) => m.name === 'ampy.oms.order_submit')!
+          .series.find((s) => s.labels['outcome'] === 'ok')!.value,
+      ),
+    );
     await until('Prometheus holds the final values and has evaluated the rules on them', async () => {
       const r = await prom.query(`ampy_oms_order_submit_total{service="${SERVICE}", outcome="ok"}`);
       if (r[0]?.value[1] !== finalCount) return undefined;
@@ -108,8 +123,15 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
   });
 
   it('every SLO has figures for every window of its recording rules', () => {
-    expect(slos.map((s) => s.name).sort()).toEqual(['api-availability', 'api-latency', 'bus-orders-delivery', 'oms-order-latency', 'oms-order-success']);
-    for (const s of slos) expect(s.groups[0]!.windows.map((w) => w.window)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
+    expect(slos.map((s) => s.name).sort()).toEqual([
+      'api-availability',
+      'api-latency',
+      'bus-orders-delivery',
+      'oms-order-latency',
+      'oms-order-success',
+    ]);
+    for (const s of slos)
+      expect(s.groups[0]!.windows.map((w) => w.window)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
   });
 
   it('gives the error ratio of every window as Prometheus records it', async () => {
@@ -117,7 +139,10 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
       for (const w of s.groups[0]!.windows) {
         const theirs = await promRatio(s.name, w.window);
         const ours = w.errorRatio!;
-        expect(Math.abs(ours - theirs), `${s.name} ${w.window}: in process ${ours}, Prometheus ${theirs}`).toBeLessThanOrEqual(TOLERANCE * Math.max(ours, theirs) + 1e-12);
+        expect(
+          Math.abs(ours - theirs),
+          `${s.name} ${w.window}: in process ${ours}, Prometheus ${theirs}`,
+        ).toBeLessThanOrEqual(TOLERANCE * Math.max(ours, theirs) + 1e-12);
       }
     const latency = slos.find((s) => s.name === 'oms-order-latency')!.groups[0]!.windows[0]!;
     expect(latency.errorRatio!).toBeGreaterThan(0.07);
@@ -131,7 +156,9 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
       const allowed = 1 - s.objective;
       const period = await promRatio(s.name, '30d');
       expect(g.errorBudget.remaining!).toBeCloseTo(1 - period / allowed, 1);
-      expect(Math.abs(g.errorBudget.consumed! - period / allowed)).toBeLessThanOrEqual(TOLERANCE * Math.max(g.errorBudget.consumed!, period / allowed) + 1e-9);
+      expect(Math.abs(g.errorBudget.consumed! - period / allowed)).toBeLessThanOrEqual(
+        TOLERANCE * Math.max(g.errorBudget.consumed!, period / allowed) + 1e-9,
+      );
       for (const t of g.burnRates) {
         const [long, short] = t.tier.split('-') as [string, string];
         for (const [ours, window] of [
@@ -139,19 +166,25 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
           [t.shortBurnRate!, short],
         ] as const) {
           const theirs = (await promRatio(s.name, window)) / allowed;
-          expect(Math.abs(ours - theirs), `${s.name} ${t.tier} ${window}`).toBeLessThanOrEqual(TOLERANCE * Math.max(ours, theirs) + 1e-9);
+          expect(Math.abs(ours - theirs), `${s.name} ${t.tier} ${window}`).toBeLessThanOrEqual(
+            TOLERANCE * Math.max(ours, theirs) + 1e-9,
+          );
         }
       }
     }
   });
 
   it('names the burn alerts Prometheus has active, pending until their `for` has passed', async () => {
-    const res = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string>; state: string }[] } };
+    const res = (await (await fetch(`${prom.url}/api/v1/alerts`)).json()) as {
+      data: { alerts: { labels: Record<string, string>; state: string }[] };
+    };
     const active = res.data.alerts
       .filter((a) => a.labels['alertname']?.endsWith('ErrorBudgetBurn') && a.labels['service'] === SERVICE)
       .map((a) => `${a.labels['slo']} ${a.labels['tier']} ${a.state}`)
       .sort();
-    const ours = slos.flatMap((s) => s.groups[0]!.burnRates.filter((t) => t.condition).map((t) => `${s.name} ${t.tier} ${t.state}`)).sort();
+    const ours = slos
+      .flatMap((s) => s.groups[0]!.burnRates.filter((t) => t.condition).map((t) => `${s.name} ${t.tier} ${t.state}`))
+      .sort();
     expect(ours).toEqual(active);
     // The traffic was chosen so each SLO stops at a different tier.
     expect(ours).toEqual([
@@ -165,6 +198,13 @@ describe.skipIf(!prometheusBin)('SLOs in process and in Prometheus', () => {
       'oms-order-success 3d-6h pending',
     ]);
     // Alert names and tiers are the generated rule's.
-    for (const s of slos) for (const t of s.groups[0]!.burnRates) expect(t.alert).toBe(`AmpySLO${s.name.split('-').map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}ErrorBudgetBurn`);
+    for (const s of slos)
+      for (const t of s.groups[0]!.burnRates)
+        expect(t.alert).toBe(
+          `AmpySLO${s.name
+            .split('-')
+            .map((p) => p[0]!.toUpperCase() + p.slice(1))
+            .join('')}ErrorBudgetBurn`,
+        );
   });
 });

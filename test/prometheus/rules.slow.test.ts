@@ -15,8 +15,12 @@ describe.skipIf(!promtool)('generated Prometheus rules (promtool 2.42)', () => {
     expect(stdout).toMatch(/SUCCESS: \d+ rules found/);
   });
 
-  it.each(['ampyobs.rules.test.yaml', 'ampyobs.rules.slow.test.yaml'])('pass promtool test rules %s', async (file) => {
-    const { stdout } = await run(promtool!, ['test', 'rules', file], { cwd: DIR, maxBuffer: 16 << 20 });
-    expect(stdout).toContain('SUCCESS');
-  }, 300_000);
+  it.each(['ampyobs.rules.test.yaml', 'ampyobs.rules.slow.test.yaml'])(
+    'pass promtool test rules %s',
+    async (file) => {
+      const { stdout } = await run(promtool!, ['test', 'rules', file], { cwd: DIR, maxBuffer: 16 << 20 });
+      expect(stdout).toContain('SUCCESS');
+    },
+    300_000,
+  );
 });

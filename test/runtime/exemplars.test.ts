@@ -50,12 +50,21 @@ async function traffic(): Promise<{ sampled: string[]; unsampled: string }> {
   return { sampled, unsampled };
 }
 
-async function run(start: (r: OtlpReceiver) => Promise<string>, env: Record<string, string> = {}): Promise<{ points: ReceivedPoint[]; ids: Awaited<ReturnType<typeof traffic>> }> {
+async function run(
+  start: (r: OtlpReceiver) => Promise<string>,
+  env: Record<string, string> = {},
+): Promise<{ points: ReceivedPoint[]; ids: Awaited<ReturnType<typeof traffic>> }> {
   receiver = new OtlpReceiver();
   const endpoint = await start(receiver);
   let ids!: Awaited<ReturnType<typeof traffic>>;
   await withEnv({ ...CLEAN_ENV, OBS_SAMPLER_RATIO: '0', ...env }, async () => {
-    obs = init({ serviceName: 'ex', otlp: { endpoint }, export: { logs: false }, metricIntervalMillis: 60_000, logDestination: lineSink().stream });
+    obs = init({
+      serviceName: 'ex',
+      otlp: { endpoint },
+      export: { logs: false },
+      metricIntervalMillis: 60_000,
+      logDestination: lineSink().stream,
+    });
     ids = await traffic();
     await obs.shutdown(5000);
     obs = undefined;
@@ -63,8 +72,10 @@ async function run(start: (r: OtlpReceiver) => Promise<string>, env: Record<stri
   return { points: receiver.points, ids };
 }
 
-const latency = (points: ReceivedPoint[]) => points.find((p) => p.metric === 'ampy.oms.order_latency_ms' && p.attributes['broker'] === 'alpaca')!;
-const rejections = (points: ReceivedPoint[], broker: string) => points.find((p) => p.metric === 'ampy.oms.rejections' && p.attributes['broker'] === broker)!;
+const latency = (points: ReceivedPoint[]) =>
+  points.find((p) => p.metric === 'ampy.oms.order_latency_ms' && p.attributes['broker'] === 'alpaca')!;
+const rejections = (points: ReceivedPoint[], broker: string) =>
+  points.find((p) => p.metric === 'ampy.oms.rejections' && p.attributes['broker'] === broker)!;
 
 function expectExemplars(points: ReceivedPoint[], ids: Awaited<ReturnType<typeof traffic>>): void {
   const h = latency(points);
@@ -83,7 +94,9 @@ function expectExemplars(points: ReceivedPoint[], ids: Awaited<ReturnType<typeof
   // At most one per bucket.
   expect(h.exemplars.length).toBeLessThanOrEqual(h.buckets!.length);
   // A counter keeps one per series: the first sampled increment, still recent.
-  expect(rejections(points, 'alpaca').exemplars).toEqual([expect.objectContaining({ value: 2, traceId: ids.sampled[0] })]);
+  expect(rejections(points, 'alpaca').exemplars).toEqual([
+    expect.objectContaining({ value: 2, traceId: ids.sampled[0] }),
+  ]);
   expect(rejections(points, 'ibkr').exemplars).toEqual([]);
   expect(rejections(points, 'paper').exemplars).toEqual([]);
 }
@@ -110,18 +123,40 @@ describe('exemplars on the fast path', () => {
     try {
       let sampled: string[] = [];
       await withEnv({ ...CLEAN_ENV, OBS_SAMPLER_RATIO: '0' }, async () => {
-        obs = init({ serviceName: 'ex', otlp: { endpoint: `file://${dir}` }, export: { logs: false }, metricIntervalMillis: 60_000, logDestination: lineSink().stream });
+        obs = init({
+          serviceName: 'ex',
+          otlp: { endpoint: `file://${dir}` },
+          export: { logs: false },
+          metricIntervalMillis: 60_000,
+          logDestination: lineSink().stream,
+        });
         ({ sampled } = await traffic());
         await obs.shutdown(5000);
         obs = undefined;
       });
       const file = readdirSync(dir).find((f) => f.startsWith('metrics-'))!;
       const last = JSON.parse(readFileSync(path.join(dir, file), 'utf8').trim().split('\n').at(-1)!) as {
-        resourceMetrics: { scopeMetrics: { metrics: { name: string; histogram?: { dataPoints: { exemplars?: { traceId: string; asDouble: number; timeUnixNano: string }[] }[] } }[] }[] }[];
+        resourceMetrics: {
+          scopeMetrics: {
+            metrics: {
+              name: string;
+              histogram?: {
+                dataPoints: { exemplars?: { traceId: string; asDouble: number; timeUnixNano: string }[] }[];
+              };
+            }[];
+          }[];
+        }[];
       };
-      const h = last.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.name === 'ampy.oms.order_latency_ms')!;
+      const h = last.resourceMetrics[0]!.scopeMetrics.flatMap((s) => s.metrics).find(
+        (m) => m.name === 'ampy.oms.order_latency_ms',
+      )!;
       const ex = h.histogram!.dataPoints.flatMap((p) => p.exemplars ?? []);
-      expect(ex.map((e) => [e.asDouble, e.traceId])).toEqual(expect.arrayContaining([[650, sampled[0]], [90, sampled[2]]]));
+      expect(ex.map((e) => [e.asDouble, e.traceId])).toEqual(
+        expect.arrayContaining([
+          [650, sampled[0]],
+          [90, sampled[2]],
+        ]),
+      );
       expect(ex[0]!.timeUnixNano).toMatch(/^\d{19}$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -137,19 +172,56 @@ describe('the OTLP metrics encoder', () => {
 
   it('writes the same bytes as the upstream serializer when there are no exemplars, and adds them when there are', async () => {
     const reader = new Reader();
-    const mp = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': 'enc', 'k.int': 7, 'k.bool': true, 'k.list': ['a', 'b'] }), readers: [reader] });
+    const mp = new MeterProvider({
+      resource: resourceFromAttributes({ 'service.name': 'enc', 'k.int': 7, 'k.bool': true, 'k.list': ['a', 'b'] }),
+      readers: [reader],
+    });
     const meter = mp.getMeter('scope', '1.2.3');
-    meter.createHistogram('h', { unit: 'ms', description: 'a histogram', advice: { explicitBucketBoundaries: [1, 10, 100] } }).record(42, { broker: 'alpaca', n: -3, f: 1.5 });
+    meter
+      .createHistogram('h', {
+        unit: 'ms',
+        description: 'a histogram',
+        advice: { explicitBucketBoundaries: [1, 10, 100] },
+      })
+      .record(42, { broker: 'alpaca', n: -3, f: 1.5 });
     meter.createCounter('c').add(3, { reason: 'x' });
     meter.createUpDownCounter('u').add(-2);
     meter.createGauge('g', { valueType: 1 }).record(12);
     const { resourceMetrics } = await reader.collect();
-    expect(Buffer.from(encodeMetricsRequest(resourceMetrics)).equals(Buffer.from(ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!))).toBe(true);
+    expect(
+      Buffer.from(encodeMetricsRequest(resourceMetrics)).equals(
+        Buffer.from(ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!),
+      ),
+    ).toBe(true);
 
     const h = resourceMetrics.scopeMetrics[0]!.metrics.find((m) => m.descriptor.name === 'h')!;
-    Object.assign(h.dataPoints[0]!, { exemplars: [{ value: 42, timeMs: 1_800_000_000_123.5, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', bucket: 2 }] });
-    const ours = decode('metrics', encodeMetricsRequest(resourceMetrics)) as { resource_metrics: { scope_metrics: { metrics: { name: string; histogram?: { data_points: { exemplars?: { trace_id: Buffer; span_id: Buffer; as_double: number; time_unix_nano: number }[] }[] } }[] }[] }[] };
-    const point = ours.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'h')!.histogram!.data_points[0]!;
+    Object.assign(h.dataPoints[0]!, {
+      exemplars: [
+        {
+          value: 42,
+          timeMs: 1_800_000_000_123.5,
+          traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+          spanId: '00f067aa0ba902b7',
+          bucket: 2,
+        },
+      ],
+    });
+    const ours = decode('metrics', encodeMetricsRequest(resourceMetrics)) as {
+      resource_metrics: {
+        scope_metrics: {
+          metrics: {
+            name: string;
+            histogram?: {
+              data_points: {
+                exemplars?: { trace_id: Buffer; span_id: Buffer; as_double: number; time_unix_nano: number }[];
+              }[];
+            };
+          }[];
+        }[];
+      }[];
+    };
+    const point = ours.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'h')!.histogram!
+      .data_points[0]!;
     expect(point.exemplars).toHaveLength(1);
     expect(point.exemplars![0]!.trace_id.toString('hex')).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
     expect(point.exemplars![0]!.span_id.toString('hex')).toBe('00f067aa0ba902b7');
@@ -157,7 +229,10 @@ describe('the OTLP metrics encoder', () => {
     expect(point.exemplars![0]!.time_unix_nano).toBe(1_800_000_000_123_500_000);
     // Upstream's serializer leaves them out.
     const upstream = decode('metrics', ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!) as typeof ours;
-    expect(upstream.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'h')!.histogram!.data_points[0]!.exemplars ?? []).toEqual([]);
+    expect(
+      upstream.resource_metrics[0]!.scope_metrics[0]!.metrics.find((m) => m.name === 'h')!.histogram!.data_points[0]!
+        .exemplars ?? [],
+    ).toEqual([]);
     await mp.shutdown();
   });
 });
@@ -172,7 +247,13 @@ describe('the exemplar store', () => {
       store.offer(1, 650, sc('a'.repeat(32)));
       now.mockReturnValue(1_000_000 + EXEMPLAR_MIN_RETENTION_MS - 1);
       store.offer(1, 700, sc('b'.repeat(32)));
-      expect(store.at(1, 9)).toEqual({ value: 650, timeMs: 1_000_000, traceId: 'a'.repeat(32), spanId: '00f067aa0ba902b7', bucket: 9 });
+      expect(store.at(1, 9)).toEqual({
+        value: 650,
+        timeMs: 1_000_000,
+        traceId: 'a'.repeat(32),
+        spanId: '00f067aa0ba902b7',
+        bucket: 9,
+      });
       now.mockReturnValue(1_000_000 + EXEMPLAR_MIN_RETENTION_MS);
       store.offer(1, 700, sc('b'.repeat(32)));
       expect(store.at(1)).toMatchObject({ value: 700, traceId: 'b'.repeat(32) });

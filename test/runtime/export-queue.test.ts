@@ -12,7 +12,10 @@ import { QueueSpanProcessor } from '../../runtime/processors.js';
 import { dropTotals, exportErrors } from '../../runtime/self-metrics.js';
 
 const SUCCESS: ExportResult = { code: ExportResultCode.SUCCESS };
-const FAILED: ExportResult = { code: ExportResultCode.FAILED, error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) };
+const FAILED: ExportResult = {
+  code: ExportResultCode.FAILED,
+  error: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+};
 
 /**
  * The queue's send: records each batch and settles it with `result`, at once or when released. What a
@@ -41,7 +44,10 @@ class Sends {
 }
 
 const queues: ExportQueue<number>[] = [];
-function queue(sends: Sends, bounds: { maxSize: number; maxBatch: number; flushIntervalMillis?: number }): ExportQueue<number> {
+function queue(
+  sends: Sends,
+  bounds: { maxSize: number; maxBatch: number; flushIntervalMillis?: number },
+): ExportQueue<number> {
   const q = new ExportQueue<number>({ signal: 'logs', flushIntervalMillis: 60_000, ...bounds, send: sends.send });
   queues.push(q);
   return q;
@@ -55,7 +61,8 @@ const pushAll = (q: ExportQueue<number>, from: number, n: number): void => {
 };
 const total = (key: string): number => dropTotals().get(key) ?? 0;
 /** Every item pushed is exported, dropped for a reason, queued or in flight. */
-const accountedFor = (s: QueueStats): number => s.exported + s.dropped.queue_full + s.dropped.export_failed + s.dropped.shutdown + s.queued + s.inFlight;
+const accountedFor = (s: QueueStats): number =>
+  s.exported + s.dropped.queue_full + s.dropped.export_failed + s.dropped.shutdown + s.queued + s.inFlight;
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('ExportQueue', () => {
@@ -66,11 +73,20 @@ describe('ExportQueue', () => {
     pushAll(q, 0, 4); // a full batch goes out at once and stays in flight
     pushAll(q, 4, 6); // four fit, two do not
     expect(sends.batches).toEqual([[0, 1, 2, 3]]);
-    expect(q.snapshot()).toEqual({ accepted: 10, exported: 0, dropped: { queue_full: 2, export_failed: 0, shutdown: 0 }, queued: 4, inFlight: 4 });
+    expect(q.snapshot()).toEqual({
+      accepted: 10,
+      exported: 0,
+      dropped: { queue_full: 2, export_failed: 0, shutdown: 0 },
+      queued: 4,
+      inFlight: 4,
+    });
     expect(total('logs:queue_full') - before).toBe(2);
     sends.release();
     await q.flush(Date.now() + 5000);
-    expect(sends.batches).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(sends.batches).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     expect(q.snapshot()).toMatchObject({ accepted: 10, exported: 8, queued: 0, inFlight: 0 });
     expect(accountedFor(q.snapshot())).toBe(10);
   });
@@ -108,14 +124,26 @@ describe('ExportQueue', () => {
     pushAll(q, 0, 4);
     await q.flush(Date.now() + 5000);
     expect(sends.batches).toEqual([[0, 1, 2], [3]]);
-    expect(q.snapshot()).toEqual({ accepted: 4, exported: 0, dropped: { queue_full: 0, export_failed: 4, shutdown: 0 }, queued: 0, inFlight: 0 });
+    expect(q.snapshot()).toEqual({
+      accepted: 4,
+      exported: 0,
+      dropped: { queue_full: 0, export_failed: 4, shutdown: 0 },
+      queued: 0,
+      inFlight: 0,
+    });
     expect(total('logs:export_failed') - dropped).toBe(4);
     expect(total('logs:export_failures') - failures).toBe(2);
     expect(exportErrors().logs?.message).toBe('connection refused (is the collector running?) [ECONNREFUSED]');
   });
 
   it('a send that throws or rejects is a failed export, never an unhandled rejection', async () => {
-    const q = new ExportQueue<number>({ signal: 'logs', maxSize: 10, maxBatch: 1, flushIntervalMillis: 60_000, send: () => Promise.reject(new Error('socket hang up')) });
+    const q = new ExportQueue<number>({
+      signal: 'logs',
+      maxSize: 10,
+      maxBatch: 1,
+      flushIntervalMillis: 60_000,
+      send: () => Promise.reject(new Error('socket hang up')),
+    });
     queues.push(q);
     q.push(1);
     await q.flush(Date.now() + 5000);
@@ -137,7 +165,13 @@ describe('ExportQueue', () => {
     const before = total('logs:shutdown');
     pushAll(q, 0, 5);
     await q.shutdown(Date.now() + 50);
-    expect(q.snapshot()).toEqual({ accepted: 5, exported: 0, dropped: { queue_full: 0, export_failed: 0, shutdown: 2 }, queued: 0, inFlight: 3 });
+    expect(q.snapshot()).toEqual({
+      accepted: 5,
+      exported: 0,
+      dropped: { queue_full: 0, export_failed: 0, shutdown: 2 },
+      queued: 0,
+      inFlight: 3,
+    });
     q.push(99);
     expect(q.snapshot()).toMatchObject({ accepted: 6, dropped: { shutdown: 3 } });
     expect(total('logs:shutdown') - before).toBe(3);
@@ -166,13 +200,18 @@ describe('QueueSpanProcessor against a collector that accepts connections and ne
   it('flushUntil and close return by their deadlines, not the exporter timeout; what is left is dropped as shutdown', async () => {
     // The exporter would wait 30 s for an answer; the deadlines are far shorter.
     const cfg = resolveConfig({ otlp: { endpoint, timeoutMillis: 30_000 } }, {});
-    const processor = new QueueSpanProcessor(createSpanExporter(cfg), { maxSize: 100, maxBatch: 2, flushIntervalMillis: 60_000 });
+    const processor = new QueueSpanProcessor(createSpanExporter(cfg), {
+      maxSize: 100,
+      maxBatch: 2,
+      flushIntervalMillis: 60_000,
+    });
     const tracer = new BasicTracerProvider({ spanProcessors: [processor] }).getTracer('test');
     for (let i = 0; i < 5; i++) tracer.startSpan(`s${i}`).end();
     await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(0));
     expect(processor.stats()).toMatchObject({ inFlight: 2, queued: 3 });
 
-    const race = <T>(p: Promise<T>): Promise<T | 'still waiting'> => Promise.race([p, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 10_000))]);
+    const race = <T>(p: Promise<T>): Promise<T | 'still waiting'> =>
+      Promise.race([p, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 10_000))]);
     await expect(race(processor.flushUntil(Date.now() + 100).then(() => 'returned'))).resolves.toBe('returned');
     await expect(race(processor.close(Date.now() + 100).then(() => 'returned'))).resolves.toBe('returned');
     expect(processor.stats()).toMatchObject({ accepted: 5, exported: 0, queued: 0, dropped: { shutdown: 3 } });

@@ -45,7 +45,10 @@ describe('OTLP/HTTP export', () => {
         logDestination: sink.stream,
       });
       await spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, async () => {
-        log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca', limit_price: { scaled: 1919900, scale: 4 } }, 'Placed limit order');
+        log.orderSubmit(
+          { client_order_id: 'co_1', broker: 'alpaca', limit_price: { scaled: 1919900, scale: 4 } },
+          'Placed limit order',
+        );
         metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
         metrics.oms.orderLatencyMs.record(42, { broker: 'alpaca' });
       });
@@ -56,15 +59,42 @@ describe('OTLP/HTTP export', () => {
     expect(span?.attributes).toMatchObject({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' });
     const record = receiver.logs.find((l) => l.eventName === 'order.submit');
     const point = receiver.points.find((p) => p.metric === 'ampy.oms.order_submit');
-    for (const resource of [span?.resource, record?.resource, point?.resource]) expect(resource).toMatchObject({ ...RESOURCE, 'service.instance.id': 'oms-1' });
+    for (const resource of [span?.resource, record?.resource, point?.resource])
+      expect(resource).toMatchObject({ ...RESOURCE, 'service.instance.id': 'oms-1' });
 
-    expect(record).toMatchObject({ body: 'Placed limit order', severityText: 'INFO', traceId: span?.traceId, spanId: span?.spanId });
-    expect(record?.attributes).toMatchObject({ event: 'order.submit', client_order_id: 'co_1', limit_price: { scaled: 1919900, scale: 4 } });
-    expect(sink.lines[0]).toMatchObject({ trace_id: span?.traceId, span_id: span?.spanId, service: 'ampy-oms', env: 'paper', service_version: '2.3.1@abc123' });
+    expect(record).toMatchObject({
+      body: 'Placed limit order',
+      severityText: 'INFO',
+      traceId: span?.traceId,
+      spanId: span?.spanId,
+    });
+    expect(record?.attributes).toMatchObject({
+      event: 'order.submit',
+      client_order_id: 'co_1',
+      limit_price: { scaled: 1919900, scale: 4 },
+    });
+    expect(sink.lines[0]).toMatchObject({
+      trace_id: span?.traceId,
+      span_id: span?.spanId,
+      service: 'ampy-oms',
+      env: 'paper',
+      service_version: '2.3.1@abc123',
+    });
 
     const latency = receiver.points.find((p) => p.metric === 'ampy.oms.order_latency_ms');
-    expect(latency).toMatchObject({ kind: 'histogram', count: 1, sum: 42, unit: 'ms', bounds: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] });
-    expect(point).toMatchObject({ kind: 'sum', value: 1, unit: '{order}', attributes: { broker: 'alpaca', outcome: 'ok' } });
+    expect(latency).toMatchObject({
+      kind: 'histogram',
+      count: 1,
+      sum: 42,
+      unit: 'ms',
+      bounds: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
+    });
+    expect(point).toMatchObject({
+      kind: 'sum',
+      value: 1,
+      unit: '{order}',
+      attributes: { broker: 'alpaca', outcome: 'ok' },
+    });
   });
 
   it('keeps safety-critical spans when the ratio drops everything else', async () => {
@@ -83,21 +113,38 @@ describe('OTLP/HTTP export', () => {
     expect(count('oms.submit')).toBe(0);
     expect(count('oms.reject')).toBe(20);
     expect(count('bus.dlq')).toBe(20);
-    expect(receiver.spans.filter((s) => s.name === 'broker.ack').map((s) => s.attributes['status'])).toEqual(Array(10).fill('rejected'));
+    expect(receiver.spans.filter((s) => s.name === 'broker.ack').map((s) => s.attributes['status'])).toEqual(
+      Array(10).fill('rejected'),
+    );
   });
 
   it('continues a trace in another process from the bus headers alone', async () => {
     let headers: Record<string, string> = {};
     await withEnv({ ...CLEAN_ENV }, async () => {
       const obs = init({ serviceName: 'ampy-model-server', otlp: { endpoint }, logDestination: lineSink().stream });
-      const envelope = { message_id: '018f5e32', schema_fqdn: 'ampy.signals.v1.Signal', topic: 'ampy/dev/signals/v1', partition_key: 'co_77', run_id: 'live_trading_44' };
+      const envelope = {
+        message_id: '018f5e32',
+        schema_fqdn: 'ampy.signals.v1.Signal',
+        topic: 'ampy/dev/signals/v1',
+        partition_key: 'co_77',
+        run_id: 'live_trading_44',
+      };
       headers = spans.bus.publish(envelope, () => injectBusHeaders(envelope));
       await obs.shutdown(5000);
     });
     // Asynchronously: the receiver lives in this process and must keep answering.
-    await promisify(execFile)(path.join(ROOT, 'node_modules', '.bin', 'tsx'), [path.join(ROOT, 'test', 'support', 'bus-consumer.ts'), JSON.stringify(headers), endpoint], {
-      env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_'))), OBS_ENV: 'dev' },
-    });
+    await promisify(execFile)(
+      path.join(ROOT, 'node_modules', '.bin', 'tsx'),
+      [path.join(ROOT, 'test', 'support', 'bus-consumer.ts'), JSON.stringify(headers), endpoint],
+      {
+        env: {
+          ...Object.fromEntries(
+            Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')),
+          ),
+          OBS_ENV: 'dev',
+        },
+      },
+    );
     const publish = receiver.spans.find((s) => s.name === 'bus.publish');
     const consume = receiver.spans.find((s) => s.name === 'bus.consume');
     expect(publish?.resource['service.name']).toBe('ampy-model-server');
@@ -118,7 +165,9 @@ describe('OTLP/gRPC export', () => {
       await withEnv({ ...CLEAN_ENV, OBS_OTLP_ENDPOINT: grpcEndpoint }, async () => {
         const obs = init({ serviceName: 'ampy-oms', logDestination: lineSink().stream });
         expect(obs.config.otlp.protocol).toBe('grpc');
-        spans.oms.submit({ broker: 'ibkr', client_order_id: 'co_g', side: 'sell' }, () => log.orderSubmit({ client_order_id: 'co_g', broker: 'ibkr' }, 'Placed'));
+        spans.oms.submit({ broker: 'ibkr', client_order_id: 'co_g', side: 'sell' }, () =>
+          log.orderSubmit({ client_order_id: 'co_g', broker: 'ibkr' }, 'Placed'),
+        );
         metrics.oms.orderSubmit.add(1, { broker: 'ibkr', outcome: 'ok' });
         await obs.shutdown(5000);
       });

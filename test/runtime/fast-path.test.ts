@@ -8,14 +8,18 @@ import { lineSink } from '../support/lines.js';
 import { freePort } from '../support/ports.js';
 import { OtlpReceiver, type ReceivedPoint } from '../support/otlp-receiver.js';
 
-
 /** The same deterministic traffic every time: valid calls, untyped junk, optional labels left out. */
 function traffic(): void {
   let seed = 7;
-  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   const brokers = ['alpaca', 'ibkr', 'paper'] as const;
   const reasons = ['risk_check', 'insufficient_funds', 'rate_limited'] as const;
-  const untyped = (h: unknown) => h as { add: (v: unknown, l?: unknown) => void; record: (v: unknown, l?: unknown) => void; set: (v: unknown, l?: unknown) => void };
+  const untyped = (h: unknown) =>
+    h as {
+      add: (v: unknown, l?: unknown) => void;
+      record: (v: unknown, l?: unknown) => void;
+      set: (v: unknown, l?: unknown) => void;
+    };
   // Before the bound fills: a number for a string label is recorded as its text.
   untyped(metrics.bus.consumed).add(1, { topic: 42 });
   for (let i = 0; i < 5000; i++) {
@@ -50,7 +54,15 @@ async function run(fastPath: boolean): Promise<{ points: ReceivedPoint[]; page: 
   let page = '';
   try {
     await withEnv({ ...CLEAN_ENV }, async () => {
-      const obs = init({ serviceName: 'eq', fastPath, otlp: { endpoint }, prometheus: { port, host: '127.0.0.1' }, export: { traces: false, logs: false }, metricIntervalMillis: 60_000, logDestination: lineSink().stream });
+      const obs = init({
+        serviceName: 'eq',
+        fastPath,
+        otlp: { endpoint },
+        prometheus: { port, host: '127.0.0.1' },
+        export: { traces: false, logs: false },
+        metricIntervalMillis: 60_000,
+        logDestination: lineSink().stream,
+      });
       traffic();
       expect(fastPathActive()).toBe(fastPath);
       page = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -64,7 +76,19 @@ async function run(fastPath: boolean): Promise<{ points: ReceivedPoint[]; page: 
 
 const normalise = (points: ReceivedPoint[]) =>
   points
-    .map(({ metric, unit, kind, attributes, value, count, sum, bounds, buckets }) => JSON.stringify({ metric, unit, kind, attributes: Object.fromEntries(Object.entries(attributes).sort()), value, count, sum, bounds, buckets }))
+    .map(({ metric, unit, kind, attributes, value, count, sum, bounds, buckets }) =>
+      JSON.stringify({
+        metric,
+        unit,
+        kind,
+        attributes: Object.fromEntries(Object.entries(attributes).sort()),
+        value,
+        count,
+        sum,
+        bounds,
+        buckets,
+      }),
+    )
     .sort();
 const promLines = (page: string) =>
   page
@@ -82,10 +106,16 @@ describe('fast path for metrics with bounded labels', () => {
     expect(promLines(fast.page).length).toBeGreaterThan(40);
     expect(promLines(fast.page)).toEqual(promLines(plain.page));
     // The junk was handled the same way on both paths.
-    expect(fast.points.find((p) => p.metric === 'ampy.oms.rejections' && p.attributes['broker'] === '_other')?.value).toBe(1);
-    expect(fast.points.filter((p) => p.metric === 'ampy.bus.consumed' && p.attributes['topic'] === '_other').length).toBeGreaterThan(0);
+    expect(
+      fast.points.find((p) => p.metric === 'ampy.oms.rejections' && p.attributes['broker'] === '_other')?.value,
+    ).toBe(1);
+    expect(
+      fast.points.filter((p) => p.metric === 'ampy.bus.consumed' && p.attributes['topic'] === '_other').length,
+    ).toBeGreaterThan(0);
     expect(fast.points.find((p) => p.metric === 'ampy.bus.consumed' && p.attributes['topic'] === '42')?.value).toBe(1);
     // 2 untyped enum mistakes + 1 unknown key + 1 non-primitive topic + the topics past the bound.
-    expect(fast.points.find((p) => p.metric === 'ampy.obs.dropped' && p.attributes['reason'] === 'invalid_label')?.value).toBeGreaterThan(4);
+    expect(
+      fast.points.find((p) => p.metric === 'ampy.obs.dropped' && p.attributes['reason'] === 'invalid_label')?.value,
+    ).toBeGreaterThan(4);
   });
 });

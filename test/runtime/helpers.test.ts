@@ -6,7 +6,14 @@ import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@op
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { extractBusContext, injectBusHeaders, log, metrics, registry, spans } from '../../generated/index.js';
-import { ALWAYS_SAMPLE_ATTRIBUTE, configureLogs, dropTotals, fingerprint, runInScope, useProviders } from '../../runtime/index.js';
+import {
+  ALWAYS_SAMPLE_ATTRIBUTE,
+  configureLogs,
+  dropTotals,
+  fingerprint,
+  runInScope,
+  useProviders,
+} from '../../runtime/index.js';
 
 class CollectingReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -36,7 +43,8 @@ beforeAll(() => {
     resource: { service: 'ampy-oms', env: 'prod', service_version: '2.3.1@abc123' },
     destination: new Writable({
       write(chunk: Buffer, _enc, cb) {
-        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as Record<string, unknown>);
         cb();
       },
     }),
@@ -59,7 +67,10 @@ describe('metric helpers', () => {
     const dps = await points('ampy.oms.rejections');
     const byBroker = Object.fromEntries(dps.map((d) => [String(d.attributes['broker']), d.value]));
     expect(byBroker).toEqual({ alpaca: 3, ibkr: 1 });
-    expect(dps.find((d) => d.attributes['broker'] === 'alpaca')?.attributes).toEqual({ broker: 'alpaca', reason: 'risk_check' });
+    expect(dps.find((d) => d.attributes['broker'] === 'alpaca')?.attributes).toEqual({
+      broker: 'alpaca',
+      reason: 'risk_check',
+    });
   });
 
   it('give histograms the bucket boundaries of their spec bucket set', async () => {
@@ -94,7 +105,12 @@ describe('span helpers', () => {
     expect(result).toBe('done');
     const [s] = spanExporter.getFinishedSpans();
     expect(s?.name).toBe('oms.submit');
-    expect(s?.attributes).toMatchObject({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy', notional_usd: '19199.00' });
+    expect(s?.attributes).toMatchObject({
+      broker: 'alpaca',
+      client_order_id: 'co_1',
+      side: 'buy',
+      notional_usd: '19199.00',
+    });
     expect(s?.attributes[ALWAYS_SAMPLE_ATTRIBUTE]).toBeUndefined();
   });
 
@@ -117,13 +133,34 @@ describe('span helpers', () => {
     // No condition at all: the descriptor has no alwaysSampleWhen.
     expect(spans.oms.submit.descriptor).not.toHaveProperty('alwaysSampleWhen');
     spans.oms.submit.start({ broker: 'alpaca', client_order_id: 'co_2', side: 'buy' }).end();
-    const marked = Object.fromEntries(spanExporter.getFinishedSpans().map((s) => [`${s.name}:${String(s.attributes['status'] ?? '')}`, s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true]));
-    expect(marked).toEqual({ 'oms.reject:': true, 'bus.dlq:': true, 'broker.ack:rejected': true, 'broker.ack:accepted': false, 'oms.submit:': false });
+    const marked = Object.fromEntries(
+      spanExporter
+        .getFinishedSpans()
+        .map((s) => [
+          `${s.name}:${String(s.attributes['status'] ?? '')}`,
+          s.attributes[ALWAYS_SAMPLE_ATTRIBUTE] === true,
+        ]),
+    );
+    expect(marked).toEqual({
+      'oms.reject:': true,
+      'bus.dlq:': true,
+      'broker.ack:rejected': true,
+      'broker.ack:accepted': false,
+      'oms.submit:': false,
+    });
   });
 
   it('add context-core scope values to spans started inside the scope', () => {
-    runInScope({ run_id: 'live_trading_44', client_order_id: 'co_9' }, () => spans.fills.update.start({ account_id: 'A1', fill_qty: { scaled: 5, scale: 0 }, price: { scaled: 1, scale: 0 } }).end());
-    expect(spanExporter.getFinishedSpans()[0]?.attributes).toMatchObject({ run_id: 'live_trading_44', client_order_id: 'co_9', fill_qty: '5' });
+    runInScope({ run_id: 'live_trading_44', client_order_id: 'co_9' }, () =>
+      spans.fills.update
+        .start({ account_id: 'A1', fill_qty: { scaled: 5, scale: 0 }, price: { scaled: 1, scale: 0 } })
+        .end(),
+    );
+    expect(spanExporter.getFinishedSpans()[0]?.attributes).toMatchObject({
+      run_id: 'live_trading_44',
+      client_order_id: 'co_9',
+      fill_qty: '5',
+    });
   });
 });
 
@@ -135,7 +172,10 @@ describe('log event helpers', () => {
       traceId = span.spanContext().traceId;
       spanId = span.spanContext().spanId;
       runInScope({ run_id: 'live_trading_44', as_of: '2025-09-05T19:31:05Z' }, () =>
-        log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca', limit_price: { scaled: 1919900, scale: 4 }, tif: 'DAY' }, 'Placed limit order'),
+        log.orderSubmit(
+          { client_order_id: 'co_1', broker: 'alpaca', limit_price: { scaled: 1919900, scale: 4 }, tif: 'DAY' },
+          'Placed limit order',
+        ),
       );
     });
     expect(lines).toHaveLength(1);
@@ -159,44 +199,81 @@ describe('log event helpers', () => {
 
   it('never write secret fields in clear: fingerprint where the spec asks, redaction mark otherwise', () => {
     log.orderReject(
-      { client_order_id: 'co_1', reject_reason: 'risk_check', http_status: 429, secret_ref: 'aws-sm://ALPACA_SECRET#value', broker_payload: '{"key":"PKSECRET123"}' },
+      {
+        client_order_id: 'co_1',
+        reject_reason: 'risk_check',
+        http_status: 429,
+        secret_ref: 'aws-sm://ALPACA_SECRET#value',
+        broker_payload: '{"key":"PKSECRET123"}',
+      },
       'Order rejected by broker',
     );
     const raw = JSON.stringify(lines);
     expect(raw).not.toContain('ALPACA_SECRET');
     expect(raw).not.toContain('PKSECRET123');
-    expect(lines[0]).toMatchObject({ level: 'error', event: 'order.reject', secret_ref: fingerprint('aws-sm://ALPACA_SECRET#value'), broker_payload: '***' });
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      event: 'order.reject',
+      secret_ref: fingerprint('aws-sm://ALPACA_SECRET#value'),
+      broker_payload: '***',
+    });
   });
 
   it('keep decimals beyond 2^53 exact', () => {
-    log.positionsSnapshot({ account_id: 'A1', symbol: 'AAPL', quantity: { scaled: 12345678901234567890n, scale: 2 } }, 'Snapshot');
+    log.positionsSnapshot(
+      { account_id: 'A1', symbol: 'AAPL', quantity: { scaled: 12345678901234567890n, scale: 2 } },
+      'Snapshot',
+    );
     expect(lines[0]?.['quantity']).toEqual({ scaled: '12345678901234567890', scale: 2 });
   });
 });
 
 describe('bus propagation helpers', () => {
   it('carry the trace across a publish and a consume, with the envelope in headers and logs', () => {
-    const envelope = { message_id: '018f5e32', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/prod/orders/v1/requests', partition_key: 'co_1', run_id: 'live_trading_44' };
+    const envelope = {
+      message_id: '018f5e32',
+      schema_fqdn: 'ampy.orders.v1.OrderRequest',
+      topic: 'ampy/prod/orders/v1/requests',
+      partition_key: 'co_1',
+      run_id: 'live_trading_44',
+    };
     const headers = spans.bus.publish(envelope, () => injectBusHeaders(envelope));
     expect(headers).toMatchObject({ message_id: '018f5e32', topic: 'ampy/prod/orders/v1/requests' });
     expect(headers['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
 
     // Consumer side: only the headers cross the process boundary.
     const { context: parent, envelope: received } = extractBusContext({ ...headers });
-    spans.bus.consume({ topic: received.topic!, message_id: received.message_id!, schema_fqdn: received.schema_fqdn!, partition_key: received.partition_key! }, () => {
-      log.busDlq({ topic: received.topic!, message_id: received.message_id!, reason: 'handler_error' }, 'Dead-lettered');
-    }, { parent });
+    spans.bus.consume(
+      {
+        topic: received.topic!,
+        message_id: received.message_id!,
+        schema_fqdn: received.schema_fqdn!,
+        partition_key: received.partition_key!,
+      },
+      () => {
+        log.busDlq(
+          { topic: received.topic!, message_id: received.message_id!, reason: 'handler_error' },
+          'Dead-lettered',
+        );
+      },
+      { parent },
+    );
 
     const [publish, consume] = spanExporter.getFinishedSpans();
     expect(consume?.spanContext().traceId).toBe(publish?.spanContext().traceId);
     expect(consume?.parentSpanContext?.spanId).toBe(publish?.spanContext().spanId);
-    expect(lines[0]).toMatchObject({ trace_id: publish?.spanContext().traceId, message_id: '018f5e32', run_id: 'live_trading_44' });
+    expect(lines[0]).toMatchObject({
+      trace_id: publish?.spanContext().traceId,
+      message_id: '018f5e32',
+      run_id: 'live_trading_44',
+    });
   });
 });
 
 describe('helpers without providers', () => {
   it('record and export nothing, return what the wrapped code returns, and still count bad input', async () => {
-    const total = async (): Promise<number> => (await points('ampy.oms.rejections')).reduce((n, d) => n + Number(d.value), 0);
+    const total = async (): Promise<number> =>
+      (await points('ampy.oms.rejections')).reduce((n, d) => n + Number(d.value), 0);
     const recorded = await total();
     const invalid = dropTotals().get('metrics:invalid_value') ?? 0;
     useProviders({ meterProvider: undefined, tracerProvider: undefined });
@@ -215,7 +292,17 @@ describe('helpers without providers', () => {
 
   it('never throw into the application, even when reading the labels throws', () => {
     // Hostile labels from untyped code: every property read throws.
-    const hostile = new Proxy({}, { get: () => { throw new Error('label getter'); }, ownKeys: () => { throw new Error('label keys'); } });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('label getter');
+        },
+        ownKeys: () => {
+          throw new Error('label keys');
+        },
+      },
+    );
     const untyped = metrics.oms.rejections as unknown as { add: (v: unknown, l: unknown) => void };
     expect(() => untyped.add(1, hostile)).not.toThrow();
   });

@@ -19,7 +19,10 @@ const exporter = new InMemorySpanExporter();
 const lines = [];
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  useProviders({ meterProvider: new MeterProvider({ readers: [new Reader()] }), tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }) });
+  useProviders({
+    meterProvider: new MeterProvider({ readers: [new Reader()] }),
+    tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+  });
   configureLogs({
     resource: { service: 'ampy-oms', env: 'dev', service_version: '1.0.0' },
     destination: new Writable({
@@ -178,19 +181,34 @@ describe('span helpers, with-span form, given bad attributes', () => {
   });
 
   it('runs a non-function callback the way JavaScript would: its TypeError is the caller’s own', () => {
-    expect(() => spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, 'not a function')).toThrow(TypeError);
+    expect(() =>
+      spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, 'not a function'),
+    ).toThrow(TypeError);
     expect(exporter.getFinishedSpans()[0]?.status.code).toBe(2);
   });
 });
 
 describe('span options, events, exceptions and links from untyped callers', () => {
   const attrs = { broker: 'alpaca', client_order_id: 'co_1', side: 'buy' };
-  const BAD_OPTIONS = [null, 5, 'parent', throwingProxy(), { parent: 'not a context' }, { parent: throwingProxy() }, { links: 'x' }, { links: [null, 5, {}, { context: throwingProxy() }, { context: { traceId: 'zz', spanId: 'yy' } }] }, { startTime: 'yesterday' }, { startTime: Number.NaN }];
+  const BAD_OPTIONS = [
+    null,
+    5,
+    'parent',
+    throwingProxy(),
+    { parent: 'not a context' },
+    { parent: throwingProxy() },
+    { links: 'x' },
+    { links: [null, 5, {}, { context: throwingProxy() }, { context: { traceId: 'zz', spanId: 'yy' } }] },
+    { startTime: 'yesterday' },
+    { startTime: Number.NaN },
+  ];
 
   it('ignores options that are not usable, counted, and still runs the callback once', () => {
     for (const [i, options] of BAD_OPTIONS.entries()) {
       let runs = 0;
-      const n = counted('traces', 'invalid_field', () => expect(spans.oms.submit(attrs, () => (runs++, 'r'), options)).toBe('r'));
+      const n = counted('traces', 'invalid_field', () =>
+        expect(spans.oms.submit(attrs, () => (runs++, 'r'), options)).toBe('r'),
+      );
       expect(runs, `options #${i}`).toBe(1);
       expect(n).toBeGreaterThanOrEqual(1);
       expect(() => spans.oms.submit.start(attrs, options).end()).not.toThrow();
@@ -220,7 +238,13 @@ describe('span options, events, exceptions and links from untyped callers', () =
         span.addEvent(throwingProxy(), { ok: 1, bad: circular() });
         span.addEvent('e3', 'not a time');
         span.recordException(throwingProxy());
-        span.recordException(Object.defineProperty(new Error('m'), 'code', { get: () => { throw new Error('code getter'); } }));
+        span.recordException(
+          Object.defineProperty(new Error('m'), 'code', {
+            get: () => {
+              throw new Error('code getter');
+            },
+          }),
+        );
         span.recordException(null);
         span.addLink(null);
         span.addLink({ context: throwingProxy() });
@@ -250,7 +274,12 @@ describe('span options, events, exceptions and links from untyped callers', () =
 });
 
 describe('bus inject and extract from untyped callers', () => {
-  const envelope = { message_id: 'm-1', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/prod/orders/v1/requests', partition_key: 'co_1' };
+  const envelope = {
+    message_id: 'm-1',
+    schema_fqdn: 'ampy.orders.v1.OrderRequest',
+    topic: 'ampy/prod/orders/v1/requests',
+    partition_key: 'co_1',
+  };
 
   it('inject survives bad envelopes and carriers, keeping what is usable', () => {
     for (const [env, headers] of [
@@ -264,7 +293,9 @@ describe('bus inject and extract from untyped callers', () => {
     ]) {
       let out;
       const n = counted('traces', 'invalid_field', () => {
-        out = spans.bus.publish({ topic: 't', message_id: 'm-1', schema_fqdn: 's', partition_key: 'p' }, () => injectBusHeaders(env, headers));
+        out = spans.bus.publish({ topic: 't', message_id: 'm-1', schema_fqdn: 's', partition_key: 'p' }, () =>
+          injectBusHeaders(env, headers),
+        );
       });
       expect(n).toBeGreaterThanOrEqual(1);
       expect(typeof out).toBe('object');
@@ -273,7 +304,15 @@ describe('bus inject and extract from untyped callers', () => {
   });
 
   it('extract survives bad headers: an envelope of what is usable, a context without a parent', () => {
-    for (const headers of [null, undefined, 42, throwingProxy(), { traceparent: 5, message_id: {} }, { traceparent: throwingProxy() }, throwingGetter()]) {
+    for (const headers of [
+      null,
+      undefined,
+      42,
+      throwingProxy(),
+      { traceparent: 5, message_id: {} },
+      { traceparent: throwingProxy() },
+      throwingGetter(),
+    ]) {
       let got;
       counted('traces', 'invalid_field', () => {
         got = extractBusContext(headers);
@@ -282,7 +321,12 @@ describe('bus inject and extract from untyped callers', () => {
       expect(typeof got.envelope).toBe('object');
     }
     expect(busCorrelation(null)).toEqual({});
-    expect(busCorrelation(throwingProxy())).toEqual({ message_id: undefined, schema_fqdn: undefined, topic: undefined, partition_key: undefined });
+    expect(busCorrelation(throwingProxy())).toEqual({
+      message_id: undefined,
+      schema_fqdn: undefined,
+      topic: undefined,
+      partition_key: undefined,
+    });
   });
 });
 
@@ -292,7 +336,13 @@ describe('log helpers given bad fields', () => {
     undefined: () => undefined,
     number: () => 42,
     'circular value': () => ({ client_order_id: 'co_1', broker: 'alpaca', details: circular() }),
-    'throwing getter': () => Object.defineProperty({ client_order_id: 'co_1' }, 'broker', { enumerable: true, get: () => { throw new Error('x'); } }),
+    'throwing getter': () =>
+      Object.defineProperty({ client_order_id: 'co_1' }, 'broker', {
+        enumerable: true,
+        get: () => {
+          throw new Error('x');
+        },
+      }),
     'throwing Proxy': throwingProxy,
     'Symbol value': () => ({ client_order_id: 'co_1', broker: Symbol('b') }),
     'function value': () => ({ client_order_id: 'co_1', note: () => 1 }),
@@ -300,16 +350,28 @@ describe('log helpers given bad fields', () => {
   };
   for (const [name, make] of Object.entries(BAD_FIELDS)) {
     it(`${name}: writes the line with what is usable, counted, never throws`, () => {
-      const n = counted('logs', 'invalid_field', () => runInScope({ run_id: 'r1' }, () => log.orderSubmit(make(), 'Placed limit order')));
+      const n = counted('logs', 'invalid_field', () =>
+        runInScope({ run_id: 'r1' }, () => log.orderSubmit(make(), 'Placed limit order')),
+      );
       expect(n).toBeGreaterThanOrEqual(1);
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatchObject({ level: 'info', event: 'order.submit', message: 'Placed limit order', run_id: 'r1', service: 'ampy-oms' });
+      expect(lines[0]).toMatchObject({
+        level: 'info',
+        event: 'order.submit',
+        message: 'Placed limit order',
+        run_id: 'r1',
+        service: 'ampy-oms',
+      });
     });
   }
 
   it('keeps the good fields next to the bad ones and marks cycles', () => {
     log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca', details: circular() }, 'm');
-    expect(lines[0]).toMatchObject({ client_order_id: 'co_1', broker: 'alpaca', details: { a: 1, self: '[Circular]' } });
+    expect(lines[0]).toMatchObject({
+      client_order_id: 'co_1',
+      broker: 'alpaca',
+      details: { a: 1, self: '[Circular]' },
+    });
   });
 
   it('writes a message that is not a string as its text, or empty when it has none', () => {
@@ -346,11 +408,18 @@ describe('log helpers given bad fields', () => {
 
 describe('metric helpers given labels that throw', () => {
   it('counts and skips, never throws', () => {
-    for (const labels of [throwingGetter(), throwingProxy(), { broker: Symbol('b'), reason: 'risk_check' }, { broker: circular(), reason: 'risk_check' }]) {
+    for (const labels of [
+      throwingGetter(),
+      throwingProxy(),
+      { broker: Symbol('b'), reason: 'risk_check' },
+      { broker: circular(), reason: 'risk_check' },
+    ]) {
       const n = counted('metrics', 'invalid_label', () => metrics.oms.rejections.add(1, labels));
       expect(n).toBeGreaterThanOrEqual(1);
     }
-    const n = counted('metrics', 'invalid_value', () => metrics.oms.rejections.add(10n, { broker: 'alpaca', reason: 'risk_check' }));
+    const n = counted('metrics', 'invalid_value', () =>
+      metrics.oms.rejections.add(10n, { broker: 'alpaca', reason: 'risk_check' }),
+    );
     expect(n).toBe(1);
   });
 });

@@ -16,7 +16,13 @@ function counted<T>(fn: () => T): [T, number] {
   return [out, invalidLabels() - before];
 }
 
-const descriptor = (labels: MetricDescriptor['labels']): MetricDescriptor => ({ name: 'ampy.test.m', instrument: 'counter', unit: '1', description: 'x', labels });
+const descriptor = (labels: MetricDescriptor['labels']): MetricDescriptor => ({
+  name: 'ampy.test.m',
+  instrument: 'counter',
+  unit: '1',
+  description: 'x',
+  labels,
+});
 const ORDERS = descriptor([
   { name: 'broker', values: ['alpaca', 'ibkr'] },
   { name: 'topic', maxValues: 3 },
@@ -26,7 +32,10 @@ const ORDERS = descriptor([
 describe('LabelIndex', () => {
   it('keeps enum members and bounded values, and overflows what the spec does not allow, counted', () => {
     const index = new LabelIndex(ORDERS);
-    expect(counted(() => index.attributes({ broker: 'alpaca', topic: 't1', ok: true }))).toEqual([{ broker: 'alpaca', topic: 't1', ok: 'true' }, 0]);
+    expect(counted(() => index.attributes({ broker: 'alpaca', topic: 't1', ok: true }))).toEqual([
+      { broker: 'alpaca', topic: 't1', ok: 'true' },
+      0,
+    ]);
     expect(counted(() => index.attributes({ broker: 'robinhood' }))).toEqual([{ broker: OVERFLOW_VALUE }, 1]);
     // A number and its text are one value of a bounded string.
     expect(counted(() => index.attributes({ topic: 42 }))).toEqual([{ topic: '42' }, 0]);
@@ -40,8 +49,14 @@ describe('LabelIndex', () => {
 
   it('drops unknown keys and counts each; a key left undefined is no key; a non-object is counted', () => {
     const index = new LabelIndex(ORDERS);
-    expect(counted(() => index.attributes({ broker: 'ibkr', symbol: 'AAPL', client_order_id: 'co_1' }))).toEqual([{ broker: 'ibkr' }, 2]);
-    expect(counted(() => index.attributes({ broker: 'ibkr', topic: undefined, symbol: undefined }))).toEqual([{ broker: 'ibkr' }, 0]);
+    expect(counted(() => index.attributes({ broker: 'ibkr', symbol: 'AAPL', client_order_id: 'co_1' }))).toEqual([
+      { broker: 'ibkr' },
+      2,
+    ]);
+    expect(counted(() => index.attributes({ broker: 'ibkr', topic: undefined, symbol: undefined }))).toEqual([
+      { broker: 'ibkr' },
+      0,
+    ]);
     expect(counted(() => index.attributes(undefined))).toEqual([{}, 0]);
     expect(counted(() => index.attributes(null))).toEqual([{}, 0]);
     expect(counted(() => index.attributes('nonsense'))).toEqual([{}, 1]);

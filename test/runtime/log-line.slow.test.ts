@@ -35,7 +35,13 @@ function capture(): { stream: Writable; raw: string[] } {
 function pinoLine(level: 'info' | 'warn', obj: Record<string, unknown>, message: string): string {
   const out = capture();
   const p = pino(
-    { level: 'debug', messageKey: 'message', base: { ...RESOURCE }, timestamp: () => `,${TS}`, formatters: { level: (label) => ({ level: label }) } },
+    {
+      level: 'debug',
+      messageKey: 'message',
+      base: { ...RESOURCE },
+      timestamp: () => `,${TS}`,
+      formatters: { level: (label) => ({ level: label }) },
+    },
     out.stream as unknown as pino.DestinationStream,
   );
   p[level](obj, message);
@@ -59,7 +65,15 @@ describe('log lines', () => {
       runInScope({ run_id: 'live_trading_44', client_order_id: 'co_scope', symbol: 'AAPL' }, () =>
         log.orderSubmit(
           // Caller order differs from the spec's on purpose: the line follows the spec.
-          { tif: 'DAY', limit_price: { scaled: 1919900, scale: 4 }, broker: 'alpaca', client_order_id: 'co_20250905_001', account_id: tricky, side: 'buy', quantity: { scaled: 2n ** 70n, scale: 2 } },
+          {
+            tif: 'DAY',
+            limit_price: { scaled: 1919900, scale: 4 },
+            broker: 'alpaca',
+            client_order_id: 'co_20250905_001',
+            account_id: tricky,
+            side: 'buy',
+            quantity: { scaled: 2n ** 70n, scale: 2 },
+          },
           `Placed limit order ${tricky}`,
         ),
       ),
@@ -89,11 +103,19 @@ describe('log lines', () => {
   it('write int fields as numbers while exact and as digits beyond 2^53, values outside an enum as given', () => {
     const untyped = log.barsIngest as unknown as (f: Record<string, unknown>, m: string) => void;
     untyped({ source: 'polygon', count: 2n ** 60n + 1n }, 'big');
-    expect(last()).toBe(pinoLine('info', { source: 'polygon', count: '1152921504606846977', event: 'bars.ingest' }, 'big'));
+    expect(last()).toBe(
+      pinoLine('info', { source: 'polygon', count: '1152921504606846977', event: 'bars.ingest' }, 'big'),
+    );
     untyped({ source: 'polygon', count: 12n }, 'small');
     expect(last()).toBe(pinoLine('info', { source: 'polygon', count: 12, event: 'bars.ingest' }, 'small'));
     untyped({ source: 'bloomberg', count: Number.NaN, extra: { nested: [1, 2n ** 64n] } }, 'odd');
-    expect(last()).toBe(pinoLine('info', { source: 'bloomberg', count: null, extra: { nested: [1, '18446744073709551616'] }, event: 'bars.ingest' }, 'odd'));
+    expect(last()).toBe(
+      pinoLine(
+        'info',
+        { source: 'bloomberg', count: null, extra: { nested: [1, '18446744073709551616'] }, event: 'bars.ingest' },
+        'odd',
+      ),
+    );
   });
 
   it('cut a string value past 64 Ki characters, saying how much was cut, before scanning it', () => {
@@ -120,7 +142,10 @@ describe('before init', () => {
     const root = path.resolve(import.meta.dirname, '../..');
     const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-preinit-'));
     const script = path.join(dir, 'before-init.ts');
-    writeFileSync(script, `import { log } from '${pathToFileURL(path.join(root, 'generated/index.ts')).href}';\nlog.orderSubmit({ client_order_id: 'co_1' }, 'before init');\nprocess.stdout.write('done\\n');\n`);
+    writeFileSync(
+      script,
+      `import { log } from '${pathToFileURL(path.join(root, 'generated/index.ts')).href}';\nlog.orderSubmit({ client_order_id: 'co_1' }, 'before init');\nprocess.stdout.write('done\\n');\n`,
+    );
     const stdout = execFileSync(path.join(root, 'node_modules/.bin/tsx'), [script], {
       env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in CLEAN_ENV))),
       encoding: 'utf8',
@@ -144,12 +169,24 @@ describe('big integers over OTLP', () => {
       const obs = init({ serviceName: 'ingest', otlp: { endpoint }, logDestination: sink.stream });
       const untyped = log.barsIngest as unknown as (f: Record<string, unknown>, m: string) => void;
       untyped({ source: 'polygon', count: 2n ** 60n + 1n, limit: 7n, price: { scaled: 2n ** 70n, scale: 2 } }, 'big');
-      spans.ingest.publish.start({ topic: 't', message_id: 'm', schema_fqdn: 's', records: 2n ** 60n + 1n } as never).end();
+      spans.ingest.publish
+        .start({ topic: 't', message_id: 'm', schema_fqdn: 's', records: 2n ** 60n + 1n } as never)
+        .end();
       await obs.shutdown(5000);
     });
-    expect(sink.lines[0]).toMatchObject({ count: '1152921504606846977', limit: 7, price: { scaled: '1180591620717411303424', scale: 2 } });
+    expect(sink.lines[0]).toMatchObject({
+      count: '1152921504606846977',
+      limit: 7,
+      price: { scaled: '1180591620717411303424', scale: 2 },
+    });
     const record = receiver.logs.find((l) => l.eventName === 'bars.ingest');
-    expect(record?.attributes).toMatchObject({ count: '1152921504606846977', limit: 7, price: { scaled: '1180591620717411303424', scale: 2 } });
-    expect(receiver.spans.find((s) => s.name === 'ingest.publish')?.attributes).toMatchObject({ records: '1152921504606846977' });
+    expect(record?.attributes).toMatchObject({
+      count: '1152921504606846977',
+      limit: 7,
+      price: { scaled: '1180591620717411303424', scale: 2 },
+    });
+    expect(receiver.spans.find((s) => s.name === 'ingest.publish')?.attributes).toMatchObject({
+      records: '1152921504606846977',
+    });
   });
 });

@@ -16,60 +16,81 @@ describe('collector outage', () => {
     const port = receiver.port;
     await receiver.stop();
 
-    await withEnv({ ...CLEAN_ENV, OBS_SAMPLER: 'always_on', OBS_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, async () => {
-      const obs = init({
-        serviceName: 'ampy-oms',
-        logDestination: lineSink().stream,
-        otlp: { timeoutMillis: 300 },
-        queue: { maxSize: 500, maxBatch: 100, flushIntervalMillis: 20 },
-        metricIntervalMillis: 100,
-      });
+    await withEnv(
+      { ...CLEAN_ENV, OBS_SAMPLER: 'always_on', OBS_OTLP_ENDPOINT: `http://127.0.0.1:${port}` },
+      async () => {
+        const obs = init({
+          serviceName: 'ampy-oms',
+          logDestination: lineSink().stream,
+          otlp: { timeoutMillis: 300 },
+          queue: { maxSize: 500, maxBatch: 100, flushIntervalMillis: 20 },
+          metricIntervalMillis: 100,
+        });
 
-      const produce = (n: number, tag: string): void => {
-        for (let i = 0; i < n; i++) {
-          spans.oms.submit.start({ broker: 'alpaca', client_order_id: `${tag}_${i}`, side: 'buy' }).end();
-          metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
+        const produce = (n: number, tag: string): void => {
+          for (let i = 0; i < n; i++) {
+            spans.oms.submit.start({ broker: 'alpaca', client_order_id: `${tag}_${i}`, side: 'buy' }).end();
+            metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
+          }
+        };
+
+        // 20k spans while nothing answers: each call returns, the queue never exceeds its bound.
+        let maxQueued = 0;
+        for (let round = 0; round < 20; round++) {
+          produce(1000, `down${round}`);
+          maxQueued = Math.max(maxQueued, obs.status().traces!.queued);
+          await new Promise((r) => setTimeout(r, 5));
         }
-      };
+        await new Promise((r) => setTimeout(r, 400));
+        const during = obs.status().traces!;
+        expect(maxQueued).toBeLessThanOrEqual(500);
+        expect(during.accepted).toBe(20_000);
+        expect(during.exported).toBe(0);
+        expect(during.dropped.queue_full).toBeGreaterThan(10_000);
+        expect(during.dropped.export_failed).toBeGreaterThan(0);
+        expect(during.accepted).toBe(
+          during.exported + during.dropped.queue_full + during.dropped.export_failed + during.queued + during.inFlight,
+        );
+        expect(obs.status().errors.traces?.message).toMatch(/connection refused/);
 
-      // 20k spans while nothing answers: each call returns, the queue never exceeds its bound.
-      let maxQueued = 0;
-      for (let round = 0; round < 20; round++) {
-        produce(1000, `down${round}`);
-        maxQueued = Math.max(maxQueued, obs.status().traces!.queued);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      await new Promise((r) => setTimeout(r, 400));
-      const during = obs.status().traces!;
-      expect(maxQueued).toBeLessThanOrEqual(500);
-      expect(during.accepted).toBe(20_000);
-      expect(during.exported).toBe(0);
-      expect(during.dropped.queue_full).toBeGreaterThan(10_000);
-      expect(during.dropped.export_failed).toBeGreaterThan(0);
-      expect(during.accepted).toBe(during.exported + during.dropped.queue_full + during.dropped.export_failed + during.queued + during.inFlight);
-      expect(obs.status().errors.traces?.message).toMatch(/connection refused/);
+        // The collector returns on the same address: new data arrives, and so do the drop counters.
+        await receiver.startHttp({ port });
+        produce(50, 'up');
+        await obs.forceFlush(5000);
+        await new Promise((r) => setTimeout(r, 300));
+        await obs.forceFlush(5000);
+        expect(receiver.spans.filter((s) => String(s.attributes['client_order_id']).startsWith('up_'))).toHaveLength(
+          50,
+        );
 
-      // The collector returns on the same address: new data arrives, and so do the drop counters.
-      await receiver.startHttp({ port });
-      produce(50, 'up');
-      await obs.forceFlush(5000);
-      await new Promise((r) => setTimeout(r, 300));
-      await obs.forceFlush(5000);
-      expect(receiver.spans.filter((s) => String(s.attributes['client_order_id']).startsWith('up_'))).toHaveLength(50);
+        const after = obs.status().traces!;
+        await obs.shutdown(5000);
+        const final = obs.status().traces!;
+        expect(final.accepted).toBe(20_050);
+        expect(final.accepted).toBe(
+          final.exported + final.dropped.queue_full + final.dropped.export_failed + final.dropped.shutdown,
+        );
+        expect(final.exported).toBe(receiver.spans.length);
 
-      const after = obs.status().traces!;
-      await obs.shutdown(5000);
-      const final = obs.status().traces!;
-      expect(final.accepted).toBe(20_050);
-      expect(final.accepted).toBe(final.exported + final.dropped.queue_full + final.dropped.export_failed + final.dropped.shutdown);
-      expect(final.exported).toBe(receiver.spans.length);
-
-      const dropPoint = (reason: string): number =>
-        Math.max(0, ...receiver.points.filter((p) => p.metric === 'ampy.obs.dropped' && p.attributes['signal'] === 'traces' && p.attributes['reason'] === reason).map((p) => p.value ?? 0));
-      expect(dropPoint('queue_full')).toBe(after.dropped.queue_full);
-      expect(dropPoint('export_failed')).toBe(after.dropped.export_failed);
-      const failures = receiver.points.filter((p) => p.metric === 'ampy.obs.export_failures' && p.attributes['signal'] === 'traces');
-      expect(Math.max(...failures.map((p) => p.value ?? 0))).toBeGreaterThan(0);
-    });
+        const dropPoint = (reason: string): number =>
+          Math.max(
+            0,
+            ...receiver.points
+              .filter(
+                (p) =>
+                  p.metric === 'ampy.obs.dropped' &&
+                  p.attributes['signal'] === 'traces' &&
+                  p.attributes['reason'] === reason,
+              )
+              .map((p) => p.value ?? 0),
+          );
+        expect(dropPoint('queue_full')).toBe(after.dropped.queue_full);
+        expect(dropPoint('export_failed')).toBe(after.dropped.export_failed);
+        const failures = receiver.points.filter(
+          (p) => p.metric === 'ampy.obs.export_failures' && p.attributes['signal'] === 'traces',
+        );
+        expect(Math.max(...failures.map((p) => p.value ?? 0))).toBeGreaterThan(0);
+      },
+    );
   });
 });

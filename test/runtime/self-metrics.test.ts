@@ -29,12 +29,18 @@ describe('self-metrics of the runtime', () => {
     expect(helpers.map((d) => d.name).sort()).toEqual(spec.map((m) => m.name).sort());
     for (const m of spec) {
       const d = helpers.find((x) => x.name === m.name)!;
-      expect({ instrument: d.instrument, unit: d.unit, description: d.description, buckets: d.buckets, labels: d.labels }, m.name).toEqual({
+      expect(
+        { instrument: d.instrument, unit: d.unit, description: d.description, buckets: d.buckets, labels: d.labels },
+        m.name,
+      ).toEqual({
         instrument: m.instrument,
         unit: m.unit,
         description: m.brief,
         buckets: m.buckets?.boundaries,
-        labels: m.labels.map((l) => ({ name: l.name, ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }) })),
+        labels: m.labels.map((l) => ({
+          name: l.name,
+          ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
+        })),
       });
     }
   });

@@ -7,11 +7,20 @@ import { first, option, parseBool, variable } from '../../runtime/settings.js';
 describe('first', () => {
   it('answers the highest layer that is set, with its name', () => {
     const env = { OBS_X: '  obs  ', OTEL_X: 'otel' };
-    expect(first([variable(env, 'OBS_X'), option('x', 'code'), variable(env, 'OTEL_X')])).toEqual({ value: 'obs', setting: 'OBS_X' });
+    expect(first([variable(env, 'OBS_X'), option('x', 'code'), variable(env, 'OTEL_X')])).toEqual({
+      value: 'obs',
+      setting: 'OBS_X',
+    });
     expect(first([variable({ OBS_X: ' ' }, 'OBS_X'), option('x', 'code')])).toEqual({ value: 'code', setting: 'x' });
-    expect(first([variable({}, 'OBS_X'), option<string>('x', undefined), variable(env, 'OTEL_X')])).toEqual({ value: 'otel', setting: 'OTEL_X' });
+    expect(first([variable({}, 'OBS_X'), option<string>('x', undefined), variable(env, 'OTEL_X')])).toEqual({
+      value: 'otel',
+      setting: 'OTEL_X',
+    });
     expect(first([variable({}, 'OBS_X')])).toBeUndefined();
-    expect(first([variable({}, 'OBS_X')], { value: 'd', setting: 'default' })).toEqual({ value: 'd', setting: 'default' });
+    expect(first([variable({}, 'OBS_X')], { value: 'd', setting: 'default' })).toEqual({
+      value: 'd',
+      setting: 'default',
+    });
     // false and 0 are set values, not gaps.
     expect(first([option('flag', false), option('other', true)])).toEqual({ value: false, setting: 'flag' });
   });
@@ -28,7 +37,10 @@ describe('first', () => {
       return undefined;
     })();
     expect(e).toBeInstanceOf(ConfigError);
-    expect(e).toMatchObject({ setting: 'OTEL_FLAG', message: "ampyobs: OTEL_FLAG: 'perhaps' is not a boolean (use true or false)" });
+    expect(e).toMatchObject({
+      setting: 'OTEL_FLAG',
+      message: "ampyobs: OTEL_FLAG: 'perhaps' is not a boolean (use true or false)",
+    });
   });
 });
 
@@ -58,7 +70,9 @@ describe('resolveConfig names the setting that supplied a bad value', () => {
   });
 
   it('a lower layer with a bad value does not matter while a higher one is set', () => {
-    expect(resolveConfig({}, { OBS_OTLP_INSECURE: 'true', OTEL_EXPORTER_OTLP_INSECURE: 'perhaps' }).otlp.insecure).toBe(true);
+    expect(resolveConfig({}, { OBS_OTLP_INSECURE: 'true', OTEL_EXPORTER_OTLP_INSECURE: 'perhaps' }).otlp.insecure).toBe(
+      true,
+    );
     expect(resolveConfig({}, { OBS_SAMPLER_RATIO: '0.5', OTEL_TRACES_SAMPLER_ARG: 'half' }).sampler.ratio).toBe(0.5);
   });
 });

@@ -26,10 +26,17 @@ function setup(defs: SloDefinition[]) {
   const mp = new MeterProvider({ readers: [reader] });
   const meter = mp.getMeter('ampyobs');
   const submit = meter.createCounter('ampy.oms.order_submit');
-  const latency = meter.createHistogram('ampy.oms.order_latency_ms', { advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] } });
+  const latency = meter.createHistogram('ampy.oms.order_latency_ms', {
+    advice: { explicitBucketBoundaries: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000] },
+  });
   const requests = meter.createCounter('ampy.api.requests');
   let now = Date.UTC(2026, 0, 5, 12);
-  const monitor = new SloMonitor(defs, async () => (await reader.collect()).resourceMetrics, 10_000, () => now);
+  const monitor = new SloMonitor(
+    defs,
+    async () => (await reader.collect()).resourceMetrics,
+    10_000,
+    () => now,
+  );
   return {
     submit: (ok: number, bad: number) => {
       submit.add(ok, { broker: 'alpaca', outcome: 'ok' });
@@ -79,11 +86,23 @@ describe('SLOs evaluated in process', () => {
       await s.advance(30_000);
       const [r] = await s.monitor.evaluate();
       const tier = r!.groups[0]!.burnRates.find((b) => b.tier === '1h-5m')!;
-      expect(tier).toMatchObject({ alert: 'AmpySLOOmsOrderLatencyErrorBudgetBurn', severity: 'critical', factor: 14.4, threshold: 0.144, condition: true });
+      expect(tier).toMatchObject({
+        alert: 'AmpySLOOmsOrderLatencyErrorBudgetBurn',
+        severity: 'critical',
+        factor: 14.4,
+        threshold: 0.144,
+        condition: true,
+      });
       expect(tier.longBurnRate).toBeCloseTo(20, 9);
       // The condition held from the first sample after the first batch.
       expect(tier.state).toBe(i < 4 ? 'pending' : 'firing');
-      expect(r!.groups[0]!.firing).toEqual(i < 4 ? [] : ['1h-5m', '6h-30m', '1d-2h', '3d-6h'].filter((t) => r!.groups[0]!.burnRates.find((b) => b.tier === t)!.state === 'firing'));
+      expect(r!.groups[0]!.firing).toEqual(
+        i < 4
+          ? []
+          : ['1h-5m', '6h-30m', '1d-2h', '3d-6h'].filter(
+              (t) => r!.groups[0]!.burnRates.find((b) => b.tier === t)!.state === 'firing',
+            ),
+      );
     }
     // Good traffic only: the 5m window recovers first, and the alert's condition with it.
     for (let i = 0; i < 12; i++) {
@@ -134,7 +153,9 @@ describe('the count history', () => {
     // Within the day: one-minute steps.
     expect(Math.abs(h.at(end - 6 * 60 * MIN - 30_000).events - exact(6 * 60 * MIN + 30_000))).toBeLessThanOrEqual(60);
     // Beyond a day: 15-minute steps.
-    expect(Math.abs(h.at(end - 2 * 24 * 60 * MIN - 7 * MIN).events - exact(2 * 24 * 60 * MIN + 7 * MIN))).toBeLessThanOrEqual(15 * 60);
+    expect(
+      Math.abs(h.at(end - 2 * 24 * 60 * MIN - 7 * MIN).events - exact(2 * 24 * 60 * MIN + 7 * MIN)),
+    ).toBeLessThanOrEqual(15 * 60);
     // Before the first sample: nothing had been counted.
     expect(h.at(t0 - 1)).toEqual({ events: 0, errors: 0 });
     const rings = (h as unknown as { rings: { size: number }[] }).rings.map((r) => r.size);

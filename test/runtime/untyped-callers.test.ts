@@ -14,10 +14,13 @@ afterAll(() => useProviders({}));
 
 async function points(name: string): Promise<DataPoint<number>[]> {
   const { resourceMetrics } = await reader.collect();
-  return (resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name)?.dataPoints ?? []) as DataPoint<number>[];
+  return (resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === name)?.dataPoints ??
+    []) as DataPoint<number>[];
 }
 const dropped = async (reason: string): Promise<number> =>
-  (await points('ampy.obs.dropped')).find((p) => p.attributes['signal'] === 'metrics' && p.attributes['reason'] === reason)?.value ?? 0;
+  (await points('ampy.obs.dropped')).find(
+    (p) => p.attributes['signal'] === 'metrics' && p.attributes['reason'] === reason,
+  )?.value ?? 0;
 
 type Untyped = { add: (v: unknown, l?: unknown) => void; set: (v: unknown, l?: unknown) => void };
 

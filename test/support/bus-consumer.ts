@@ -3,10 +3,21 @@
 import { extractBusContext, init, log, spans } from '../../generated/index.js';
 
 const headers = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
-const obs = init({ serviceName: 'ampy-oms', serviceVersion: '9.9.9', otlp: { endpoint: process.argv[3]! }, logDestination: process.stderr });
+const obs = init({
+  serviceName: 'ampy-oms',
+  serviceVersion: '9.9.9',
+  otlp: { endpoint: process.argv[3]! },
+  logDestination: process.stderr,
+});
 const { context, envelope } = extractBusContext(headers);
 spans.bus.consume(
-  { topic: envelope.topic!, message_id: envelope.message_id!, schema_fqdn: envelope.schema_fqdn!, partition_key: envelope.partition_key!, consumer: 'ampy-oms' },
+  {
+    topic: envelope.topic!,
+    message_id: envelope.message_id!,
+    schema_fqdn: envelope.schema_fqdn!,
+    partition_key: envelope.partition_key!,
+    consumer: 'ampy-oms',
+  },
   () => log.orderSubmit({ client_order_id: envelope.partition_key!, broker: 'alpaca' }, 'Placed limit order'),
   { parent: context },
 );

@@ -12,7 +12,9 @@ export function dashboardQueries(service = 'ampy-oms'): { where: string; expr: s
   const dir = path.join(ROOT, 'generated', 'dashboards');
   const out: { where: string; expr: string }[] = [];
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
-    const d = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { panels: { title: string; targets?: { expr: string }[] }[] };
+    const d = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as {
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
     for (const p of d.panels)
       for (const t of p.targets ?? [])
         out.push({

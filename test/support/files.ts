@@ -17,5 +17,9 @@ export function listTree(dir: string): { readonly rel: string; readonly isDirect
 
 /** The text of every file below a directory, by relative path: compare two trees byte for byte. */
 export function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(listTree(dir).filter((e) => !e.isDirectory).map((e) => [e.rel, readFileSync(path.join(dir, e.rel), 'utf8')]));
+  return Object.fromEntries(
+    listTree(dir)
+      .filter((e) => !e.isDirectory)
+      .map((e) => [e.rel, readFileSync(path.join(dir, e.rel), 'utf8')]),
+  );
 }

@@ -21,7 +21,11 @@ interface Endpoint {
   readonly responses: Record<string, Response>;
 }
 export interface Contract {
-  readonly auth: { readonly header: string; readonly scheme: string; readonly unauthorized: { status: number; body: unknown } };
+  readonly auth: {
+    readonly header: string;
+    readonly scheme: string;
+    readonly unauthorized: { status: number; body: unknown };
+  };
   readonly errorSchema: object;
   readonly endpoints: Record<string, Endpoint>;
 }
@@ -61,7 +65,8 @@ export class ContractGrafana {
     const ajv = new Ajv({ allErrors: true, strict: false });
     for (const [name, e] of Object.entries(CONTRACT.endpoints)) {
       if (e.request) this.validators.set(`${name} request`, ajv.compile(e.request.schema));
-      for (const [status, r] of Object.entries(e.responses)) this.validators.set(`${name} ${status}`, ajv.compile(r.schema ?? CONTRACT.errorSchema));
+      for (const [status, r] of Object.entries(e.responses))
+        this.validators.set(`${name} ${status}`, ajv.compile(r.schema ?? CONTRACT.errorSchema));
     }
   }
 
@@ -99,18 +104,33 @@ export class ContractGrafana {
     let body: unknown;
     const raw = Buffer.concat(chunks).toString('utf8');
     const auth = req.headers[CONTRACT.auth.header] as string | undefined;
-    this.seen.push({ endpoint: route?.name ?? '(none)', method: req.method ?? '', path: url.pathname + url.search, body: raw ? safeJson(raw) : undefined, authorization: auth });
+    this.seen.push({
+      endpoint: route?.name ?? '(none)',
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      body: raw ? safeJson(raw) : undefined,
+      authorization: auth,
+    });
     const send = (status: number, payload: unknown): void => {
-      if (route && !this.validators.get(`${route.name} ${status}`)?.(payload)) this.violations.push(`${route.name} answered ${status} outside the contract: ${JSON.stringify(payload).slice(0, 200)}`);
+      if (route && !this.validators.get(`${route.name} ${status}`)?.(payload))
+        this.violations.push(
+          `${route.name} answered ${status} outside the contract: ${JSON.stringify(payload).slice(0, 200)}`,
+        );
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(payload));
     };
-    if (!route) return void res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Not found' }));
-    if (auth !== `${CONTRACT.auth.scheme} ${this.token}`) return send(CONTRACT.auth.unauthorized.status, CONTRACT.auth.unauthorized.body);
+    if (!route)
+      return void res
+        .writeHead(404, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Not found' }));
+    if (auth !== `${CONTRACT.auth.scheme} ${this.token}`)
+      return send(CONTRACT.auth.unauthorized.status, CONTRACT.auth.unauthorized.body);
     if (route.endpoint.request) {
       body = safeJson(raw);
       const validate = this.validators.get(`${route.name} request`)!;
       if (body === undefined || !validate(body)) {
-        this.violations.push(`${route.name} request outside the contract: ${JSON.stringify(validate.errors ?? 'invalid JSON')}`);
+        this.violations.push(
+          `${route.name} request outside the contract: ${JSON.stringify(validate.errors ?? 'invalid JSON')}`,
+        );
         return send(400, { message: 'bad request data' });
       }
     }
@@ -118,13 +138,17 @@ export class ContractGrafana {
     send(status, payload);
   }
 
-  private route(method: string, pathname: string): { name: string; endpoint: Endpoint; params: Record<string, string> } | undefined {
+  private route(
+    method: string,
+    pathname: string,
+  ): { name: string; endpoint: Endpoint; params: Record<string, string> } | undefined {
     for (const [name, endpoint] of Object.entries(CONTRACT.endpoints)) {
       if (endpoint.method !== method) continue;
       const keys: string[] = [];
       const re = new RegExp(`^${endpoint.path.replace(/:(\w+)/g, (_m, k: string) => (keys.push(k), '([^/]+)'))}$`);
       const m = re.exec(pathname);
-      if (m) return { name, endpoint, params: Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)])) };
+      if (m)
+        return { name, endpoint, params: Object.fromEntries(keys.map((k, i) => [k, decodeURIComponent(m[i + 1]!)])) };
     }
     return undefined;
   }
@@ -134,12 +158,20 @@ export class ContractGrafana {
     return key === undefined ? r.example : r.examples?.[key];
   }
 
-  private answer(name: string, params: Record<string, string>, url: URL, body: Record<string, unknown>): [number, unknown] {
+  private answer(
+    name: string,
+    params: Record<string, string>,
+    url: URL,
+    body: Record<string, unknown>,
+  ): [number, unknown] {
     switch (name) {
       case 'listFolders': {
         const limit = Number(url.searchParams.get('limit') ?? 1000);
         const page = Number(url.searchParams.get('page') ?? 1);
-        return [200, this.folders.slice((page - 1) * limit, page * limit).map(({ id, uid, title }) => ({ id, uid, title }))];
+        return [
+          200,
+          this.folders.slice((page - 1) * limit, page * limit).map(({ id, uid, title }) => ({ id, uid, title })),
+        ];
       }
       case 'createFolder': {
         const title = body['title'] as string;
@@ -147,13 +179,35 @@ export class ContractGrafana {
         const uid = (body['uid'] as string | undefined) ?? `f${this.nextId}x${title.length}`;
         const folder = { id: this.nextId++, uid, title, version: 1 };
         this.folders.push(folder);
-        return [200, { ...folder, url: `/dashboards/f/${uid}/${slug(title)}`, hasAcl: false, canSave: true, canEdit: true, canAdmin: true }];
+        return [
+          200,
+          {
+            ...folder,
+            url: `/dashboards/f/${uid}/${slug(title)}`,
+            hasAcl: false,
+            canSave: true,
+            canEdit: true,
+            canAdmin: true,
+          },
+        ];
       }
       case 'getDashboard': {
         const d = this.dashboards.get(params['uid']!);
         if (!d) return [404, this.example('getDashboard', '404')];
         const title = String(d.data['title']);
-        return [200, { dashboard: { ...d.data, id: d.id, uid: params['uid'], version: d.version }, meta: { isStarred: false, url: `/d/${params['uid']}/${slug(title)}`, folderId: this.folders.find((f) => f.uid === d.folderUid)?.id ?? 0, folderUid: d.folderUid, slug: slug(title) } }];
+        return [
+          200,
+          {
+            dashboard: { ...d.data, id: d.id, uid: params['uid'], version: d.version },
+            meta: {
+              isStarred: false,
+              url: `/d/${params['uid']}/${slug(title)}`,
+              folderId: this.folders.find((f) => f.uid === d.folderUid)?.id ?? 0,
+              folderUid: d.folderUid,
+              slug: slug(title),
+            },
+          },
+        ];
       }
       case 'saveDashboard': {
         const dash = body['dashboard'] as Record<string, unknown>;
@@ -165,12 +219,22 @@ export class ContractGrafana {
         if (folderUid && !this.folders.some((f) => f.uid === folderUid)) return [400, { message: 'folder not found' }];
         const existing = this.dashboards.get(uid);
         if (existing?.provisioned) return [400, this.example('saveDashboard', '400', 'provisioned')];
-        if (existing && body['overwrite'] !== true && dash['version'] !== existing.version) return [412, this.example('saveDashboard', '412', 'version-mismatch')];
+        if (existing && body['overwrite'] !== true && dash['version'] !== existing.version)
+          return [412, this.example('saveDashboard', '412', 'version-mismatch')];
         const { id: _id, version: _version, ...data } = dash;
-        const stored: StoredDashboard = { data: { ...data, uid }, folderUid, id: existing?.id ?? this.nextId++, version: (existing?.version ?? 0) + 1, provisioned: false };
+        const stored: StoredDashboard = {
+          data: { ...data, uid },
+          folderUid,
+          id: existing?.id ?? this.nextId++,
+          version: (existing?.version ?? 0) + 1,
+          provisioned: false,
+        };
         this.dashboards.set(uid, stored);
         const s = slug(String(dash['title']));
-        return [200, { id: stored.id, uid, url: `/d/${uid}/${s}`, status: 'success', version: stored.version, slug: s }];
+        return [
+          200,
+          { id: stored.id, uid, url: `/d/${uid}/${s}`, status: 'success', version: stored.version, slug: s },
+        ];
       }
     }
     return [404, { message: 'Not found' }];
@@ -186,5 +250,8 @@ function safeJson(raw: string): unknown {
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

@@ -8,7 +8,14 @@
 export type KeyNode = null | string | string[] | { [key: string]: KeyNode };
 
 /** Appends a problem, located by a dotted path, for every key of `value` the tree does not allow. */
-export function checkKeys(value: unknown, node: KeyNode, where: string, problems: string[], shared: Record<string, KeyNode> = {}, skip: readonly string[] = []): void {
+export function checkKeys(
+  value: unknown,
+  node: KeyNode,
+  where: string,
+  problems: string[],
+  shared: Record<string, KeyNode> = {},
+  skip: readonly string[] = [],
+): void {
   if (value === null || typeof value !== 'object' || node === '*') return; // a scalar fits any node
   if (isMapping(node) && '$use' in node) {
     const target = shared[node['$use'] as string];
@@ -28,7 +35,8 @@ export function checkKeys(value: unknown, node: KeyNode, where: string, problems
     return;
   }
   const entries = Object.entries(value as Record<string, unknown>);
-  if (node === null || node === '[]') return void problems.push(`${where}: takes a value, not keys (${entries.map(([k]) => k).join(', ')})`);
+  if (node === null || node === '[]')
+    return void problems.push(`${where}: takes a value, not keys (${entries.map(([k]) => k).join(', ')})`);
   if (typeof node === 'string') throw new Error(`${where}: bad fixture node ${node}`);
   if (Array.isArray(node)) {
     for (const [k, v] of entries) {

@@ -1,6 +1,11 @@
 // A real OTLP receiver for tests: OTLP/HTTP (protobuf) over http or https (optionally requiring client
 // certificates) and OTLP/gRPC. It decodes every request with the protocol's schema and keeps the raw bytes.
-import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+  type Server as HttpServer,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { Server as GrpcServer, ServerCredentials, type ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
@@ -71,7 +76,12 @@ export interface RawRequest {
 
 type Pb = Record<string, unknown>;
 const hex = (b: unknown): string => (b instanceof Uint8Array ? Buffer.from(b).toString('hex') : '');
-const num = (v: unknown): number => (typeof v === 'number' ? v : v && typeof (v as { toNumber?: () => number }).toNumber === 'function' ? (v as { toNumber: () => number }).toNumber() : Number(v ?? 0));
+const num = (v: unknown): number =>
+  typeof v === 'number'
+    ? v
+    : v && typeof (v as { toNumber?: () => number }).toNumber === 'function'
+      ? (v as { toNumber: () => number }).toNumber()
+      : Number(v ?? 0);
 
 function anyValue(v: Pb | undefined): AttrValue {
   if (!v) return null;
@@ -79,13 +89,18 @@ function anyValue(v: Pb | undefined): AttrValue {
   if ('bool_value' in v) return v['bool_value'] as boolean;
   if ('int_value' in v) return num(v['int_value']);
   if ('double_value' in v) return v['double_value'] as number;
-  if ('array_value' in v) return ((v['array_value'] as Pb)['values'] as Pb[] | undefined ?? []).map(anyValue);
+  if ('array_value' in v) return (((v['array_value'] as Pb)['values'] as Pb[] | undefined) ?? []).map(anyValue);
   if ('kvlist_value' in v) return attrs((v['kvlist_value'] as Pb)['values'] as Pb[] | undefined);
   if ('bytes_value' in v) return hex(v['bytes_value']);
   return null;
 }
 function exemplars(list: unknown): ReceivedExemplar[] {
-  return ((list as Pb[] | undefined) ?? []).map((e) => ({ traceId: hex(e['trace_id']), spanId: hex(e['span_id']), value: 'as_int' in e ? num(e['as_int']) : num(e['as_double']), timeUnixNano: num(e['time_unix_nano']) }));
+  return ((list as Pb[] | undefined) ?? []).map((e) => ({
+    traceId: hex(e['trace_id']),
+    spanId: hex(e['span_id']),
+    value: 'as_int' in e ? num(e['as_int']) : num(e['as_double']),
+    timeUnixNano: num(e['time_unix_nano']),
+  }));
 }
 function attrs(kvs: Pb[] | undefined): Attrs {
   return Object.fromEntries((kvs ?? []).map((kv) => [kv['key'] as string, anyValue(kv['value'] as Pb | undefined)]));
@@ -98,7 +113,12 @@ function scopeName(block: Pb): string {
 }
 
 export function decode(signal: SignalName, body: Uint8Array): Pb {
-  return TYPES[signal].toObject(TYPES[signal].decode(body), { oneofs: false, defaults: false, longs: Number, bytes: Buffer }) as Pb;
+  return TYPES[signal].toObject(TYPES[signal].decode(body), {
+    oneofs: false,
+    defaults: false,
+    longs: Number,
+    bytes: Buffer,
+  }) as Pb;
 }
 
 export class OtlpReceiver {
@@ -127,9 +147,18 @@ export class OtlpReceiver {
               name: s['name'] as string,
               kind: num(s['kind']),
               attributes: attrs(s['attributes'] as Pb[] | undefined),
-              links: ((s['links'] as Pb[] | undefined) ?? []).map((l) => ({ traceId: hex(l['trace_id']), spanId: hex(l['span_id']) })),
-              events: ((s['events'] as Pb[] | undefined) ?? []).map((e) => ({ name: e['name'] as string, attributes: attrs(e['attributes'] as Pb[] | undefined) })),
-              status: { code: num((s['status'] as Pb | undefined)?.['code']), message: ((s['status'] as Pb | undefined)?.['message'] as string | undefined) ?? '' },
+              links: ((s['links'] as Pb[] | undefined) ?? []).map((l) => ({
+                traceId: hex(l['trace_id']),
+                spanId: hex(l['span_id']),
+              })),
+              events: ((s['events'] as Pb[] | undefined) ?? []).map((e) => ({
+                name: e['name'] as string,
+                attributes: attrs(e['attributes'] as Pb[] | undefined),
+              })),
+              status: {
+                code: num((s['status'] as Pb | undefined)?.['code']),
+                message: ((s['status'] as Pb | undefined)?.['message'] as string | undefined) ?? '',
+              },
               resource,
             });
       }
@@ -155,10 +184,21 @@ export class OtlpReceiver {
         const resource = attrs((rm['resource'] as Pb | undefined)?.['attributes'] as Pb[] | undefined);
         for (const sm of (rm['scope_metrics'] as Pb[] | undefined) ?? [])
           for (const m of (sm['metrics'] as Pb[] | undefined) ?? []) {
-            const base = { metric: m['name'] as string, unit: (m['unit'] as string | undefined) ?? '', resource, scope: scopeName(sm) };
+            const base = {
+              metric: m['name'] as string,
+              unit: (m['unit'] as string | undefined) ?? '',
+              resource,
+              scope: scopeName(sm),
+            };
             for (const kind of ['sum', 'gauge'] as const)
               for (const dp of ((m[kind] as Pb | undefined)?.['data_points'] as Pb[] | undefined) ?? [])
-                this.points.push({ ...base, kind, attributes: attrs(dp['attributes'] as Pb[] | undefined), value: 'as_int' in dp ? num(dp['as_int']) : num(dp['as_double']), exemplars: exemplars(dp['exemplars']) });
+                this.points.push({
+                  ...base,
+                  kind,
+                  attributes: attrs(dp['attributes'] as Pb[] | undefined),
+                  value: 'as_int' in dp ? num(dp['as_int']) : num(dp['as_double']),
+                  exemplars: exemplars(dp['exemplars']),
+                });
             for (const dp of ((m['histogram'] as Pb | undefined)?.['data_points'] as Pb[] | undefined) ?? [])
               this.points.push({
                 ...base,
@@ -185,7 +225,9 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const signal = ({ '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' } as const)[req.url ?? ''];
+        const signal = ({ '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' } as const)[
+          req.url ?? ''
+        ];
         if (!signal) {
           res.writeHead(404).end();
           return;
@@ -203,7 +245,14 @@ export class OtlpReceiver {
       });
     };
     const server = opts.tls
-      ? createHttpsServer({ key: opts.tls.key, cert: opts.tls.cert, ...(opts.tls.ca && { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true }) }, handler)
+      ? createHttpsServer(
+          {
+            key: opts.tls.key,
+            cert: opts.tls.cert,
+            ...(opts.tls.ca && { ca: opts.tls.ca, requestCert: true, rejectUnauthorized: true }),
+          },
+          handler,
+        )
       : createHttpServer(handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -217,22 +266,40 @@ export class OtlpReceiver {
   /** Starts OTLP/gRPC (plaintext) on 127.0.0.1. */
   async startGrpc(): Promise<string> {
     const server = new GrpcServer();
-    const passthrough = { requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b };
+    const passthrough = {
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+    };
     for (const [signal, svc] of [
       ['traces', 'opentelemetry.proto.collector.trace.v1.TraceService'],
       ['metrics', 'opentelemetry.proto.collector.metrics.v1.MetricsService'],
       ['logs', 'opentelemetry.proto.collector.logs.v1.LogsService'],
     ] as const) {
-      const def = { Export: { path: `/${svc}/Export`, requestStream: false, responseStream: false, originalName: 'Export', ...passthrough } } as unknown as ServiceDefinition;
+      const def = {
+        Export: {
+          path: `/${svc}/Export`,
+          requestStream: false,
+          responseStream: false,
+          originalName: 'Export',
+          ...passthrough,
+        },
+      } as unknown as ServiceDefinition;
       server.addService(def, {
-        Export: (call: { request: Buffer; metadata: { getMap(): Record<string, unknown> } }, cb: (e: Error | null, r?: Buffer) => void) => {
+        Export: (
+          call: { request: Buffer; metadata: { getMap(): Record<string, unknown> } },
+          cb: (e: Error | null, r?: Buffer) => void,
+        ) => {
           this.ingest(signal, call.request, call.metadata.getMap() as RawRequest['headers']);
           cb(null, Buffer.alloc(0));
         },
       });
     }
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(err) : resolve(port),
+      ),
     );
     this.server = server;
     return `grpc://127.0.0.1:${this.port}`;

@@ -29,7 +29,12 @@ export class Prometheus {
   url = '';
 
   /** Starts Prometheus scraping `targets` (host:port, with static labels) every second, with `ruleFiles` and extra `flags`. */
-  async start(bin: string, targets: readonly { target: string; labels?: Record<string, string> }[], ruleFiles: readonly string[], flags: readonly string[] = []): Promise<void> {
+  async start(
+    bin: string,
+    targets: readonly { target: string; labels?: Record<string, string> }[],
+    ruleFiles: readonly string[],
+    flags: readonly string[] = [],
+  ): Promise<void> {
     const port = await freePort();
     const config = [
       'global: { scrape_interval: 1s, evaluation_interval: 1s }',
@@ -37,13 +42,24 @@ export class Prometheus {
       'scrape_configs:',
       '  - job_name: ampy',
       '    static_configs:',
-      ...targets.map((t) => `      - { targets: [${JSON.stringify(t.target)}], labels: ${JSON.stringify(t.labels ?? {})} }`),
+      ...targets.map(
+        (t) => `      - { targets: [${JSON.stringify(t.target)}], labels: ${JSON.stringify(t.labels ?? {})} }`,
+      ),
       '',
     ].join('\n');
     writeFileSync(path.join(this.dir, 'prometheus.yml'), config);
-    this.proc = spawn(bin, [`--config.file=${path.join(this.dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(this.dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, ...flags], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.proc = spawn(
+      bin,
+      [
+        `--config.file=${path.join(this.dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${path.join(this.dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+        ...flags,
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.proc.stderr!.on('data', (c: Buffer) => this.log.push(c.toString()));
     this.url = `http://127.0.0.1:${port}`;
     await until('Prometheus ready', async () => ((await fetch(`${this.url}/-/ready`)).ok ? true : undefined));

@@ -4,7 +4,13 @@
 // extrapolation, histogram_quantile, changes) come from codegen/prometheus/rule-sim.ts, which
 // test/codegen/prometheus/rule-sim.test.ts checks against Prometheus' own figures, and promtool checks
 // the whole against the real engine in the slow tests.
-import { changes, extrapolatedRate, histogramQuantile, instant, type SimSeries } from '../../codegen/prometheus/rule-sim.js';
+import {
+  changes,
+  extrapolatedRate,
+  histogramQuantile,
+  instant,
+  type SimSeries,
+} from '../../codegen/prometheus/rule-sim.js';
 
 type Labels = Readonly<Record<string, string>>;
 interface Sample {
@@ -18,11 +24,25 @@ interface LabelMatcher {
 }
 type Node =
   | { readonly type: 'number'; readonly value: number }
-  | { readonly type: 'selector'; readonly name: string; readonly matchers: readonly LabelMatcher[]; readonly rangeMs?: number }
+  | {
+      readonly type: 'selector';
+      readonly name: string;
+      readonly matchers: readonly LabelMatcher[];
+      readonly rangeMs?: number;
+    }
   | { readonly type: 'call'; readonly fn: string; readonly args: readonly Node[] }
   | { readonly type: 'aggregate'; readonly op: string; readonly by: readonly string[] | undefined; readonly expr: Node }
-  | { readonly type: 'binary'; readonly op: string; readonly lhs: Node; readonly rhs: Node; readonly on: readonly string[] | undefined };
-type Value = number | Sample[] | { readonly series: SimSeries[]; readonly rangeMs: number; readonly selector: Node & { type: 'selector' } };
+  | {
+      readonly type: 'binary';
+      readonly op: string;
+      readonly lhs: Node;
+      readonly rhs: Node;
+      readonly on: readonly string[] | undefined;
+    };
+type Value =
+  | number
+  | Sample[]
+  | { readonly series: SimSeries[]; readonly rangeMs: number; readonly selector: Node & { type: 'selector' } };
 
 const DURATION = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3, y: 365 * 86400e3 } as const;
 const AGGREGATIONS = new Set(['sum', 'max', 'min', 'avg', 'count']);
@@ -30,7 +50,8 @@ const COMPARISONS = new Set(['==', '!=', '>', '>=', '<', '<=']);
 
 function tokenize(src: string): string[] {
   const tokens: string[] = [];
-  const re = /\s*(?:(\[[0-9a-z]+\])|("(?:[^"\\]|\\.)*")|([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)|([A-Za-z_:][A-Za-z0-9_:]*)|(=~|!~|==|!=|>=|<=|[-+*/%(){},=<>]))/gy;
+  const re =
+    /\s*(?:(\[[0-9a-z]+\])|("(?:[^"\\]|\\.)*")|([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)|([A-Za-z_:][A-Za-z0-9_:]*)|(=~|!~|==|!=|>=|<=|[-+*/%(){},=<>]))/gy;
   let m: RegExpExecArray | null;
   while (re.lastIndex < src.length && (m = re.exec(src))) tokens.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? m[5]!);
   if (src.slice(re.lastIndex).trim()) throw new Error(`cannot read PromQL at '${src.slice(re.lastIndex)}'`);
@@ -44,7 +65,8 @@ function unquote(s: string): string {
 
 function durationMs(d: string): number {
   let total = 0;
-  for (const m of d.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * DURATION[m[2] as keyof typeof DURATION];
+  for (const m of d.matchAll(/([0-9]+)(ms|s|m|h|d|w|y)/g))
+    total += Number(m[1]) * DURATION[m[2] as keyof typeof DURATION];
   return total;
 }
 
@@ -55,7 +77,8 @@ export function parsePromql(src: string): Node {
   const peek = (): string | undefined => t[i];
   const take = (want?: string): string => {
     const tok = t[i++];
-    if (tok === undefined || (want !== undefined && tok !== want)) throw new Error(`expected ${want ?? 'a token'} at token ${i} of ${src}, got ${tok}`);
+    if (tok === undefined || (want !== undefined && tok !== want))
+      throw new Error(`expected ${want ?? 'a token'} at token ${i} of ${src}, got ${tok}`);
     return tok;
   };
   const labelList = (): string[] => {
@@ -68,15 +91,17 @@ export function parsePromql(src: string): Node {
     take(')');
     return out;
   };
-  const level = (ops: readonly string[], next: () => Node): (() => Node) => () => {
-    let lhs = next();
-    while (peek() !== undefined && ops.includes(peek()!)) {
-      const op = take();
-      const on = peek() === 'on' ? (take(), labelList()) : undefined;
-      lhs = { type: 'binary', op, lhs, rhs: next(), on };
-    }
-    return lhs;
-  };
+  const level =
+    (ops: readonly string[], next: () => Node): (() => Node) =>
+    () => {
+      let lhs = next();
+      while (peek() !== undefined && ops.includes(peek()!)) {
+        const op = take();
+        const on = peek() === 'on' ? (take(), labelList()) : undefined;
+        lhs = { type: 'binary', op, lhs, rhs: next(), on };
+      }
+      return lhs;
+    };
   const primary = (): Node => {
     const tok = take();
     if (tok === '(') {
@@ -132,7 +157,11 @@ export function parsePromql(src: string): Node {
 
 const withoutName = (l: Labels): Labels => Object.fromEntries(Object.entries(l).filter(([k]) => k !== '__name__'));
 const signature = (l: Labels, on: readonly string[] | undefined): string =>
-  JSON.stringify(Object.entries(withoutName(l)).filter(([k]) => on === undefined || on.includes(k)).sort(([a], [b]) => (a < b ? -1 : 1)));
+  JSON.stringify(
+    Object.entries(withoutName(l))
+      .filter(([k]) => on === undefined || on.includes(k))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 
 function selects(m: LabelMatcher, labels: Labels): boolean {
   const v = labels[m.label] ?? '';
@@ -188,7 +217,11 @@ export function evaluate(node: Node, series: readonly SimSeries[], stepMs: numbe
     }
     case 'call': {
       const d = new Date(tMs);
-      const clock: Record<string, number> = { day_of_week: d.getUTCDay(), hour: d.getUTCHours(), minute: d.getUTCMinutes() };
+      const clock: Record<string, number> = {
+        day_of_week: d.getUTCDay(),
+        hour: d.getUTCHours(),
+        minute: d.getUTCMinutes(),
+      };
       if (node.fn in clock && node.args.length === 0) return [{ labels: {}, value: clock[node.fn]! }];
       if (node.fn === 'histogram_quantile') {
         const q = evaluate(node.args[0]!, series, stepMs, tMs) as number;
@@ -208,7 +241,14 @@ export function evaluate(node: Node, series: readonly SimSeries[], stepMs: numbe
       if (node.fn === 'absent') {
         const arg = node.args[0]!;
         if (arg.type !== 'selector') throw new Error('absent() of a selector only');
-        return vec(arg).length ? [] : [{ labels: Object.fromEntries(arg.matchers.filter((m) => m.op === '=').map((m) => [m.label, m.value])), value: 1 }];
+        return vec(arg).length
+          ? []
+          : [
+              {
+                labels: Object.fromEntries(arg.matchers.filter((m) => m.op === '=').map((m) => [m.label, m.value])),
+                value: 1,
+              },
+            ];
       }
       const range = evaluate(node.args[0]!, series, stepMs, tMs);
       if (Array.isArray(range) || typeof range === 'number') throw new Error(`${node.fn}() needs a range vector`);
@@ -226,7 +266,16 @@ export function evaluate(node: Node, series: readonly SimSeries[], stepMs: numbe
           return per((s) => changes(s, stepMs, tMs, range.rangeMs));
         case 'absent_over_time': {
           const present = range.series.some((s) => changes(s, stepMs, tMs, range.rangeMs) !== undefined);
-          return present ? [] : [{ labels: Object.fromEntries(range.selector.matchers.filter((m) => m.op === '=').map((m) => [m.label, m.value])), value: 1 }];
+          return present
+            ? []
+            : [
+                {
+                  labels: Object.fromEntries(
+                    range.selector.matchers.filter((m) => m.op === '=').map((m) => [m.label, m.value]),
+                  ),
+                  value: 1,
+                },
+              ];
         }
       }
       throw new Error(`function ${node.fn}() is not supported`);
@@ -268,7 +317,8 @@ export function evaluate(node: Node, series: readonly SimSeries[], stepMs: numbe
       if (!Array.isArray(lhs) && typeof lhs !== 'number') throw new Error('a range vector in a binary operation');
       if (!Array.isArray(rhs) && typeof rhs !== 'number') throw new Error('a range vector in a binary operation');
       if (typeof rhs === 'number' || typeof lhs === 'number') {
-        const [v, scalar, vectorLeft] = typeof rhs === 'number' ? [lhs as Sample[], rhs, true] : [rhs, lhs as number, false];
+        const [v, scalar, vectorLeft] =
+          typeof rhs === 'number' ? [lhs as Sample[], rhs, true] : [rhs, lhs as number, false];
         return v.flatMap((s) => {
           const [a, b] = vectorLeft ? [s.value, scalar] : [scalar, s.value];
           if (comparison) return holds(node.op, a, b) ? [s] : [];
@@ -287,7 +337,12 @@ export function evaluate(node: Node, series: readonly SimSeries[], stepMs: numbe
 }
 
 /** The value of an alert expression at a time: undefined when it returns nothing, else its one sample. */
-export function alertValueOf(node: Node, series: readonly SimSeries[], stepMs: number, tMs: number): number | undefined {
+export function alertValueOf(
+  node: Node,
+  series: readonly SimSeries[],
+  stepMs: number,
+  tMs: number,
+): number | undefined {
   const v = evaluate(node, series, stepMs, tMs);
   if (!Array.isArray(v)) throw new Error('an alert expression returns an instant vector');
   if (v.length > 1) throw new Error(`expected at most one sample, got ${JSON.stringify(v)}`);

@@ -77,7 +77,14 @@ const CASES: Record<ChangeId, Case> = {
   added: { after: [extra(fills())], kind: 'metric', name: 'ampy.oms.fills' },
   removed: { before: [extra(fills())], after: [], kind: 'metric', name: 'ampy.oms.fills' },
   renamed: {
-    before: [extra(fills('', '      - ref: broker').replace('ampy.oms.fills', 'ampy.oms.rejects').replace('{fill}', '{order}').replace('      - ref: broker', '      - ref: broker\n      - { ref: reason, as: cause }'))],
+    before: [
+      extra(
+        fills('', '      - ref: broker')
+          .replace('ampy.oms.fills', 'ampy.oms.rejects')
+          .replace('{fill}', '{order}')
+          .replace('      - ref: broker', '      - ref: broker\n      - { ref: reason, as: cause }'),
+      ),
+    ],
     after: [
       extra(
         fills('    deprecated: { renamed_to: ampy.oms.rejections, note: Renamed., until: "2100-01-01" }\n')
@@ -89,37 +96,181 @@ const CASES: Record<ChangeId, Case> = {
     kind: 'metric',
     name: 'ampy.oms.rejects',
   },
-  deprecated: { before: [extra(fills())], after: [extra(fills('    deprecated: { note: Use ampy.oms.rejections. }\n'))], kind: 'metric', name: 'ampy.oms.fills' },
-  'stability-raised': { before: [extra(fills('    stability: beta\n'))], after: [extra(fills('    stability: stable\n'))], kind: 'metric', name: 'ampy.oms.fills' },
-  'stability-lowered': { before: [extra(fills('    stability: stable\n'))], after: [extra(fills('    stability: alpha\n'))], kind: 'metric', name: 'ampy.oms.fills' },
-  doc: { after: [edit('signals.yaml', 'brief: Rejections.', 'brief: Orders rejected.')], kind: 'metric', name: 'ampy.oms.rejections' },
-  instrument: { before: [extra(fills())], after: [extra(fills().replace('counter', 'updowncounter'))], kind: 'metric', name: 'ampy.oms.fills' },
-  unit: { before: [extra(fills())], after: [extra(fills().replace('{fill}', '{execution}'))], kind: 'metric', name: 'ampy.oms.fills' },
-  'bucket-removed': { after: [edit('signals.yaml', 'boundaries: [1, 10, 100]', 'boundaries: [1, 10]')], kind: 'metric', name: 'ampy.oms.order_latency_ms' },
-  'bucket-added': { after: [edit('signals.yaml', 'boundaries: [1, 10, 100]', 'boundaries: [1, 10, 100, 1000]')], kind: 'metric', name: 'ampy.oms.order_latency_ms' },
-  budget: { before: [extra(fills())], after: [extra(fills('    max_series: 50\n'))], kind: 'metric', name: 'ampy.oms.fills' },
+  deprecated: {
+    before: [extra(fills())],
+    after: [extra(fills('    deprecated: { note: Use ampy.oms.rejections. }\n'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  'stability-raised': {
+    before: [extra(fills('    stability: beta\n'))],
+    after: [extra(fills('    stability: stable\n'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  'stability-lowered': {
+    before: [extra(fills('    stability: stable\n'))],
+    after: [extra(fills('    stability: alpha\n'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  doc: {
+    after: [edit('signals.yaml', 'brief: Rejections.', 'brief: Orders rejected.')],
+    kind: 'metric',
+    name: 'ampy.oms.rejections',
+  },
+  instrument: {
+    before: [extra(fills())],
+    after: [extra(fills().replace('counter', 'updowncounter'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  unit: {
+    before: [extra(fills())],
+    after: [extra(fills().replace('{fill}', '{execution}'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  'bucket-removed': {
+    after: [edit('signals.yaml', 'boundaries: [1, 10, 100]', 'boundaries: [1, 10]')],
+    kind: 'metric',
+    name: 'ampy.oms.order_latency_ms',
+  },
+  'bucket-added': {
+    after: [edit('signals.yaml', 'boundaries: [1, 10, 100]', 'boundaries: [1, 10, 100, 1000]')],
+    kind: 'metric',
+    name: 'ampy.oms.order_latency_ms',
+  },
+  budget: {
+    before: [extra(fills())],
+    after: [extra(fills('    max_series: 50\n'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
   'span-kind': { after: [edit('signals.yaml', 'kind: internal', 'kind: client')], kind: 'span', name: 'oms.submit' },
-  sampling: { after: [edit('signals.yaml', 'kind: internal', 'kind: internal\n    always_sample: true')], kind: 'span', name: 'oms.submit' },
-  links: { after: [edit('signals.yaml', 'kind: internal', 'kind: internal\n    links: { brief: The orders of a batch. }')], kind: 'span', name: 'oms.submit' },
+  sampling: {
+    after: [edit('signals.yaml', 'kind: internal', 'kind: internal\n    always_sample: true')],
+    kind: 'span',
+    name: 'oms.submit',
+  },
+  links: {
+    after: [edit('signals.yaml', 'kind: internal', 'kind: internal\n    links: { brief: The orders of a batch. }')],
+    kind: 'span',
+    name: 'oms.submit',
+  },
   'event-level': { after: [edit('signals.yaml', 'level: error', 'level: warn')], kind: 'event', name: 'order.reject' },
-  'part-added-required': { before: [extra(fills())], after: [extra(fills('', '      - ref: broker\n      - ref: reason'))], kind: 'metric', name: 'ampy.oms.fills' },
-  'part-added': { after: [edit('signals.yaml', '      - { ref: symbol }', '      - { ref: symbol }\n      - { ref: topic }')], kind: 'span', name: 'oms.submit' },
+  'part-added-required': {
+    before: [extra(fills())],
+    after: [extra(fills('', '      - ref: broker\n      - ref: reason'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  'part-added': {
+    after: [edit('signals.yaml', '      - { ref: symbol }', '      - { ref: symbol }\n      - { ref: topic }')],
+    kind: 'span',
+    name: 'oms.submit',
+  },
   'part-removed': { after: [edit('signals.yaml', '      - { ref: symbol }\n', '')], kind: 'span', name: 'oms.submit' },
-  'part-renamed': { after: [edit('signals.yaml', '{ ref: reason, requirement: required }', '{ ref: reason, as: reject_reason, requirement: required }')], kind: 'event', name: 'order.reject' },
-  'part-required': { after: [edit('signals.yaml', '{ ref: symbol }', '{ ref: symbol, requirement: required }')], kind: 'span', name: 'oms.submit' },
-  'part-optional': { after: [edit('signals.yaml', '{ ref: reason, requirement: required }', '{ ref: reason, requirement: recommended }')], kind: 'event', name: 'order.reject' },
-  'part-attribute': { before: [extra(fills('', '      - { ref: broker, as: venue }'))], after: [extra(fills('', '      - { ref: reason, as: venue }'))], kind: 'metric', name: 'ampy.oms.fills' },
-  type: { before: [extra(attribute(''))], after: [extra(attribute('').replace('type: int', 'type: double'))], kind: 'attribute', name: 'order_count' },
-  'member-added': { after: [edit('attributes.yaml', '      - { value: ibkr, brief: Interactive Brokers. }', '      - { value: ibkr, brief: Interactive Brokers. }\n      - { value: tradier, brief: Tradier. }')], kind: 'attribute', name: 'broker' },
-  'member-removed': { after: [edit('attributes.yaml', '      - { value: other, brief: Anything else. }\n', '')], kind: 'attribute', name: 'reason' },
-  'member-deprecated': { after: [edit('attributes.yaml', '{ value: other, brief: Anything else. }', '{ value: other, brief: Anything else., deprecated: { note: Too vague. } }')], kind: 'attribute', name: 'reason' },
-  redacted: { before: [extra(attribute('').replace('type: int', 'type: string'))], after: [extra(attribute('    secret: true\n').replace('type: int', 'type: string'))], kind: 'attribute', name: 'order_count' },
-  unredacted: { before: [extra(attribute('    secret: true\n').replace('type: int', 'type: string'))], after: [extra(attribute('').replace('type: int', 'type: string'))], kind: 'attribute', name: 'order_count' },
-  'high-cardinality': { before: [extra(attribute(''))], after: [extra(attribute('    high_cardinality: true\n'))], kind: 'attribute', name: 'order_count' },
-  'cardinality-lowered': { after: [edit('attributes.yaml', 'max_cardinality: 10', 'max_cardinality: 5')], kind: 'attribute', name: 'topic' },
-  'cardinality-raised': { after: [edit('attributes.yaml', 'max_cardinality: 10', 'max_cardinality: 20')], kind: 'attribute', name: 'topic' },
-  routing: { after: [edit('ops.yaml', 'severity: warning', 'severity: critical')], kind: 'alert', name: 'AmpyRejectsHigh' },
-  grouping: { after: [edit('ops.yaml', 'by: [reason]', 'by: [reason, broker]')], kind: 'alert', name: 'AmpyRejectsHigh' },
+  'part-renamed': {
+    after: [
+      edit(
+        'signals.yaml',
+        '{ ref: reason, requirement: required }',
+        '{ ref: reason, as: reject_reason, requirement: required }',
+      ),
+    ],
+    kind: 'event',
+    name: 'order.reject',
+  },
+  'part-required': {
+    after: [edit('signals.yaml', '{ ref: symbol }', '{ ref: symbol, requirement: required }')],
+    kind: 'span',
+    name: 'oms.submit',
+  },
+  'part-optional': {
+    after: [
+      edit('signals.yaml', '{ ref: reason, requirement: required }', '{ ref: reason, requirement: recommended }'),
+    ],
+    kind: 'event',
+    name: 'order.reject',
+  },
+  'part-attribute': {
+    before: [extra(fills('', '      - { ref: broker, as: venue }'))],
+    after: [extra(fills('', '      - { ref: reason, as: venue }'))],
+    kind: 'metric',
+    name: 'ampy.oms.fills',
+  },
+  type: {
+    before: [extra(attribute(''))],
+    after: [extra(attribute('').replace('type: int', 'type: double'))],
+    kind: 'attribute',
+    name: 'order_count',
+  },
+  'member-added': {
+    after: [
+      edit(
+        'attributes.yaml',
+        '      - { value: ibkr, brief: Interactive Brokers. }',
+        '      - { value: ibkr, brief: Interactive Brokers. }\n      - { value: tradier, brief: Tradier. }',
+      ),
+    ],
+    kind: 'attribute',
+    name: 'broker',
+  },
+  'member-removed': {
+    after: [edit('attributes.yaml', '      - { value: other, brief: Anything else. }\n', '')],
+    kind: 'attribute',
+    name: 'reason',
+  },
+  'member-deprecated': {
+    after: [
+      edit(
+        'attributes.yaml',
+        '{ value: other, brief: Anything else. }',
+        '{ value: other, brief: Anything else., deprecated: { note: Too vague. } }',
+      ),
+    ],
+    kind: 'attribute',
+    name: 'reason',
+  },
+  redacted: {
+    before: [extra(attribute('').replace('type: int', 'type: string'))],
+    after: [extra(attribute('    secret: true\n').replace('type: int', 'type: string'))],
+    kind: 'attribute',
+    name: 'order_count',
+  },
+  unredacted: {
+    before: [extra(attribute('    secret: true\n').replace('type: int', 'type: string'))],
+    after: [extra(attribute('').replace('type: int', 'type: string'))],
+    kind: 'attribute',
+    name: 'order_count',
+  },
+  'high-cardinality': {
+    before: [extra(attribute(''))],
+    after: [extra(attribute('    high_cardinality: true\n'))],
+    kind: 'attribute',
+    name: 'order_count',
+  },
+  'cardinality-lowered': {
+    after: [edit('attributes.yaml', 'max_cardinality: 10', 'max_cardinality: 5')],
+    kind: 'attribute',
+    name: 'topic',
+  },
+  'cardinality-raised': {
+    after: [edit('attributes.yaml', 'max_cardinality: 10', 'max_cardinality: 20')],
+    kind: 'attribute',
+    name: 'topic',
+  },
+  routing: {
+    after: [edit('ops.yaml', 'severity: warning', 'severity: critical')],
+    kind: 'alert',
+    name: 'AmpyRejectsHigh',
+  },
+  grouping: {
+    after: [edit('ops.yaml', 'by: [reason]', 'by: [reason, broker]')],
+    kind: 'alert',
+    name: 'AmpyRejectsHigh',
+  },
   tuning: { after: [edit('ops.yaml', 'threshold: 0.1', 'threshold: 0.2')], kind: 'alert', name: 'AmpyRejectsHigh' },
 };
 
@@ -142,7 +293,8 @@ describe('the classification table', () => {
 
   it('is what the README lists', () => {
     const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
-    for (const [rule, r] of Object.entries(CHANGE_RULES)) expect(readme, rule).toContain(`| \`${rule}\` | ${r.level} |`);
+    for (const [rule, r] of Object.entries(CHANGE_RULES))
+      expect(readme, rule).toContain(`| \`${rule}\` | ${r.level} |`);
   });
 });
 
@@ -151,14 +303,20 @@ describe('the version check', () => {
   it('exits 1 on a breaking change without a major bump, naming the version to set', async () => {
     const r = await cli('diff', '--baseline', spec([]), '--spec', spec(breaking, '1.1.0'));
     expect(r.code).toBe(1);
-    expect(r.out).toContain("breaking   attribute reason: member 'other' removed; used by metric ampy.oms.rejections (label reason), event order.reject (field reason) [member-removed]");
-    expect(r.out).toContain('needs a major version bump, but 1.0.0 → 1.1.0 is a minor bump: set registry.version to 2.0.0 or later');
+    expect(r.out).toContain(
+      "breaking   attribute reason: member 'other' removed; used by metric ampy.oms.rejections (label reason), event order.reject (field reason) [member-removed]",
+    );
+    expect(r.out).toContain(
+      'needs a major version bump, but 1.0.0 → 1.1.0 is a minor bump: set registry.version to 2.0.0 or later',
+    );
     expect(r.err).toBe('');
   });
   it('exits 0 once the version is bumped enough', async () => {
     const r = await cli('diff', '--baseline', spec([]), '--spec', spec(breaking, '2.0.0'));
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toMatch(/1 breaking, 0 compatible, 0 cosmetic: needs a major version bump; 1\.0\.0 → 2\.0\.0 is a major bump: ok$/);
+    expect(r.out).toMatch(
+      /1 breaking, 0 compatible, 0 cosmetic: needs a major version bump; 1\.0\.0 → 2\.0\.0 is a major bump: ok$/,
+    );
   });
   it('below 1.0.0 a breaking change needs a minor bump and a compatible one a patch', async () => {
     expect(requiredBump(['breaking', 'cosmetic'], '0.3.1')).toBe('minor');
@@ -177,37 +335,67 @@ describe('the version check', () => {
 describe('migration notes', () => {
   it('give PromQL before and after for a renamed metric and its renamed label', async () => {
     const c = CASES.renamed;
-    const r = await cli('diff', '--baseline', spec(c.before ?? []), '--spec', spec(c.after, '1.1.0'), '--format', 'markdown');
+    const r = await cli(
+      'diff',
+      '--baseline',
+      spec(c.before ?? []),
+      '--spec',
+      spec(c.after, '1.1.0'),
+      '--format',
+      'markdown',
+    );
     expect(r.code, r.out + r.err).toBe(0);
     expect(r.out).toContain('# Migration notes: mini 1.0.0 → 1.1.0');
     expect(r.out).toContain('## Changes to act on before a transition ends');
     expect(r.out).toContain(
-      ['  ```promql', '  # before', '  sum (rate(ampy_oms_rejects_total[5m]))', '  # after', '  sum (rate(ampy_oms_rejections_total[5m]))', '  # before', '  sum by (cause) (rate(ampy_oms_rejects_total[5m]))', '  # after', '  sum by (reason) (rate(ampy_oms_rejections_total[5m]))', '  ```'].join('\n'),
+      [
+        '  ```promql',
+        '  # before',
+        '  sum (rate(ampy_oms_rejects_total[5m]))',
+        '  # after',
+        '  sum (rate(ampy_oms_rejections_total[5m]))',
+        '  # before',
+        '  sum by (cause) (rate(ampy_oms_rejects_total[5m]))',
+        '  # after',
+        '  sum by (reason) (rate(ampy_oms_rejections_total[5m]))',
+        '  ```',
+      ].join('\n'),
     );
-    expect(r.out).toContain('Before 2100-01-01, move dashboards and alerts to `ampy_oms_rejections_total`, and calls from `metrics.oms.rejects` to `metrics.oms.rejections`.');
+    expect(r.out).toContain(
+      'Before 2100-01-01, move dashboards and alerts to `ampy_oms_rejections_total`, and calls from `metrics.oms.rejects` to `metrics.oms.rejections`.',
+    );
   });
 
   it('a renamed metric whose entry is removed breaks: its transition ends', async () => {
     const v = await verdict(spec(CASES.renamed.after), spec([]));
-    expect(v.changes.map((c) => [c.rule, c.name, c.detail])).toEqual([['removed', 'ampy.oms.rejects', "renamed metric removed: its transition to 'ampy.oms.rejections' ends"]]);
+    expect(v.changes.map((c) => [c.rule, c.name, c.detail])).toEqual([
+      ['removed', 'ampy.oms.rejects', "renamed metric removed: its transition to 'ampy.oms.rejections' ends"],
+    ]);
     expect(v.required).toBe('major');
   });
 });
 
 describe('baselines', () => {
-  const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
+  const git = (cwd: string, ...args: string[]): string =>
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
   it('git:<ref> reads the spec (and the directories it imports) at that commit; a shallow clone gets a hint', async () => {
     const repo = path.join(root, 'repo');
     mkdirSync(repo);
     cpSync(MINI, path.join(repo, 'shared'), { recursive: true });
     mkdirSync(path.join(repo, 'spec'));
-    writeFileSync(path.join(repo, 'spec', 'ampyobs.yaml'), 'registry: { name: svc, version: 1.0.0 }\nimports: [../shared]\n');
+    writeFileSync(
+      path.join(repo, 'spec', 'ampyobs.yaml'),
+      'registry: { name: svc, version: 1.0.0 }\nimports: [../shared]\n',
+    );
     git(repo, 'init', '-q');
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'one');
     const text = readFileSync(path.join(repo, 'shared', 'attributes.yaml'), 'utf8');
-    writeFileSync(path.join(repo, 'shared', 'attributes.yaml'), text.replace('      - { value: other, brief: Anything else. }\n', ''));
+    writeFileSync(
+      path.join(repo, 'shared', 'attributes.yaml'),
+      text.replace('      - { value: other, brief: Anything else. }\n', ''),
+    );
     git(repo, 'commit', '-qam', 'two');
     const r = await cli('diff', '--baseline', 'git:HEAD~1', '--spec', path.join(repo, 'spec'));
     expect(r.code).toBe(1);
@@ -218,29 +406,52 @@ describe('baselines', () => {
     execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow]);
     const s = await cli('diff', '--baseline', 'git:HEAD~1', '--spec', path.join(shallow, 'spec'));
     expect(s.code).toBe(1);
-    expect(s.err).toMatch(/git:HEAD~1: no such commit in .*shallow; this clone is shallow: fetch the history it needs \(git fetch --deepen=1, or --unshallow\)$/);
+    expect(s.err).toMatch(
+      /git:HEAD~1: no such commit in .*shallow; this clone is shallow: fetch the history it needs \(git fetch --deepen=1, or --unshallow\)$/,
+    );
   });
 
   it('npm:<spec> reads the spec of a packed package at the same path', async () => {
     const pkg = path.join(root, 'pkg');
     cpSync(MINI, path.join(pkg, 'spec'), { recursive: true });
-    writeFileSync(path.join(pkg, 'package.json'), JSON.stringify({ name: 'mini-registry', version: '1.0.0', files: ['spec'] }));
+    writeFileSync(
+      path.join(pkg, 'package.json'),
+      JSON.stringify({ name: 'mini-registry', version: '1.0.0', files: ['spec'] }),
+    );
     const out = path.join(root, 'packed');
     mkdirSync(out);
     execFileSync('npm', ['pack', '--pack-destination', out, '--silent'], { cwd: pkg });
     const project = path.join(root, 'project');
     cpSync(MINI, path.join(project, 'spec'), { recursive: true });
     writeFileSync(path.join(project, 'package.json'), '{}');
-    const r = await cli('diff', '--baseline', `npm:${path.join(out, 'mini-registry-1.0.0.tgz')}`, '--spec', path.join(project, 'spec'));
+    const r = await cli(
+      'diff',
+      '--baseline',
+      `npm:${path.join(out, 'mini-registry-1.0.0.tgz')}`,
+      '--spec',
+      path.join(project, 'spec'),
+    );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('no changes');
-    const missing = await cli('diff', '--baseline', `npm:${path.join(out, 'nothing-9.9.9.tgz')}`, '--spec', path.join(project, 'spec'));
+    const missing = await cli(
+      'diff',
+      '--baseline',
+      `npm:${path.join(out, 'nothing-9.9.9.tgz')}`,
+      '--spec',
+      path.join(project, 'spec'),
+    );
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/^ampyobs diff: npm:.*nothing-9\.9\.9\.tgz: npm pack failed: /);
   });
 
   it('refuses bad arguments with a usage error and never a stack trace', async () => {
-    for (const args of [['--baseline', 'nowhere'], ['--format', 'xml', '--baseline', MINI], [], ['--baseline', 'git:'], ['--bogus']]) {
+    for (const args of [
+      ['--baseline', 'nowhere'],
+      ['--format', 'xml', '--baseline', MINI],
+      [],
+      ['--baseline', 'git:'],
+      ['--bogus'],
+    ]) {
       const r = await cli('diff', ...args);
       expect(r.code, args.join(' ')).toBeGreaterThan(0);
       expect(r.err).toMatch(/^ampyobs diff: /);

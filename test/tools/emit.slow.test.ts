@@ -23,7 +23,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function emit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = { ...process.env, ...CLEAN_ENV } as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'codegen/bin.ts'), 'emit', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'codegen/bin.ts'), 'emit', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -35,13 +39,30 @@ function emit(...args: string[]): Promise<{ code: number | null; stdout: string;
 describe('emit', () => {
   it('builds the descriptors the generated helpers hold', () => {
     const byPath = <T>(root: Record<string, Record<string, { descriptor: T }>>): Map<string, T> =>
-      new Map(Object.values(root).flatMap((group) => Object.values(group).map((h) => [(h.descriptor as { name: string }).name, h.descriptor])));
+      new Map(
+        Object.values(root).flatMap((group) =>
+          Object.values(group).map((h) => [(h.descriptor as { name: string }).name, h.descriptor]),
+        ),
+      );
     const generatedMetrics = byPath(metrics as never);
     const generatedSpans = byPath(spans as never);
-    const generatedEvents = new Map(Object.values(log as Record<string, { descriptor: { name: string } }>).map((h) => [h.descriptor.name, h.descriptor]));
+    const generatedEvents = new Map(
+      Object.values(log as Record<string, { descriptor: { name: string } }>).map((h) => [
+        h.descriptor.name,
+        h.descriptor,
+      ]),
+    );
     // Metrics recorded by instrumentation have no helper: the runtime holds their descriptors (labels under their OTLP keys).
-    const instrumented = new Map(INSTRUMENTED_METRICS.map(({ recordedBy: _, labels, ...d }) => [d.name, { ...d, labels: labels.map(({ required: __, ...l }) => l) }]));
-    for (const m of model.metrics) expect(metricDescriptor(m), m.name).toEqual(m.recordedBy ? instrumented.get(m.name) : generatedMetrics.get(m.name));
+    const instrumented = new Map(
+      INSTRUMENTED_METRICS.map(({ recordedBy: _, labels, ...d }) => [
+        d.name,
+        { ...d, labels: labels.map(({ required: __, ...l }) => l) },
+      ]),
+    );
+    for (const m of model.metrics)
+      expect(metricDescriptor(m), m.name).toEqual(
+        m.recordedBy ? instrumented.get(m.name) : generatedMetrics.get(m.name),
+      );
     for (const s of model.spans) expect(spanDescriptor(s), s.name).toEqual(generatedSpans.get(s.name));
     for (const e of model.events) expect(eventDescriptor(model, e), e.name).toEqual(generatedEvents.get(e.name));
   });
@@ -54,17 +75,23 @@ describe('emit', () => {
     const dir = path.join(tmp, 'files');
     const r = await emit('--endpoint', `file://${dir}`, '--duration', '2');
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^ampyobs emit: sent \d+ metric observations \(\d+ metrics\), \d+ spans \(\d+ kinds\) and \d+ log events \(\d+ kinds\) in \d+\.\d s\n$/);
+    expect(r.stdout).toMatch(
+      /^ampyobs emit: sent \d+ metric observations \(\d+ metrics\), \d+ spans \(\d+ kinds\) and \d+ log events \(\d+ kinds\) in \d+\.\d s\n$/,
+    );
     const seen = { metric: new Set<string>(), span: new Set<string>(), log: new Set<string>() };
     for (const f of readdirSync(dir))
       for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
-        for (const o of fromOtlpJson(JSON.parse(line), f)) if (o.signal in seen && o.name) seen[o.signal as keyof typeof seen].add(o.name);
+        for (const o of fromOtlpJson(JSON.parse(line), f))
+          if (o.signal in seen && o.name) seen[o.signal as keyof typeof seen].add(o.name);
     for (const m of model.metrics) expect(seen.metric.has(m.name), m.name).toBe(true);
     for (const s of model.spans) expect(seen.span.has(s.name), s.name).toBe(true);
     for (const e of model.events) expect(seen.log.has(e.name), e.name).toBe(true);
 
     const out: string[] = [];
-    const code = await runLiveCheck(['--dir', dir, '--format', 'json'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+    const code = await runLiveCheck(['--dir', dir, '--format', 'json'], {
+      out: (s) => out.push(s),
+      err: (s) => out.push(s),
+    });
     const report = JSON.parse(out.join('\n')) as { findings: unknown[]; candidates: unknown[] };
     expect(report.findings).toEqual([]);
     expect(report.candidates).toEqual([]);
@@ -75,13 +102,17 @@ describe('emit', () => {
     const stop = new AbortController();
     const out: string[] = [];
     let sent: Promise<{ code: number | null; stderr: string }> | undefined;
-    const code = await runLiveCheck(['--otlp-port', '0', '--duration', '600', '--format', 'json'], { out: (s) => out.push(s), err: () => {} }, {
-      ready: ([port]) => {
-        sent = emit('--endpoint', `grpc://127.0.0.1:${port}`, '--duration', '2');
-        void sent.then(() => stop.abort());
+    const code = await runLiveCheck(
+      ['--otlp-port', '0', '--duration', '600', '--format', 'json'],
+      { out: (s) => out.push(s), err: () => {} },
+      {
+        ready: ([port]) => {
+          sent = emit('--endpoint', `grpc://127.0.0.1:${port}`, '--duration', '2');
+          void sent.then(() => stop.abort());
+        },
+        stop: stop.signal,
       },
-      stop: stop.signal,
-    });
+    );
     expect((await sent!).code, (await sent!).stderr).toBe(0);
     const report = JSON.parse(out.join('\n')) as { findings: unknown[]; seen: Record<string, number> };
     expect(report.findings).toEqual([]);

@@ -12,15 +12,26 @@ import { BasicTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-tra
 
 const http = process.env['LIVE_HTTP']!;
 const resource = resourceFromAttributes({ 'service.name': 'shop' }); // no service.instance.id
-const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: process.env['LIVE_GRPC']! }))] });
+const tracerProvider = new BasicTracerProvider({
+  resource,
+  spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter({ url: process.env['LIVE_GRPC']! }))],
+});
 const prom = new PrometheusExporter({ port: Number(process.env['PROM_PORT']), host: '127.0.0.1' });
-const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: `${http}/v1/metrics` }), exportIntervalMillis: 60_000 });
+const reader = new PeriodicExportingMetricReader({
+  exporter: new OTLPMetricExporter({ url: `${http}/v1/metrics` }),
+  exportIntervalMillis: 60_000,
+});
 const meterProvider = new MeterProvider({
   resource,
   readers: [reader, prom],
-  views: [{ instrumentName: 'ampy.ml.inference_latency_ms', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } }],
+  views: [
+    { instrumentName: 'ampy.ml.inference_latency_ms', aggregation: { type: AggregationType.EXPONENTIAL_HISTOGRAM } },
+  ],
 });
-const loggerProvider = new LoggerProvider({ resource, processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${http}/v1/logs` }) })] });
+const loggerProvider = new LoggerProvider({
+  resource,
+  processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${http}/v1/logs` }) })],
+});
 
 const meter = meterProvider.getMeter('shop');
 meter.createCounter('shop.checkout.count').add(1, { cart: 'c1' });
@@ -34,17 +45,32 @@ for (const cart_id of ['a', 'b', 'c', 'd']) carts.add(1, { broker: 'alpaca', car
 
 const tracer = tracerProvider.getTracer('shop');
 tracer.startSpan('checkout.process').end();
-tracer.startSpan('oms.submit', { attributes: { broker: 42, side: 'long', 'made.up': 'x', topic: 'ampy/dev/orders' } }).end();
-tracerProvider.getTracer('ampyobs.adhoc').startSpan('quotes.refresh', { attributes: { 'ampy.adhoc': true, venue: 'xnas' } }).end();
+tracer
+  .startSpan('oms.submit', { attributes: { broker: 42, side: 'long', 'made.up': 'x', topic: 'ampy/dev/orders' } })
+  .end();
+tracerProvider
+  .getTracer('ampyobs.adhoc')
+  .startSpan('quotes.refresh', { attributes: { 'ampy.adhoc': true, venue: 'xnas' } })
+  .end();
 
 const logger = loggerProvider.getLogger('shop');
 logger.emit({ eventName: 'cart.abandoned', body: 'Cart abandoned', attributes: { cart_id: 'c1' } });
 logger.emit({ body: 'no event name at all' });
-logger.emit({ eventName: 'order.reject', body: 'Rejected', attributes: { reject_reason: 'nope', http_status: 'teapot' } });
+logger.emit({
+  eventName: 'order.reject',
+  body: 'Rejected',
+  attributes: { reject_reason: 'nope', http_status: 'teapot' },
+});
 
 await reader.forceFlush();
 await Promise.all([tracerProvider.forceFlush(), loggerProvider.forceFlush()]);
 process.stdout.write('sent\n');
 // The Prometheus endpoint stays up until the test has scraped it.
-process.on('SIGTERM', () => void Promise.all([meterProvider.shutdown(), tracerProvider.shutdown(), loggerProvider.shutdown()]).then(() => process.exit(0)));
+process.on(
+  'SIGTERM',
+  () =>
+    void Promise.all([meterProvider.shutdown(), tracerProvider.shutdown(), loggerProvider.shutdown()]).then(() =>
+      process.exit(0),
+    ),
+);
 setInterval(() => {}, 60_000);

@@ -23,7 +23,11 @@ export async function runDashboards(argv: readonly string[], io: Io): Promise<nu
     io.out(DASHBOARDS_USAGE);
     return 0;
   }
-  if (sub !== 'push') throw new ToolError(`${sub === undefined ? 'a subcommand is needed' : `unknown subcommand '${sub}'`}\n${DASHBOARDS_USAGE}`, 2);
+  if (sub !== 'push')
+    throw new ToolError(
+      `${sub === undefined ? 'a subcommand is needed' : `unknown subcommand '${sub}'`}\n${DASHBOARDS_USAGE}`,
+      2,
+    );
   const o = options(
     rest,
     {
@@ -48,39 +52,80 @@ export async function runDashboards(argv: readonly string[], io: Io): Promise<nu
   const timeoutMs = 1000 * (o.timeout === undefined ? 30 : seconds('timeout', o.timeout, DASHBOARDS_USAGE));
   const vars = (o.var ?? []).map((s): VarSetting => {
     const v = parseVar(s);
-    if (!v) throw new ToolError(`--var must be NAME=VALUE with NAME a template variable name, not '${s}'\n${DASHBOARDS_USAGE}`, 2);
+    if (!v)
+      throw new ToolError(
+        `--var must be NAME=VALUE with NAME a template variable name, not '${s}'\n${DASHBOARDS_USAGE}`,
+        2,
+      );
     return v;
   });
-  const dir = o.dashboards ?? (existsSync(path.join('generated', 'dashboards')) ? path.join('generated', 'dashboards') : path.join(packageRoot(), 'generated', 'dashboards'));
+  const dir =
+    o.dashboards ??
+    (existsSync(path.join('generated', 'dashboards'))
+      ? path.join('generated', 'dashboards')
+      : path.join(packageRoot(), 'generated', 'dashboards'));
   const dashboards = readDashboards(dir, vars);
-  io.err(`ampyobs dashboards push: ${dashboards.length} dashboard(s) from ${dir} to ${url.href} (folder ${folder === undefined ? 'General' : `"${folder}"`})`);
-  const report = await pushDashboards({ url, token, timeoutMs }, dashboards, folder, `ampyobs dashboards push from ${path.basename(path.resolve(dir))}`);
+  io.err(
+    `ampyobs dashboards push: ${dashboards.length} dashboard(s) from ${dir} to ${url.href} (folder ${folder === undefined ? 'General' : `"${folder}"`})`,
+  );
+  const report = await pushDashboards(
+    { url, token, timeoutMs },
+    dashboards,
+    folder,
+    `ampyobs dashboards push from ${path.basename(path.resolve(dir))}`,
+  );
   return printReport(report, dashboards.length, io);
 }
 
 function grafanaUrl(value: string | undefined): URL {
-  if (value === undefined) throw new ToolError(`--url is required (Grafana's root URL, e.g. http://localhost:3000)\n${DASHBOARDS_USAGE}`, 2);
+  if (value === undefined)
+    throw new ToolError(`--url is required (Grafana's root URL, e.g. http://localhost:3000)\n${DASHBOARDS_USAGE}`, 2);
   let u: URL;
   try {
     u = new URL(value);
   } catch {
-    throw new ToolError(`--url must be an http(s) URL such as http://localhost:3000, not '${value}'\n${DASHBOARDS_USAGE}`, 2);
+    throw new ToolError(
+      `--url must be an http(s) URL such as http://localhost:3000, not '${value}'\n${DASHBOARDS_USAGE}`,
+      2,
+    );
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ToolError(`--url must be an http(s) URL, not '${value}'`, 2);
-  if (u.username || u.password) throw new ToolError('--url must not carry credentials: put the token in the environment variable named by --token-env', 2);
-  if (u.search || u.hash) throw new ToolError(`--url must be Grafana's root URL, without a query or fragment, not '${value}'`, 2);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ToolError(`--url must be an http(s) URL, not '${value}'`, 2);
+  if (u.username || u.password)
+    throw new ToolError(
+      '--url must not carry credentials: put the token in the environment variable named by --token-env',
+      2,
+    );
+  if (u.search || u.hash)
+    throw new ToolError(`--url must be Grafana's root URL, without a query or fragment, not '${value}'`, 2);
   return u;
 }
 
 /** The token, from the environment only: argv is visible to every user of the machine. */
 function tokenFrom(name: string | undefined): string {
-  if (name === undefined) throw new ToolError(`--token-env is required: the name of the environment variable holding a Grafana service account token\n${DASHBOARDS_USAGE}`, 2);
+  if (name === undefined)
+    throw new ToolError(
+      `--token-env is required: the name of the environment variable holding a Grafana service account token\n${DASHBOARDS_USAGE}`,
+      2,
+    );
   // What was given might be the token itself: it is named in messages only when it reads as a variable name.
   const shown = /^[A-Z_][A-Z0-9_]{0,63}$/.test(name) ? name : '(name not shown)';
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ToolError('--token-env takes the name of an environment variable holding the token (e.g. GRAFANA_TOKEN), never the token itself', 2);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new ToolError(
+      '--token-env takes the name of an environment variable holding the token (e.g. GRAFANA_TOKEN), never the token itself',
+      2,
+    );
   const token = process.env[name]?.trim();
-  if (!token) throw new ToolError(`environment variable ${shown} (--token-env) is not set or empty; --token-env takes the name of an environment variable holding the token (e.g. GRAFANA_TOKEN), never the token itself`, 2);
-  if (!/^[\x21-\x7e]+$/.test(token)) throw new ToolError(`environment variable ${shown} (--token-env) holds characters a token cannot have (spaces, control or non-ASCII characters)`, 2);
+  if (!token)
+    throw new ToolError(
+      `environment variable ${shown} (--token-env) is not set or empty; --token-env takes the name of an environment variable holding the token (e.g. GRAFANA_TOKEN), never the token itself`,
+      2,
+    );
+  if (!/^[\x21-\x7e]+$/.test(token))
+    throw new ToolError(
+      `environment variable ${shown} (--token-env) holds characters a token cannot have (spaces, control or non-ASCII characters)`,
+      2,
+    );
   return token;
 }
 
@@ -89,9 +134,13 @@ function readDashboards(dir: string, vars: readonly VarSetting[]): LocalDashboar
   let files: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new Error('not a directory');
-    files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+    files = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (e) {
-    throw new ToolError(`cannot read dashboards from ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory (run `npx ampyobs generate` first, or give --dashboards)' : (e as Error).message}`);
+    throw new ToolError(
+      `cannot read dashboards from ${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory (run `npx ampyobs generate` first, or give --dashboards)' : (e as Error).message}`,
+    );
   }
   if (!files.length) throw new ToolError(`no *.json dashboards in ${dir}`);
   const declared = new Set<string>();
@@ -104,10 +153,14 @@ function readDashboards(dir: string, vars: readonly VarSetting[]): LocalDashboar
     } catch (e) {
       throw new ToolError(`${file}: not a dashboard: ${(e as Error).message}`);
     }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new ToolError(`${file}: not a dashboard (a JSON object)`);
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw new ToolError(`${file}: not a dashboard (a JSON object)`);
     const d = json as Record<string, unknown>;
     const uid = d['uid'];
-    if (typeof uid !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(uid)) throw new ToolError(`${file}: the dashboard needs a uid of 1 to 40 letters, digits, '-' or '_' (pushing is by uid), not ${JSON.stringify(uid) ?? 'none'}`);
+    if (typeof uid !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(uid))
+      throw new ToolError(
+        `${file}: the dashboard needs a uid of 1 to 40 letters, digits, '-' or '_' (pushing is by uid), not ${JSON.stringify(uid) ?? 'none'}`,
+      );
     if (uids.has(uid)) throw new ToolError(`${file}: uid ${uid} is also the uid of ${uids.get(uid)}`);
     uids.set(uid, file);
     const title = typeof d['title'] === 'string' && d['title'].trim() ? d['title'] : undefined;
@@ -117,7 +170,11 @@ function readDashboards(dir: string, vars: readonly VarSetting[]): LocalDashboar
     return { file, uid, title, model: applied.model };
   });
   const unknown = vars.filter((v) => !declared.has(v.name)).map((v) => v.name);
-  if (unknown.length) throw new ToolError(`--var ${unknown.join(', ')}: no dashboard in ${dir} has such a template variable (they have: ${[...declared].sort().join(', ') || 'none'})`, 2);
+  if (unknown.length)
+    throw new ToolError(
+      `--var ${unknown.join(', ')}: no dashboard in ${dir} has such a template variable (they have: ${[...declared].sort().join(', ') || 'none'})`,
+      2,
+    );
   return out;
 }
 
@@ -130,6 +187,8 @@ function printReport(report: PushReport, total: number, io: Io): number {
   const notTried = total - report.results.length;
   const errors = count('error') + notTried;
   if (report.fatal) io.err(`ampyobs dashboards push: ${report.fatal}`);
-  io.out(`ampyobs dashboards push: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${errors} error(s)${notTried ? ` (${notTried} not tried)` : ''} in folder ${report.folder}`);
+  io.out(
+    `ampyobs dashboards push: ${count('created')} created, ${count('updated')} updated, ${count('unchanged')} unchanged, ${errors} error(s)${notTried ? ` (${notTried} not tried)` : ''} in folder ${report.folder}`,
+  );
   return errors > 0 || report.fatal ? 1 : 0;
 }

@@ -29,7 +29,12 @@ export interface GrafanaOptions {
 export type Json = unknown;
 
 /** Calls one endpoint; resolves with the JSON body of a 2xx answer, rejects with a GrafanaError otherwise. */
-export async function grafanaRequest(o: GrafanaOptions, method: 'GET' | 'POST', apiPath: string, body?: unknown): Promise<Json> {
+export async function grafanaRequest(
+  o: GrafanaOptions,
+  method: 'GET' | 'POST',
+  apiPath: string,
+  body?: unknown,
+): Promise<Json> {
   const target = new URL(o.url.pathname.replace(/\/+$/, '') + apiPath, o.url);
   const where = `${method} ${target.pathname}${target.search}`;
   let res: Response;
@@ -37,7 +42,11 @@ export async function grafanaRequest(o: GrafanaOptions, method: 'GET' | 'POST', 
   try {
     res = await fetch(target, {
       method,
-      headers: { authorization: `Bearer ${o.token}`, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${o.token}`,
+        accept: 'application/json',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
       ...(body !== undefined && { body: JSON.stringify(body) }),
       // A redirect is a login page or a proxy, not the API; following it could send the token elsewhere.
       redirect: 'manual',
@@ -50,14 +59,27 @@ export async function grafanaRequest(o: GrafanaOptions, method: 'GET' | 'POST', 
   try {
     text = await readCapped(res, signal);
   } catch (e) {
-    throw new GrafanaError(`${where}: ${e instanceof GrafanaError ? e.message : networkReason(e, o)}`, res.status, true);
+    throw new GrafanaError(
+      `${where}: ${e instanceof GrafanaError ? e.message : networkReason(e, o)}`,
+      res.status,
+      true,
+    );
   }
   if (res.status >= 300 && res.status < 400) {
-    throw new GrafanaError(`${where}: HTTP ${res.status} redirect to ${res.headers.get('location') ?? '(no location)'}: --url must be Grafana's root URL (with its sub-path, if any), reachable without a login page`, res.status, true);
+    throw new GrafanaError(
+      `${where}: HTTP ${res.status} redirect to ${res.headers.get('location') ?? '(no location)'}: --url must be Grafana's root URL (with its sub-path, if any), reachable without a login page`,
+      res.status,
+      true,
+    );
   }
   const json = parseJson(text, res.headers.get('content-type'));
   if (res.ok) {
-    if (json === NOT_JSON) throw new GrafanaError(`${where}: HTTP ${res.status} but the answer is ${describeNonJson(text)}, not JSON: is --url Grafana's root URL?`, res.status, true);
+    if (json === NOT_JSON)
+      throw new GrafanaError(
+        `${where}: HTTP ${res.status} but the answer is ${describeNonJson(text)}, not JSON: is --url Grafana's root URL?`,
+        res.status,
+        true,
+      );
     return json;
   }
   const fatal = res.status === 401 || json === NOT_JSON;
@@ -84,7 +106,12 @@ function errorText(status: number, json: unknown, text: string): string {
   const o = (typeof json === 'object' && json !== null ? json : {}) as { message?: unknown; status?: unknown };
   const message = typeof o.message === 'string' ? clip(o.message) : clip(JSON.stringify(json) ?? '');
   const tag = typeof o.status === 'string' ? `${clip(o.status)}: ` : '';
-  const advice = status === 401 ? ' (check the token in --token-env: a service account token of this Grafana)' : status === 403 ? ' (the token lacks dashboards:write or folders:create in this organisation)' : '';
+  const advice =
+    status === 401
+      ? ' (check the token in --token-env: a service account token of this Grafana)'
+      : status === 403
+        ? ' (the token lacks dashboards:write or folders:create in this organisation)'
+        : '';
   return `${tag}${message || '(no message)'}${advice}`;
 }
 
@@ -106,7 +133,11 @@ async function readCapped(res: Response, signal: AbortSignal): Promise<string> {
   const declared = Number(res.headers.get('content-length'));
   if (declared > MAX_RESPONSE_BYTES) {
     await res.body?.cancel().catch(() => undefined);
-    throw new GrafanaError(`HTTP ${res.status} with a body of ${declared} bytes, over the ${MAX_RESPONSE_BYTES >> 20} MiB a Grafana answer needs: is --url Grafana's root URL?`, res.status, true);
+    throw new GrafanaError(
+      `HTTP ${res.status} with a body of ${declared} bytes, over the ${MAX_RESPONSE_BYTES >> 20} MiB a Grafana answer needs: is --url Grafana's root URL?`,
+      res.status,
+      true,
+    );
   }
   if (!res.body) return '';
   const reader = res.body.getReader();
@@ -119,7 +150,11 @@ async function readCapped(res: Response, signal: AbortSignal): Promise<string> {
     size += value.byteLength;
     if (size > MAX_RESPONSE_BYTES) {
       await reader.cancel().catch(() => undefined);
-      throw new GrafanaError(`HTTP ${res.status} with a body over the ${MAX_RESPONSE_BYTES >> 20} MiB a Grafana answer needs: is --url Grafana's root URL?`, res.status, true);
+      throw new GrafanaError(
+        `HTTP ${res.status} with a body over the ${MAX_RESPONSE_BYTES >> 20} MiB a Grafana answer needs: is --url Grafana's root URL?`,
+        res.status,
+        true,
+      );
     }
     chunks.push(value);
   }
@@ -129,9 +164,11 @@ async function readCapped(res: Response, signal: AbortSignal): Promise<string> {
 /** Why a request got no answer, in words: the error code of the connection, not fetch's "fetch failed". */
 function networkReason(e: unknown, o: GrafanaOptions): string {
   const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${o.timeoutMs / 1000} s (--timeout)`;
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError')
+    return `no answer within ${o.timeoutMs / 1000} s (--timeout)`;
   const cause = err?.cause;
-  if (cause?.code === 'ECONNREFUSED') return `cannot connect to ${o.url.host}: connection refused (is Grafana running there?)`;
+  if (cause?.code === 'ECONNREFUSED')
+    return `cannot connect to ${o.url.host}: connection refused (is Grafana running there?)`;
   if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return `cannot resolve host ${o.url.hostname}`;
   const why = cause?.message ?? err?.message ?? String(e);
   return `cannot reach ${o.url.host}: ${clip(cause?.code && !why.includes(cause.code) ? `${cause.code} ${why}` : why)}`;

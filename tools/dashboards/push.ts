@@ -35,7 +35,12 @@ const OWNED_BY_GRAFANA = new Set(['id', 'version']);
 const FOLDER_PAGE = 1000;
 
 /** Pushes every dashboard; never throws. */
-export async function pushDashboards(o: GrafanaOptions, dashboards: readonly LocalDashboard[], folderTitle: string | undefined, message: string): Promise<PushReport> {
+export async function pushDashboards(
+  o: GrafanaOptions,
+  dashboards: readonly LocalDashboard[],
+  folderTitle: string | undefined,
+  message: string,
+): Promise<PushReport> {
   let folderUid = '';
   const folder = folderTitle === undefined ? 'General' : `"${folderTitle}"`;
   try {
@@ -48,7 +53,8 @@ export async function pushDashboards(o: GrafanaOptions, dashboards: readonly Loc
     try {
       results.push(await pushOne(o, d, folderUid, message));
     } catch (e) {
-      const err = e instanceof GrafanaError ? e : new GrafanaError(String((e as Error)?.message ?? e), undefined, false);
+      const err =
+        e instanceof GrafanaError ? e : new GrafanaError(String((e as Error)?.message ?? e), undefined, false);
       results.push({ file: d.file, uid: d.uid, title: d.title, outcome: 'error', detail: err.message });
       if (err.fatal) return { folder, results, fatal: `stopped after ${d.uid}: ${err.message}` };
     }
@@ -59,8 +65,19 @@ export async function pushDashboards(o: GrafanaOptions, dashboards: readonly Loc
 async function pushOne(o: GrafanaOptions, d: LocalDashboard, folderUid: string, message: string): Promise<PushResult> {
   const existing = await getDashboard(o, d.uid);
   const model = withoutOwned(d.model);
-  if (existing && existing.folderUid === folderUid && canonical(withoutOwned(existing.dashboard)) === canonical(model)) {
-    return { file: d.file, uid: d.uid, title: d.title, outcome: 'unchanged', detail: existing.url, ...(existing.version !== undefined && { version: existing.version }) };
+  if (
+    existing &&
+    existing.folderUid === folderUid &&
+    canonical(withoutOwned(existing.dashboard)) === canonical(model)
+  ) {
+    return {
+      file: d.file,
+      uid: d.uid,
+      title: d.title,
+      outcome: 'unchanged',
+      detail: existing.url,
+      ...(existing.version !== undefined && { version: existing.version }),
+    };
   }
   // Our own GET decided create or update, so the save overwrites whatever another writer left behind.
   const saved = (await grafanaRequest(o, 'POST', '/api/dashboards/db', {
@@ -69,7 +86,12 @@ async function pushOne(o: GrafanaOptions, d: LocalDashboard, folderUid: string, 
     overwrite: true,
     message,
   })) as { url?: unknown; version?: unknown; status?: unknown };
-  if (saved?.status !== undefined && saved.status !== 'success') throw new GrafanaError(`POST /api/dashboards/db: Grafana answered status ${JSON.stringify(saved.status)}`, 200, false);
+  if (saved?.status !== undefined && saved.status !== 'success')
+    throw new GrafanaError(
+      `POST /api/dashboards/db: Grafana answered status ${JSON.stringify(saved.status)}`,
+      200,
+      false,
+    );
   return {
     file: d.file,
     uid: d.uid,
@@ -90,12 +112,16 @@ interface Remote {
 async function getDashboard(o: GrafanaOptions, uid: string): Promise<Remote | undefined> {
   let body;
   try {
-    body = (await grafanaRequest(o, 'GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`)) as { dashboard?: unknown; meta?: { folderUid?: unknown; url?: unknown } };
+    body = (await grafanaRequest(o, 'GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`)) as {
+      dashboard?: unknown;
+      meta?: { folderUid?: unknown; url?: unknown };
+    };
   } catch (e) {
     if (e instanceof GrafanaError && e.status === 404 && !e.fatal) return undefined;
     throw e;
   }
-  if (typeof body?.dashboard !== 'object' || body.dashboard === null) throw new GrafanaError(`GET /api/dashboards/uid/${uid}: the answer has no dashboard object`, 200, false);
+  if (typeof body?.dashboard !== 'object' || body.dashboard === null)
+    throw new GrafanaError(`GET /api/dashboards/uid/${uid}: the answer has no dashboard object`, 200, false);
   const dashboard = body.dashboard as Record<string, unknown>;
   return {
     dashboard,
@@ -110,13 +136,17 @@ async function getDashboard(o: GrafanaOptions, uid: string): Promise<Remote | un
 async function ensureFolder(o: GrafanaOptions, title: string): Promise<string> {
   for (let page = 1; ; page++) {
     const list = await grafanaRequest(o, 'GET', `/api/folders?limit=${FOLDER_PAGE}&page=${page}`);
-    if (!Array.isArray(list)) throw new GrafanaError('GET /api/folders: the answer is not a list of folders', 200, true);
-    const hit = (list as { uid?: unknown; title?: unknown }[]).find((f) => f?.title === title && typeof f.uid === 'string');
+    if (!Array.isArray(list))
+      throw new GrafanaError('GET /api/folders: the answer is not a list of folders', 200, true);
+    const hit = (list as { uid?: unknown; title?: unknown }[]).find(
+      (f) => f?.title === title && typeof f.uid === 'string',
+    );
     if (hit) return hit.uid as string;
     if (list.length < FOLDER_PAGE) break;
   }
   const created = (await grafanaRequest(o, 'POST', '/api/folders', { title })) as { uid?: unknown };
-  if (typeof created?.uid !== 'string' || !created.uid) throw new GrafanaError('POST /api/folders: the answer has no folder uid', 200, true);
+  if (typeof created?.uid !== 'string' || !created.uid)
+    throw new GrafanaError('POST /api/folders: the answer has no folder uid', 200, true);
   return created.uid;
 }
 
@@ -127,6 +157,10 @@ function withoutOwned(d: Readonly<Record<string, unknown>>): Record<string, unkn
 /** JSON with object keys sorted, so that key order (which Grafana does not keep) never counts as a change. */
 export function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : x,
   );
 }

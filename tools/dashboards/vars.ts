@@ -29,7 +29,10 @@ interface TemplateVariable {
  * so viewers can still switch (another data source, another environment). Panels are not touched: they
  * reference `${NAME}` and follow the variable. Returns the names the dashboard declares.
  */
-export function applyVars(model: Record<string, unknown>, vars: readonly VarSetting[]): { model: Record<string, unknown>; declared: Set<string> } {
+export function applyVars(
+  model: Record<string, unknown>,
+  vars: readonly VarSetting[],
+): { model: Record<string, unknown>; declared: Set<string> } {
   const templating = model['templating'] as { list?: unknown } | undefined;
   const list = Array.isArray(templating?.list) ? (templating.list as TemplateVariable[]) : [];
   const declared = new Set(list.map((v) => v?.name).filter((n): n is string => typeof n === 'string'));

@@ -22,11 +22,22 @@ export interface Baseline {
 
 const MAX_OUTPUT = 256 << 20;
 
-function run(cmd: string, args: readonly string[], opts: { cwd?: string; input?: Buffer } = {}): { code: number; stdout: Buffer; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, input: opts.input, maxBuffer: MAX_OUTPUT, stdio: ['pipe', 'pipe', 'pipe'] });
+function run(
+  cmd: string,
+  args: readonly string[],
+  opts: { cwd?: string; input?: Buffer } = {},
+): { code: number; stdout: Buffer; stderr: string } {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    input: opts.input,
+    maxBuffer: MAX_OUTPUT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
-    throw new BaselineError(code === 'ENOENT' ? `${cmd} is not installed or not on PATH` : `${cmd} failed: ${r.error.message}`);
+    throw new BaselineError(
+      code === 'ENOENT' ? `${cmd} is not installed or not on PATH` : `${cmd} failed: ${r.error.message}`,
+    );
   }
   return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr.toString('utf8').trim() };
 }
@@ -54,7 +65,9 @@ function relativeInside(root: string, dir: string, what: string): string {
 function relativeImports(specDir: string): string[] {
   try {
     const data = parse(readFileSync(path.join(specDir, MANIFEST), 'utf8')) as { imports?: unknown };
-    return Array.isArray(data?.imports) ? data.imports.filter((i): i is string => typeof i === 'string' && packagedSpecDir(i) === undefined) : [];
+    return Array.isArray(data?.imports)
+      ? data.imports.filter((i): i is string => typeof i === 'string' && packagedSpecDir(i) === undefined)
+      : [];
   } catch {
     return []; // reading the spec reports it
   }
@@ -62,14 +75,16 @@ function relativeImports(specDir: string): string[] {
 
 /** `git:<ref>`: the spec directory (and the directories it imports) as they are in that commit. */
 function fromGit(ref: string, specDir: string): Baseline {
-  if (!ref || ref.startsWith('-')) throw new BaselineError(`--baseline git:<ref> needs a commit, branch or tag, e.g. git:HEAD~1 or git:main`);
+  if (!ref || ref.startsWith('-'))
+    throw new BaselineError(`--baseline git:<ref> needs a commit, branch or tag, e.g. git:HEAD~1 or git:main`);
   if (!existsSync(specDir)) throw new BaselineError(`spec directory ${specDir} does not exist`);
   const top = run('git', ['rev-parse', '--show-toplevel'], { cwd: specDir });
   if (top.code !== 0) throw new BaselineError(`git:${ref}: ${specDir} is not inside a git repository`);
   const root = realpathSync(top.stdout.toString('utf8').trim());
   const commit = run('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: root });
   if (commit.code !== 0) {
-    const shallow = run('git', ['rev-parse', '--is-shallow-repository'], { cwd: root }).stdout.toString('utf8').trim() === 'true';
+    const shallow =
+      run('git', ['rev-parse', '--is-shallow-repository'], { cwd: root }).stdout.toString('utf8').trim() === 'true';
     throw new BaselineError(
       `git:${ref}: no such commit in ${root}${shallow ? '; this clone is shallow: fetch the history it needs (git fetch --deepen=1, or --unshallow)' : ''}`,
     );
@@ -81,7 +96,8 @@ function fromGit(ref: string, specDir: string): Baseline {
     const extract = (rel: string): void => {
       if (existsSync(path.join(tmp, rel))) return;
       const tar = run('git', ['archive', '--format=tar', sha, '--', rel], { cwd: root });
-      if (tar.code !== 0) throw new BaselineError(`git:${ref}: ${rel} does not exist in ${sha.slice(0, 12)} (${firstLine(tar.stderr)})`);
+      if (tar.code !== 0)
+        throw new BaselineError(`git:${ref}: ${rel} does not exist in ${sha.slice(0, 12)} (${firstLine(tar.stderr)})`);
       const x = run('tar', ['-x', '-f', '-', '-C', tmp], { input: tar.stdout });
       if (x.code !== 0) throw new BaselineError(`git:${ref}: cannot unpack ${rel}: ${firstLine(x.stderr)}`);
       // Imports are directories relative to the manifest; those inside the repository come from the same commit.
@@ -105,14 +121,25 @@ function fromGit(ref: string, specDir: string): Baseline {
  * with it is relative to its project (a service's `telemetry/`, this package's `spec/`).
  */
 function fromNpm(spec: string, specDir: string): Baseline {
-  if (!spec || spec.startsWith('-')) throw new BaselineError('--baseline npm:<package>@<version> needs a package, e.g. npm:ampyobs@0.1.0');
+  if (!spec || spec.startsWith('-'))
+    throw new BaselineError('--baseline npm:<package>@<version> needs a package, e.g. npm:ampyobs@0.1.0');
   const rel = relativeInside(projectRoot(specDir), path.resolve(specDir), `npm:${spec}`);
   const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-baseline-'));
   const dispose = (): void => rmSync(tmp, { recursive: true, force: true });
   try {
     const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const packed = run(npm, ['pack', spec, '--json', '--pack-destination', tmp, '--ignore-scripts'], { cwd: process.cwd() });
-    if (packed.code !== 0) throw new BaselineError(`npm:${spec}: npm pack failed: ${firstLine(packed.stderr.split('\n').filter((l) => /ERR/.test(l)).join('\n') || packed.stderr)}`);
+    const packed = run(npm, ['pack', spec, '--json', '--pack-destination', tmp, '--ignore-scripts'], {
+      cwd: process.cwd(),
+    });
+    if (packed.code !== 0)
+      throw new BaselineError(
+        `npm:${spec}: npm pack failed: ${firstLine(
+          packed.stderr
+            .split('\n')
+            .filter((l) => /ERR/.test(l))
+            .join('\n') || packed.stderr,
+        )}`,
+      );
     let file: string | undefined;
     try {
       file = (JSON.parse(packed.stdout.toString('utf8')) as { filename?: string }[])[0]?.filename;
@@ -123,7 +150,8 @@ function fromNpm(spec: string, specDir: string): Baseline {
     const x = run('tar', ['-x', '-z', '-f', path.join(tmp, path.basename(file)), '-C', tmp]);
     if (x.code !== 0) throw new BaselineError(`npm:${spec}: cannot unpack ${file}: ${firstLine(x.stderr)}`);
     const dir = path.join(tmp, 'package', rel);
-    if (!existsSync(path.join(dir, MANIFEST))) throw new BaselineError(`npm:${spec}: the package has no ${rel}/${MANIFEST} (compared with ${specDir})`);
+    if (!existsSync(path.join(dir, MANIFEST)))
+      throw new BaselineError(`npm:${spec}: the package has no ${rel}/${MANIFEST} (compared with ${specDir})`);
     return { dir, label: `npm:${spec}`, dispose };
   } catch (e) {
     dispose();
@@ -135,6 +163,7 @@ function fromNpm(spec: string, specDir: string): Baseline {
 export function openBaseline(arg: string, specDir: string): Baseline {
   if (arg.startsWith('git:')) return fromGit(arg.slice(4), specDir);
   if (arg.startsWith('npm:')) return fromNpm(arg.slice(4), specDir);
-  if (!existsSync(arg) || !statSync(arg).isDirectory()) throw new BaselineError(`--baseline ${arg}: no such directory (or write git:<ref> or npm:<package>@<version>)`);
+  if (!existsSync(arg) || !statSync(arg).isDirectory())
+    throw new BaselineError(`--baseline ${arg}: no such directory (or write git:<ref> or npm:<package>@<version>)`);
   return { dir: arg, label: arg, dispose: () => {} };
 }

@@ -11,7 +11,16 @@ export const DIFF_USAGE = `Usage: ampyobs diff --baseline <dir | git:<ref> | npm
 
 /** Runs `ampyobs diff`; returns the exit code. */
 export function runDiff(argv: readonly string[], io: Io): number {
-  const o = options(argv, { baseline: { type: 'string' }, spec: { type: 'string', default: 'spec' }, format: { type: 'string', default: 'text' }, help: { type: 'boolean', short: 'h' } }, DIFF_USAGE);
+  const o = options(
+    argv,
+    {
+      baseline: { type: 'string' },
+      spec: { type: 'string', default: 'spec' },
+      format: { type: 'string', default: 'text' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    DIFF_USAGE,
+  );
   if (o.help) {
     io.out(DIFF_USAGE);
     return 0;
@@ -44,7 +53,9 @@ export function runDiff(argv: readonly string[], io: Io): number {
       ok,
       suggested: nextVersion(base.registry.version, required),
     };
-    io.out(format === 'json' ? jsonReport(verdict) : format === 'markdown' ? markdownReport(verdict) : textReport(verdict));
+    io.out(
+      format === 'json' ? jsonReport(verdict) : format === 'markdown' ? markdownReport(verdict) : textReport(verdict),
+    );
     if (!ok && format !== 'text') io.err(`ampyobs diff: ${versionLine(verdict)}`);
     return ok ? 0 : 1;
   } finally {

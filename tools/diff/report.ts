@@ -25,14 +25,24 @@ const count = (v: Verdict, l: Level): number => v.changes.filter((c) => c.level 
 export function versionLine(v: Verdict): string {
   const counts = LEVELS.map((l) => `${count(v, l)} ${l}`).join(', ');
   const moves = `${v.base.version} → ${v.current.version}`;
-  const made = v.actual === 'down' ? 'goes back' : v.actual === undefined ? 'is not a version' : v.actual === 'none' ? 'is unchanged' : `is a ${v.actual} bump`;
-  if (v.ok) return `${counts}: needs ${v.required === 'none' ? 'no' : `a ${v.required}`} version bump; ${moves} ${made}: ok`;
+  const made =
+    v.actual === 'down'
+      ? 'goes back'
+      : v.actual === undefined
+        ? 'is not a version'
+        : v.actual === 'none'
+          ? 'is unchanged'
+          : `is a ${v.actual} bump`;
+  if (v.ok)
+    return `${counts}: needs ${v.required === 'none' ? 'no' : `a ${v.required}`} version bump; ${moves} ${made}: ok`;
   return `${counts}: needs a ${v.required} version bump, but ${moves} ${made}: set registry.version to ${v.suggested} or later in the manifest (ampyobs.yaml)`;
 }
 
 /** One line per change, breaking first. */
 export function textReport(v: Verdict): string {
-  const lines = [`ampyobs diff: ${v.base.name} ${v.base.version} (${v.base.source}) → ${v.current.name} ${v.current.version} (${v.current.source})`];
+  const lines = [
+    `ampyobs diff: ${v.base.name} ${v.base.version} (${v.base.source}) → ${v.current.name} ${v.current.version} (${v.current.source})`,
+  ];
   for (const level of LEVELS)
     for (const c of v.changes.filter((x) => x.level === level)) {
       lines.push(`${level.padEnd(10)} ${c.kind} ${c.name}: ${c.detail} [${c.rule}]`, `           ${c.why}`);
@@ -51,7 +61,12 @@ export function jsonReport(v: Verdict): string {
 /** PromQL before and after, in one fenced block. */
 function queryBlock(c: Change): string[] {
   if (!c.queries.length) return [];
-  return ['', '  ```promql', ...c.queries.flatMap((q) => [`  # before`, `  ${q.before}`, `  # after`, `  ${q.after}`]), '  ```'];
+  return [
+    '',
+    '  ```promql',
+    ...c.queries.flatMap((q) => [`  # before`, `  ${q.before}`, `  # after`, `  ${q.after}`]),
+    '  ```',
+  ];
 }
 
 /** Migration notes: breaking changes and renames with what to do, then the rest as lists. */

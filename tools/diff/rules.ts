@@ -33,59 +33,139 @@ export const CHANGE_RULES = {
     subjects: ['metric'],
     why: 'Its old helper records under the new name, and generated recording rules keep the old series until the declared day: move dashboards and alerts to the new name before then.',
   },
-  deprecated: { level: 'compatible', subjects: DEFINED, why: 'It keeps working; the deprecation announces a later removal.' },
-  'stability-raised': { level: 'compatible', subjects: DEFINED, why: 'A stronger promise; nothing changes on the wire.' },
-  'stability-lowered': { level: 'breaking', subjects: DEFINED, why: 'Consumers lose the promise that it changes only with a major version.' },
-  doc: { level: 'cosmetic', subjects: ALL, why: 'Text only (brief, note, examples, summary, description, runbook): nothing on the wire changes.' },
+  deprecated: {
+    level: 'compatible',
+    subjects: DEFINED,
+    why: 'It keeps working; the deprecation announces a later removal.',
+  },
+  'stability-raised': {
+    level: 'compatible',
+    subjects: DEFINED,
+    why: 'A stronger promise; nothing changes on the wire.',
+  },
+  'stability-lowered': {
+    level: 'breaking',
+    subjects: DEFINED,
+    why: 'Consumers lose the promise that it changes only with a major version.',
+  },
+  doc: {
+    level: 'cosmetic',
+    subjects: ALL,
+    why: 'Text only (brief, note, examples, summary, description, runbook): nothing on the wire changes.',
+  },
   instrument: {
     level: 'breaking',
     subjects: ['metric'],
     why: 'The exposed series and the PromQL that applies to them change (rate over a counter, the _bucket series of a histogram).',
   },
-  unit: { level: 'breaking', subjects: ['metric'], why: 'Its values change scale: thresholds, panels and recorded series over it read wrong.' },
+  unit: {
+    level: 'breaking',
+    subjects: ['metric'],
+    why: 'Its values change scale: thresholds, panels and recorded series over it read wrong.',
+  },
   'bucket-removed': {
     level: 'breaking',
     subjects: ['metric'],
     why: 'Series with that le are no longer exposed: queries selecting it find nothing, and quantiles and SLOs that read it change.',
   },
   'bucket-added': { level: 'compatible', subjects: ['metric'], why: 'A new le series; the existing ones go on.' },
-  budget: { level: 'cosmetic', subjects: ['metric'], why: 'The series budget is checked when generating; nothing on the wire changes.' },
-  'span-kind': { level: 'breaking', subjects: ['span'], why: 'Span metrics, the service graph and client/server pairing read the kind.' },
-  sampling: { level: 'compatible', subjects: ['span'], why: 'Which spans are kept changes; their names and attributes do not.' },
-  links: { level: 'compatible', subjects: ['span'], why: 'Links add or drop causal edges; the span itself is unchanged.' },
-  'event-level': { level: 'breaking', subjects: ['event'], why: 'Log queries and alerts that select by level see the event move in or out.' },
+  budget: {
+    level: 'cosmetic',
+    subjects: ['metric'],
+    why: 'The series budget is checked when generating; nothing on the wire changes.',
+  },
+  'span-kind': {
+    level: 'breaking',
+    subjects: ['span'],
+    why: 'Span metrics, the service graph and client/server pairing read the kind.',
+  },
+  sampling: {
+    level: 'compatible',
+    subjects: ['span'],
+    why: 'Which spans are kept changes; their names and attributes do not.',
+  },
+  links: {
+    level: 'compatible',
+    subjects: ['span'],
+    why: 'Links add or drop causal edges; the span itself is unchanged.',
+  },
+  'event-level': {
+    level: 'breaking',
+    subjects: ['event'],
+    why: 'Log queries and alerts that select by level see the event move in or out.',
+  },
   'part-added-required': {
     level: 'breaking',
     subjects: SIGNALS,
     why: "Code calling the helper must now pass it, a compile error until it does; a metric's series split further.",
   },
-  'part-added': { level: 'compatible', subjects: SIGNALS, why: 'It is optional: existing calls and queries keep working.' },
+  'part-added': {
+    level: 'compatible',
+    subjects: SIGNALS,
+    why: 'It is optional: existing calls and queries keep working.',
+  },
   'part-removed': {
     level: 'breaking',
     subjects: SIGNALS,
     why: 'Queries that filter or group by it find nothing to match, and code that passes it no longer compiles.',
   },
-  'part-renamed': { level: 'breaking', subjects: SIGNALS, why: 'Queries by the old name find nothing, and code must use the new one.' },
+  'part-renamed': {
+    level: 'breaking',
+    subjects: SIGNALS,
+    why: 'Queries by the old name find nothing, and code must use the new one.',
+  },
   'part-required': { level: 'breaking', subjects: SIGNALS, why: 'Code calling the helper must now pass it.' },
-  'part-optional': { level: 'compatible', subjects: SIGNALS, why: 'Code may leave it out; queries that group by it may see it empty.' },
-  'part-attribute': { level: 'breaking', subjects: SIGNALS, why: "Its values now follow another attribute's type and members." },
-  type: { level: 'breaking', subjects: ['attribute'], why: 'Values change type: code passing the old type no longer compiles, and queries comparing values read wrong.' },
-  'member-added': { level: 'compatible', subjects: ['attribute'], why: 'A new value: queries and alerts on the others are unaffected.' },
+  'part-optional': {
+    level: 'compatible',
+    subjects: SIGNALS,
+    why: 'Code may leave it out; queries that group by it may see it empty.',
+  },
+  'part-attribute': {
+    level: 'breaking',
+    subjects: SIGNALS,
+    why: "Its values now follow another attribute's type and members.",
+  },
+  type: {
+    level: 'breaking',
+    subjects: ['attribute'],
+    why: 'Values change type: code passing the old type no longer compiles, and queries comparing values read wrong.',
+  },
+  'member-added': {
+    level: 'compatible',
+    subjects: ['attribute'],
+    why: 'A new value: queries and alerts on the others are unaffected.',
+  },
   'member-removed': {
     level: 'breaking',
     subjects: ['attribute'],
     why: 'Queries and alerts that match it find nothing new, and code that passes it no longer compiles.',
   },
-  'member-deprecated': { level: 'compatible', subjects: ['attribute'], why: 'It keeps working; the deprecation announces a later removal.' },
+  'member-deprecated': {
+    level: 'compatible',
+    subjects: ['attribute'],
+    why: 'It keeps working; the deprecation announces a later removal.',
+  },
   redacted: {
     level: 'breaking',
     subjects: ['attribute'],
     why: 'Its values are now redacted or fingerprinted before they leave the process: queries on the plain values find nothing.',
   },
   unredacted: { level: 'compatible', subjects: ['attribute'], why: 'Its values now leave the process as they are.' },
-  'high-cardinality': { level: 'compatible', subjects: ['attribute'], why: 'Only what may label a metric changes, and generation checks that.' },
-  'cardinality-lowered': { level: 'breaking', subjects: ['attribute'], why: 'Metric label values past the new bound are recorded as _other.' },
-  'cardinality-raised': { level: 'compatible', subjects: ['attribute'], why: 'More distinct values are kept; none that was kept is lost.' },
+  'high-cardinality': {
+    level: 'compatible',
+    subjects: ['attribute'],
+    why: 'Only what may label a metric changes, and generation checks that.',
+  },
+  'cardinality-lowered': {
+    level: 'breaking',
+    subjects: ['attribute'],
+    why: 'Metric label values past the new bound are recorded as _other.',
+  },
+  'cardinality-raised': {
+    level: 'compatible',
+    subjects: ['attribute'],
+    why: 'More distinct values are kept; none that was kept is lost.',
+  },
   routing: {
     level: 'breaking',
     subjects: ['alert'],
@@ -107,4 +187,8 @@ export const CHANGE_RULES = {
 export type ChangeId = keyof typeof CHANGE_RULES;
 
 /** The version bump each level needs from a 1.x registry on; a 0.x registry moves one place right. */
-export const BUMP_FOR: Readonly<Record<Level, 'major' | 'minor' | 'none'>> = { breaking: 'major', compatible: 'minor', cosmetic: 'none' };
+export const BUMP_FOR: Readonly<Record<Level, 'major' | 'minor' | 'none'>> = {
+  breaking: 'major',
+  compatible: 'minor',
+  cosmetic: 'none',
+};

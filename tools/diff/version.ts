@@ -34,7 +34,11 @@ export function actualBump(from: string, to: string): Bump | 'down' | undefined 
   const a = parseVersion(from);
   const b = parseVersion(to);
   if (!a || !b) return undefined;
-  for (const [bump, x, y] of [['major', a.major, b.major], ['minor', a.minor, b.minor], ['patch', a.patch, b.patch]] as const) {
+  for (const [bump, x, y] of [
+    ['major', a.major, b.major],
+    ['minor', a.minor, b.minor],
+    ['patch', a.patch, b.patch],
+  ] as const) {
     if (y > x) return bump;
     if (y < x) return 'down';
   }

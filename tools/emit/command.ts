@@ -37,10 +37,15 @@ const TICK_MS = 1000;
 function sender(model: Model): (tick: number) => { points: number; spans: number; events: number } {
   const record = model.metrics.map((m) => metricSender(model, m));
   const spans = model.spans.map((s) => ({ s, helper: defineSpan<Record<string, AttributeValue>>(spanDescriptor(s)) }));
-  const events = model.events.map((e) => ({ e, helper: defineEvent<Record<string, AttributeValue>>(eventDescriptor(model, e)) }));
+  const events = model.events.map((e) => ({
+    e,
+    helper: defineEvent<Record<string, AttributeValue>>(eventDescriptor(model, e)),
+  }));
   // The context core every span and line carries: string values from the spec's examples.
   const scope: ScopeValues = Object.fromEntries(
-    model.context.filter((c) => c.source === 'scope' && (c.attr.type === 'string' || c.attr.type === 'enum')).map((c) => [c.attr.id, String(attributeValue(c.attr, 0))]),
+    model.context
+      .filter((c) => c.source === 'scope' && (c.attr.type === 'string' || c.attr.type === 'enum'))
+      .map((c) => [c.attr.id, String(attributeValue(c.attr, 0))]),
   );
   return (tick) => {
     let points = 0;
@@ -48,7 +53,10 @@ function sender(model: Model): (tick: number) => { points: number; spans: number
     let previous: SpanContext | undefined;
     runInScope(scope, () => {
       for (const { s, helper } of spans) {
-        const span = helper.start(attributeValues(s.attributes, tick), s.links && previous ? { links: [previous] } : {});
+        const span = helper.start(
+          attributeValues(s.attributes, tick),
+          s.links && previous ? { links: [previous] } : {},
+        );
         previous = span.spanContext();
         span.end();
       }
@@ -67,7 +75,12 @@ interface Recorders {
 }
 
 function helperRecorders(d: MetricDescriptor): Recorders {
-  return { counter: () => defineCounter<unknown>(d), updowncounter: () => defineUpDownCounter<unknown>(d), gauge: () => defineGauge<unknown>(d), histogram: () => defineHistogram<unknown>(d) };
+  return {
+    counter: () => defineCounter<unknown>(d),
+    updowncounter: () => defineUpDownCounter<unknown>(d),
+    gauge: () => defineGauge<unknown>(d),
+    histogram: () => defineHistogram<unknown>(d),
+  };
 }
 
 /**
@@ -77,7 +90,11 @@ function helperRecorders(d: MetricDescriptor): Recorders {
  */
 function instrumentationRecorders(d: MetricDescriptor, scope: string): Recorders {
   const meter = otelMetrics.getMeterProvider().getMeter(scope);
-  const o = { unit: d.unit, description: d.description, ...(d.buckets && { advice: { explicitBucketBoundaries: [...d.buckets] } }) };
+  const o = {
+    unit: d.unit,
+    description: d.description,
+    ...(d.buckets && { advice: { explicitBucketBoundaries: [...d.buckets] } }),
+  };
   const attrs = (l: unknown): Attributes | undefined => l as Attributes | undefined;
   return {
     counter: () => {
@@ -130,7 +147,16 @@ function metricSender(model: Model, m: Metric): (tick: number) => number {
 
 /** Runs `ampyobs emit`; returns the exit code once everything sent is flushed. */
 export async function runEmit(argv: readonly string[], io: Io): Promise<number> {
-  const o = options(argv, { endpoint: { type: 'string' }, duration: { type: 'string' }, spec: { type: 'string', default: 'spec' }, help: { type: 'boolean', short: 'h' } }, EMIT_USAGE);
+  const o = options(
+    argv,
+    {
+      endpoint: { type: 'string' },
+      duration: { type: 'string' },
+      spec: { type: 'string', default: 'spec' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    EMIT_USAGE,
+  );
   if (o.help) {
     io.out(EMIT_USAGE);
     return 0;
@@ -162,7 +188,9 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   const send = sender(model);
   const totals = { points: 0, spans: 0, events: 0 };
   const started = Date.now();
-  io.err(`ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${endpoint} for ${durationMs / 1000} s`);
+  io.err(
+    `ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${endpoint} for ${durationMs / 1000} s`,
+  );
   let stopped = false;
   const stop = (): void => {
     stopped = true;

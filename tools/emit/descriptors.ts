@@ -26,7 +26,11 @@ export function metricDescriptor(m: Metric): MetricDescriptor {
     labels: m.labels.map((l) => ({
       name: labelKey(m, l),
       ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
-      ...(l.attr.maxCardinality !== undefined ? { maxValues: l.attr.maxCardinality } : l.attr.type === 'bool' ? { maxValues: 2 } : {}),
+      ...(l.attr.maxCardinality !== undefined
+        ? { maxValues: l.attr.maxCardinality }
+        : l.attr.type === 'bool'
+          ? { maxValues: 2 }
+          : {}),
     })),
   };
 }
@@ -42,5 +46,10 @@ export function spanDescriptor(s: Span): SpanDescriptor {
 }
 
 export function eventDescriptor(model: Model, e: LogEvent): EventDescriptor {
-  return { name: e.name, level: e.level, fields: e.fields.map(fieldDescriptor), ...(model.bus && { objects: [model.bus.logObject] }) };
+  return {
+    name: e.name,
+    level: e.level,
+    fields: e.fields.map(fieldDescriptor),
+    ...(model.bus && { objects: [model.bus.logObject] }),
+  };
 }

@@ -10,7 +10,10 @@ export const MAX_COMBINATIONS = 512;
 /** Values alerts and SLOs match a metric's labels on: a dashboard or alert filtering on them finds data. */
 function matchedValues(model: Model, m: Metric): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  const add = (metric: Metric | undefined, matchers: readonly { label: string; values: readonly string[] }[] | undefined): void => {
+  const add = (
+    metric: Metric | undefined,
+    matchers: readonly { label: string; values: readonly string[] }[] | undefined,
+  ): void => {
     if (metric?.name !== m.name) return;
     for (const x of matchers ?? []) out.set(x.label, [...(out.get(x.label) ?? []), ...x.values]);
   };

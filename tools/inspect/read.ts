@@ -47,7 +47,13 @@ export interface LocalExemplar {
 }
 
 /** One JSON log line as the SDK wrote it. */
-export type LocalLog = Readonly<Record<string, Value>> & { readonly service?: string; readonly trace_id?: string; readonly event?: string; readonly message?: string; readonly ts?: string };
+export type LocalLog = Readonly<Record<string, Value>> & {
+  readonly service?: string;
+  readonly trace_id?: string;
+  readonly event?: string;
+  readonly message?: string;
+  readonly ts?: string;
+};
 
 export interface LocalTelemetry {
   readonly spans: readonly LocalSpan[];
@@ -104,7 +110,9 @@ function jsonLines(file: string): Json[] {
 /** Reads a local telemetry folder (the demo's `.ampyobs/telemetry` by default). */
 export function readLocalTelemetry(dir: string): LocalTelemetry {
   if (!existsSync(dir))
-    throw new Error(`no local telemetry in ${dir}: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:///<folder> (README, "Configuration")`);
+    throw new Error(
+      `no local telemetry in ${dir}: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:///<folder> (README, "Configuration")`,
+    );
   const files = readdirSync(dir).sort();
   const spans: LocalSpan[] = [];
   const points: LocalPoint[] = [];
@@ -114,7 +122,9 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
     if (f.startsWith('traces-'))
       for (const req of jsonLines(file))
         for (const rs of arr(req['resourceSpans'])) {
-          const service = String(attributes((rs['resource'] as Json | undefined)?.['attributes'])['service.name'] ?? '');
+          const service = String(
+            attributes((rs['resource'] as Json | undefined)?.['attributes'])['service.name'] ?? '',
+          );
           for (const ss of arr(rs['scopeSpans']))
             for (const s of arr(ss['spans'])) {
               const startMs = nanosToMs(s['startTimeUnixNano']);
@@ -129,7 +139,10 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
                 durationMs: nanosToMs(s['endTimeUnixNano']) - startMs,
                 attributes: attributes(s['attributes']),
                 links: arr(s['links']).map((l) => ({ traceId: String(l['traceId']), spanId: String(l['spanId']) })),
-                status: { code: Number((s['status'] as Json | undefined)?.['code'] ?? 0), message: String((s['status'] as Json | undefined)?.['message'] ?? '') },
+                status: {
+                  code: Number((s['status'] as Json | undefined)?.['code'] ?? 0),
+                  message: String((s['status'] as Json | undefined)?.['message'] ?? ''),
+                },
               });
             }
         }
@@ -143,7 +156,13 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
             const base = { service, metric: String(m['name']), unit: String(m['unit'] ?? '') };
             for (const kind of ['sum', 'gauge'] as const)
               for (const dp of arr((m[kind] as Json | undefined)?.['dataPoints']))
-                points.push({ ...base, kind, attributes: attributes(dp['attributes']), value: Number(dp['asDouble'] ?? dp['asInt'] ?? 0), exemplars: exemplars(dp['exemplars']) });
+                points.push({
+                  ...base,
+                  kind,
+                  attributes: attributes(dp['attributes']),
+                  value: Number(dp['asDouble'] ?? dp['asInt'] ?? 0),
+                  exemplars: exemplars(dp['exemplars']),
+                });
             for (const dp of arr((m['histogram'] as Json | undefined)?.['dataPoints'])) {
               const bounds = (dp['explicitBounds'] as number[] | undefined) ?? [];
               points.push({
@@ -182,5 +201,12 @@ export function mergeHistograms(points: readonly LocalPoint[]): LocalPoint | und
   if (!hs.length) return undefined;
   const first = hs[0]!;
   const buckets = first.buckets!.map((_, i) => hs.reduce((n, p) => n + (p.buckets![i] ?? 0), 0));
-  return { ...first, attributes: {}, count: hs.reduce((n, p) => n + (p.count ?? 0), 0), sum: hs.reduce((n, p) => n + (p.sum ?? 0), 0), buckets, exemplars: hs.flatMap((p) => p.exemplars) };
+  return {
+    ...first,
+    attributes: {},
+    count: hs.reduce((n, p) => n + (p.count ?? 0), 0),
+    sum: hs.reduce((n, p) => n + (p.sum ?? 0), 0),
+    buckets,
+    exemplars: hs.flatMap((p) => p.exemplars),
+  };
 }

@@ -22,7 +22,8 @@ export interface SurfaceSnapshot {
  * Where a service's snapshot lives in a telemetry folder: a subfolder, so the tools that read the
  * telemetry files themselves (live-check, the readers here) never take it for telemetry.
  */
-export const snapshotFile = (dir: string, service: string): string => path.join(dir, 'surfaces', `${service.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+export const snapshotFile = (dir: string, service: string): string =>
+  path.join(dir, 'surfaces', `${service.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
 
 /** The snapshots in a telemetry folder (unreadable files are skipped). */
 export function readSnapshots(dir: string): SurfaceSnapshot[] {
@@ -33,7 +34,9 @@ export function readSnapshots(dir: string): SurfaceSnapshot[] {
     .sort()
     .flatMap((f) => {
       try {
-        return [{ ...(JSON.parse(readFileSync(path.join(sub, f), 'utf8')) as SurfaceSnapshot), source: path.join(sub, f) }];
+        return [
+          { ...(JSON.parse(readFileSync(path.join(sub, f), 'utf8')) as SurfaceSnapshot), source: path.join(sub, f) },
+        ];
       } catch {
         return [];
       }
@@ -47,7 +50,10 @@ export async function fetchSnapshot(base: string, token?: string): Promise<Surfa
   const get = async (p: string): Promise<unknown> => {
     const res = await fetch(`${url}${p}`, { ...(headers && { headers }), signal: AbortSignal.timeout(5000) });
     // /health answers 503 with its report when unhealthy.
-    if (!res.ok && !(p === '/health' && res.status === 503)) throw new Error(`${p} answered HTTP ${res.status}${res.status === 401 ? ' (set OBS_ADMIN_TOKEN to the service token)' : ''}`);
+    if (!res.ok && !(p === '/health' && res.status === 503))
+      throw new Error(
+        `${p} answered HTTP ${res.status}${res.status === 401 ? ' (set OBS_ADMIN_TOKEN to the service token)' : ''}`,
+      );
     return res.json();
   };
   try {
@@ -55,7 +61,12 @@ export async function fetchSnapshot(base: string, token?: string): Promise<Surfa
     const slos = ((await get('/slos')) as { slos: SloFigures[] }).slos;
     return { service: health.service, source: url, at: new Date().toISOString(), health, slos };
   } catch (e) {
-    return { service: url, source: url, at: new Date().toISOString(), error: `cannot read ${url}: ${(e as Error).message}` };
+    return {
+      service: url,
+      source: url,
+      at: new Date().toISOString(),
+      error: `cannot read ${url}: ${(e as Error).message}`,
+    };
   }
 }
 
@@ -81,7 +92,9 @@ export function surfaceLines(snapshots: readonly SurfaceSnapshot[], only?: Reado
       if (slo.status === 'no_data') continue;
       for (const g of slo.groups) {
         if (g.status === 'no_data') continue;
-        const labels = Object.entries(g.labels).map(([k, v]) => `${k}=${v}`).join(',');
+        const labels = Object.entries(g.labels)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(',');
         const first = g.windows[0]!;
         const burning = g.burnRates.filter((b) => b.condition).map((b) => `${b.tier} ${b.state}`);
         lines.push(
@@ -101,7 +114,9 @@ export function exemplarLines(points: readonly LocalPoint[], traceId?: string): 
       if (traceId !== undefined && e.traceId !== traceId) continue;
       const labels = Object.entries(p.attributes).map(([k, v]) => `${k}="${String(v)}"`);
       if (e.le !== undefined) labels.push(`le="${e.le}"`);
-      lines.push(`  ${p.service.padEnd(17)} ${p.metric}{${labels.join(', ')}} ${Number(e.value.toFixed(3))}${p.unit === 'ms' ? ' ms' : ''} → trace ${e.traceId} (span ${e.spanId})`);
+      lines.push(
+        `  ${p.service.padEnd(17)} ${p.metric}{${labels.join(', ')}} ${Number(e.value.toFixed(3))}${p.unit === 'ms' ? ' ms' : ''} → trace ${e.traceId} (span ${e.spanId})`,
+      );
     }
   return lines;
 }

@@ -11,19 +11,43 @@ import type { Attr, Observed } from './observed.js';
 export const LIVE_RULES = {
   'unknown-metric': { severity: 'error', brief: 'A metric the registry does not define.' },
   'unknown-span': { severity: 'error', brief: 'A span the registry does not define.' },
-  'unknown-event': { severity: 'error', brief: 'A log record or line whose event the registry does not define, or that names none.' },
-  'renamed-metric': { severity: 'warn', brief: 'A metric under a name the spec has renamed: the service runs helpers generated before the rename.' },
-  'wrong-instrument': { severity: 'error', brief: 'A metric of another instrument than the spec says (a gauge for a counter, an exponential histogram).' },
+  'unknown-event': {
+    severity: 'error',
+    brief: 'A log record or line whose event the registry does not define, or that names none.',
+  },
+  'renamed-metric': {
+    severity: 'warn',
+    brief: 'A metric under a name the spec has renamed: the service runs helpers generated before the rename.',
+  },
+  'wrong-instrument': {
+    severity: 'error',
+    brief: 'A metric of another instrument than the spec says (a gauge for a counter, an exponential histogram).',
+  },
   'unit-mismatch': { severity: 'error', brief: 'A metric in another unit than the spec says.' },
-  'undeclared-label': { severity: 'error', brief: 'A metric label the spec does not declare for that metric: it splits every series.' },
+  'undeclared-label': {
+    severity: 'error',
+    brief: 'A metric label the spec does not declare for that metric: it splits every series.',
+  },
   'unknown-attribute': { severity: 'warn', brief: 'A span or log attribute that is not in the registry at all.' },
-  'undeclared-attribute': { severity: 'warn', brief: 'A registry attribute on a span or log event that does not declare it.' },
+  'undeclared-attribute': {
+    severity: 'warn',
+    brief: 'A registry attribute on a span or log event that does not declare it.',
+  },
   'wrong-type': { severity: 'error', brief: "A value of another type than its attribute's." },
   'enum-value': { severity: 'error', brief: 'An enum value outside the declared members.' },
-  'overflow-value': { severity: 'warn', brief: `A label the runtime set to ${OVERFLOW_VALUE}: an untyped caller passed a value outside the spec (counted in ampy.obs.dropped).` },
-  'missing-required': { severity: 'error', brief: 'A required attribute, label, field or resource attribute is missing.' },
-  'series-budget': { severity: 'error', brief: "More label sets for a metric than its series budget (max_series)." },
-  'label-cardinality': { severity: 'error', brief: "More distinct values of a bounded label than its attribute's max_cardinality." },
+  'overflow-value': {
+    severity: 'warn',
+    brief: `A label the runtime set to ${OVERFLOW_VALUE}: an untyped caller passed a value outside the spec (counted in ampy.obs.dropped).`,
+  },
+  'missing-required': {
+    severity: 'error',
+    brief: 'A required attribute, label, field or resource attribute is missing.',
+  },
+  'series-budget': { severity: 'error', brief: 'More label sets for a metric than its series budget (max_series).' },
+  'label-cardinality': {
+    severity: 'error',
+    brief: "More distinct values of a bounded label than its attribute's max_cardinality.",
+  },
   unreadable: { severity: 'error', brief: 'A request, file line or scrape that is not telemetry live-check can read.' },
 } as const satisfies Record<string, { severity: 'error' | 'warn'; brief: string }>;
 
@@ -53,10 +77,20 @@ export interface Candidate {
  * /orders/:id, pg.query:SELECT db), which the registry does not list span by span; they are counted, not
  * findings. Their metrics are held to the registry like any (semconv/ defines them).
  */
-const INSTRUMENTATION_SCOPES: ReadonlySet<string> = new Set(Object.values(INSTRUMENTATIONS).filter((s): s is NonNullable<typeof s> => s !== undefined));
+const INSTRUMENTATION_SCOPES: ReadonlySet<string> = new Set(
+  Object.values(INSTRUMENTATIONS).filter((s): s is NonNullable<typeof s> => s !== undefined),
+);
 
 /** Labels every Prometheus series may carry besides its own: the exporter's, the scrape's, histograms'. */
-const SCRAPE_LABELS = new Set(['otel_scope_name', 'otel_scope_version', 'otel_scope_schema_url', 'job', 'instance', 'le', 'quantile']);
+const SCRAPE_LABELS = new Set([
+  'otel_scope_name',
+  'otel_scope_version',
+  'otel_scope_schema_url',
+  'job',
+  'instance',
+  'le',
+  'quantile',
+]);
 /** Keys a log record or line carries besides its event's fields. */
 const LOG_KEYS = new Set(['trace_id', 'span_id', 'event', 'level', 'ts', 'message', 'msg', 'time']);
 
@@ -75,12 +109,20 @@ export function typeProblem(attr: Attribute, a: Attr, prometheus: boolean): stri
     case 'string':
     case 'enum':
     case 'timestamp':
-      return a.type === 'string' ? undefined : `${a.type} where ${attr.type === 'enum' ? 'an enum member' : 'a string'} was expected`;
+      return a.type === 'string'
+        ? undefined
+        : `${a.type} where ${attr.type === 'enum' ? 'an enum member' : 'a string'} was expected`;
     case 'int':
-      if (a.type === 'int' || (isText && /^-?\d+$/.test(v) && (prometheus || v.replace('-', '').length > 15))) return undefined;
+      if (a.type === 'int' || (isText && /^-?\d+$/.test(v) && (prometheus || v.replace('-', '').length > 15)))
+        return undefined;
       return `${a.type === 'string' ? `string ${show(v)}` : a.type} where an int was expected`;
     case 'double':
-      if (a.type === 'int' || a.type === 'double' || (prometheus && isText && v.trim() !== '' && !Number.isNaN(Number(v)))) return undefined;
+      if (
+        a.type === 'int' ||
+        a.type === 'double' ||
+        (prometheus && isText && v.trim() !== '' && !Number.isNaN(Number(v)))
+      )
+        return undefined;
       return `${a.type} where a double was expected`;
     case 'bool':
       if (a.type === 'bool' || (prometheus && (v === 'true' || v === 'false'))) return undefined;
@@ -94,7 +136,12 @@ export function typeProblem(attr: Attribute, a: Attr, prometheus: boolean): stri
   }
 }
 
-const INSTRUMENT_WORDS: Readonly<Record<string, string>> = { counter: 'a counter', updowncounter: 'an up-down counter', gauge: 'a gauge', histogram: 'a histogram' };
+const INSTRUMENT_WORDS: Readonly<Record<string, string>> = {
+  counter: 'a counter',
+  updowncounter: 'an up-down counter',
+  gauge: 'a gauge',
+  histogram: 'a histogram',
+};
 
 /** Whether an observed instrument is what the spec says (Prometheus shows an up-down counter as a gauge). */
 function instrumentFits(spec: Metric['instrument'], seen: string, prometheus: boolean): boolean {
@@ -143,7 +190,10 @@ export class Checker {
       ...(model.bus ? [[model.bus.logObject, undefined] as const] : []),
     ]);
     // Resource attributes a collector copies onto every series.
-    this.ignoredLabels = new Set([...SCRAPE_LABELS, ...model.resource.flatMap((r) => (r.metricLabel ? [r.metricLabel] : []))]);
+    this.ignoredLabels = new Set([
+      ...SCRAPE_LABELS,
+      ...model.resource.flatMap((r) => (r.metricLabel ? [r.metricLabel] : [])),
+    ]);
   }
 
   private report(rule: LiveRule, subject: string, detail: string, example: string): void {
@@ -161,7 +211,11 @@ export class Checker {
   observe(o: Observed): void {
     this.seen[o.signal]++;
     if (o.signal === 'resource') return this.resource(o);
-    if (o.scope === ADHOC_SCOPE || (o.signal === 'span' && o.attrs.some((a) => a.key === ADHOC_SPAN_ATTRIBUTE && a.value === true))) return this.candidate(o);
+    if (
+      o.scope === ADHOC_SCOPE ||
+      (o.signal === 'span' && o.attrs.some((a) => a.key === ADHOC_SPAN_ATTRIBUTE && a.value === true))
+    )
+      return this.candidate(o);
     if (o.signal === 'metric') return this.metric(o);
     if (o.signal === 'span' && INSTRUMENTATION_SCOPES.has(o.scope)) {
       this.instrumented.set(o.scope, (this.instrumented.get(o.scope) ?? 0) + 1);
@@ -181,13 +235,16 @@ export class Checker {
     let c = this.adhoc.get(key);
     if (!c) this.adhoc.set(key, (c = { signal, name: label, count: 0, attributes: new Set(), example: o.source }));
     c.count++;
-    for (const a of o.attrs) if (!LOG_KEYS.has(a.key) && !SCRAPE_LABELS.has(a.key) && a.key !== ADHOC_SPAN_ATTRIBUTE && a.key !== 'adhoc') c.attributes.add(a.key);
+    for (const a of o.attrs)
+      if (!LOG_KEYS.has(a.key) && !SCRAPE_LABELS.has(a.key) && a.key !== ADHOC_SPAN_ATTRIBUTE && a.key !== 'adhoc')
+        c.attributes.add(a.key);
   }
 
   private resource(o: Observed): void {
     const keys = new Set(o.attrs.map((a) => a.key));
     for (const r of this.model.resource)
-      if (r.requirement === 'required' && !keys.has(r.attr.id)) this.report('missing-required', 'resource', `required resource attribute '${r.attr.id}' missing`, o.source);
+      if (r.requirement === 'required' && !keys.has(r.attr.id))
+        this.report('missing-required', 'resource', `required resource attribute '${r.attr.id}' missing`, o.source);
     for (const a of o.attrs) {
       const r = this.model.resource.find((x) => x.attr.id === a.key);
       if (r) this.value('resource', r.attr, a, false, o.source);
@@ -197,13 +254,26 @@ export class Checker {
   /** Type and enum membership of one value of a known attribute. */
   private value(subject: string, attr: Attribute, a: Attr, prometheus: boolean, source: string): void {
     // A bounded number past its bound is recorded as the overflow text, like an enum's.
-    if (a.value === OVERFLOW_VALUE && attr.maxCardinality !== undefined && attr.type !== 'string') return this.report('overflow-value', subject, `'${a.key}' is ${OVERFLOW_VALUE}`, source);
+    if (a.value === OVERFLOW_VALUE && attr.maxCardinality !== undefined && attr.type !== 'string')
+      return this.report('overflow-value', subject, `'${a.key}' is ${OVERFLOW_VALUE}`, source);
     const wrong = typeProblem(attr, a, prometheus);
-    if (wrong) return this.report('wrong-type', subject, `'${a.key}' (${attr.id}, ${attr.type}): ${wrong}`, `${show(a.value)} from ${source}`);
+    if (wrong)
+      return this.report(
+        'wrong-type',
+        subject,
+        `'${a.key}' (${attr.id}, ${attr.type}): ${wrong}`,
+        `${show(a.value)} from ${source}`,
+      );
     if (attr.type !== 'enum' || attr.secret || typeof a.value !== 'string') return;
-    if (a.value === OVERFLOW_VALUE) return this.report('overflow-value', subject, `'${a.key}' is ${OVERFLOW_VALUE}`, source);
+    if (a.value === OVERFLOW_VALUE)
+      return this.report('overflow-value', subject, `'${a.key}' is ${OVERFLOW_VALUE}`, source);
     if (!attr.members.some((m) => m.value === a.value))
-      this.report('enum-value', subject, `'${a.key}' = ${show(a.value)} is not a member of ${attr.id} (${attr.members.map((m) => m.value).join(', ')})`, source);
+      this.report(
+        'enum-value',
+        subject,
+        `'${a.key}' = ${show(a.value)} is not a member of ${attr.id} (${attr.members.map((m) => m.value).join(', ')})`,
+        source,
+      );
   }
 
   private metric(o: Observed): void {
@@ -211,20 +281,43 @@ export class Checker {
     const m = o.prometheus ? (this.promNames.get(name) ?? this.promNames.get(`${name}_total`)) : this.metrics.get(name);
     if (!m) {
       const to = this.renamed.get(name) ?? this.renamed.get(`${name}_total`);
-      if (to) return this.report('renamed-metric', `metric ${name}`, `renamed to ${to} in the spec: regenerate the service's helpers`, o.source);
-      return this.report('unknown-metric', `metric ${name}`, 'not in the registry', `${o.instrument ?? 'metric'} from ${o.source}${o.scope ? `, scope ${o.scope}` : ''}`);
+      if (to)
+        return this.report(
+          'renamed-metric',
+          `metric ${name}`,
+          `renamed to ${to} in the spec: regenerate the service's helpers`,
+          o.source,
+        );
+      return this.report(
+        'unknown-metric',
+        `metric ${name}`,
+        'not in the registry',
+        `${o.instrument ?? 'metric'} from ${o.source}${o.scope ? `, scope ${o.scope}` : ''}`,
+      );
     }
     const subject = `metric ${m.name}`;
     if (o.instrument && !instrumentFits(m.instrument, o.instrument, !!o.prometheus))
-      this.report('wrong-instrument', subject, `${o.instrument.replace('_', ' ')} where the spec says ${INSTRUMENT_WORDS[m.instrument]}`, o.source);
-    if (o.unit !== undefined && o.unit !== m.unit) this.report('unit-mismatch', subject, `unit '${o.unit}' where the spec says '${m.unit}'`, o.source);
+      this.report(
+        'wrong-instrument',
+        subject,
+        `${o.instrument.replace('_', ' ')} where the spec says ${INSTRUMENT_WORDS[m.instrument]}`,
+        o.source,
+      );
+    if (o.unit !== undefined && o.unit !== m.unit)
+      this.report('unit-mismatch', subject, `unit '${o.unit}' where the spec says '${m.unit}'`, o.source);
     // On OTLP, a metric recorded by instrumentation carries its labels under their attribute ids.
     const key = (l: AttributeUse): string => (o.prometheus ? l.name : labelKey(m, l));
     const byName = new Map(m.labels.map((l) => [key(l), l]));
     const own = o.attrs.filter((a) => !(o.prometheus && this.ignoredLabels.has(a.key)));
     for (const a of own) {
       const l = byName.get(a.key);
-      if (!l) this.report('undeclared-label', subject, `label '${a.key}' is not declared (labels: ${m.labels.map(key).join(', ') || 'none'})`, `${show(a.value)} from ${o.source}`);
+      if (!l)
+        this.report(
+          'undeclared-label',
+          subject,
+          `label '${a.key}' is not declared (labels: ${m.labels.map(key).join(', ') || 'none'})`,
+          `${show(a.value)} from ${o.source}`,
+        );
       else this.value(subject, l.attr, a, !!o.prometheus, o.source);
     }
     this.required(
@@ -234,7 +327,11 @@ export class Checker {
       'label',
       o.source,
     );
-    this.budget(m, own.map((a) => ({ ...a, key: byName.get(a.key)?.name ?? a.key })), o.source);
+    this.budget(
+      m,
+      own.map((a) => ({ ...a, key: byName.get(a.key)?.name ?? a.key })),
+      o.source,
+    );
   }
 
   /** Distinct label sets and distinct values per bounded label, held to their budgets in findings(). */
@@ -258,18 +355,36 @@ export class Checker {
       const perSeries = m.instrument === 'histogram' && m.buckets ? m.buckets.boundaries.length + 3 : 1;
       const total = s.sets.size * perSeries;
       if (total > m.maxSeries)
-        this.report('series-budget', `metric ${m.name}`, `${s.sets.size} label sets${perSeries > 1 ? ` × ${perSeries} series each` : ''} = ${total} series, over its budget of ${m.maxSeries}`, s.source);
+        this.report(
+          'series-budget',
+          `metric ${m.name}`,
+          `${s.sets.size} label sets${perSeries > 1 ? ` × ${perSeries} series each` : ''} = ${total} series, over its budget of ${m.maxSeries}`,
+          s.source,
+        );
       for (const [label, values] of s.values) {
         const attr = m.labels.find((x) => x.name === label)!.attr;
         if (values.size > attr.maxCardinality!)
-          this.report('label-cardinality', `metric ${m.name}`, `label '${label}' has ${values.size} distinct values, over ${attr.id}'s max_cardinality of ${attr.maxCardinality}`, s.source);
+          this.report(
+            'label-cardinality',
+            `metric ${m.name}`,
+            `label '${label}' has ${values.size} distinct values, over ${attr.id}'s max_cardinality of ${attr.maxCardinality}`,
+            s.source,
+          );
       }
     }
   }
 
-  private required(subject: string, uses: readonly AttributeUse[], attrs: readonly Attr[], word: string, source: string): void {
+  private required(
+    subject: string,
+    uses: readonly AttributeUse[],
+    attrs: readonly Attr[],
+    word: string,
+    source: string,
+  ): void {
     const keys = new Set(attrs.map((a) => a.key));
-    for (const u of uses) if (u.requirement === 'required' && !keys.has(u.name)) this.report('missing-required', subject, `required ${word} '${u.name}' missing`, source);
+    for (const u of uses)
+      if (u.requirement === 'required' && !keys.has(u.name))
+        this.report('missing-required', subject, `required ${word} '${u.name}' missing`, source);
   }
 
   /** An attribute a signal does not declare: one the runtime adds, another of the registry, or unknown. */
@@ -281,14 +396,26 @@ export class Checker {
     }
     const attr = this.attributes.get(a.key);
     if (attr) {
-      this.report('undeclared-attribute', subject, `'${a.key}' is a registry attribute the spec does not declare here`, source);
+      this.report(
+        'undeclared-attribute',
+        subject,
+        `'${a.key}' is a registry attribute the spec does not declare here`,
+        source,
+      );
       this.value(subject, attr, a, false, source);
-    } else this.report('unknown-attribute', subject, `'${a.key}' is not in the registry`, `${show(a.value)} from ${source}`);
+    } else
+      this.report('unknown-attribute', subject, `'${a.key}' is not in the registry`, `${show(a.value)} from ${source}`);
   }
 
   private span(o: Observed): void {
     const s = this.spans.get(o.name ?? '');
-    if (!s) return this.report('unknown-span', `span ${o.name}`, 'not in the registry', `from ${o.source}${o.scope ? `, scope ${o.scope}` : ''}`);
+    if (!s)
+      return this.report(
+        'unknown-span',
+        `span ${o.name}`,
+        'not in the registry',
+        `from ${o.source}${o.scope ? `, scope ${o.scope}` : ''}`,
+      );
     const subject = `span ${s.name}`;
     const byName = new Map(s.attributes.map((u) => [u.name, u]));
     for (const a of o.attrs) {
@@ -301,7 +428,13 @@ export class Checker {
 
   private log(o: Observed): void {
     const e = o.name === undefined ? undefined : this.events.get(o.name);
-    if (!e) return this.report('unknown-event', `event ${o.name ?? '(none)'}`, o.name === undefined ? 'a log without an event name' : 'not in the registry', `from ${o.source}${o.scope ? `, scope ${o.scope}` : ''}`);
+    if (!e)
+      return this.report(
+        'unknown-event',
+        `event ${o.name ?? '(none)'}`,
+        o.name === undefined ? 'a log without an event name' : 'not in the registry',
+        `from ${o.source}${o.scope ? `, scope ${o.scope}` : ''}`,
+      );
     const subject = `event ${e.name}`;
     const byName = new Map(e.fields.map((u) => [u.name, u]));
     for (const a of o.attrs) {
@@ -316,7 +449,13 @@ export class Checker {
   findings(): Finding[] {
     this.budgets();
     const rank = (f: Finding): number => (f.severity === 'error' ? 0 : 1);
-    return [...this.found.values()].sort((a, b) => rank(a) - rank(b) || a.subject.localeCompare(b.subject) || a.rule.localeCompare(b.rule) || a.detail.localeCompare(b.detail));
+    return [...this.found.values()].sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        a.subject.localeCompare(b.subject) ||
+        a.rule.localeCompare(b.rule) ||
+        a.detail.localeCompare(b.detail),
+    );
   }
 
   candidates(): Candidate[] {

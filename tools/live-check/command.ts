@@ -18,7 +18,8 @@ const SCRAPE_EVERY_MS = 5000;
 
 function port(value: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 0 || n > 65535) throw new ToolError(`--otlp-port must be a port number, not '${value}'\n${LIVE_CHECK_USAGE}`, 2);
+  if (!/^\d+$/.test(value) || n < 0 || n > 65535)
+    throw new ToolError(`--otlp-port must be a port number, not '${value}'\n${LIVE_CHECK_USAGE}`, 2);
   return n;
 }
 
@@ -27,9 +28,13 @@ function url(value: string): string {
   try {
     u = new URL(value);
   } catch {
-    throw new ToolError(`--scrape must be an http(s) URL such as http://127.0.0.1:9464/metrics, not '${value}'\n${LIVE_CHECK_USAGE}`, 2);
+    throw new ToolError(
+      `--scrape must be an http(s) URL such as http://127.0.0.1:9464/metrics, not '${value}'\n${LIVE_CHECK_USAGE}`,
+      2,
+    );
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ToolError(`--scrape must be an http(s) URL, not '${value}'`, 2);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ToolError(`--scrape must be an http(s) URL, not '${value}'`, 2);
   return u.href;
 }
 
@@ -95,7 +100,10 @@ export async function runLiveCheck(argv: readonly string[], io: Io, control: Liv
   process.on('SIGTERM', interrupt);
   try {
     for (const p of ports) {
-      const l = new OtlpListener({ request: (_signal, body, source) => fromOtlpJson(body, source).forEach((x) => checker.observe(x)), bad });
+      const l = new OtlpListener({
+        request: (_signal, body, source) => fromOtlpJson(body, source).forEach((x) => checker.observe(x)),
+        bad,
+      });
       listeners.push(l);
       const actual = await l.start(p).catch((e: Error) => {
         throw new ToolError(`cannot listen for OTLP: ${e.message}`);
@@ -104,7 +112,9 @@ export async function runLiveCheck(argv: readonly string[], io: Io, control: Liv
     }
     if (listeners.length) {
       control.ready?.(listeners.map((l) => l.port));
-      io.err(`ampyobs live-check: listening for OTLP on ${listeners.map((l) => `127.0.0.1:${l.port}`).join(', ')} for ${durationMs / 1000} s (Ctrl-C to stop early)`);
+      io.err(
+        `ampyobs live-check: listening for OTLP on ${listeners.map((l) => `127.0.0.1:${l.port}`).join(', ')} for ${durationMs / 1000} s (Ctrl-C to stop early)`,
+      );
     }
     if (o.dir) {
       const files = await readTelemetryDir(o.dir, (x) => checker.observe(x), bad).catch((e: Error) => {

@@ -10,10 +10,16 @@ import { fromLogLine, fromOtlpJson, type Observed } from './observed.js';
 const MAX_LINE = 64 << 20;
 
 /** Feeds every record of every *.jsonl / *.json / *.log file under `dir` (not recursive) to `see`. */
-export async function readTelemetryDir(dir: string, see: (o: Observed) => void, bad: (source: string, why: string) => void): Promise<number> {
+export async function readTelemetryDir(
+  dir: string,
+  see: (o: Observed) => void,
+  bad: (source: string, why: string) => void,
+): Promise<number> {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /\.(jsonl|json|log)$/.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => /\.(jsonl|json|log)$/.test(n))
+      .sort();
   } catch (e) {
     throw new Error(`cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
@@ -39,7 +45,10 @@ export async function readTelemetryDir(dir: string, see: (o: Observed) => void, 
         bad(where, 'a line that is not JSON');
         continue;
       }
-      const otlp = typeof data === 'object' && data !== null && ('resourceSpans' in data || 'resourceMetrics' in data || 'resourceLogs' in data);
+      const otlp =
+        typeof data === 'object' &&
+        data !== null &&
+        ('resourceSpans' in data || 'resourceMetrics' in data || 'resourceLogs' in data);
       for (const o of otlp ? fromOtlpJson(data, file) : fromLogLine(data, file)) see(o);
     }
   }

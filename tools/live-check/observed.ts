@@ -13,7 +13,8 @@ export interface Attr {
   readonly type: ValueType;
 }
 
-export type Instrument = 'counter' | 'updowncounter' | 'gauge' | 'histogram' | 'exponential_histogram' | 'summary' | 'untyped';
+export type Instrument =
+  'counter' | 'updowncounter' | 'gauge' | 'histogram' | 'exponential_histogram' | 'summary' | 'untyped';
 
 export interface Observed {
   readonly signal: 'metric' | 'span' | 'log' | 'line' | 'resource';
@@ -47,8 +48,18 @@ function anyValue(v: unknown): { value: Value; type: ValueType } {
     return { value: Number.isSafeInteger(n) ? n : String(v['intValue']), type: 'int' };
   }
   if ('doubleValue' in v) return { value: Number(v['doubleValue']), type: 'double' };
-  if ('arrayValue' in v) return { value: list(isObject(v['arrayValue']) ? v['arrayValue']['values'] : []).map((x) => anyValue(x).value), type: 'array' };
-  if ('kvlistValue' in v) return { value: Object.fromEntries(attrs(isObject(v['kvlistValue']) ? v['kvlistValue']['values'] : []).map((a) => [a.key, a.value])), type: 'object' };
+  if ('arrayValue' in v)
+    return {
+      value: list(isObject(v['arrayValue']) ? v['arrayValue']['values'] : []).map((x) => anyValue(x).value),
+      type: 'array',
+    };
+  if ('kvlistValue' in v)
+    return {
+      value: Object.fromEntries(
+        attrs(isObject(v['kvlistValue']) ? v['kvlistValue']['values'] : []).map((a) => [a.key, a.value]),
+      ),
+      type: 'object',
+    };
   if ('bytesValue' in v) return { value: str(v['bytesValue']), type: 'bytes' };
   return { value: null, type: 'null' };
 }
@@ -68,7 +79,14 @@ function jsonAttr(key: string, v: unknown): Attr {
 }
 
 function resources(blocks: Json[], source: string, out: Observed[]): void {
-  for (const b of blocks) out.push({ signal: 'resource', name: undefined, scope: '', attrs: attrs(isObject(b['resource']) ? b['resource']['attributes'] : []), source });
+  for (const b of blocks)
+    out.push({
+      signal: 'resource',
+      name: undefined,
+      scope: '',
+      attrs: attrs(isObject(b['resource']) ? b['resource']['attributes'] : []),
+      source,
+    });
 }
 
 /** The records of one OTLP/JSON export request of any signal (the key it holds says which). */
@@ -82,7 +100,8 @@ export function fromOtlpJson(request: unknown, source: string): Observed[] {
   for (const r of rs)
     for (const ss of list(r['scopeSpans'])) {
       const scope = str(isObject(ss['scope']) ? ss['scope']['name'] : '');
-      for (const s of list(ss['spans'])) out.push({ signal: 'span', name: str(s['name']), scope, attrs: attrs(s['attributes']), source });
+      for (const s of list(ss['spans']))
+        out.push({ signal: 'span', name: str(s['name']), scope, attrs: attrs(s['attributes']), source });
     }
   for (const r of rm)
     for (const sm of list(r['scopeMetrics'])) {
@@ -96,10 +115,18 @@ export function fromOtlpJson(request: unknown, source: string): Observed[] {
           ['summary', 'summary'],
         ];
         const sum = m['sum'];
-        if (isObject(sum)) for (const dp of list(sum['dataPoints'])) out.push({ ...base, instrument: sum['isMonotonic'] === true ? 'counter' : 'updowncounter', attrs: attrs(dp['attributes']) });
+        if (isObject(sum))
+          for (const dp of list(sum['dataPoints']))
+            out.push({
+              ...base,
+              instrument: sum['isMonotonic'] === true ? 'counter' : 'updowncounter',
+              attrs: attrs(dp['attributes']),
+            });
         for (const [key, instrument] of kinds) {
           const data = m[key];
-          if (isObject(data)) for (const dp of list(data['dataPoints'])) out.push({ ...base, instrument, attrs: attrs(dp['attributes']) });
+          if (isObject(data))
+            for (const dp of list(data['dataPoints']))
+              out.push({ ...base, instrument, attrs: attrs(dp['attributes']) });
         }
       }
     }
@@ -119,5 +146,13 @@ export function fromOtlpJson(request: unknown, source: string): Observed[] {
 export function fromLogLine(line: unknown, source: string): Observed[] {
   if (!isObject(line)) return [];
   const event = typeof line['event'] === 'string' ? line['event'] : undefined;
-  return [{ signal: 'line', name: event, scope: line[ADHOC_LINE_KEY] === true ? ADHOC_SCOPE : '', attrs: Object.entries(line).map(([k, v]) => jsonAttr(k, v)), source }];
+  return [
+    {
+      signal: 'line',
+      name: event,
+      scope: line[ADHOC_LINE_KEY] === true ? ADHOC_SCOPE : '',
+      attrs: Object.entries(line).map(([k, v]) => jsonAttr(k, v)),
+      source,
+    },
+  ];
 }

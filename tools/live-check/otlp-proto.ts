@@ -130,7 +130,11 @@ let types: Record<OtlpSignal, protobuf.Type> | undefined;
 export function decodeOtlp(signal: OtlpSignal, body: Uint8Array): unknown {
   types ??= (() => {
     const root = protobuf.parse(OTLP_PROTO, { keepCase: false }).root;
-    return { traces: root.lookupType(MESSAGE.traces), metrics: root.lookupType(MESSAGE.metrics), logs: root.lookupType(MESSAGE.logs) };
+    return {
+      traces: root.lookupType(MESSAGE.traces),
+      metrics: root.lookupType(MESSAGE.metrics),
+      logs: root.lookupType(MESSAGE.logs),
+    };
   })();
   const t = types[signal];
   return t.toObject(t.decode(body), { longs: Number, bytes: String, defaults: false, oneofs: false });

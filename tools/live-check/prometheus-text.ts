@@ -3,7 +3,14 @@
 // and are no longer maintained; the format itself is a few line shapes.
 import type { Attr, Instrument, Observed } from './observed.js';
 
-const TYPES: Readonly<Record<string, Instrument>> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', summary: 'summary', untyped: 'untyped', unknown: 'untyped' };
+const TYPES: Readonly<Record<string, Instrument>> = {
+  counter: 'counter',
+  gauge: 'gauge',
+  histogram: 'histogram',
+  summary: 'summary',
+  untyped: 'untyped',
+  unknown: 'untyped',
+};
 
 /** Label values with Prometheus' escapes (\\, \", \n) undone. */
 function parseLabels(text: string): Attr[] | undefined {

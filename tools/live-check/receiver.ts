@@ -10,7 +10,11 @@ import { decodeOtlp, type OtlpSignal } from './otlp-proto.js';
 /** A request body larger than this is refused (413), like a collector's default limit. */
 const MAX_BODY = 32 << 20;
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0');
-const PATHS: Readonly<Record<string, OtlpSignal>> = { '/v1/traces': 'traces', '/v1/metrics': 'metrics', '/v1/logs': 'logs' };
+const PATHS: Readonly<Record<string, OtlpSignal>> = {
+  '/v1/traces': 'traces',
+  '/v1/metrics': 'metrics',
+  '/v1/logs': 'logs',
+};
 const SERVICES: readonly [OtlpSignal, string][] = [
   ['traces', 'opentelemetry.proto.collector.trace.v1.TraceService'],
   ['metrics', 'opentelemetry.proto.collector.metrics.v1.MetricsService'],
@@ -34,7 +38,9 @@ export class OtlpListener {
   private http(req: IncomingMessage, res: ServerResponse): void {
     const signal = req.method === 'POST' ? PATHS[(req.url ?? '').split('?')[0] ?? ''] : undefined;
     if (!signal) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('OTLP/HTTP takes POST /v1/traces, /v1/metrics and /v1/logs\n');
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('OTLP/HTTP takes POST /v1/traces, /v1/metrics and /v1/logs\n');
       return;
     }
     const chunks: Buffer[] = [];
@@ -55,10 +61,19 @@ export class OtlpListener {
       try {
         let body = Buffer.concat(chunks);
         if (/gzip/i.test(req.headers['content-encoding'] ?? '')) body = gunzipSync(body, { maxOutputLength: MAX_BODY });
-        this.sink.request(signal, json ? (JSON.parse(body.toString('utf8')) as unknown) : decodeOtlp(signal, body), source);
-        res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' }).end(json ? '{}' : undefined);
+        this.sink.request(
+          signal,
+          json ? (JSON.parse(body.toString('utf8')) as unknown) : decodeOtlp(signal, body),
+          source,
+        );
+        res
+          .writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' })
+          .end(json ? '{}' : undefined);
       } catch (e) {
-        this.sink.bad(source, `an OTLP/HTTP ${signal} request that does not decode (${(e as Error).message.split('\n')[0]})`);
+        this.sink.bad(
+          source,
+          `an OTLP/HTTP ${signal} request that does not decode (${(e as Error).message.split('\n')[0]})`,
+        );
         res.writeHead(400, { 'content-type': 'text/plain' }).end('not an OTLP export request\n');
       }
     });
@@ -66,9 +81,22 @@ export class OtlpListener {
 
   /** Listens on 127.0.0.1 (or `host`) at `port` (0 picks one); resolves once listening. */
   async start(port: number, host = '127.0.0.1'): Promise<number> {
-    const passthrough = { requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b };
+    const passthrough = {
+      requestSerialize: (b: Buffer) => b,
+      requestDeserialize: (b: Buffer) => b,
+      responseSerialize: (b: Buffer) => b,
+      responseDeserialize: (b: Buffer) => b,
+    };
     for (const [signal, svc] of SERVICES) {
-      const def = { Export: { path: `/${svc}/Export`, requestStream: false, responseStream: false, originalName: 'Export', ...passthrough } } as unknown as ServiceDefinition;
+      const def = {
+        Export: {
+          path: `/${svc}/Export`,
+          requestStream: false,
+          responseStream: false,
+          originalName: 'Export',
+          ...passthrough,
+        },
+      } as unknown as ServiceDefinition;
       this.grpc.addService(def, {
         Export: (call: { request: Buffer }, cb: (e: { code: number; details: string } | null, r?: Buffer) => void) => {
           const source = `otlp/grpc :${this.port}`;
@@ -76,7 +104,10 @@ export class OtlpListener {
             this.sink.request(signal, decodeOtlp(signal, call.request), source);
             cb(null, Buffer.alloc(0));
           } catch (e) {
-            this.sink.bad(source, `an OTLP/gRPC ${signal} request that does not decode (${(e as Error).message.split('\n')[0]})`);
+            this.sink.bad(
+              source,
+              `an OTLP/gRPC ${signal} request that does not decode (${(e as Error).message.split('\n')[0]})`,
+            );
             cb({ code: GrpcStatus.INVALID_ARGUMENT, details: 'not an OTLP export request' });
           }
         },
@@ -93,12 +124,21 @@ export class OtlpListener {
         const first = head ?? (socket.read() as Buffer | null);
         if (!first) return socket.end();
         socket.unshift(first);
-        if (first.length >= H2_PREFACE.length && first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE)) grpc.injectConnection(socket);
+        if (first.length >= H2_PREFACE.length && first.subarray(0, H2_PREFACE.length).equals(H2_PREFACE))
+          grpc.injectConnection(socket);
         else http.emit('connection', socket);
       });
     });
     await new Promise<void>((resolve, reject) => {
-      net.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `port ${port} is in use (a collector running?); choose another with --otlp-port` : e.message)));
+      net.once('error', (e: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            e.code === 'EADDRINUSE'
+              ? `port ${port} is in use (a collector running?); choose another with --otlp-port`
+              : e.message,
+          ),
+        ),
+      );
       net.listen(port, host, () => resolve());
     });
     this.net = net;

@@ -21,18 +21,30 @@ export function summary(r: LiveResult): string {
 
 export function textReport(r: LiveResult): string {
   const lines = [`ampyobs live-check: ${r.sources.join(', ') || 'no input'}`];
-  for (const f of r.findings) lines.push(`${f.severity.padEnd(5)} ${f.rule.padEnd(20)} ${f.subject}: ${f.detail} (${f.count}×; e.g. ${f.example})`);
+  for (const f of r.findings)
+    lines.push(
+      `${f.severity.padEnd(5)} ${f.rule.padEnd(20)} ${f.subject}: ${f.detail} (${f.count}×; e.g. ${f.example})`,
+    );
   if (r.candidates.length) {
     lines.push('Ad-hoc signals, candidates for promotion into the spec:');
-    for (const c of r.candidates) lines.push(`  ${c.signal} ${c.name} (${c.count}×${c.attributes.size ? `; attributes ${[...c.attributes].sort().join(', ')}` : ''}; e.g. from ${c.example})`);
+    for (const c of r.candidates)
+      lines.push(
+        `  ${c.signal} ${c.name} (${c.count}×${c.attributes.size ? `; attributes ${[...c.attributes].sort().join(', ')}` : ''}; e.g. from ${c.example})`,
+      );
   }
   const instrumented = Object.entries(r.instrumented);
   if (instrumented.length)
-    lines.push(`Spans of auto-instrumentation (OpenTelemetry's conventions, not listed span by span): ${instrumented.map(([scope, n]) => `${scope} ${n}`).join(', ')}`);
+    lines.push(
+      `Spans of auto-instrumentation (OpenTelemetry's conventions, not listed span by span): ${instrumented.map(([scope, n]) => `${scope} ${n}`).join(', ')}`,
+    );
   lines.push(`ampyobs live-check: ${summary(r)}`);
   return lines.join('\n');
 }
 
 export function jsonReport(r: LiveResult): string {
-  return JSON.stringify({ ...r, candidates: r.candidates.map((c) => ({ ...c, attributes: [...c.attributes].sort() })) }, null, 2);
+  return JSON.stringify(
+    { ...r, candidates: r.candidates.map((c) => ({ ...c, attributes: [...c.attributes].sort() })) },
+    null,
+    2,
+  );
 }

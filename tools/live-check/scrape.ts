@@ -6,7 +6,11 @@ import { fromPrometheusText } from './prometheus-text.js';
 const MAX_SCRAPE = 64 << 20;
 
 /** One scrape of `url`; problems (unreachable, not 200, too large) go to `bad`. */
-export async function scrape(url: string, see: (o: Observed) => void, bad: (source: string, why: string) => void): Promise<void> {
+export async function scrape(
+  url: string,
+  see: (o: Observed) => void,
+  bad: (source: string, why: string) => void,
+): Promise<void> {
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'text/plain;version=0.0.4' }, signal: AbortSignal.timeout(10_000) });

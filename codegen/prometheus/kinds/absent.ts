@@ -34,6 +34,8 @@ export const absent: AlertKindDef = {
     };
   },
   // Firing: the counter stops moving; quiet: it keeps increasing.
-  scenario: (a, firing) => [{ name: eventSeries(a.metric), labels: alertLabels(a.metric, a), start: 5, slope: firing ? 0 : 1 }],
+  scenario: (a, firing) => [
+    { name: eventSeries(a.metric), labels: alertLabels(a.metric, a), start: 5, slope: firing ? 0 : 1 },
+  ],
   describe: (a) => `no increase over ${a.window}${a.during ? ` during ${a.during.id}` : ''}`,
 };

@@ -13,7 +13,9 @@ export const baseline: AlertKindDef = {
   minWindow: '1m',
   opProblem: (a) =>
     exactOnWindowProblem(a) ??
-    (a.op !== '>' ? `a baseline alert fires when the rate is above factor × its baseline and above threshold: 'op' can only be '>'` : undefined),
+    (a.op !== '>'
+      ? `a baseline alert fires when the rate is above factor × its baseline and above threshold: 'op' can only be '>'`
+      : undefined),
   range: () => ({ lo: 0, hi: Infinity, what: 'a rate is never negative', quietAnyway: true }),
   expr: (a) => {
     const now = baseline.probe(a);
@@ -34,8 +36,17 @@ export const baseline: AlertKindDef = {
     const labels = alertLabels(a.metric, a);
     const t = a.threshold ?? 0;
     return firing
-      ? [{ name: a.metric.promName, labels, start: 0, slope: (t / 2) * 60, change: { step: 60, slope: Math.max(2, Math.ceil(t * 2 * 60)) } }]
+      ? [
+          {
+            name: a.metric.promName,
+            labels,
+            start: 0,
+            slope: (t / 2) * 60,
+            change: { step: 60, slope: Math.max(2, Math.ceil(t * 2 * 60)) },
+          },
+        ]
       : [{ name: a.metric.promName, labels, start: 0, slope: (t / 2) * 60 }];
   },
-  describe: (a) => `rate over ${a.window} > ${a.factor}× its ${a.baselineWindow} average and > ${a.threshold}/s${docSelector(a).by}`,
+  describe: (a) =>
+    `rate over ${a.window} > ${a.factor}× its ${a.baselineWindow} average and > ${a.threshold}/s${docSelector(a).by}`,
 };

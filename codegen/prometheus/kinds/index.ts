@@ -8,7 +8,10 @@ import { ratio } from './ratio.js';
 import { value } from './value.js';
 
 /** Every alert kind by name, in the order the spec schema lists them. */
-export const ALERT_KINDS = { rate, ratio, quantile, value, absent, baseline } as const satisfies Record<string, AlertKindDef>;
+export const ALERT_KINDS = { rate, ratio, quantile, value, absent, baseline } as const satisfies Record<
+  string,
+  AlertKindDef
+>;
 
 /** The name of an alert kind, as the spec writes it. */
 export type AlertKindName = keyof typeof ALERT_KINDS;

@@ -61,7 +61,11 @@ export const windowOf = (a: Alert): string => a.window ?? '5m';
 /** `v` when it meets the alert's comparison with the threshold, else undefined (a comparison filters). */
 export function compare(a: Alert, v: number | undefined, threshold: number): number | undefined {
   if (v === undefined) return undefined;
-  return { '>': v > threshold, '>=': v >= threshold, '<': v < threshold, '<=': v <= threshold, '==': v === threshold }[a.op] ? v : undefined;
+  return { '>': v > threshold, '>=': v >= threshold, '<': v < threshold, '<=': v <= threshold, '==': v === threshold }[
+    a.op
+  ]
+    ? v
+    : undefined;
 }
 
 /** Whether the firing side of the alert's comparison is the high one. */
@@ -70,13 +74,21 @@ export function firesHigh(a: Alert, firing: boolean): boolean {
 }
 
 /** sum(rate(...)) over the simulated series that pass `pick`. */
-export function sumRate(series: readonly SimSeries[], pick: (s: SimSeries) => boolean, stepMs: number, tMs: number, rangeMs: number): number | undefined {
+export function sumRate(
+  series: readonly SimSeries[],
+  pick: (s: SimSeries) => boolean,
+  stepMs: number,
+  tMs: number,
+  rangeMs: number,
+): number | undefined {
   return sum(series.filter(pick).map((s) => extrapolatedRate(s, stepMs, tMs, rangeMs, true)));
 }
 
 /** `==` on a value computed over a window: it almost never holds. */
 export function exactOnWindowProblem(a: Alert): string | undefined {
-  return a.op === '==' ? `'==' compares exactly, and a ${a.kind} computed over a window almost never equals a threshold: use >, >=, < or <=` : undefined;
+  return a.op === '=='
+    ? `'==' compares exactly, and a ${a.kind} computed over a window almost never equals a threshold: use >, >=, < or <=`
+    : undefined;
 }
 
 /** The alert's matchers and grouping as the docs write them: `{reason=a|b}` and ` by broker`. */

@@ -18,10 +18,15 @@ export const quantile: AlertKindDef = {
     // All observations in the first bucket give q × its bound; in +Inf, histogram_quantile gives the top bound.
     const lo = b[0]! > 0 ? b[0]! * a.quantile! : b[0]!;
     const hi = b[b.length - 1]!;
-    return { lo, hi, what: `histogram_quantile(${fmt(a.quantile!)}) over buckets ${b.join(', ')} lies between ${fmt(lo)} and ${fmt(hi)}` };
+    return {
+      lo,
+      hi,
+      what: `histogram_quantile(${fmt(a.quantile!)}) over buckets ${b.join(', ')} lies between ${fmt(lo)} and ${fmt(hi)}`,
+    };
   },
   expr: (a) => `${quantile.probe(a)} ${a.op} ${fmt(a.threshold!)}`,
-  probe: (a) => `histogram_quantile(${fmt(a.quantile!)}, sum by (${['le', ...a.by].join(', ')}) (rate(${a.metric.promName}_bucket${selector(a.matchers)}[${windowOf(a)}])))`,
+  probe: (a) =>
+    `histogram_quantile(${fmt(a.quantile!)}, sum by (${['le', ...a.by].join(', ')}) (rate(${a.metric.promName}_bucket${selector(a.matchers)}[${windowOf(a)}])))`,
   simulate: (a, series, stepMs) => {
     const w = durationMs(windowOf(a));
     return (t) => {
@@ -41,12 +46,18 @@ export const quantile: AlertKindDef = {
     // Every observation in one bucket: the quantile is that bucket's lower bound plus q of its width;
     // in the +Inf bucket it is the highest boundary.
     const lower = (i: number): number => (i === 0 ? 0 : bounds[i - 1]!);
-    const valueIn = (i: number): number => (i === bounds.length ? bounds[i - 1]! : lower(i) + (bounds[i]! - lower(i)) * a.quantile!);
+    const valueIn = (i: number): number =>
+      i === bounds.length ? bounds[i - 1]! : lower(i) + (bounds[i]! - lower(i)) * a.quantile!;
     const buckets = [...bounds.keys(), bounds.length];
     const index = firesHigh(a, firing) ? (buckets.find((i) => valueIn(i) > t) ?? bounds.length) : 0;
     const upper = index === bounds.length ? Infinity : bounds[index]!;
     return [
-      ...[...bounds, Infinity].map((b) => ({ name: `${m.promName}_bucket`, labels: { ...labels, le: b === Infinity ? '+Inf' : String(b) }, start: 0, slope: b >= upper ? 60 : 0 })),
+      ...[...bounds, Infinity].map((b) => ({
+        name: `${m.promName}_bucket`,
+        labels: { ...labels, le: b === Infinity ? '+Inf' : String(b) },
+        start: 0,
+        slope: b >= upper ? 60 : 0,
+      })),
       { name: `${m.promName}_count`, labels, start: 0, slope: 60 },
     ];
   },

@@ -16,11 +16,23 @@ export const rate: AlertKindDef = {
   probe: (a) => `sum${byClause(a.by)} (rate(${a.metric.promName}${selector(a.matchers)}[${windowOf(a)}]))`,
   simulate: (a, series, stepMs) => {
     const w = durationMs(windowOf(a));
-    return (t) => compare(a, sumRate(series, (s) => s.name === a.metric.promName, stepMs, t, w), a.threshold!);
+    return (t) =>
+      compare(
+        a,
+        sumRate(series, (s) => s.name === a.metric.promName, stepMs, t, w),
+        a.threshold!,
+      );
   },
   scenario: (a, firing) => {
     const t = a.threshold ?? 0;
-    return [{ name: a.metric.promName, labels: alertLabels(a.metric, a), start: 0, slope: firesHigh(a, firing) ? Math.max(1, t * 2 * 60) : (t / 2) * 60 }];
+    return [
+      {
+        name: a.metric.promName,
+        labels: alertLabels(a.metric, a),
+        start: 0,
+        slope: firesHigh(a, firing) ? Math.max(1, t * 2 * 60) : (t / 2) * 60,
+      },
+    ];
   },
   describe: (a) => {
     const { sel, by } = docSelector(a);

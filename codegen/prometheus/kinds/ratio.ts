@@ -40,11 +40,29 @@ export const ratio: AlertKindDef = {
     if (!(above > t)) above = (t + 1) / 2;
     const wanted = firesHigh(a, firing) ? above : t / 2;
     const numSlope = 600 * wanted;
-    if (total.metric !== m) return [{ name: m.promName, labels, start: 0, slope: numSlope }, { name: total.metric.promName, labels: alertLabels(total.metric, { matchers: total.matchers, by: a.by }), start: 0, slope: 600 }];
+    if (total.metric !== m)
+      return [
+        { name: m.promName, labels, start: 0, slope: numSlope },
+        {
+          name: total.metric.promName,
+          labels: alertLabels(total.metric, { matchers: total.matchers, by: a.by }),
+          start: 0,
+          slope: 600,
+        },
+      ];
     // Same metric: the rest of the total carries another value of the first matcher's label.
     const first = a.matchers[0]!;
-    const other = { ...labels, [first.label]: sampleValue(m.labels.find((l) => l.name === first.label)!, first.values) };
-    return [{ name: m.promName, labels, start: 0, slope: numSlope }, { name: m.promName, labels: other, start: 0, slope: 600 - numSlope }];
+    const other = {
+      ...labels,
+      [first.label]: sampleValue(
+        m.labels.find((l) => l.name === first.label)!,
+        first.values,
+      ),
+    };
+    return [
+      { name: m.promName, labels, start: 0, slope: numSlope },
+      { name: m.promName, labels: other, start: 0, slope: 600 - numSlope },
+    ];
   },
   describe: (a) => {
     const { sel, by } = docSelector(a);

@@ -15,14 +15,24 @@ export const value: AlertKindDef = {
   expr: (a) => `${value.probe(a)} ${a.op} ${fmt(a.threshold!)}`,
   probe: (a) => `max${byClause(a.by)} (${a.metric.promName}${selector(a.matchers)})`,
   simulate: (a, series, stepMs) => (t) => {
-    const values = series.filter((s) => s.name === a.metric.promName).map((s) => instant(s, stepMs, t)).filter((v): v is number => v !== undefined);
+    const values = series
+      .filter((s) => s.name === a.metric.promName)
+      .map((s) => instant(s, stepMs, t))
+      .filter((v): v is number => v !== undefined);
     return compare(a, values.length ? Math.max(...values) : undefined, a.threshold!);
   },
   scenario: (a, firing) => {
     const labels = alertLabels(a.metric, a);
     const t = a.threshold ?? 0;
     if (a.op === '==') return [{ name: a.metric.promName, labels, start: firing ? t : t + 1, slope: 0 }];
-    return [{ name: a.metric.promName, labels, start: firesHigh(a, firing) ? Math.max(2 * t, t + 1) : Math.min(t / 2, t - 1), slope: 0 }];
+    return [
+      {
+        name: a.metric.promName,
+        labels,
+        start: firesHigh(a, firing) ? Math.max(2 * t, t + 1) : Math.min(t / 2, t - 1),
+        slope: 0,
+      },
+    ];
   },
   describe: (a) => `value ${a.op} ${a.threshold}${docSelector(a).by}`,
 };

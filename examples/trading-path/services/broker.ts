@@ -23,7 +23,9 @@ export async function onOrder(e: Envelope, publish: (e: Envelope) => void): Prom
   const order = e.payload as OrderRequest;
   await consume(e, { consumer: 'broker-alpaca', producer: 'ampy-oms', domain: 'orders' }, async (envelope) => {
     const rejected = order.client_order_id.endsWith(SCENARIO.rejectSuffix);
-    await sleep(order.client_order_id.endsWith(SCENARIO.slowSuffix) ? SCENARIO.slowMs : 15 + (order.symbol.length % 4) * 5);
+    await sleep(
+      order.client_order_id.endsWith(SCENARIO.slowSuffix) ? SCENARIO.slowMs : 15 + (order.symbol.length % 4) * 5,
+    );
     const broker_order_id = randomUUID();
     const status = rejected ? 'rejected' : 'accepted';
     await runInScope({ client_order_id: order.client_order_id, symbol: order.symbol, mic: order.mic }, async () => {
@@ -41,15 +43,54 @@ export async function onOrder(e: Envelope, publish: (e: Envelope) => void): Prom
             },
             `Order rejected by broker: 429 from https://paper-api.alpaca.markets (auth ${order.auth})`,
           );
-        } else log.brokerAck({ client_order_id: order.client_order_id, broker_order_id, status, broker: 'alpaca' }, 'Order accepted');
-        const ack: OrderAck = rejected ? { client_order_id: order.client_order_id, broker_order_id, status, reject_reason: 'risk_check', http_status: 429 } : { client_order_id: order.client_order_id, broker_order_id, status };
-        const out = { message_id: randomUUID(), schema_fqdn: 'ampy.orders.v1.OrderAck', topic: TOPICS.acks, partition_key: order.client_order_id, run_id: envelope.run_id ?? '' };
-        spans.bus.publish(out, () => publish({ topic: out.topic, headers: injectBusHeaders(out), payload: { ...ack, sent_at: Date.now() } }));
+        } else
+          log.brokerAck(
+            { client_order_id: order.client_order_id, broker_order_id, status, broker: 'alpaca' },
+            'Order accepted',
+          );
+        const ack: OrderAck = rejected
+          ? {
+              client_order_id: order.client_order_id,
+              broker_order_id,
+              status,
+              reject_reason: 'risk_check',
+              http_status: 429,
+            }
+          : { client_order_id: order.client_order_id, broker_order_id, status };
+        const out = {
+          message_id: randomUUID(),
+          schema_fqdn: 'ampy.orders.v1.OrderAck',
+          topic: TOPICS.acks,
+          partition_key: order.client_order_id,
+          run_id: envelope.run_id ?? '',
+        };
+        spans.bus.publish(out, () =>
+          publish({ topic: out.topic, headers: injectBusHeaders(out), payload: { ...ack, sent_at: Date.now() } }),
+        );
         metrics.bus.produced.add(1, { topic: out.topic });
         if (rejected) return;
-        const fill: Fill = { client_order_id: order.client_order_id, account_id: order.account_id, symbol: order.symbol, side: order.side, fill_qty: order.quantity, price: order.limit_price };
-        const fillOut = { message_id: randomUUID(), schema_fqdn: 'ampy.fills.v1.Fill', topic: TOPICS.fills, partition_key: order.client_order_id, run_id: envelope.run_id ?? '' };
-        spans.bus.publish(fillOut, () => publish({ topic: fillOut.topic, headers: injectBusHeaders(fillOut), payload: { ...fill, sent_at: Date.now() } }));
+        const fill: Fill = {
+          client_order_id: order.client_order_id,
+          account_id: order.account_id,
+          symbol: order.symbol,
+          side: order.side,
+          fill_qty: order.quantity,
+          price: order.limit_price,
+        };
+        const fillOut = {
+          message_id: randomUUID(),
+          schema_fqdn: 'ampy.fills.v1.Fill',
+          topic: TOPICS.fills,
+          partition_key: order.client_order_id,
+          run_id: envelope.run_id ?? '',
+        };
+        spans.bus.publish(fillOut, () =>
+          publish({
+            topic: fillOut.topic,
+            headers: injectBusHeaders(fillOut),
+            payload: { ...fill, sent_at: Date.now() },
+          }),
+        );
         metrics.bus.produced.add(1, { topic: fillOut.topic });
       });
     });

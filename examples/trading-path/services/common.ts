@@ -6,7 +6,13 @@ import { serve, type Envelope } from '../bus.js';
 /** Starts the SDK for a service (service name, endpoint, Prometheus port and log file come from the runner). */
 export function start(serviceName: string): Observability {
   const logFile = process.env['DEMO_LOG_FILE'];
-  const obs = init({ serviceName, serviceVersion: '1.0.0-demo', ...(logFile && { logFile }), metricIntervalMillis: 500, queue: { maxSize: 4096, maxBatch: 256, flushIntervalMillis: 200 } });
+  const obs = init({
+    serviceName,
+    serviceVersion: '1.0.0-demo',
+    ...(logFile && { logFile }),
+    metricIntervalMillis: 500,
+    queue: { maxSize: 4096, maxBatch: 256, flushIntervalMillis: 200 },
+  });
   serve(() => obs.shutdown(5000));
   return obs;
 }
@@ -36,13 +42,23 @@ export async function consume<T>(
   fn: (envelope: Partial<BusEnvelope>) => Promise<T> | T,
 ): Promise<T> {
   const { context, envelope } = extractBusContext(e.headers);
-  const attributes = { topic: e.topic, message_id: envelope.message_id ?? '', schema_fqdn: envelope.schema_fqdn ?? '', partition_key: envelope.partition_key ?? '', consumer: who.consumer };
+  const attributes = {
+    topic: e.topic,
+    message_id: envelope.message_id ?? '',
+    schema_fqdn: envelope.schema_fqdn ?? '',
+    partition_key: envelope.partition_key ?? '',
+    consumer: who.consumer,
+  };
   return spans.bus.consume(
     attributes,
     async () => {
       metrics.bus.consumed.add(1, { topic: e.topic, producer: who.producer });
       const sentAt = (e.payload as { sent_at?: unknown } | null)?.sent_at;
-      if (typeof sentAt === 'number') metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - sentAt), { topic: e.topic, domain: who.domain });
+      if (typeof sentAt === 'number')
+        metrics.bus.deliveryLatencyMs.record(Math.max(0.1, Date.now() - sentAt), {
+          topic: e.topic,
+          domain: who.domain,
+        });
       return fn(envelope);
     },
     { parent: context },

@@ -19,5 +19,4 @@ describe('metric helper examples', () => {
     if (m.unit.startsWith('{')) expect(Number.isInteger(v), `${v}`).toBe(true);
     expect(v).toBeGreaterThan(0);
   });
-
 });

@@ -54,30 +54,41 @@ describe('alert kinds', () => {
       .map(([name, k]) => `${name}: ${k.brief}`)
       .join('; ')}.`;
     const paste = `codegen/spec.schema.json, definitions.alert.properties.kind:\n"description": ${JSON.stringify(description)},\n"enum": ${JSON.stringify(Object.keys(ALERT_KINDS))}`;
-    expect({ enum: kind.enum, description: kind.description }, paste).toEqual({ enum: Object.keys(ALERT_KINDS), description });
+    expect({ enum: kind.enum, description: kind.description }, paste).toEqual({
+      enum: Object.keys(ALERT_KINDS),
+      description,
+    });
   });
 
-  it.each(all.map((a) => [a.name, a] as const))('%s: expression and simulation agree on its firing and quiet series', (_, a) => {
-    const expr = parsePromql(alertExpr(a));
-    const probe = parsePromql(alertProbe(a));
-    for (const firing of [true, false]) {
-      const series = kindOf(a).scenario(a, firing).map(toSim);
-      const simulated = alertValue(a, series, MINUTE);
-      for (const step of steps(a)) {
-        const t = step * MINUTE;
-        const want = simulated(t);
-        const got = alertValueOf(expr, series, MINUTE, t);
-        const where = `${firing ? 'firing' : 'quiet'} series at ${step}m`;
-        if (want === undefined) expect(got, where).toBeUndefined();
-        else {
-          expect(got, where).toBeDefined();
-          expect(Math.abs(got! - want), `${where}: expression ${got}, simulation ${want}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want)));
+  it.each(all.map((a) => [a.name, a] as const))(
+    '%s: expression and simulation agree on its firing and quiet series',
+    (_, a) => {
+      const expr = parsePromql(alertExpr(a));
+      const probe = parsePromql(alertProbe(a));
+      for (const firing of [true, false]) {
+        const series = kindOf(a).scenario(a, firing).map(toSim);
+        const simulated = alertValue(a, series, MINUTE);
+        for (const step of steps(a)) {
+          const t = step * MINUTE;
+          const want = simulated(t);
+          const got = alertValueOf(expr, series, MINUTE, t);
+          const where = `${firing ? 'firing' : 'quiet'} series at ${step}m`;
+          if (want === undefined) expect(got, where).toBeUndefined();
+          else {
+            expect(got, where).toBeDefined();
+            expect(Math.abs(got! - want), `${where}: expression ${got}, simulation ${want}`).toBeLessThanOrEqual(
+              1e-9 * Math.max(1, Math.abs(want)),
+            );
+          }
+          // The probe measures what the alert compares: once a window of samples exists, it has data.
+          if (t > durationMs(windowOf(a)))
+            expect(alertValueOf(probe, series, MINUTE, t), `probe on the ${where}`).toBeDefined();
         }
-        // The probe measures what the alert compares: once a window of samples exists, it has data.
-        if (t > durationMs(windowOf(a))) expect(alertValueOf(probe, series, MINUTE, t), `probe on the ${where}`).toBeDefined();
+        const fires = firingStates(simulated, durationMs(a.for), MINUTE, steps(a).at(-1)! * MINUTE).some(
+          (v) => v !== undefined,
+        );
+        expect(fires, firing ? 'the firing series fire' : 'the quiet series stay quiet').toBe(firing);
       }
-      const fires = firingStates(simulated, durationMs(a.for), MINUTE, steps(a).at(-1)! * MINUTE).some((v) => v !== undefined);
-      expect(fires, firing ? 'the firing series fire' : 'the quiet series stay quiet').toBe(firing);
-    }
-  });
+    },
+  );
 });

@@ -8,13 +8,15 @@ import { burnTiers } from '../../../codegen/prometheus/slo-windows.js';
 import { scheduleOpen } from '../../../codegen/schedule.js';
 import { alertValueOf, parsePromql } from '../../support/promql-eval.js';
 
-const metric = (promName: string, instrument: Metric['instrument']): Metric => ({ promName, instrument } as Metric);
+const metric = (promName: string, instrument: Metric['instrument']): Metric => ({ promName, instrument }) as Metric;
 
 describe('selector', () => {
   it('matches one value exactly and several by an anchored RE2 alternation', () => {
     expect(selector([])).toBe('');
     expect(selector([{ label: 'broker', values: ['alpaca'] }])).toBe('{broker="alpaca"}');
-    expect(selector([{ label: 'reason', values: ['a.b', 'c|d'] }], [{ label: 'le', values: ['10'] }])).toBe('{reason=~"a\\\\.b|c\\\\|d", le="10"}');
+    expect(selector([{ label: 'reason', values: ['a.b', 'c|d'] }], [{ label: 'le', values: ['10'] }])).toBe(
+      '{reason=~"a\\\\.b|c\\\\|d", le="10"}',
+    );
   });
 
   it('quotes spec text so it stays one string', () => {
@@ -22,7 +24,12 @@ describe('selector', () => {
   });
 
   it('gives absent() the labels of its equality matchers only', () => {
-    expect(absentLabels([{ label: 'broker', values: ['alpaca'] }, { label: 'reason', values: ['a', 'b'] }])).toEqual({ broker: 'alpaca' });
+    expect(
+      absentLabels([
+        { label: 'broker', values: ['alpaca'] },
+        { label: 'reason', values: ['a', 'b'] },
+      ]),
+    ).toEqual({ broker: 'alpaca' });
   });
 
   it('groups by the labels given, or not at all', () => {
@@ -37,7 +44,8 @@ describe('selector', () => {
 });
 
 describe('scheduleExpr', () => {
-  const schedule = (days: Schedule['days'], start: string, end: string): Schedule => ({ id: 's', brief: '', days, start, end } as unknown as Schedule);
+  const schedule = (days: Schedule['days'], start: string, end: string): Schedule =>
+    ({ id: 's', brief: '', days, start, end }) as unknown as Schedule;
   const shapes: [string, Schedule][] = [
     ['weekdays 09:30-16:00', schedule(['mon', 'tue', 'wed', 'thu', 'fri'], '09:30', '16:00')],
     ['mon, wed, fri mornings', schedule(['mon', 'wed', 'fri'], '08:00', '12:00')],
@@ -47,8 +55,12 @@ describe('scheduleExpr', () => {
   ];
 
   it('writes contiguous days as a range and others one by one', () => {
-    expect(scheduleExpr(shapes[0]![1])).toBe('(day_of_week() >= 1 <= 5) and (hour() * 60 + minute() >= 570) and (hour() * 60 + minute() < 960)');
-    expect(scheduleExpr(shapes[1]![1])).toBe('(day_of_week() == 1 or day_of_week() == 3 or day_of_week() == 5) and (hour() * 60 + minute() >= 480) and (hour() * 60 + minute() < 720)');
+    expect(scheduleExpr(shapes[0]![1])).toBe(
+      '(day_of_week() >= 1 <= 5) and (hour() * 60 + minute() >= 570) and (hour() * 60 + minute() < 960)',
+    );
+    expect(scheduleExpr(shapes[1]![1])).toBe(
+      '(day_of_week() == 1 or day_of_week() == 3 or day_of_week() == 5) and (hour() * 60 + minute() >= 480) and (hour() * 60 + minute() < 720)',
+    );
   });
 
   it.each(shapes)('%s: open exactly when scheduleOpen says, every 10 minutes of a week', (_, s) => {
@@ -64,28 +76,52 @@ describe('scheduleExpr', () => {
 });
 
 describe('SLO expressions', () => {
-  const latency = { name: 'fast', objective: 0.99, period: '30d', by: ['broker'], sli: { kind: 'latency', metric: metric('lat_ms', 'histogram'), matchers: [{ label: 'broker', values: ['alpaca'] }], threshold: 10 } } as unknown as Slo;
+  const latency = {
+    name: 'fast',
+    objective: 0.99,
+    period: '30d',
+    by: ['broker'],
+    sli: {
+      kind: 'latency',
+      metric: metric('lat_ms', 'histogram'),
+      matchers: [{ label: 'broker', values: ['alpaca'] }],
+      threshold: 10,
+    },
+  } as unknown as Slo;
   const ratio = {
     name: 'ok',
     objective: 0.999,
     period: '30d',
     by: [],
-    sli: { kind: 'ratio', good: { metric: metric('orders_total', 'counter'), matchers: [{ label: 'outcome', values: ['ok'] }] }, total: { metric: metric('orders_total', 'counter'), matchers: [] } },
+    sli: {
+      kind: 'ratio',
+      good: { metric: metric('orders_total', 'counter'), matchers: [{ label: 'outcome', values: ['ok'] }] },
+      total: { metric: metric('orders_total', 'counter'), matchers: [] },
+    },
   } as unknown as Slo;
 
   it('count a latency SLI from _count and its errors as what the threshold bucket does not hold', () => {
     expect(sloRates(latency, '5m', ['service', 'env'])).toEqual({
       events: 'sum by (service, env, broker) (rate(lat_ms_count{broker="alpaca"}[5m]))',
-      errors: 'sum by (service, env, broker) (rate(lat_ms_count{broker="alpaca"}[5m])) - sum by (service, env, broker) (rate(lat_ms_bucket{broker="alpaca", le="10"}[5m]))',
+      errors:
+        'sum by (service, env, broker) (rate(lat_ms_count{broker="alpaca"}[5m])) - sum by (service, env, broker) (rate(lat_ms_bucket{broker="alpaca", le="10"}[5m]))',
     });
-    expect(sliSelector(latency)).toEqual({ series: 'lat_ms_count{broker="alpaca"}', matchers: [{ label: 'broker', values: ['alpaca'] }] });
+    expect(sliSelector(latency)).toEqual({
+      series: 'lat_ms_count{broker="alpaca"}',
+      matchers: [{ label: 'broker', values: ['alpaca'] }],
+    });
   });
 
   it('count a ratio SLI from its total, and its errors as total minus good', () => {
-    expect(sloRates(ratio, '1h')).toEqual({ events: 'sum (rate(orders_total[1h]))', errors: 'sum (rate(orders_total[1h])) - sum (rate(orders_total{outcome="ok"}[1h]))' });
+    expect(sloRates(ratio, '1h')).toEqual({
+      events: 'sum (rate(orders_total[1h]))',
+      errors: 'sum (rate(orders_total[1h])) - sum (rate(orders_total{outcome="ok"}[1h]))',
+    });
   });
 
   it('fire a burn tier when both its windows burn above factor x budget', () => {
-    expect(burnExpr(ratio, burnTiers(ratio)[0]!)).toBe('ampy_slo:error_ratio:rate1h{slo="ok"} > 0.0144 and ampy_slo:error_ratio:rate5m{slo="ok"} > 0.0144');
+    expect(burnExpr(ratio, burnTiers(ratio)[0]!)).toBe(
+      'ampy_slo:error_ratio:rate1h{slo="ok"} > 0.0144 and ampy_slo:error_ratio:rate5m{slo="ok"} > 0.0144',
+    );
   });
 });

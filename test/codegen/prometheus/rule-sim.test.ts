@@ -2,10 +2,25 @@
 // extrapolatedRate, quantile.go bucketQuantile, template humanize): the generated rule tests rely on them
 // to the last bit, and promtool checks the whole against the real engine in the slow tests.
 import { describe, expect, it } from 'vitest';
-import { changes, clock, extrapolatedRate, firingStates, histogramQuantile, humanize, humanizePercentage, instant, sum, type SimSeries } from '../../../codegen/prometheus/rule-sim.js';
+import {
+  changes,
+  clock,
+  extrapolatedRate,
+  firingStates,
+  histogramQuantile,
+  humanize,
+  humanizePercentage,
+  instant,
+  sum,
+  type SimSeries,
+} from '../../../codegen/prometheus/rule-sim.js';
 
 const MINUTE = 60e3;
-const series = (values: readonly number[]): SimSeries => ({ name: 'x_total', labels: {}, at: (i) => values[Math.min(i, values.length - 1)]! });
+const series = (values: readonly number[]): SimSeries => ({
+  name: 'x_total',
+  labels: {},
+  at: (i) => values[Math.min(i, values.length - 1)]!,
+});
 const linear = (slope: number, start = 0): SimSeries => ({ name: 'x_total', labels: {}, at: (i) => start + slope * i });
 
 describe('extrapolatedRate', () => {
@@ -62,17 +77,61 @@ describe('histogramQuantile', () => {
   const buckets = (entries: [number, number][]) => new Map(entries);
 
   it('interpolates linearly inside the bucket the rank falls in', () => {
-    expect(histogramQuantile(0.5, buckets([[1, 0], [10, 50], [100, 100], [Infinity, 100]]))).toBe(10);
-    expect(histogramQuantile(0.25, buckets([[1, 0], [10, 50], [100, 100], [Infinity, 100]]))).toBe(5.5);
+    expect(
+      histogramQuantile(
+        0.5,
+        buckets([
+          [1, 0],
+          [10, 50],
+          [100, 100],
+          [Infinity, 100],
+        ]),
+      ),
+    ).toBe(10);
+    expect(
+      histogramQuantile(
+        0.25,
+        buckets([
+          [1, 0],
+          [10, 50],
+          [100, 100],
+          [Infinity, 100],
+        ]),
+      ),
+    ).toBe(5.5);
   });
 
   it('starts the first bucket at zero and returns the top bound for the +Inf bucket', () => {
-    expect(histogramQuantile(0.5, buckets([[10, 100], [Infinity, 100]]))).toBe(5);
-    expect(histogramQuantile(0.5, buckets([[10, 0], [Infinity, 100]]))).toBe(10);
+    expect(
+      histogramQuantile(
+        0.5,
+        buckets([
+          [10, 100],
+          [Infinity, 100],
+        ]),
+      ),
+    ).toBe(5);
+    expect(
+      histogramQuantile(
+        0.5,
+        buckets([
+          [10, 0],
+          [Infinity, 100],
+        ]),
+      ),
+    ).toBe(10);
   });
 
   it('has no value without observations', () => {
-    expect(histogramQuantile(0.5, buckets([[10, 0], [Infinity, 0]]))).toBeUndefined();
+    expect(
+      histogramQuantile(
+        0.5,
+        buckets([
+          [10, 0],
+          [Infinity, 0],
+        ]),
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -2,10 +2,19 @@
 // tiers at 30 days, scaled with the period, without the tiers an error ratio can never reach.
 import { describe, expect, it } from 'vitest';
 import type { Slo } from '../../../codegen/model.js';
-import { burnThreshold, burnTiers, fmt, formatDuration, sloRecordNames, sloWindows, unreachableBurnTiers } from '../../../codegen/prometheus/slo-windows.js';
+import {
+  burnThreshold,
+  burnTiers,
+  fmt,
+  formatDuration,
+  sloRecordNames,
+  sloWindows,
+  unreachableBurnTiers,
+} from '../../../codegen/prometheus/slo-windows.js';
 
-const slo = (objective: number, period: string): Slo => ({ objective, period } as unknown as Slo);
-const brief = (tiers: ReturnType<typeof burnTiers>) => tiers.map((t) => `${t.long}/${t.short} x${t.factor} ${t.severity} for ${t.for}`);
+const slo = (objective: number, period: string): Slo => ({ objective, period }) as unknown as Slo;
+const brief = (tiers: ReturnType<typeof burnTiers>) =>
+  tiers.map((t) => `${t.long}/${t.short} x${t.factor} ${t.severity} for ${t.for}`);
 
 describe('burn tiers', () => {
   it('are the workbook tiers for a 30-day period, with Pyrra-like `for`', () => {
@@ -51,7 +60,11 @@ describe('SLO windows', () => {
   });
 
   it('name the recording rules of each window', () => {
-    expect(sloRecordNames('5m')).toEqual({ events: 'ampy_slo:events:rate5m', errors: 'ampy_slo:errors:rate5m', errorRatio: 'ampy_slo:error_ratio:rate5m' });
+    expect(sloRecordNames('5m')).toEqual({
+      events: 'ampy_slo:events:rate5m',
+      errors: 'ampy_slo:errors:rate5m',
+      errorRatio: 'ampy_slo:error_ratio:rate5m',
+    });
   });
 
   it('are written as Prometheus durations in the largest unit that divides them', () => {

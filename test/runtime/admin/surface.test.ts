@@ -48,22 +48,40 @@ function traffic(): void {
     metrics.bus.consumed.add(1, { topic: `ampy/dev/t${i % 5}` });
     metrics.positions.snapshotLagMs.set(i);
   }
-  (metrics.oms.rejections as unknown as { add(v: number, l: unknown): void }).add(1, { broker: 'robinhood', reason: 'risk_check' });
+  (metrics.oms.rejections as unknown as { add(v: number, l: unknown): void }).add(1, {
+    broker: 'robinhood',
+    reason: 'risk_check',
+  });
   spans.oms.reject({ broker: 'alpaca', client_order_id: 'co_9', reject_reason: 'risk_check' }, () => {
     metrics.oms.rejections.add(1, { broker: 'alpaca', reason: 'risk_check' });
     metrics.oms.orderLatencyMs.record(777, { broker: 'alpaca' });
   });
 }
 
-async function start(env: Record<string, string> = {}, options: Parameters<typeof init>[0] = {}): Promise<{ base: string; port: number }> {
+async function start(
+  env: Record<string, string> = {},
+  options: Parameters<typeof init>[0] = {},
+): Promise<{ base: string; port: number }> {
   const port = await freePort();
   await withEnv({ ...CLEAN_ENV, OBS_PROM_PORT: String(port), OBS_ADMIN_BIND: '127.0.0.1', ...env }, () => {
-    obs = init({ serviceName: 'surface', export: { traces: true, metrics: false, logs: false }, otlp: { endpoint: FILES }, logDestination: lineSink().stream, ...options });
+    obs = init({
+      serviceName: 'surface',
+      export: { traces: true, metrics: false, logs: false },
+      otlp: { endpoint: FILES },
+      logDestination: lineSink().stream,
+      ...options,
+    });
   });
   const base = `http://127.0.0.1:${port}`;
   // The listener starts asynchronously.
   for (let i = 0; i < 100; i++) {
-    if (await fetch(`${base}/health`).then(() => true, () => false)) break;
+    if (
+      await fetch(`${base}/health`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 20));
   }
   return { base, port };
@@ -71,7 +89,12 @@ async function start(env: Record<string, string> = {}, options: Parameters<typeo
 
 const get = async (url: string, headers: Record<string, string> = {}, method = 'GET') => {
   const res = await fetch(url, { method, headers });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', headers: res.headers, body: await res.text() };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type') ?? '',
+    headers: res.headers,
+    body: await res.text(),
+  };
 };
 
 /** Series of a metrics page: `name{labels} value`, comments and exemplars left out. */
@@ -111,7 +134,10 @@ describe('GET /metrics', () => {
     const { base } = await start();
     traffic();
     const text = await get(`${base}/metrics`);
-    const om = await get(`${base}/metrics`, { accept: 'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1' });
+    const om = await get(`${base}/metrics`, {
+      accept:
+        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1',
+    });
     expect(om.type).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
     expect(om.body.endsWith('\n# EOF\n')).toBe(true);
     // Same series (process metrics move between the two scrapes).
@@ -119,8 +145,15 @@ describe('GET /metrics', () => {
     expect(series(om.body).filter(stable)).toEqual(series(text.body).filter(stable));
     const exemplars = om.body.split('\n').filter((l) => l.includes(' # {'));
     expect(exemplars.length).toBeGreaterThanOrEqual(2);
-    for (const l of exemplars) expect(l).toMatch(/^ampy_[a-z_]+(_bucket|_total)\{.*\} \S+ # \{trace_id="[0-9a-f]{32}",span_id="[0-9a-f]{16}"\} \S+ \d+\.\d{3}$/);
-    expect(exemplars.some((l) => l.startsWith('ampy_oms_order_latency_ms_bucket{') && l.includes('le="1000"') && / # \{.*\} 777 /.test(l))).toBe(true);
+    for (const l of exemplars)
+      expect(l).toMatch(
+        /^ampy_[a-z_]+(_bucket|_total)\{.*\} \S+ # \{trace_id="[0-9a-f]{32}",span_id="[0-9a-f]{16}"\} \S+ \d+\.\d{3}$/,
+      );
+    expect(
+      exemplars.some(
+        (l) => l.startsWith('ampy_oms_order_latency_ms_bucket{') && l.includes('le="1000"') && / # \{.*\} 777 /.test(l),
+      ),
+    ).toBe(true);
     // Counter families drop _total, units appear only as a name suffix.
     expect(om.body).toContain('# TYPE ampy_oms_rejections counter\n');
     expect(om.body).toContain('# UNIT ampy_oms_order_latency_ms ms\n');
@@ -133,13 +166,28 @@ describe('the routes', () => {
   it('answer JSON for series, SLOs and the log schema, 404 for unknown paths and 405 for other methods', async () => {
     const { base } = await start();
     traffic();
-    const json = JSON.parse((await get(`${base}/metrics/json`)).body) as { metrics: { name: string; type: string; series: { labels: Record<string, string>; value?: number; exemplars?: unknown[] }[] }[] };
+    const json = JSON.parse((await get(`${base}/metrics/json`)).body) as {
+      metrics: {
+        name: string;
+        type: string;
+        series: { labels: Record<string, string>; value?: number; exemplars?: unknown[] }[];
+      }[];
+    };
     const rejections = json.metrics.find((m) => m.name === 'ampy.oms.rejections')!;
     expect(rejections.type).toBe('counter');
-    expect(rejections.series.find((s) => s.labels['broker'] === 'alpaca')).toMatchObject({ value: 1, exemplars: [expect.objectContaining({ value: 1 })] });
+    expect(rejections.series.find((s) => s.labels['broker'] === 'alpaca')).toMatchObject({
+      value: 1,
+      exemplars: [expect.objectContaining({ value: 1 })],
+    });
 
     const slos = JSON.parse((await get(`${base}/slos`)).body) as { slos: { name: string; status: string }[] };
-    expect(slos.slos.map((s) => s.name).sort()).toEqual(['api-availability', 'api-latency', 'bus-orders-delivery', 'oms-order-latency', 'oms-order-success']);
+    expect(slos.slos.map((s) => s.name).sort()).toEqual([
+      'api-availability',
+      'api-latency',
+      'bus-orders-delivery',
+      'oms-order-latency',
+      'oms-order-success',
+    ]);
     const one = await get(`${base}/slos/oms-order-latency`);
     expect(one.status).toBe(200);
     expect(JSON.parse(one.body)).toMatchObject({ name: 'oms-order-latency', objective: 0.99, period: '30d' });
@@ -147,9 +195,12 @@ describe('the routes', () => {
 
     const schema = await get(`${base}/logs/schema`);
     expect(schema.type).toMatch(/^application\/schema\+json/);
-    expect(JSON.parse(schema.body)).toEqual(JSON.parse(readFileSync(path.join(ROOT, 'generated/log-schema.json'), 'utf8')));
+    expect(JSON.parse(schema.body)).toEqual(
+      JSON.parse(readFileSync(path.join(ROOT, 'generated/log-schema.json'), 'utf8')),
+    );
 
-    for (const p of ['/nope', '/metrics/nope', '/slos/a/b', '/health/x', '/']) expect((await get(`${base}${p}`)).status, p).toBe(404);
+    for (const p of ['/nope', '/metrics/nope', '/slos/a/b', '/health/x', '/'])
+      expect((await get(`${base}${p}`)).status, p).toBe(404);
     const post = await get(`${base}/metrics`, {}, 'POST');
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
@@ -179,7 +230,10 @@ describe('the routes', () => {
     const off = await get(`${base}/traces`);
     expect(off.status).toBe(403);
     expect(JSON.parse(off.body).error).toMatch(/OBS_ADMIN_TOKEN/);
-    const health = JSON.parse((await get(`${base}/health`)).body) as { status: string; checks: { name: string; message: string }[] };
+    const health = JSON.parse((await get(`${base}/health`)).body) as {
+      status: string;
+      checks: { name: string; message: string }[];
+    };
     expect(health.checks.find((c) => c.name === 'configuration')!.message).toMatch(/\/traces is disabled/);
     expect((await get(`${base}/slos`)).status).toBe(200);
     await obs!.shutdown(2000);
@@ -197,18 +251,37 @@ describe('the routes', () => {
         await spans.oms.submit({ broker: 'alpaca', client_order_id: `co_${i}`, side: 'buy' }, async (span) => {
           span.setAttribute('order.debug', `{"auth":"${SECRET}"}`);
           span.setAttribute('api_token', 'tok_plain_value_123');
-          await spans.broker.ack({ broker_order_id: 'b1', status: 'accepted', broker: 'alpaca', client_order_id: `co_${i}` }, async () => {});
+          await spans.broker.ack(
+            { broker_order_id: 'b1', status: 'accepted', broker: 'alpaca', client_order_id: `co_${i}` },
+            async () => {},
+          );
           return span.spanContext().traceId;
         }),
       );
-    const list = JSON.parse((await get(`${base}/traces`)).body) as { kept: { traces: number }; traces: { traceId: string; root: string; spanCount: number }[] };
+    const list = JSON.parse((await get(`${base}/traces`)).body) as {
+      kept: { traces: number };
+      traces: { traceId: string; root: string; spanCount: number }[];
+    };
     // Five kept, the most recent first.
     expect(list.traces.map((t) => t.traceId)).toEqual(ids.slice(3).reverse());
     expect(list.traces[0]).toMatchObject({ root: 'oms.submit', spanCount: 2 });
     const detail = await get(`${base}/traces/${ids[7]}`);
-    const d = JSON.parse(detail.body) as { tree: string[]; spans: { name: string; attributes: Record<string, unknown> }[] };
-    expect(d.tree.map((l) => l.trim().replace(/\s+/g, ' ').replace(/[\d.]+ms/g, 'Xms'))).toEqual(['+Xms surface oms.submit Xms', '+Xms surface broker.ack Xms']);
-    expect(d.spans.find((s) => s.name === 'oms.submit')!.attributes).toMatchObject({ 'order.debug': '{"auth":"***"}', api_token: '***' });
+    const d = JSON.parse(detail.body) as {
+      tree: string[];
+      spans: { name: string; attributes: Record<string, unknown> }[];
+    };
+    expect(
+      d.tree.map((l) =>
+        l
+          .trim()
+          .replace(/\s+/g, ' ')
+          .replace(/[\d.]+ms/g, 'Xms'),
+      ),
+    ).toEqual(['+Xms surface oms.submit Xms', '+Xms surface broker.ack Xms']);
+    expect(d.spans.find((s) => s.name === 'oms.submit')!.attributes).toMatchObject({
+      'order.debug': '{"auth":"***"}',
+      api_token: '***',
+    });
     const text = await get(`${base}/traces/${ids[7]}?format=text`);
     expect(text.type).toMatch(/^text\/plain/);
     expect(text.body).toMatch(/^Trace [0-9a-f]{32} across surface\n/);
@@ -221,7 +294,11 @@ describe('the routes', () => {
 
     // One trace with huge attributes: the detail stays within its bound.
     const big = await spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_big', side: 'buy' }, async (span) => {
-      for (let i = 0; i < 60; i++) await spans.broker.ack({ broker_order_id: 'x'.repeat(60_000), status: 'accepted', broker: 'alpaca', client_order_id: 'co_big' }, async () => {});
+      for (let i = 0; i < 60; i++)
+        await spans.broker.ack(
+          { broker_order_id: 'x'.repeat(60_000), status: 'accepted', broker: 'alpaca', client_order_id: 'co_big' },
+          async () => {},
+        );
       return span.spanContext().traceId;
     });
     const bigDetail = await get(`${base}/traces/${big}`);
@@ -240,7 +317,12 @@ describe('mounted in an application', () => {
 
   async function initOnly(): Promise<void> {
     await withEnv({ ...CLEAN_ENV }, () => {
-      obs = init({ serviceName: 'mounted', export: { traces: true, metrics: false, logs: false }, otlp: { endpoint: FILES }, logDestination: lineSink().stream });
+      obs = init({
+        serviceName: 'mounted',
+        export: { traces: true, metrics: false, logs: false },
+        otlp: { endpoint: FILES },
+        logDestination: lineSink().stream,
+      });
     });
     traffic();
   }
@@ -293,9 +375,24 @@ describe('mounted in an application', () => {
 
 describe('GET /health', () => {
   it('says which exporter fails and why, and counts recent drops and configuration warnings', async () => {
-    const { base } = await start({ OBS_SAMPLER: 'always_off' }, { export: { traces: false, metrics: true, logs: false }, otlp: { endpoint: 'http://user:hunter2pass@127.0.0.1:9', timeoutMillis: 500 }, metricIntervalMillis: 200 });
-    (metrics.oms.rejections as unknown as { add(v: number, l: unknown): void }).add(1, { broker: 'robinhood', reason: 'risk_check' });
-    let h: { status: string; checks: { name: string; status: string; message: string; details?: Record<string, unknown> }[] } | undefined;
+    const { base } = await start(
+      { OBS_SAMPLER: 'always_off' },
+      {
+        export: { traces: false, metrics: true, logs: false },
+        otlp: { endpoint: 'http://user:hunter2pass@127.0.0.1:9', timeoutMillis: 500 },
+        metricIntervalMillis: 200,
+      },
+    );
+    (metrics.oms.rejections as unknown as { add(v: number, l: unknown): void }).add(1, {
+      broker: 'robinhood',
+      reason: 'risk_check',
+    });
+    let h:
+      | {
+          status: string;
+          checks: { name: string; status: string; message: string; details?: Record<string, unknown> }[];
+        }
+      | undefined;
     for (let i = 0; i < 50; i++) {
       const r = await get(`${base}/health`);
       h = JSON.parse(r.body);
@@ -306,10 +403,19 @@ describe('GET /health', () => {
     expect(h!.status).toBe('degraded');
     const m = h!.checks.find((c) => c.name === 'exporter:metrics')!;
     expect(m.message).toMatch(/connection refused \(is the collector running\?\)/);
-    expect(m.details).toMatchObject({ lastSuccess: null, lastError: { message: expect.stringMatching(/ECONNREFUSED/) } });
-    expect(h!.checks.find((c) => c.name === 'drops')).toMatchObject({ status: 'warn', details: { bySignalAndReason: { 'metrics:invalid_label': 1 } } });
+    expect(m.details).toMatchObject({
+      lastSuccess: null,
+      lastError: { message: expect.stringMatching(/ECONNREFUSED/) },
+    });
+    expect(h!.checks.find((c) => c.name === 'drops')).toMatchObject({
+      status: 'warn',
+      details: { bySignalAndReason: { 'metrics:invalid_label': 1 } },
+    });
     expect(h!.checks.find((c) => c.name === 'configuration')!.message).toMatch(/OBS_SAMPLER=always_off/);
-    expect(h!.checks.find((c) => c.name === 'exporter:traces')).toMatchObject({ status: 'ok', message: 'traces export is switched off' });
+    expect(h!.checks.find((c) => c.name === 'exporter:traces')).toMatchObject({
+      status: 'ok',
+      message: 'traces export is switched off',
+    });
     expect(JSON.stringify(h)).not.toContain('hunter2pass');
   });
 
@@ -319,7 +425,11 @@ describe('GET /health', () => {
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
     servers.push(closer(blocker));
     await withEnv({ ...CLEAN_ENV, OBS_PROM_PORT: String(port), OBS_ADMIN_BIND: '127.0.0.1' }, () => {
-      obs = init({ serviceName: 'blocked', export: { traces: false, metrics: false, logs: false }, logDestination: lineSink().stream });
+      obs = init({
+        serviceName: 'blocked',
+        export: { traces: false, metrics: false, logs: false },
+        logDestination: lineSink().stream,
+      });
     });
     const server = createServer(obs!.handler());
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -333,6 +443,9 @@ describe('GET /health', () => {
     expect(r.status).toBe(503);
     const h = JSON.parse(r.body) as { status: string; checks: { name: string; status: string; message: string }[] };
     expect(h.status).toBe('unhealthy');
-    expect(h.checks.find((c) => c.name === 'surface')).toMatchObject({ status: 'fail', message: expect.stringMatching(/cannot serve metrics on 127\.0\.0\.1:\d+: .*EADDRINUSE/) });
+    expect(h.checks.find((c) => c.name === 'surface')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/cannot serve metrics on 127\.0\.0\.1:\d+: .*EADDRINUSE/),
+    });
   });
 });

@@ -25,18 +25,34 @@ beforeAll(async () => {
       log.orderSubmit({ client_order_id: 'co_x1', broker: 'alpaca' }, 'Placed limit order');
       // Recorded in the sampled span: the counter keeps it as an exemplar.
       metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'ok' });
-      const envelope = { message_id: 'm1', schema_fqdn: 'ampy.orders.v1.OrderRequest', topic: 'ampy/dev/orders/v1/requests', partition_key: 'co_x1' };
+      const envelope = {
+        message_id: 'm1',
+        schema_fqdn: 'ampy.orders.v1.OrderRequest',
+        topic: 'ampy/dev/orders/v1/requests',
+        partition_key: 'co_x1',
+      };
       headers = spans.bus.publish(envelope, () => injectBusHeaders(envelope));
     });
-    spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_other', side: 'sell' }, () => log.orderSubmit({ client_order_id: 'co_other', broker: 'alpaca' }, 'Another order'));
+    spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_other', side: 'sell' }, () =>
+      log.orderSubmit({ client_order_id: 'co_other', broker: 'alpaca' }, 'Another order'),
+    );
     await oms.shutdown(2000);
 
     const broker = init({ serviceName: 'broker-alpaca', logFile: path.join(dir, 'log-broker-alpaca.jsonl') });
     const { context, envelope } = extractBusContext(headers);
-    spans.bus.consume({ topic: envelope.topic!, message_id: envelope.message_id!, schema_fqdn: envelope.schema_fqdn!, partition_key: envelope.partition_key! }, () => {
-      log.brokerAck({ client_order_id: 'co_x1', broker_order_id: 'b1', status: 'accepted' }, 'Order accepted');
-      metrics.bus.consumed.add(1, { topic: 'ampy/dev/orders/v1/requests' });
-    }, { parent: context });
+    spans.bus.consume(
+      {
+        topic: envelope.topic!,
+        message_id: envelope.message_id!,
+        schema_fqdn: envelope.schema_fqdn!,
+        partition_key: envelope.partition_key!,
+      },
+      () => {
+        log.brokerAck({ client_order_id: 'co_x1', broker_order_id: 'b1', status: 'accepted' }, 'Order accepted');
+        metrics.bus.consumed.add(1, { topic: 'ampy/dev/orders/v1/requests' });
+      },
+      { parent: context },
+    );
     await broker.shutdown(2000);
   });
 });
@@ -59,14 +75,28 @@ describe('ampyobs inspect', () => {
 
   it('finds the same by trace id, and says clearly when there is nothing', async () => {
     const trace = readLocalTelemetry(dir).spans.find((s) => s.name === 'bus.consume')!.traceId;
-    expect(inspectDir(dir, { traceId: trace }, path.join(ROOT, 'generated', 'dashboards')).lines.join('\n')).toContain('Order accepted');
+    expect(inspectDir(dir, { traceId: trace }, path.join(ROOT, 'generated', 'dashboards')).lines.join('\n')).toContain(
+      'Order accepted',
+    );
     const out: string[] = [];
     const err: string[] = [];
-    expect(await runCli(['inspect', '--client-order-id', 'co_missing', '--dir', dir], { out: (s) => out.push(s), err: (s) => err.push(s) })).toBe(1);
+    expect(
+      await runCli(['inspect', '--client-order-id', 'co_missing', '--dir', dir], {
+        out: (s) => out.push(s),
+        err: (s) => err.push(s),
+      }),
+    ).toBe(1);
     expect(err.join('\n')).toContain('Nothing in the local telemetry for client_order_id co_missing');
     expect(await runCli(['inspect', '--dir', dir], { out: () => {}, err: () => {} })).toBe(2);
-    expect(await runCli(['inspect', '--trace-id', 'x', '--dir', path.join(dir, 'absent')], { out: () => {}, err: (s) => err.push(s) })).toBe(1);
-    expect(err.join('\n')).toMatch(/no local telemetry in .*absent: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:\/\/\/<folder>/);
+    expect(
+      await runCli(['inspect', '--trace-id', 'x', '--dir', path.join(dir, 'absent')], {
+        out: () => {},
+        err: (s) => err.push(s),
+      }),
+    ).toBe(1);
+    expect(err.join('\n')).toMatch(
+      /no local telemetry in .*absent: pass --dir the folder a service wrote with OBS_OTLP_ENDPOINT=file:\/\/\/<folder>/,
+    );
     // A service has no `npm run demo`: the hint is about its own runs.
     expect(err.join('\n')).not.toContain('npm run demo');
   });
@@ -76,8 +106,14 @@ describe('ampyobs inspect: exemplars, health and SLOs', () => {
   it('lists the exemplars that point to the trace', () => {
     const t = readLocalTelemetry(dir);
     const trace = t.spans.find((s) => s.name === 'oms.submit' && s.attributes['client_order_id'] === 'co_x1')!.traceId;
-    const text = inspectDir(dir, { clientOrderId: 'co_x1' }, path.join(ROOT, 'generated', 'dashboards')).lines.join('\n');
-    expect(text).toMatch(new RegExp(`Exemplars that point to this trace[^\\n]*\\n  ampy-oms +ampy\\.oms\\.order_submit\\{broker="alpaca", outcome="ok"\\} 1 → trace ${trace} \\(span [0-9a-f]{16}\\)`));
+    const text = inspectDir(dir, { clientOrderId: 'co_x1' }, path.join(ROOT, 'generated', 'dashboards')).lines.join(
+      '\n',
+    );
+    expect(text).toMatch(
+      new RegExp(
+        `Exemplars that point to this trace[^\\n]*\\n  ampy-oms +ampy\\.oms\\.order_submit\\{broker="alpaca", outcome="ok"\\} 1 → trace ${trace} \\(span [0-9a-f]{16}\\)`,
+      ),
+    );
     expect(text).toMatch(/Health and SLOs of the services on this path\n {2}not read: pass --surface/);
   });
 
@@ -85,15 +121,35 @@ describe('ampyobs inspect: exemplars, health and SLOs', () => {
     const port = await freePort();
     let obs: Observability | undefined;
     await withEnv({ ...CLEAN_ENV, OBS_ADMIN_TOKEN: 'inspect-token-0123456789' }, async () => {
-      obs = init({ serviceName: 'ampy-oms', prometheus: { port, host: '127.0.0.1' }, export: { traces: false, metrics: false, logs: false }, logDestination: { write: () => true } });
+      obs = init({
+        serviceName: 'ampy-oms',
+        prometheus: { port, host: '127.0.0.1' },
+        export: { traces: false, metrics: false, logs: false },
+        logDestination: { write: () => true },
+      });
       metrics.oms.orderSubmit.add(99, { broker: 'alpaca', outcome: 'ok' });
       metrics.oms.orderSubmit.add(1, { broker: 'alpaca', outcome: 'reject' });
       const out: string[] = [];
-      const code = await runCli(['inspect', '--client-order-id', 'co_x1', '--dir', dir, '--surface', `http://127.0.0.1:${port}`, '--surface', 'http://127.0.0.1:9'], { out: (s) => out.push(s), err: (s) => out.push(s) });
+      const code = await runCli(
+        [
+          'inspect',
+          '--client-order-id',
+          'co_x1',
+          '--dir',
+          dir,
+          '--surface',
+          `http://127.0.0.1:${port}`,
+          '--surface',
+          'http://127.0.0.1:9',
+        ],
+        { out: (s) => out.push(s), err: (s) => out.push(s) },
+      );
       expect(code).toBe(0);
       const text = out.join('\n');
       expect(text).toMatch(/\n {2}ampy-oms +(healthy|degraded)/);
-      expect(text).toMatch(/SLO oms-order-success \(objective 99\.5%\): exhausted; SLI 99\.0% over 5m, error budget left -100\.0%; burn alerts 3d-6h pending$/m);
+      expect(text).toMatch(
+        /SLO oms-order-success \(objective 99\.5%\): exhausted; SLI 99\.0% over 5m, error budget left -100\.0%; burn alerts 3d-6h pending$/m,
+      );
       // An unreachable surface is named, not fatal.
       expect(text).toMatch(/cannot read http:\/\/127\.0\.0\.1:9: /);
     });
