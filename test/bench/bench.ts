@@ -399,7 +399,7 @@ async function main(): Promise<void> {
       `| ${p.name}: ${p.rates.spans} spans/s, ${p.rates.points} points/s, ${p.rates.logs} log lines/s | ${load.without.rssMb.toFixed(0)} → ${load.with.rssMb.toFixed(0)} MB | ${(load.with.rssMb - load.without.rssMb).toFixed(1)} MB | ${pct(load.cpuAdded.median)}${pairs > 1 ? ` (${pct(load.cpuAdded.min)}–${pct(load.cpuAdded.max)})` : ''} | ${load.with.loopDelayP99Ms.toFixed(1)} ms | ${Math.round(load.with.delivered.spans)} spans, ${Math.round(load.with.delivered.logs)} logs | ${load.dropped} |`,
     );
   }
-  lines.push('', 'Brief budget: < 50 MB and < 3 % CPU per service, typical.');
+  lines.push('', 'Budget (README "Performance"): < 50 MB and < 3 % CPU per service at the typical load.');
   const load = loads;
 
   // HTTP server instrumentation: the same bare node:http server, uninstrumented, with raw OpenTelemetry

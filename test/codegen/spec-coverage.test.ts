@@ -1,9 +1,9 @@
-// Every metric, span, log event and alert named in the brief (seed 001) and the earlier release (seed 000)
-// is in the spec and has a generated helper or rule source.
+// Every metric, span, log event and alert the platform's telemetry contract and the earlier Go/Python
+// release name is in the spec and has a generated helper or rule source.
 import { describe, expect, it } from 'vitest';
 import { log, metrics, registry, spans } from '../../generated/index.js';
 
-/** Brief §6 names (with the exporter-added _total stripped: the OTel name has none) plus seed 000's API metrics. */
+/** The contract's metric names (with the exporter-added _total stripped: the OTel name has none) plus the earlier release's API metrics. */
 const METRICS = [
   'ampy.bus.produced',
   'ampy.bus.consumed',
@@ -25,7 +25,7 @@ const METRICS = [
   'ampy.api.requests',
   'ampy.api.request_latency_ms',
 ];
-/** Prometheus names the brief and seed 000's alert rules use. */
+/** Prometheus names the contract's and the earlier release's alert rules use. */
 const EXPOSED = [
   'ampy_bus_produced_total',
   'ampy_oms_order_submit_total',
@@ -99,7 +99,7 @@ const BASE_FIELDS = [
 
 const camel = (s: string): string => s.replace(/[._]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-describe('spec coverage of the brief', () => {
+describe('spec coverage of the telemetry contract', () => {
   it.each(METRICS)('metric %s is in the registry and has a helper', (name) => {
     expect(registry.metrics.map((m) => m.name)).toContain(name);
     const [, subsystem, short] = name.split('.') as [string, string, string];
@@ -107,7 +107,7 @@ describe('spec coverage of the brief', () => {
     expect(group?.[camel(short)], `metrics.${subsystem}.${camel(short)}`).toBeDefined();
   });
 
-  it('exposes the Prometheus names the brief and seed 000 rules use', () => {
+  it('exposes the Prometheus names the contract and the earlier release rules use', () => {
     expect(registry.metrics.map((m) => m.prometheus)).toEqual(expect.arrayContaining(EXPOSED));
   });
 
@@ -129,7 +129,7 @@ describe('spec coverage of the brief', () => {
     expect(critical).toEqual(expect.arrayContaining(['oms.reject', 'bus.dlq', 'broker.ack']));
   });
 
-  it('has the alerts of brief §9 and seed 000, each with runbook and severity', () => {
+  it('has the alerts of the contract and the earlier release, each with runbook and severity', () => {
     const names = registry.alerts.map((a) => a.name);
     expect(names).toEqual(expect.arrayContaining(SEED_000_ALERTS));
     const metricsAlerted = new Set(registry.alerts.map((a) => a.metric));

@@ -1,4 +1,4 @@
-// Cardinality under stress (brief §6, §12): the trading-path handlers, in process, for thousands of
+// Cardinality under stress: the trading-path handlers, in process, for thousands of
 // symbols and client order ids. Every metric keeps its series within the spec's budget, and no label
 // value carries a symbol or an order id: those go to logs and span attributes.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Sampling of the trading path (brief §7, §12): parent-based at 0.25 in five processes. Kept traces are
+// Sampling of the trading path: parent-based at 0.25 in five processes. Kept traces are
 // complete across every process they reach; rejects and dead-lettered messages are always kept, with
 // everything after them, even when the head sampler dropped the start of their trace.
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The trading-path demo end to end (brief §12), from one run of the `npm run demo` CLI in a clean
+// The trading-path demo end to end, from one run of the `npm run demo` CLI in a clean
 // environment: correlation (log line → trace → metric series → dashboard panels), security (no planted
 // secret in any sink), golden telemetry, and the report the CLI prints.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -36,7 +36,7 @@ const REJECTED = 'co_20250905_003';
 const FILLED = 'co_20250905_001';
 const SLOW = 'co_20250905_005';
 
-/** Pivot of brief §12: from the order's log line to its trace, then to the series of the services on it. */
+/** The pivot of "Set up" in the README: from the order's log line to its trace, then to the series of the services on it. */
 function pivot(clientOrderId: string): { traceId: string; trace: LocalSpan[]; path: string[]; logs: LocalLog[] } {
   const line = t.logs.find((l) => l.event === 'order.submit' && l['client_order_id'] === clientOrderId);
   expect(line, `order.submit log line of ${clientOrderId}`).toBeDefined();
