@@ -7,7 +7,7 @@ import {
   addAttributeImports,
   addRuntimeTypeImports,
   byKey,
-  exampleLiteral,
+  exampleObject,
   isRequired,
   newProject,
   propKey,
@@ -44,10 +44,7 @@ function eventDoc(model: Model, e: LogEvent): string {
     lines.push(`- Fields: ${e.fields.map((f) => `\`${tsDoc(f.name)}\`${isRequired(f) ? '' : '?'}`).join(', ')}`);
   lines.push(`- Base fields on every line: ${model.logBase.map((f) => `\`${tsDoc(f.field)}\``).join(', ')}`);
   if (e.deprecated) lines.push('', `@deprecated ${tsDoc(e.deprecated.note)}`);
-  const ex = `{ ${e.fields
-    .filter(isRequired)
-    .map((f) => `${propKey(f.name)}: ${exampleLiteral(f.attr)}`)
-    .join(', ')} }`;
+  const ex = exampleObject(e.fields);
   lines.push(
     '',
     '@example',

@@ -7,7 +7,7 @@ import {
   addRuntimeTypeImports,
   byKey,
   enumValuesName,
-  exampleLiteral,
+  exampleObject,
   groupBy,
   isRequired,
   newProject,
@@ -79,12 +79,7 @@ function helperDoc(m: Metric, o: HelperObject): string {
     lines.push(`- Buckets (\`${tsDoc(m.buckets.id)}\`, ${tsDoc(m.buckets.unit)}): ${m.buckets.boundaries.join(', ')}`);
   lines.push(`- Series budget: ${m.seriesEstimate} of ${m.maxSeries}`, `- Stability: ${m.stability}`);
   if (m.deprecated) lines.push('', `@deprecated ${tsDoc(m.deprecated.note)}`);
-  const example = m.labels.length
-    ? `{ ${m.labels
-        .filter(isRequired)
-        .map((l) => `${propKey(l.name)}: ${exampleLiteral(l.attr)}`)
-        .join(', ')} }`
-    : '';
+  const example = m.labels.length ? exampleObject(m.labels) : '';
   lines.push(
     '',
     '@example',

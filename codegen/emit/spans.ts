@@ -6,7 +6,7 @@ import {
   addAttributeImports,
   addRuntimeTypeImports,
   byKey,
-  exampleLiteral,
+  exampleObject,
   groupBy,
   isRequired,
   newProject,
@@ -41,10 +41,7 @@ function spanDoc(s: Span): string {
     );
   if (s.links) lines.push(`- Links: ${tsDoc(s.links.brief)} Pass them as \`{ links }\`.`);
   if (s.deprecated) lines.push('', `@deprecated ${tsDoc(s.deprecated.note)}`);
-  const ex = `{ ${s.attributes
-    .filter(isRequired)
-    .map((a) => `${propKey(a.name)}: ${exampleLiteral(a.attr)}`)
-    .join(', ')} }`;
+  const ex = exampleObject(s.attributes);
   lines.push(
     '',
     '@example',

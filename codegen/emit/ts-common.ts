@@ -150,6 +150,14 @@ export function isRequired(u: AttributeUse): boolean {
  * An example value literal for docs, from the spec's examples or the first enum member. It is code
  * shown inside a TSDoc comment: pass the whole example through tsDoc.
  */
+/** The example object of a TSDoc `@example`: every required attribute use with its example value. */
+export function exampleObject(uses: readonly AttributeUse[]): string {
+  return `{ ${uses
+    .filter(isRequired)
+    .map((u) => `${propKey(u.name)}: ${exampleLiteral(u.attr)}`)
+    .join(', ')} }`;
+}
+
 export function exampleLiteral(a: Attribute): string {
   if (a.type === 'enum') return tsString(a.members[0]?.value ?? '');
   const ex = a.examples[0];
