@@ -3,7 +3,7 @@
 // bounds the runtime holds instrumentation to. Written into runtime/generated/ by `npm run generate`.
 import { tsLiteral } from '../escape/ts.js';
 import type { Model } from '../model.js';
-import { labelKey } from '../resolve/metrics.js';
+import { labelBound, labelKey } from '../resolve/metrics.js';
 import { byKey, header, type Regenerate } from './ts-common.js';
 
 const REPOSITORY_COMMANDS: Regenerate = { generate: 'npm run generate', check: 'npm run check' };
@@ -58,12 +58,7 @@ export function emitInstrumentedMetrics(model: Model): string {
     recordedBy: m.recordedBy,
     labels: m.labels.map((l) => ({
       name: labelKey(m, l),
-      ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
-      ...(l.attr.maxCardinality !== undefined
-        ? { maxValues: l.attr.maxCardinality }
-        : l.attr.type === 'bool'
-          ? { maxValues: 2 }
-          : {}),
+      ...labelBound(l),
       required: l.requirement === 'required',
     })),
   }));

@@ -21,6 +21,18 @@ export function labelKey(m: Pick<Metric, 'recordedBy'>, l: AttributeUse): string
   return m.recordedBy ? l.attr.id : l.name;
 }
 
+/** The values a label may take, as the runtime and emit descriptors state them: an enum's members, and a bound for bounded strings, ints and bools. */
+export function labelBound(l: AttributeUse): { values?: string[]; maxValues?: number } {
+  return {
+    ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
+    ...(l.attr.maxCardinality !== undefined
+      ? { maxValues: l.attr.maxCardinality }
+      : l.attr.type === 'bool'
+        ? { maxValues: 2 }
+        : {}),
+  };
+}
+
 /** Series one label contributes: enum members, 2 for bool, declared bound for strings and ints; +1 when it may be absent. */
 export function labelSize(use: AttributeUse): number {
   const a = use.attr;

@@ -3,7 +3,7 @@
 // for commands that work on any spec without generating code. test/tools/emit.slow.test.ts holds the two
 // to each other on the base registry.
 import type { AttributeUse, LogEvent, Metric, Model, Span } from '../../codegen/model.js';
-import { labelKey } from '../../codegen/resolve/metrics.js';
+import { labelBound, labelKey } from '../../codegen/resolve/metrics.js';
 import type { EventDescriptor, FieldDescriptor, MetricDescriptor, SpanDescriptor } from '../../runtime/types.js';
 
 export function fieldDescriptor(u: AttributeUse): FieldDescriptor {
@@ -25,12 +25,7 @@ export function metricDescriptor(m: Metric): MetricDescriptor {
     ...(m.buckets && { buckets: m.buckets.boundaries }),
     labels: m.labels.map((l) => ({
       name: labelKey(m, l),
-      ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
-      ...(l.attr.maxCardinality !== undefined
-        ? { maxValues: l.attr.maxCardinality }
-        : l.attr.type === 'bool'
-          ? { maxValues: 2 }
-          : {}),
+      ...labelBound(l),
     })),
   };
 }
