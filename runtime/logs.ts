@@ -77,11 +77,15 @@ let resourceText = '';
 let otelLogger: OtelLogger | undefined;
 let adhocOtelLogger: OtelLogger | undefined;
 
-// Lines for a buffering destination gather here and reach it once per tick (or per 64 Ki characters): a
-// pino destination (sonic-boom) measures its whole pending buffer on every write, which cost more than
-// building the line. Lines reach the file descriptor no later than the destination's own buffering did.
+// Lines for a buffering destination gather here and reach it in chunks of its own buffer size (its
+// minLength), or when the 250 ms flush timer, shutdown or exit drains them: the destination would hold
+// them that long anyway. Handing it each line, or each tick's lines, cost more than building them: a pino
+// destination (sonic-boom) measures its whole pending buffer on every write, and a per-tick drain is a
+// scheduled callback per tick.
 let pending = '';
 let gathering = false;
+/** Gathered characters that go out at once: the destination's own buffer size, at most MAX_PENDING. */
+let gatherLength = 0;
 let flushTimer: NodeJS.Timeout | undefined;
 let stdoutDest: ReturnType<typeof pino.destination> | undefined;
 
@@ -97,25 +101,14 @@ function drain(): void {
   }
 }
 
-/** Gathered lines past this go out at once; below it they go out when the current tick is done. */
+/** Gathered lines never exceed this many characters, whatever the destination's buffer size. */
 const MAX_PENDING = 65_536;
-let drainScheduled = false;
-
-function drainSoon(): void {
-  drainScheduled = false;
-  drain();
-}
 
 function out(line: string): void {
   if (!gathering) sink!.write(line);
   else {
     pending += line;
-    // The lines of one tick reach the destination together, after the application's code for that tick.
-    if (pending.length >= MAX_PENDING) drain();
-    else if (!drainScheduled) {
-      drainScheduled = true;
-      setImmediate(drainSoon).unref();
-    }
+    if (pending.length >= gatherLength) drain();
   }
 }
 
@@ -131,9 +124,15 @@ function buffers(dest: LogDestination): boolean {
   return typeof d.flushSync === 'function' && d.sync === false && typeof d.minLength === 'number' && d.minLength > 0;
 }
 
-/** stdout through pino's destination: async, one write per 4 KiB instead of one per line. */
+/**
+ * How much stdout's destination buffers: one write per 16 KiB (a quarter of a pipe's capacity) instead
+ * of one per line; lines wait at most the 250 ms flush timer. Each write is whole lines.
+ */
+const STDOUT_BUFFER = 16 * 1024;
+
+/** stdout through pino's destination: async, buffered, flushed every 250 ms, at shutdown and at exit. */
 function bufferedStdout(): ReturnType<typeof pino.destination> {
-  stdoutDest ??= pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  stdoutDest ??= pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER, maxWrite: 4 * STDOUT_BUFFER });
   return stdoutDest;
 }
 
@@ -189,6 +188,7 @@ export function configureLogs(
   const dest = opts.destination ?? bufferedStdout();
   sink = dest;
   gathering = buffers(dest);
+  gatherLength = gathering ? Math.min((dest as SonicBoomLike).minLength!, MAX_PENDING) : 0;
   if (gathering || dest === stdoutDest) {
     flushAtExit(dest);
     if (!flushTimer) {

@@ -33,6 +33,8 @@ export class Surface {
   private readonly handle: SurfaceHandler;
   private server?: SurfaceServer;
   private readonly warnings: string[];
+  /** Whether the listener on OBS_PROM_PORT may serve /traces: a loopback bind, or a token. */
+  private readonly closedToNetwork: boolean;
 
   constructor(
     private readonly cfg: ObsConfig,
@@ -44,9 +46,9 @@ export class Surface {
     if (ctx.tracing && cfg.admin.traces.maxTraces > 0)
       this.traces = new TraceRing(cfg.admin.traces.maxTraces, cfg.admin.traces.maxBytes);
     this.slos = new SloMonitor(spec.slos ?? [], () => this.reader.current(), cfg.admin.sloSampleMillis);
-    const closedToNetwork = cfg.admin.token !== undefined || isLoopback(cfg.admin.bind);
+    this.closedToNetwork = cfg.admin.token !== undefined || isLoopback(cfg.admin.bind);
     this.warnings = configWarnings(cfg, {
-      enabled: !cfg.prometheus || closedToNetwork,
+      enabled: !cfg.prometheus || this.closedToNetwork,
       why: `/traces is disabled on ${cfg.admin.bind}:${cfg.prometheus?.port ?? ''}: span attributes are not served on a non-loopback address without OBS_ADMIN_TOKEN`,
     });
     this.router = createRouter({
@@ -65,15 +67,21 @@ export class Surface {
   start(): void {
     this.slos.start();
     this.drops.start();
-    if (this.cfg.prometheus)
+    if (this.cfg.prometheus) {
       this.server = serveSurface(this.handle, this.cfg.prometheus.host, this.cfg.prometheus.port);
+      if (this.closedToNetwork) this.traces?.record();
+    }
   }
 
+  /** The surface as node:http/Express middleware; from this call on, the ring keeps traces for it. */
   handler(): SurfaceHandler {
+    this.traces?.record();
     return this.handle;
   }
 
+  /** The surface as a fastify plugin; from this call on, the ring keeps traces for it. */
   fastifyPlugin(): FastifySurfacePlugin {
+    this.traces?.record();
     return fastifyPlugin(this.router);
   }
 

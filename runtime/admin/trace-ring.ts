@@ -55,14 +55,15 @@ function sizeOf(s: ReadableSpan): number {
 }
 
 /**
- * This process's most recent sampled traces, for GET /traces: a span processor that keeps ended sampled
- * spans grouped by trace, the most recently active trace last, and evicts the oldest traces beyond
+ * This process's most recent sampled traces, for GET /traces: a span processor that, once recording,
+ * keeps ended sampled spans grouped by trace, the most recently active trace last, and evicts the oldest traces beyond
  * `maxTraces` or `maxBytes`. On the span's path it only appends a reference and adds up a size; spans are
  * redacted and converted when the surface reads them.
  */
 export class TraceRing implements SpanProcessor {
   private readonly traces = new Map<string, Entry>();
   private bytes = 0;
+  private recording = false;
 
   constructor(
     private readonly maxTraces: number,
@@ -71,7 +72,16 @@ export class TraceRing implements SpanProcessor {
 
   onStart(_span: Span, _ctx: Context): void {}
 
+  /**
+   * Starts keeping spans, from now on: once /traces can be served. Until then a span costs one check
+   * here, since nothing could read what the ring kept.
+   */
+  record(): void {
+    this.recording = true;
+  }
+
   onEnd(span: ReadableSpan): void {
+    if (!this.recording) return;
     const sc = span.spanContext();
     if ((sc.traceFlags & 1) === 0) return;
     const size = sizeOf(span);

@@ -1,17 +1,17 @@
 // Runs the load child with and without the SDK and reports what the SDK adds.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
 
-interface ChildResult {
+export interface ChildResult {
   rssMb: number;
   cpuShare: number;
+  /** Share of a core spent inside the helper calls (spans, metric points, log lines). */
+  inCalls: { spans: number; points: number; logs: number };
   loopDelayP99Ms: number;
   dropped: number;
 }
-
-const TSX = path.resolve(import.meta.dirname, '../../node_modules/.bin/tsx');
 
 export interface Rates {
   readonly spans: number;
@@ -21,16 +21,47 @@ export interface Rates {
   readonly allSampled: boolean;
 }
 
-async function child(mode: 'sdk' | 'none', seconds: number, endpoint: string, rates: Rates): Promise<ChildResult> {
+/**
+ * Runs load-child.ts (through tsx, after `nodeArgs`) and returns what it measured, which it writes to fd 3:
+ * its stdout, where the SDK's log lines go, is /dev/null, as a collected stdout is to a service.
+ */
+export function runLoadChild(
+  nodeArgs: readonly string[],
+  mode: 'sdk' | 'none',
+  seconds: number,
+  endpoint: string,
+  rates: Rates,
+): Promise<ChildResult> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')),
   );
-  const { stdout } = await promisify(execFile)(
-    TSX,
-    [path.join(import.meta.dirname, 'load-child.ts'), mode, String(seconds), endpoint, JSON.stringify(rates)],
-    { env, maxBuffer: 1 << 20 },
+  const devNull = openSync('/dev/null', 'w');
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      ...nodeArgs,
+      path.join(import.meta.dirname, 'load-child.ts'),
+      mode,
+      String(seconds),
+      endpoint,
+      JSON.stringify(rates),
+    ],
+    { env, stdio: ['ignore', devNull, 'pipe', 'pipe'] },
   );
-  return JSON.parse(stdout) as ChildResult;
+  closeSync(devNull);
+  let result = '';
+  let stderr = '';
+  child.stdio[3]!.on('data', (d: Buffer) => (result += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0 && result) resolve(JSON.parse(result) as ChildResult);
+      else reject(new Error(`load child (${mode}) exited with ${code}: ${stderr.slice(-2000)}`));
+    });
+  });
 }
 
 function median(xs: readonly number[]): number {
@@ -50,8 +81,8 @@ export async function measureLoad(seconds: number, rates: Rates, pairs = 1) {
     const runs: { without: ChildResult; with: ChildResult }[] = [];
     for (let i = 0; i < pairs; i++)
       runs.push({
-        without: await child('none', seconds, endpoint, rates),
-        with: await child('sdk', seconds, endpoint, rates),
+        without: await runLoadChild([], 'none', seconds, endpoint, rates),
+        with: await runLoadChild([], 'sdk', seconds, endpoint, rates),
       });
     const added = runs.map((r) => r.with.cpuShare - r.without.cpuShare);
     const mid = runs[added.indexOf([...added].sort((a, b) => a - b)[Math.floor((added.length - 1) / 2)]!)]!;

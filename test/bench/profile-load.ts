@@ -1,38 +1,27 @@
-// Profiles the SDK under the bench's typical load: `npx tsx test/bench/profile-load.ts [seconds]` writes a
+// Profiles the SDK under the bench's typical load: `npx tsx test/bench/profile-load.ts [seconds] [sdk|none]` writes a
 // .cpuprofile of the load child (open it in Chrome DevTools) and prints the top self-time functions.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
+import { runLoadChild } from './load.js';
 
 const seconds = Number(process.argv[2] ?? 20);
+// `none` profiles the baseline process (the same loop without the SDK), to subtract from the SDK's.
+const mode = process.argv[3] === 'none' ? 'none' : 'sdk';
 const rates = { spans: 1_000, points: 10_000, logs: 1_000, allSampled: false };
 const receiver = new OtlpReceiver();
 const endpoint = await receiver.startHttp();
 const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-prof-'));
 try {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('OBS_') && !k.startsWith('OTEL_')),
+  const result = await runLoadChild(
+    ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir],
+    mode,
+    seconds,
+    endpoint,
+    rates,
   );
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      dir,
-      path.join(import.meta.dirname, 'load-child.ts'),
-      'sdk',
-      String(seconds),
-      endpoint,
-      JSON.stringify(rates),
-    ],
-    { env },
-  );
-  process.stdout.write(`${stdout}\n`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
   const file = path.join(
     dir,
     readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!,
@@ -42,24 +31,48 @@ try {
     samples: number[];
     timeDeltas: number[];
   };
+  // Only the measured part: the load child warms up for its first third.
+  let at = 0;
+  const warmup = (seconds * 1e6) / 3;
   const self = new Map<number, number>();
-  prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    at += dt;
+    if (at >= warmup) self.set(id, (self.get(id) ?? 0) + dt);
+  });
   const byFn = new Map<string, number>();
+  const byArea = new Map<string, number>();
   let total = 0;
+  let idle = 0;
   for (const n of prof.nodes) {
     const t = self.get(n.id) ?? 0;
     total += t;
-    const key = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(runtime|generated|test)\//, '$1/')}:${n.callFrame.lineNumber + 1}`;
+    const { functionName, url, lineNumber } = n.callFrame;
+    if (functionName === '(idle)' || functionName === '(program)' || functionName === '(garbage collector)')
+      idle += functionName === '(idle)' ? t : 0;
+    const key = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(runtime|generated|test)\//, '$1/')}:${lineNumber + 1}`;
     byFn.set(key, (byFn.get(key) ?? 0) + t);
+    const area =
+      /node_modules\/(@[^/]+\/[^/]+|[^/]+)\//.exec(url)?.[1] ??
+      /\/(runtime|generated|test)\//.exec(url)?.[1] ??
+      (url.startsWith('node:') ? 'node' : functionName.startsWith('(') ? functionName : `native ${functionName}`);
+    byArea.set(area, (byArea.get(area) ?? 0) + t);
   }
-  const idle = [...byFn]
-    .filter(([k]) => k.startsWith('(idle)') || k.startsWith('(program)') || k.startsWith('(garbage'))
-    .reduce((a, [, v]) => a + v, 0);
+  const ms = (v: number) => `${(v / 1000).toFixed(1).padStart(8)} ms`;
   process.stdout.write(
-    `profile: ${file}\nbusy ${((total - idle) / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms\n`,
+    `profile: ${file}\nmeasured part: busy ${((total - idle) / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms\n\nby area (self time)\n`,
   );
-  for (const [k, v] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, 40))
-    process.stdout.write(`${(v / 1000).toFixed(1).padStart(8)} ms  ${k}\n`);
+  for (const [k, v] of [...byArea]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([k]) => k !== '(idle)')
+    .slice(0, 20))
+    process.stdout.write(`${ms(v)}  ${k}\n`);
+  process.stdout.write('\nby function (self time)\n');
+  for (const [k, v] of [...byFn]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([k]) => !k.startsWith('(idle)'))
+    .slice(0, 40))
+    process.stdout.write(`${ms(v)}  ${k}\n`);
 } finally {
   await receiver.stop();
 }
