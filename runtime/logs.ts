@@ -83,8 +83,7 @@ let adhocOtelLogger: OtelLogger | undefined;
 // destination (sonic-boom) measures its whole pending buffer on every write, and a per-tick drain is a
 // scheduled callback per tick.
 let pending = '';
-let gathering = false;
-/** Gathered characters that go out at once: the destination's own buffer size, at most MAX_PENDING. */
+/** Gathered characters that go out at once: the destination's own buffer size, at most MAX_PENDING; 0 when lines go straight to it. */
 let gatherLength = 0;
 let flushTimer: NodeJS.Timeout | undefined;
 let stdoutDest: ReturnType<typeof pino.destination> | undefined;
@@ -105,7 +104,7 @@ function drain(): void {
 const MAX_PENDING = 65_536;
 
 function out(line: string): void {
-  if (!gathering) sink!.write(line);
+  if (gatherLength === 0) sink!.write(line);
   else {
     pending += line;
     if (pending.length >= gatherLength) drain();
@@ -187,9 +186,8 @@ export function configureLogs(
   minLevel = LEVEL_VALUES[level as Level];
   const dest = opts.destination ?? bufferedStdout();
   sink = dest;
-  gathering = buffers(dest);
-  gatherLength = gathering ? Math.min((dest as SonicBoomLike).minLength!, MAX_PENDING) : 0;
-  if (gathering || dest === stdoutDest) {
+  gatherLength = buffers(dest) ? Math.min((dest as SonicBoomLike).minLength!, MAX_PENDING) : 0;
+  if (gatherLength > 0 || dest === stdoutDest) {
     flushAtExit(dest);
     if (!flushTimer) {
       flushTimer = setInterval(() => flushLogs(), 250);

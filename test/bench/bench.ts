@@ -20,7 +20,7 @@ import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '
 import { configureLogs, redactor, runInScope, useProviders } from '../../runtime/index.js';
 import { exemplarsEnabled, sampledSpanContext } from '../../runtime/exemplars/exemplar.js';
 import { measureHttp } from './http-overhead.js';
-import { measureLoad } from './load.js';
+import { measureLoad, TYPICAL } from './load.js';
 
 const BATCH = 1000;
 const quick = process.argv.includes('--quick');
@@ -377,7 +377,7 @@ async function main(): Promise<void> {
 
   const profiles = [
     // Typical: the SDK's defaults for prod (parent-based sampling at 0.25, metrics every 15 s).
-    { name: 'typical, prod defaults', rates: { spans: 1_000, points: 10_000, logs: 1_000, allSampled: false } },
+    { name: 'typical, prod defaults', rates: TYPICAL },
     // Heavy: every span sampled, metrics exported every second.
     { name: 'heavy (issue 6), all sampled', rates: { spans: 10_000, points: 50_000, logs: 10_000, allSampled: true } },
   ];

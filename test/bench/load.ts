@@ -21,6 +21,9 @@ export interface Rates {
   readonly allSampled: boolean;
 }
 
+/** The README's typical load, on the SDK's prod defaults. */
+export const TYPICAL: Rates = { spans: 1_000, points: 10_000, logs: 1_000, allSampled: false };
+
 /**
  * Runs load-child.ts (through tsx, after `nodeArgs`) and returns what it measured, which it writes to fd 3:
  * its stdout, where the SDK's log lines go, is /dev/null, as a collected stdout is to a service.

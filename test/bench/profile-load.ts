@@ -4,12 +4,12 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
-import { runLoadChild } from './load.js';
+import { runLoadChild, TYPICAL } from './load.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 // `none` profiles the baseline process (the same loop without the SDK), to subtract from the SDK's.
 const mode = process.argv[3] === 'none' ? 'none' : 'sdk';
-const rates = { spans: 1_000, points: 10_000, logs: 1_000, allSampled: false };
+const rates = TYPICAL;
 const receiver = new OtlpReceiver();
 const endpoint = await receiver.startHttp();
 const dir = mkdtempSync(path.join(tmpdir(), 'ampyobs-prof-'));
