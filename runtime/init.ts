@@ -2,11 +2,9 @@ import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { LoggerProvider } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { pino } from 'pino';
-import { ADHOC_SCOPE, SCOPE } from '../conventions/index.js';
 import { adhocApi, type AdhocApi } from './adhoc/index.js';
 import type { FastifySurfacePlugin } from './admin/fastify.js';
 import type { SurfaceHandler } from './admin/handler.js';
@@ -20,7 +18,8 @@ import { setExemplarSource } from './exemplars/exemplar.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
 import { FastMetricProducer, setFastPath } from './fast-metrics.js';
-import { configureLogs, flushLogs, setOtelLogger } from './logs.js';
+import { configureLogs, flushLogs } from './logs.js';
+import { setLogRecordTarget } from './log-records.js';
 import { startProcessMetrics } from './process-metrics.js';
 import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from './processors.js';
 import { useProviders } from './providers.js';
@@ -128,11 +127,10 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
     ? new MeterProvider({ resource, readers, views: instrumentationViews() })
     : undefined;
 
-  let loggerProvider: LoggerProvider | undefined;
   if (cfg.export.logs) {
-    logProcessor = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
-    loggerProvider = new LoggerProvider({ resource, processors: [logProcessor] });
-    setOtelLogger(loggerProvider.getLogger(SCOPE.name), loggerProvider.getLogger(ADHOC_SCOPE));
+    const queue = new QueueLogProcessor(createLogExporter(cfg), queueOpts);
+    logProcessor = queue;
+    setLogRecordTarget({ resource, push: (record) => queue.push(record) });
   }
   configureLogs({
     resource: {
@@ -195,10 +193,10 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       // Metrics last, so the drops counted while flushing spans and logs are exported too.
       await Promise.allSettled([spanProcessor?.close(deadline), logProcessor?.close(deadline)]);
       await Promise.race([
-        Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown(), loggerProvider?.shutdown()]),
+        Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown()]),
         new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref()),
       ]);
-      setOtelLogger(undefined);
+      setLogRecordTarget(undefined);
       flushLogs();
       setFastPath(false);
       setExemplarSource(undefined);

@@ -1,4 +1,4 @@
-import { SeverityNumber, type AnyValue, type Logger as OtelLogger } from '@opentelemetry/api-logs';
+import { SeverityNumber, type AnyValue } from '@opentelemetry/api-logs';
 import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import { pino } from 'pino';
 import { ADHOC_LINE_KEY } from '../conventions/index.js';
@@ -7,7 +7,8 @@ import { invalidInput, textOf } from './hooks.js';
 import { quote } from './json-text.js';
 import { jsonOf, OMIT, sanitize } from './log-json.js';
 import { fingerprint, FINGERPRINT, redactor, type Redactor } from './redact.js';
-import { isoNanos } from './time.js';
+import { emitRecord, exportingRecords } from './log-records.js';
+import { isoOf, now } from './time.js';
 import type { EventDescriptor, FieldDescriptor } from './types.js';
 import { isDecimal, scaledValue } from './values.js';
 
@@ -74,15 +75,16 @@ export function isBaseField(key: string): boolean {
 let sink: LogDestination | undefined;
 let minLevel = LEVEL_VALUES.debug;
 let resourceText = '';
-let otelLogger: OtelLogger | undefined;
-let adhocOtelLogger: OtelLogger | undefined;
 
 // Lines for a buffering destination gather here and reach it in chunks of its own buffer size (its
 // minLength), or when the 250 ms flush timer, shutdown or exit drains them: the destination would hold
 // them that long anyway. Handing it each line, or each tick's lines, cost more than building them: a pino
 // destination (sonic-boom) measures its whole pending buffer on every write, and a per-tick drain is a
-// scheduled callback per tick.
+// scheduled callback per tick. A full chunk goes out after the current callback, not inside the helper
+// call that filled it (that write was the helper's p99); a burst that fills MAX_PENDING in one callback
+// goes out at once.
 let pending = '';
+let drainScheduled = false;
 /** Gathered characters that go out at once: the destination's own buffer size, at most MAX_PENDING; 0 when lines go straight to it. */
 let gatherLength = 0;
 let flushTimer: NodeJS.Timeout | undefined;
@@ -103,11 +105,20 @@ function drain(): void {
 /** Gathered lines never exceed this many characters, whatever the destination's buffer size. */
 const MAX_PENDING = 65_536;
 
+function drainLater(): void {
+  drainScheduled = false;
+  drain();
+}
+
 function out(line: string): void {
   if (gatherLength === 0) sink!.write(line);
   else {
     pending += line;
-    if (pending.length >= gatherLength) drain();
+    if (pending.length >= MAX_PENDING) drain();
+    else if (pending.length >= gatherLength && !drainScheduled) {
+      drainScheduled = true;
+      setImmediate(drainLater);
+    }
   }
 }
 
@@ -196,21 +207,20 @@ export function configureLogs(
   }
 }
 
-/**
- * Also sends every log event as an OpenTelemetry log record (init sets it when log export is on), and
- * every free-form line through `adhoc`, the logger of the ad-hoc instrumentation scope.
- */
-export function setOtelLogger(l: OtelLogger | undefined, adhoc?: OtelLogger): void {
-  otelLogger = l;
-  adhocOtelLogger = adhoc;
-}
-
 const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
   debug: SeverityNumber.DEBUG,
   info: SeverityNumber.INFO,
   warn: SeverityNumber.WARN,
   error: SeverityNumber.ERROR,
   fatal: SeverityNumber.FATAL,
+};
+
+const SEVERITY_TEXT: Record<EventDescriptor['level'], string> = {
+  debug: 'DEBUG',
+  info: 'INFO',
+  warn: 'WARN',
+  error: 'ERROR',
+  fatal: 'FATAL',
 };
 
 function bad(): void {
@@ -610,9 +620,10 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
       const scope = scopeValues(ctx);
       const s = scopeTextOf(scope, r);
       const text = textOf(message, 'logs');
+      const t = now();
       out(
         ev.head +
-          isoNanos() +
+          isoOf(t) +
           '"' +
           resourceText +
           traceText(sc) +
@@ -622,15 +633,17 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
           r.quoted(text) +
           '}\n',
       );
-      if (otelLogger)
-        otelLogger.emit({
-          severityNumber: SEVERITY[d.level],
-          severityText: d.level.toUpperCase(),
-          body: r.text(text),
-          eventName: d.name,
-          attributes: recordAttributes(ev, r, sc, s, fields, extras),
-          context: ctx,
-        });
+      if (exportingRecords())
+        emitRecord(
+          'events',
+          t,
+          SEVERITY[d.level],
+          SEVERITY_TEXT[d.level],
+          r.text(text),
+          d.name,
+          recordAttributes(ev, r, sc, s, fields, extras),
+          sc,
+        );
     } catch {
       // Logging must never throw into application code.
       bad();
@@ -674,10 +687,11 @@ export function writeFreeLine(
     const s = scopeTextOf(scopeValues(ctx), r);
     let core = '';
     if (s) for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) core += s.texts[j];
+    const t = now();
     out(
-      `{"level":${quote(level)},"ts":"${isoNanos()}"${resourceText}${traceText(sc)}${core}${fieldsText}${ADHOC_TAIL}${r.quoted(message)}}\n`,
+      `{"level":${quote(level)},"ts":"${isoOf(t)}"${resourceText}${traceText(sc)}${core}${fieldsText}${ADHOC_TAIL}${r.quoted(message)}}\n`,
     );
-    if (adhocOtelLogger) {
+    if (exportingRecords()) {
       const a: Record<string, AnyValue> = {};
       if (sc && trace.isSpanContextValid(sc)) {
         a['trace_id'] = sc.traceId;
@@ -685,13 +699,16 @@ export function writeFreeLine(
       }
       if (s)
         for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) a[s.keys[j]!] = s.values[j] as AnyValue;
-      adhocOtelLogger.emit({
-        severityNumber: SEVERITY[level],
-        severityText: level.toUpperCase(),
-        body: r.text(message),
-        attributes: Object.assign(a, attributes),
-        context: ctx,
-      });
+      emitRecord(
+        'adhoc',
+        t,
+        SEVERITY[level],
+        SEVERITY_TEXT[level],
+        r.text(message),
+        undefined,
+        Object.assign(a, attributes),
+        sc,
+      );
     }
   } catch {
     // Logging must never throw into application code.

@@ -1,6 +1,6 @@
 import { context, type Attributes, type Context } from '@opentelemetry/api';
 import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import type { LogRecordExporter, LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import {
   AggregationTemporality,
   AggregationType,
@@ -123,12 +123,16 @@ export class QueueSpanProcessor extends QueueProcessor<ReadableSpan> implements 
   }
 }
 
-/** Queues log records in a bounded buffer and exports them off the application's path. */
-export class QueueLogProcessor extends QueueProcessor<SdkLogRecord> implements LogRecordProcessor {
+/**
+ * Queues log records in a bounded buffer and exports them off the application's path. The log helpers
+ * build the records themselves (runtime/log-records.ts): their attributes are already sanitised.
+ */
+export class QueueLogProcessor extends QueueProcessor<ReadableLogRecord> {
   constructor(exporter: LogRecordExporter, opts: QueueOptions) {
     super(exporter, 'logs', opts, (batch) => callExporter(exporter, batch));
   }
-  onEmit(record: SdkLogRecord): void {
+  /** Queues one record for export (or counts it dropped when the queue is full). */
+  push(record: ReadableLogRecord): void {
     this.queue.push(record);
   }
 }

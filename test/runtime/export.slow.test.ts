@@ -97,6 +97,45 @@ describe('OTLP/HTTP export', () => {
     });
   });
 
+  it('gives each log record the instant its line carries, its scope, and at most 128 attributes', async () => {
+    const sink = lineSink();
+    await withEnv({ ...CLEAN_ENV, OBS_OTLP_INSECURE: 'true' }, async () => {
+      const obs = init({
+        serviceName: 'ampy-oms',
+        environment: 'paper',
+        otlp: { endpoint },
+        logDestination: sink.stream,
+      });
+      log.orderSubmit({ client_order_id: 'co_1', broker: 'alpaca' }, 'Placed');
+      // Untyped callers can pass any number of fields: the record keeps the first 128 attributes.
+      obs.logger('acme.web').info('Wide', Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, i])));
+      await obs.shutdown(5000);
+    });
+    const nanos = (ts: unknown): number => {
+      const [, frac] = String(ts).split('.');
+      return Date.parse(`${String(ts).slice(0, 19)}Z`) * 1e6 + Number(frac!.slice(0, 9));
+    };
+    const event = receiver.logs.find((l) => l.eventName === 'order.submit');
+    const wide = receiver.logs.find((l) => l.body === 'Wide');
+    expect(event?.scope).toBe('ampyobs');
+    expect(wide?.scope).toBe('ampyobs.adhoc');
+    // The same instant, to the precision a JavaScript number holds nanoseconds since the epoch.
+    expect(Math.abs(event!.timeUnixNano - nanos(sink.lines[0]!['ts']))).toBeLessThan(1000);
+    expect(Math.abs(wide!.timeUnixNano - nanos(sink.lines[1]!['ts']))).toBeLessThan(1000);
+    expect(event!.observedTimeUnixNano).toBe(event!.timeUnixNano);
+    expect(event?.droppedAttributesCount).toBe(0);
+    // An event's record carries what its line does: the line's fields as attributes, its message as body.
+    const { level, ts, service, env, service_version, message, ...fields } = sink.lines[0]!;
+    expect([level, ts, service, env, service_version]).not.toContain(undefined);
+    expect(event!.body).toBe(message);
+    expect(event!.attributes).toEqual(fields);
+    expect(Object.keys(wide!.attributes)).toHaveLength(128);
+    expect(wide!.attributes).toMatchObject({ f0: 0, f1: 1 });
+    // The logger's component and the 200 fields: none lost without being counted.
+    expect(wide!.attributes['component']).toBe('acme.web');
+    expect(Object.keys(wide!.attributes).length + wide!.droppedAttributesCount).toBe(201);
+  });
+
   it('keeps safety-critical spans when the ratio drops everything else', async () => {
     await withEnv({ ...CLEAN_ENV, OBS_SAMPLER: 'parent', OBS_SAMPLER_RATIO: '0.0' }, async () => {
       const obs = init({ serviceName: 'broker-alpaca', otlp: { endpoint }, logDestination: lineSink().stream });

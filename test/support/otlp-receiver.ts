@@ -45,6 +45,11 @@ export interface ReceivedLog {
   traceId: string;
   spanId: string;
   attributes: Attrs;
+  /** Attributes the SDK dropped from the record (over its limit). */
+  droppedAttributesCount: number;
+  /** Nanoseconds since the epoch, as a JavaScript number: exact to about a quarter of a microsecond. */
+  timeUnixNano: number;
+  observedTimeUnixNano: number;
   resource: Attrs;
   scope: string;
 }
@@ -176,6 +181,9 @@ export class OtlpReceiver {
               traceId: hex(r['trace_id']),
               spanId: hex(r['span_id']),
               attributes: attrs(r['attributes'] as Pb[] | undefined),
+              droppedAttributesCount: num(r['dropped_attributes_count']),
+              timeUnixNano: num(r['time_unix_nano']),
+              observedTimeUnixNano: num(r['observed_time_unix_nano']),
               resource,
             });
       }

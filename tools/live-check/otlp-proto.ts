@@ -55,9 +55,11 @@ message LogRecord {
   string severity_text = 3;
   AnyValue body = 5;
   repeated KeyValue attributes = 6;
+  uint32 dropped_attributes_count = 7;
   fixed32 flags = 8;
   bytes trace_id = 9;
   bytes span_id = 10;
+  fixed64 observed_time_unix_nano = 11;
   string event_name = 12;
 }
 
