@@ -39,8 +39,3 @@ export function hrTimeOf(t: number): HrTime {
   const second = Math.floor(t / 1000);
   return [second, nanosOf(t, second)];
 }
-
-/** Current UTC time as ISO-8601 with nanosecond digits, e.g. 2025-09-05T19:31:05.123456789Z. */
-export function isoNanos(): string {
-  return isoOf(now());
-}

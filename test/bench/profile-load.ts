@@ -48,8 +48,7 @@ try {
     const t = self.get(n.id) ?? 0;
     total += t;
     const { functionName, url, lineNumber } = n.callFrame;
-    if (functionName === '(idle)' || functionName === '(program)' || functionName === '(garbage collector)')
-      idle += functionName === '(idle)' ? t : 0;
+    if (functionName === '(idle)') idle += t;
     const key = `${functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(runtime|generated|test)\//, '$1/')}:${lineNumber + 1}`;
     byFn.set(key, (byFn.get(key) ?? 0) + t);
     const area =
