@@ -25,6 +25,7 @@ import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from '.
 import { useProviders } from './providers.js';
 import { Redactor, setRedactor } from './redact.js';
 import { createSampler } from './sampler.js';
+import { spanLimits, type SpanPipeline } from './span-records.js';
 import { dropTotals, exportErrors, resetExportErrors, setEndpointDescriber } from './self-metrics.js';
 import type { SloFigures } from './slo/evaluate.js';
 
@@ -100,12 +101,21 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   });
 
   let tracerProvider: BasicTracerProvider | undefined;
+  let spans: SpanPipeline | undefined;
   if (cfg.export.traces) {
     spanProcessor = new QueueSpanProcessor(createSpanExporter(cfg), queueOpts);
-    tracerProvider = new BasicTracerProvider({
+    // The helpers build their spans from what the provider is built from (runtime/span-records.ts).
+    spans = {
       resource,
       sampler: createSampler(cfg.sampler.type, cfg.sampler.ratio),
-      spanProcessors: [spanProcessor, ...(surface.traces ? [surface.traces] : [])],
+      limits: spanLimits(),
+      processors: [spanProcessor, ...(surface.traces ? [surface.traces] : [])],
+    };
+    tracerProvider = new BasicTracerProvider({
+      resource,
+      sampler: spans.sampler,
+      spanLimits: spans.limits,
+      spanProcessors: [...spans.processors],
     });
   }
 
@@ -148,7 +158,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   // Third-party instrumentation reads the API globals; the generated helpers read useProviders.
   const ownsTracer = tracerProvider ? trace.setGlobalTracerProvider(tracerProvider) : false;
   const ownsMeter = meterProvider ? metrics.setGlobalMeterProvider(meterProvider) : false;
-  useProviders({ meterProvider, tracerProvider });
+  useProviders({ meterProvider, tracerProvider, spans });
   // Exemplars read the active span through this context manager (runtime/exemplars/).
   setExemplarSource(cfg.exemplars ? contextManager : undefined);
   setFastPath(fastPath && meterProvider !== undefined);

@@ -1,5 +1,6 @@
 import { metrics, trace, type Meter, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { ADHOC_SCOPE, SCOPE } from '../conventions/index.js';
+import type { SpanPipeline } from './span-records.js';
 
 interface State {
   epoch: number;
@@ -9,6 +10,7 @@ interface State {
   tracer?: Tracer | undefined;
   adhocMeter?: Meter | undefined;
   adhocTracer?: Tracer | undefined;
+  spans?: SpanPipeline | undefined;
 }
 
 const state: State = { epoch: 0 };
@@ -21,9 +23,12 @@ const state: State = { epoch: 0 };
 export function useProviders(p: {
   meterProvider?: MeterProvider | undefined;
   tracerProvider?: TracerProvider | undefined;
+  /** What `tracerProvider` is built from, for the helpers to build their spans without its Tracer (init passes it). */
+  spans?: SpanPipeline | undefined;
 }): void {
   state.meterProvider = p.meterProvider;
   state.tracerProvider = p.tracerProvider;
+  state.spans = p.tracerProvider ? p.spans : undefined;
   state.meter = undefined;
   state.tracer = undefined;
   state.adhocMeter = undefined;
@@ -47,6 +52,11 @@ export function meter(): Meter {
 export function tracer(): Tracer {
   state.tracer ??= (state.tracerProvider ?? trace.getTracerProvider()).getTracer(SCOPE.name, SCOPE.version);
   return state.tracer;
+}
+
+/** The pipeline helper spans are built on, when the tracer provider came with one (runtime/span-records.ts). */
+export function spanPipeline(): SpanPipeline | undefined {
+  return state.spans;
 }
 
 /** The meter of ad-hoc metrics (the escape hatch): its scope is the ad-hoc marker. */

@@ -13,9 +13,10 @@ import {
 import { ALWAYS_SAMPLE_ATTRIBUTE } from '../conventions/index.js';
 import { isContext, scopeValues } from './context.js';
 import { invalidInput } from './hooks.js';
-import { tracer } from './providers.js';
+import { spanPipeline, tracer } from './providers.js';
 import { fingerprint } from './redact.js';
 import { describeError, GuardedSpan, safeLinks, safeTime } from './span-guard.js';
+import { startSpanRecord } from './span-records.js';
 import type { SpanDescriptor } from './types.js';
 import { toSpanValue } from './values.js';
 
@@ -183,16 +184,27 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
     try {
       const o = readOptions(options);
       parent = o.parent;
-      const span = tracer().startSpan(
-        d.name,
-        {
-          kind: KINDS[d.kind],
-          attributes: startAttributes(d, attributes, parent),
-          ...(o.links && { links: o.links }),
-          ...(o.startTime !== undefined && { startTime: o.startTime }),
-        },
-        parent,
-      );
+      const pipeline = spanPipeline();
+      const span = pipeline
+        ? startSpanRecord(
+            pipeline,
+            d.name,
+            KINDS[d.kind],
+            startAttributes(d, attributes, parent),
+            o.links,
+            o.startTime,
+            parent,
+          )
+        : tracer().startSpan(
+            d.name,
+            {
+              kind: KINDS[d.kind],
+              attributes: startAttributes(d, attributes, parent),
+              ...(o.links && { links: o.links }),
+              ...(o.startTime !== undefined && { startTime: o.startTime }),
+            },
+            parent,
+          );
       return { span: new GuardedSpan(span), parent };
     } catch {
       // Never expected; if the SDK itself fails, the application still gets a span to call.

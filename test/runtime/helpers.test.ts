@@ -3,7 +3,14 @@ import { Writable } from 'node:stream';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { extractBusContext, injectBusHeaders, log, metrics, registry, spans } from '../../generated/index.js';
 import {
@@ -12,6 +19,7 @@ import {
   dropTotals,
   fingerprint,
   runInScope,
+  spanLimits,
   useProviders,
 } from '../../runtime/index.js';
 
@@ -31,9 +39,18 @@ async function points(name: string): Promise<DataPoint<unknown>[]> {
   return (metric?.dataPoints ?? []) as DataPoint<unknown>[];
 }
 
+const spanProcessors = [new SimpleSpanProcessor(spanExporter)];
+const resource = resourceFromAttributes({ 'service.name': 'ampy-oms' });
+// As init sets them up: helper spans built by the runtime on the provider's sampler and processors.
 const providers = {
   meterProvider: new MeterProvider({ readers: [reader] }),
-  tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spanExporter)] }),
+  tracerProvider: new BasicTracerProvider({ resource, spanProcessors }),
+  spans: {
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    resource,
+    limits: spanLimits(),
+    processors: spanProcessors,
+  },
 };
 
 beforeAll(() => {

@@ -4,11 +4,18 @@
 import { Writable } from 'node:stream';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { busCorrelation, extractBusContext, injectBusHeaders, log, metrics, spans } from '../../generated/index.ts';
-import { configureLogs, dropTotals, runInScope, useProviders } from '../../runtime/index.ts';
+import { configureLogs, dropTotals, runInScope, spanLimits, useProviders } from '../../runtime/index.ts';
 
 class Reader extends MetricReader {
   async onForceFlush() {}
@@ -16,13 +23,27 @@ class Reader extends MetricReader {
 }
 
 const exporter = new InMemorySpanExporter();
+const meterProvider = new MeterProvider({ readers: [new Reader()] });
+const processors = [new SimpleSpanProcessor(exporter)];
+const resource = resourceFromAttributes({ 'service.name': 'ampy-oms' });
+const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: processors });
+/** The providers, with the pipeline init builds helper spans on when `records`. */
+const providers = (records) => ({
+  meterProvider,
+  tracerProvider,
+  ...(records && {
+    spans: {
+      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+      resource,
+      limits: spanLimits(),
+      processors,
+    },
+  }),
+});
 const lines = [];
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  useProviders({
-    meterProvider: new MeterProvider({ readers: [new Reader()] }),
-    tracerProvider: new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
-  });
+  useProviders(providers(true));
   configureLogs({
     resource: { service: 'ampy-oms', env: 'dev', service_version: '1.0.0' },
     destination: new Writable({
@@ -99,177 +120,186 @@ const BAD_ATTRIBUTES = {
   'invalid Date': () => ({ broker: 'alpaca', client_order_id: new Date(Number.NaN), side: 'buy' }),
 };
 
-describe('span helpers, with-span form, given bad attributes', () => {
-  for (const [name, make] of Object.entries(BAD_ATTRIBUTES)) {
-    it(`${name}: the callback runs once, its result comes back, the span ends, the input is counted`, () => {
-      let runs = 0;
-      const result = { ok: true };
-      let got;
-      const n = counted('traces', 'invalid_field', () => {
-        got = spans.oms.submit(make(), (span) => {
-          runs++;
-          expect(typeof span.end).toBe('function');
-          return result;
+// Both ways a helper starts its span: records built by the runtime (what init sets up), and the SDK's
+// tracer (a provider passed to useProviders alone).
+describe.each([
+  ['span records', true],
+  ['the SDK tracer', false],
+])('through %s', (_, records) => {
+  beforeAll(() => useProviders(providers(records)));
+
+  describe('span helpers, with-span form, given bad attributes', () => {
+    for (const [name, make] of Object.entries(BAD_ATTRIBUTES)) {
+      it(`${name}: the callback runs once, its result comes back, the span ends, the input is counted`, () => {
+        let runs = 0;
+        const result = { ok: true };
+        let got;
+        const n = counted('traces', 'invalid_field', () => {
+          got = spans.oms.submit(make(), (span) => {
+            runs++;
+            expect(typeof span.end).toBe('function');
+            return result;
+          });
         });
+        expect(runs).toBe(1);
+        expect(got).toBe(result);
+        expect(n).toBeGreaterThanOrEqual(1);
+        expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['oms.submit']);
       });
-      expect(runs).toBe(1);
-      expect(got).toBe(result);
-      expect(n).toBeGreaterThanOrEqual(1);
-      expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['oms.submit']);
+
+      it(`${name}: the callback's error is rethrown unchanged and recorded`, () => {
+        const err = new Error('broker down');
+        let runs = 0;
+        expect(() =>
+          spans.oms.submit(make(), () => {
+            runs++;
+            throw err;
+          }),
+        ).toThrow(err);
+        expect(runs).toBe(1);
+        expect(exporter.getFinishedSpans()[0]?.status).toEqual({ code: 2, message: 'broker down' });
+      });
+
+      it(`${name}: async results and rejections pass through`, async () => {
+        let runs = 0;
+        await expect(spans.oms.submit(make(), async () => (runs++, 'filled'))).resolves.toBe('filled');
+        const err = new Error('rejected later');
+        await expect(spans.oms.submit(make(), async () => (runs++, Promise.reject(err)))).rejects.toBe(err);
+        expect(runs).toBe(2);
+        expect(exporter.getFinishedSpans()).toHaveLength(2);
+      });
+
+      it(`${name}: start() returns a span that ends`, () => {
+        const n = counted('traces', 'invalid_field', () => spans.oms.submit.start(make()).end());
+        expect(n).toBeGreaterThanOrEqual(1);
+        expect(exporter.getFinishedSpans()).toHaveLength(1);
+      });
+    }
+
+    it('keeps the good attributes next to a bad one', () => {
+      spans.oms.submit({ broker: 'alpaca', client_order_id: circular(), side: 'buy' }, () => {});
+      expect(exporter.getFinishedSpans()[0]?.attributes).toMatchObject({ broker: 'alpaca', side: 'buy' });
+      expect(exporter.getFinishedSpans()[0]?.attributes).not.toHaveProperty('client_order_id');
     });
 
-    it(`${name}: the callback's error is rethrown unchanged and recorded`, () => {
-      const err = new Error('broker down');
-      let runs = 0;
-      expect(() =>
-        spans.oms.submit(make(), () => {
-          runs++;
-          throw err;
-        }),
-      ).toThrow(err);
-      expect(runs).toBe(1);
-      expect(exporter.getFinishedSpans()[0]?.status).toEqual({ code: 2, message: 'broker down' });
+    it('passes a thrown non-Error, even a throwing Proxy, through as the very same value', () => {
+      for (const thrown of [throwingProxy(), Symbol('x'), 42, null, undefined]) {
+        let caught = 'nothing';
+        try {
+          spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, () => {
+            throw thrown;
+          });
+        } catch (e) {
+          caught = e;
+        }
+        // Object.is, not toBe: the matcher itself would trip over the Proxy's traps.
+        expect(Object.is(caught, thrown)).toBe(true);
+      }
+      expect(exporter.getFinishedSpans()).toHaveLength(5);
+      expect(exporter.getFinishedSpans().every((s) => s.status.code === 2)).toBe(true);
     });
 
-    it(`${name}: async results and rejections pass through`, async () => {
-      let runs = 0;
-      await expect(spans.oms.submit(make(), async () => (runs++, 'filled'))).resolves.toBe('filled');
-      const err = new Error('rejected later');
-      await expect(spans.oms.submit(make(), async () => (runs++, Promise.reject(err)))).rejects.toBe(err);
-      expect(runs).toBe(2);
-      expect(exporter.getFinishedSpans()).toHaveLength(2);
-    });
-
-    it(`${name}: start() returns a span that ends`, () => {
-      const n = counted('traces', 'invalid_field', () => spans.oms.submit.start(make()).end());
-      expect(n).toBeGreaterThanOrEqual(1);
+    it('returns a result whose `then` getter throws as it is', () => {
+      const odd = Object.defineProperty({}, 'then', {
+        get() {
+          throw new Error('then getter');
+        },
+      });
+      expect(spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, () => odd)).toBe(odd);
       expect(exporter.getFinishedSpans()).toHaveLength(1);
     });
-  }
 
-  it('keeps the good attributes next to a bad one', () => {
-    spans.oms.submit({ broker: 'alpaca', client_order_id: circular(), side: 'buy' }, () => {});
-    expect(exporter.getFinishedSpans()[0]?.attributes).toMatchObject({ broker: 'alpaca', side: 'buy' });
-    expect(exporter.getFinishedSpans()[0]?.attributes).not.toHaveProperty('client_order_id');
-  });
-
-  it('passes a thrown non-Error, even a throwing Proxy, through as the very same value', () => {
-    for (const thrown of [throwingProxy(), Symbol('x'), 42, null, undefined]) {
-      let caught = 'nothing';
-      try {
-        spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, () => {
-          throw thrown;
-        });
-      } catch (e) {
-        caught = e;
-      }
-      // Object.is, not toBe: the matcher itself would trip over the Proxy's traps.
-      expect(Object.is(caught, thrown)).toBe(true);
-    }
-    expect(exporter.getFinishedSpans()).toHaveLength(5);
-    expect(exporter.getFinishedSpans().every((s) => s.status.code === 2)).toBe(true);
-  });
-
-  it('returns a result whose `then` getter throws as it is', () => {
-    const odd = Object.defineProperty({}, 'then', {
-      get() {
-        throw new Error('then getter');
-      },
+    it('runs a non-function callback the way JavaScript would: its TypeError is the caller’s own', () => {
+      expect(() =>
+        spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, 'not a function'),
+      ).toThrow(TypeError);
+      expect(exporter.getFinishedSpans()[0]?.status.code).toBe(2);
     });
-    expect(spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, () => odd)).toBe(odd);
-    expect(exporter.getFinishedSpans()).toHaveLength(1);
   });
 
-  it('runs a non-function callback the way JavaScript would: its TypeError is the caller’s own', () => {
-    expect(() =>
-      spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_1', side: 'buy' }, 'not a function'),
-    ).toThrow(TypeError);
-    expect(exporter.getFinishedSpans()[0]?.status.code).toBe(2);
-  });
-});
+  describe('span options, events, exceptions and links from untyped callers', () => {
+    const attrs = { broker: 'alpaca', client_order_id: 'co_1', side: 'buy' };
+    const BAD_OPTIONS = [
+      null,
+      5,
+      'parent',
+      throwingProxy(),
+      { parent: 'not a context' },
+      { parent: throwingProxy() },
+      { links: 'x' },
+      { links: [null, 5, {}, { context: throwingProxy() }, { context: { traceId: 'zz', spanId: 'yy' } }] },
+      { startTime: 'yesterday' },
+      { startTime: Number.NaN },
+    ];
 
-describe('span options, events, exceptions and links from untyped callers', () => {
-  const attrs = { broker: 'alpaca', client_order_id: 'co_1', side: 'buy' };
-  const BAD_OPTIONS = [
-    null,
-    5,
-    'parent',
-    throwingProxy(),
-    { parent: 'not a context' },
-    { parent: throwingProxy() },
-    { links: 'x' },
-    { links: [null, 5, {}, { context: throwingProxy() }, { context: { traceId: 'zz', spanId: 'yy' } }] },
-    { startTime: 'yesterday' },
-    { startTime: Number.NaN },
-  ];
-
-  it('ignores options that are not usable, counted, and still runs the callback once', () => {
-    for (const [i, options] of BAD_OPTIONS.entries()) {
-      let runs = 0;
-      const n = counted('traces', 'invalid_field', () =>
-        expect(spans.oms.submit(attrs, () => (runs++, 'r'), options)).toBe('r'),
-      );
-      expect(runs, `options #${i}`).toBe(1);
-      expect(n).toBeGreaterThanOrEqual(1);
-      expect(() => spans.oms.submit.start(attrs, options).end()).not.toThrow();
-    }
-    expect(exporter.getFinishedSpans()).toHaveLength(2 * BAD_OPTIONS.length);
-  });
-
-  it('keeps good links next to bad ones', () => {
-    const other = spans.oms.submit.start(attrs);
-    other.end();
-    spans.oms.submit(attrs, () => {}, { links: [null, other.spanContext(), { context: throwingProxy() }] });
-    const [, span] = exporter.getFinishedSpans();
-    expect(span?.links.map((l) => l.context.spanId)).toEqual([other.spanContext().spanId]);
-  });
-
-  it('accepts anything on the span it hands out: attributes, events, exceptions, links, status, name, end time', () => {
-    const n = counted('traces', 'invalid_field', () =>
-      spans.oms.submit(attrs, (span) => {
-        span.setAttribute('a', circular());
-        span.setAttribute('b', Symbol('b'));
-        span.setAttribute('big', 2n ** 64n);
-        span.setAttribute(Symbol('key'), 'v');
-        span.setAttributes(throwingProxy());
-        span.setAttributes(throwingGetter());
-        span.setAttributes(null);
-        span.addEvent('e1', throwingProxy());
-        span.addEvent(throwingProxy(), { ok: 1, bad: circular() });
-        span.addEvent('e3', 'not a time');
-        span.recordException(throwingProxy());
-        span.recordException(
-          Object.defineProperty(new Error('m'), 'code', {
-            get: () => {
-              throw new Error('code getter');
-            },
-          }),
+    it('ignores options that are not usable, counted, and still runs the callback once', () => {
+      for (const [i, options] of BAD_OPTIONS.entries()) {
+        let runs = 0;
+        const n = counted('traces', 'invalid_field', () =>
+          expect(spans.oms.submit(attrs, () => (runs++, 'r'), options)).toBe('r'),
         );
-        span.recordException(null);
-        span.addLink(null);
-        span.addLink({ context: throwingProxy() });
-        span.addLinks('links');
-        span.addLinks([null, { context: {} }]);
-        span.setStatus(null);
-        span.setStatus(throwingProxy());
-        span.setStatus({ code: 7 });
-        span.updateName(42);
-        return 'done';
-      }),
-    );
-    expect(n).toBeGreaterThanOrEqual(15);
-    const [span] = exporter.getFinishedSpans();
-    expect(span?.attributes).toMatchObject({ big: '18446744073709551616' });
-    expect(span?.attributes).not.toHaveProperty('a');
-    expect(span?.attributes).not.toHaveProperty('b');
-    expect(span?.events.map((e) => e.name)).toEqual(expect.arrayContaining(['e1', 'e3', 'exception']));
-    expect(span?.name).toBe('oms.submit');
-  });
+        expect(runs, `options #${i}`).toBe(1);
+        expect(n).toBeGreaterThanOrEqual(1);
+        expect(() => spans.oms.submit.start(attrs, options).end()).not.toThrow();
+      }
+      expect(exporter.getFinishedSpans()).toHaveLength(2 * BAD_OPTIONS.length);
+    });
 
-  it('ends a started span given a bad end time', () => {
-    const s = spans.oms.submit.start(attrs);
-    expect(() => s.end('tomorrow')).not.toThrow();
-    expect(exporter.getFinishedSpans()).toHaveLength(1);
+    it('keeps good links next to bad ones', () => {
+      const other = spans.oms.submit.start(attrs);
+      other.end();
+      spans.oms.submit(attrs, () => {}, { links: [null, other.spanContext(), { context: throwingProxy() }] });
+      const [, span] = exporter.getFinishedSpans();
+      expect(span?.links.map((l) => l.context.spanId)).toEqual([other.spanContext().spanId]);
+    });
+
+    it('accepts anything on the span it hands out: attributes, events, exceptions, links, status, name, end time', () => {
+      const n = counted('traces', 'invalid_field', () =>
+        spans.oms.submit(attrs, (span) => {
+          span.setAttribute('a', circular());
+          span.setAttribute('b', Symbol('b'));
+          span.setAttribute('big', 2n ** 64n);
+          span.setAttribute(Symbol('key'), 'v');
+          span.setAttributes(throwingProxy());
+          span.setAttributes(throwingGetter());
+          span.setAttributes(null);
+          span.addEvent('e1', throwingProxy());
+          span.addEvent(throwingProxy(), { ok: 1, bad: circular() });
+          span.addEvent('e3', 'not a time');
+          span.recordException(throwingProxy());
+          span.recordException(
+            Object.defineProperty(new Error('m'), 'code', {
+              get: () => {
+                throw new Error('code getter');
+              },
+            }),
+          );
+          span.recordException(null);
+          span.addLink(null);
+          span.addLink({ context: throwingProxy() });
+          span.addLinks('links');
+          span.addLinks([null, { context: {} }]);
+          span.setStatus(null);
+          span.setStatus(throwingProxy());
+          span.setStatus({ code: 7 });
+          span.updateName(42);
+          return 'done';
+        }),
+      );
+      expect(n).toBeGreaterThanOrEqual(15);
+      const [span] = exporter.getFinishedSpans();
+      expect(span?.attributes).toMatchObject({ big: '18446744073709551616' });
+      expect(span?.attributes).not.toHaveProperty('a');
+      expect(span?.attributes).not.toHaveProperty('b');
+      expect(span?.events.map((e) => e.name)).toEqual(expect.arrayContaining(['e1', 'e3', 'exception']));
+      expect(span?.name).toBe('oms.submit');
+    });
+
+    it('ends a started span given a bad end time', () => {
+      const s = spans.oms.submit.start(attrs);
+      expect(() => s.end('tomorrow')).not.toThrow();
+      expect(exporter.getFinishedSpans()).toHaveLength(1);
+    });
   });
 });
 
