@@ -4,7 +4,7 @@ import { writeSync } from 'node:fs';
 import { init, log, metrics, spans } from '../../generated/index.js';
 import type { InitOptions } from '../../runtime/config.js';
 
-const [mode, secondsArg, endpoint, ratesArg] = process.argv.slice(2);
+const [mode, secondsArg, endpoint, ratesArg, warmupArg] = process.argv.slice(2);
 const seconds = Number(secondsArg);
 const RATES = JSON.parse(ratesArg ?? '{}') as { spans: number; points: number; logs: number; allSampled: boolean };
 const TICK_MS = 10;
@@ -22,13 +22,19 @@ const obs =
       })
     : undefined;
 
+/** Share of a core: CPU time used (µs) over wall time (ms). */
+function cpuShare(used: NodeJS.CpuUsage, wallMs: number): number {
+  return (used.user + used.system) / 1000 / wallMs;
+}
+
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 let rss = 0;
-// The first third warms up (JIT, lazily loaded exporter modules, first exports); measure the rest.
-const warmupTicks = Math.floor((seconds * 1000) / TICK_MS / 3);
+// The warm-up (JIT, lazily loaded exporter modules, first exports) is measured apart from the rest.
+const warmupTicks = Math.floor((Number(warmupArg) * 1000) / TICK_MS);
 let cpu0 = process.cpuUsage();
 let t0 = performance.now();
+let warmup = { cpuShare: 0 };
 let ticks = 0;
 // Nanoseconds inside the helper calls, by kind, over the measured part: the rest of what the SDK adds is
 // its work between the application's (exports, timers, garbage collection).
@@ -57,6 +63,7 @@ await new Promise<void>((resolve) => {
     // CPU as the baseline process's whole loop, and as noisy.
     if (ticks % 10 === 0) rss = Math.max(rss, process.memoryUsage.rss());
     if (++ticks === warmupTicks) {
+      warmup = { cpuShare: cpuShare(process.cpuUsage(cpu0), performance.now() - t0) };
       cpu0 = process.cpuUsage();
       t0 = performance.now();
       delay.reset();
@@ -81,9 +88,11 @@ writeSync(
       points: inCalls.points / 1e6 / wall,
       logs: inCalls.logs / 1e6 / wall,
     },
-    cpuShare: (used.user + used.system) / 1000 / wall,
+    cpuShare: cpuShare(used, wall),
+    warmupCpuShare: warmup.cpuShare,
     loopDelayP99Ms: delay.percentile(99) / 1e6,
     dropped: Object.values(status?.drops ?? {}).reduce((a, b) => a + b, 0),
+    drops: status?.drops ?? {},
     queued: { spans: status?.traces?.queued ?? 0, logs: status?.logs?.queued ?? 0 },
   }),
 );

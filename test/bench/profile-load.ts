@@ -1,10 +1,11 @@
 // Profiles the SDK under the bench's typical load: `npx tsx test/bench/profile-load.ts [seconds] [sdk|none]` writes a
-// .cpuprofile of the load child (open it in Chrome DevTools) and prints the top self-time functions.
+// .cpuprofile of the load child (open it in Chrome DevTools) and prints the top self-time functions of the
+// `seconds` after its warm-up.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
-import { runLoadChild, TYPICAL } from './load.js';
+import { runLoadChild, TYPICAL, WARMUP_SECONDS } from './load.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 // `none` profiles the baseline process (the same loop without the SDK), to subtract from the SDK's.
@@ -17,7 +18,7 @@ try {
   const result = await runLoadChild(
     ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir],
     mode,
-    seconds,
+    WARMUP_SECONDS + seconds,
     endpoint,
     rates,
   );
@@ -31,9 +32,9 @@ try {
     samples: number[];
     timeDeltas: number[];
   };
-  // Only the measured part: the load child warms up for its first third.
+  // Only the measured part, after the load child's warm-up.
   let at = 0;
-  const warmup = (seconds * 1e6) / 3;
+  const warmup = WARMUP_SECONDS * 1e6;
   const self = new Map<number, number>();
   prof.samples.forEach((id, i) => {
     const dt = prof.timeDeltas[i] ?? 0;
