@@ -39,7 +39,9 @@ describe('log lines for a buffering destination', () => {
     expect(chunks.every((c) => c.length <= 65_536 + 1024)).toBe(true);
 
     flushLogs();
-    dest.flushSync();
+    // flushSync() would write what is buffered while the first chunk's asynchronous write may still be in
+    // flight, and the file could then be read before that write lands: wait for every write instead.
+    await new Promise<void>((resolve, reject) => dest.flush((e) => (e ? reject(e) : resolve())));
     const ids = readFileSync(file, 'utf8')
       .trimEnd()
       .split('\n')
