@@ -86,7 +86,7 @@ export {
 } from '../conventions/index.js';
 export { countDropped, dropTotals, type DropReason, type Signal } from './self-metrics.js';
 export { createSampler, SafetyCriticalSampler } from './sampler.js';
-export { spanLimits, type ResolvedSpanLimits, type SpanPipeline } from './span-records.js';
+export { createTracing, spanLimits, type ResolvedSpanLimits, type SpanPipeline } from './span-records.js';
 export type { QueueStats } from './export-queue.js';
 export type { SurfaceHandler } from './admin/handler.js';
 export type { FastifySurfacePlugin } from './admin/fastify.js';

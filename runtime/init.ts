@@ -25,7 +25,7 @@ import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from '.
 import { useProviders } from './providers.js';
 import { Redactor, setRedactor } from './redact.js';
 import { createSampler } from './sampler.js';
-import { spanLimits, type SpanPipeline } from './span-records.js';
+import { createTracing, type SpanPipeline } from './span-records.js';
 import { dropTotals, exportErrors, resetExportErrors, setEndpointDescriber } from './self-metrics.js';
 import type { SloFigures } from './slo/evaluate.js';
 
@@ -105,18 +105,11 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
   if (cfg.export.traces) {
     spanProcessor = new QueueSpanProcessor(createSpanExporter(cfg), queueOpts);
     // The helpers build their spans from what the provider is built from (runtime/span-records.ts).
-    spans = {
+    ({ tracerProvider, spans } = createTracing({
       resource,
       sampler: createSampler(cfg.sampler.type, cfg.sampler.ratio),
-      limits: spanLimits(),
       processors: [spanProcessor, ...(surface.traces ? [surface.traces] : [])],
-    };
-    tracerProvider = new BasicTracerProvider({
-      resource,
-      sampler: spans.sampler,
-      spanLimits: spans.limits,
-      spanProcessors: [...spans.processors],
-    });
+    }));
   }
 
   const readers: MetricReader[] = [];

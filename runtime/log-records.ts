@@ -17,6 +17,12 @@ const SCOPES: Readonly<Record<'events' | 'adhoc', Scope>> = {
   adhoc: { name: ADHOC_SCOPE },
 };
 
+/** A record's severity: OpenTelemetry's number and its text. */
+export interface Severity {
+  readonly number: SeverityNumber;
+  readonly text: string;
+}
+
 /** Attributes a record keeps at most, the OpenTelemetry SDK's default; the rest are dropped and counted on the record. */
 export const MAX_RECORD_ATTRIBUTES = 128;
 
@@ -60,8 +66,7 @@ function bounded(a: Record<string, AnyValue>): { kept: Record<string, AnyValue>;
 export function emitRecord(
   scope: 'events' | 'adhoc',
   t: number,
-  severityNumber: SeverityNumber,
-  severityText: string,
+  severity: Severity,
   body: string,
   eventName: string | undefined,
   attributes: Record<string, AnyValue>,
@@ -73,8 +78,8 @@ export function emitRecord(
   const r: Writable<ReadableLogRecord> = {
     hrTime,
     hrTimeObserved: hrTime,
-    severityNumber,
-    severityText,
+    severityNumber: severity.number,
+    severityText: severity.text,
     body,
     resource: target.resource,
     instrumentationScope: SCOPES[scope],

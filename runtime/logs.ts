@@ -7,7 +7,7 @@ import { invalidInput, textOf } from './hooks.js';
 import { quote } from './json-text.js';
 import { jsonOf, OMIT, sanitize } from './log-json.js';
 import { fingerprint, FINGERPRINT, redactor, type Redactor } from './redact.js';
-import { emitRecord, exportingRecords } from './log-records.js';
+import { emitRecord, exportingRecords, type Severity } from './log-records.js';
 import { isoOf, now } from './time.js';
 import type { EventDescriptor, FieldDescriptor } from './types.js';
 import { isDecimal, scaledValue } from './values.js';
@@ -207,20 +207,13 @@ export function configureLogs(
   }
 }
 
-const SEVERITY: Record<EventDescriptor['level'], SeverityNumber> = {
-  debug: SeverityNumber.DEBUG,
-  info: SeverityNumber.INFO,
-  warn: SeverityNumber.WARN,
-  error: SeverityNumber.ERROR,
-  fatal: SeverityNumber.FATAL,
-};
-
-const SEVERITY_TEXT: Record<EventDescriptor['level'], string> = {
-  debug: 'DEBUG',
-  info: 'INFO',
-  warn: 'WARN',
-  error: 'ERROR',
-  fatal: 'FATAL',
+/** Each level's OTLP severity: its number and its text. */
+const SEVERITY: Record<EventDescriptor['level'], Severity> = {
+  debug: { number: SeverityNumber.DEBUG, text: 'DEBUG' },
+  info: { number: SeverityNumber.INFO, text: 'INFO' },
+  warn: { number: SeverityNumber.WARN, text: 'WARN' },
+  error: { number: SeverityNumber.ERROR, text: 'ERROR' },
+  fatal: { number: SeverityNumber.FATAL, text: 'FATAL' },
 };
 
 function bad(): void {
@@ -638,7 +631,6 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
           'events',
           t,
           SEVERITY[d.level],
-          SEVERITY_TEXT[d.level],
           r.text(text),
           d.name,
           recordAttributes(ev, r, sc, s, fields, extras),
@@ -699,16 +691,7 @@ export function writeFreeLine(
       }
       if (s)
         for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) a[s.keys[j]!] = s.values[j] as AnyValue;
-      emitRecord(
-        'adhoc',
-        t,
-        SEVERITY[level],
-        SEVERITY_TEXT[level],
-        r.text(message),
-        undefined,
-        Object.assign(a, attributes),
-        sc,
-      );
+      emitRecord('adhoc', t, SEVERITY[level], r.text(message), undefined, Object.assign(a, attributes), sc);
     }
   } catch {
     // Logging must never throw into application code.

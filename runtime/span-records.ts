@@ -22,6 +22,7 @@ import {
 import { getNumberFromEnv, hrTimeDuration, isTracingSuppressed } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import {
+  BasicTracerProvider,
   RandomIdGenerator,
   SamplingDecision,
   type ReadableSpan,
@@ -62,6 +63,25 @@ export interface SpanPipeline {
   readonly resource: Resource;
   readonly limits: ResolvedSpanLimits;
   readonly processors: readonly SpanProcessor[];
+}
+
+/**
+ * A tracer provider and the pipeline the helpers build their spans on, from the same sampler, resource,
+ * processors and span limits: helper spans and instrumentation spans are sampled, limited and exported
+ * alike. init uses it; so can a caller of useProviders with processors of its own.
+ */
+export function createTracing(parts: Omit<SpanPipeline, 'limits'>): {
+  tracerProvider: BasicTracerProvider;
+  spans: SpanPipeline;
+} {
+  const spans: SpanPipeline = { ...parts, limits: spanLimits() };
+  const tracerProvider = new BasicTracerProvider({
+    resource: spans.resource,
+    sampler: spans.sampler,
+    spanLimits: spans.limits,
+    spanProcessors: [...spans.processors],
+  });
+  return { tracerProvider, spans };
 }
 
 type Scope = ReadableSpan['instrumentationScope'];

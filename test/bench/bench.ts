@@ -14,7 +14,6 @@ import {
 import { defaultResource } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
-  BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
   type SpanExporter,
@@ -24,7 +23,7 @@ import { pino } from 'pino';
 import client from 'prom-client';
 import { Bench } from 'tinybench';
 import { extractBusContext, init, injectBusHeaders, log, metrics, spans } from '../../generated/index.js';
-import { configureLogs, redactor, runInScope, spanLimits, useProviders } from '../../runtime/index.js';
+import { configureLogs, createTracing, redactor, runInScope, useProviders } from '../../runtime/index.js';
 import { exemplarsEnabled, sampledSpanContext } from '../../runtime/exemplars/exemplar.js';
 import { measureHttp } from './http-overhead.js';
 import { measureLoad, TYPICAL, WARMUP_SECONDS } from './load.js';
@@ -106,18 +105,15 @@ async function main(): Promise<void> {
   });
   // Spans of both the helper and the raw tracer go through one BatchSpanProcessor with a no-op exporter.
   // Bounded like in production (a growing queue would make GC the thing measured), drained often.
-  const spanProcessors = [
-    new BatchSpanProcessor(noopSpans, { maxQueueSize: 2048, maxExportBatchSize: 2048, scheduledDelayMillis: 5 }),
-  ];
-  const resource = defaultResource();
-  const sampler = new ParentBasedSampler({ root: new AlwaysOnSampler() });
-  const tracerProvider = new BasicTracerProvider({ resource, sampler, spanProcessors });
   // The helpers build their spans as under init (runtime/span-records.ts); the raw tracer is the SDK's.
-  useProviders({
-    meterProvider: otelMetrics.getMeterProvider(),
-    tracerProvider,
-    spans: { resource, sampler, limits: spanLimits(), processors: spanProcessors },
+  const { tracerProvider, spans: pipeline } = createTracing({
+    resource: defaultResource(),
+    sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+    processors: [
+      new BatchSpanProcessor(noopSpans, { maxQueueSize: 2048, maxExportBatchSize: 2048, scheduledDelayMillis: 5 }),
+    ],
   });
+  useProviders({ meterProvider: otelMetrics.getMeterProvider(), tracerProvider, spans: pipeline });
   configureLogs({
     resource: { service: 'bench', env: 'dev', service_version: '1' },
     destination: await asyncDevNull(),

@@ -6,7 +6,6 @@ import { MeterProvider, MetricReader, type DataPoint, type Histogram } from '@op
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
-  BasicTracerProvider,
   InMemorySpanExporter,
   ParentBasedSampler,
   SimpleSpanProcessor,
@@ -18,8 +17,8 @@ import {
   configureLogs,
   dropTotals,
   fingerprint,
+  createTracing,
   runInScope,
-  spanLimits,
   useProviders,
 } from '../../runtime/index.js';
 
@@ -39,18 +38,14 @@ async function points(name: string): Promise<DataPoint<unknown>[]> {
   return (metric?.dataPoints ?? []) as DataPoint<unknown>[];
 }
 
-const spanProcessors = [new SimpleSpanProcessor(spanExporter)];
-const resource = resourceFromAttributes({ 'service.name': 'ampy-oms' });
 // As init sets them up: helper spans built by the runtime on the provider's sampler and processors.
 const providers = {
   meterProvider: new MeterProvider({ readers: [reader] }),
-  tracerProvider: new BasicTracerProvider({ resource, spanProcessors }),
-  spans: {
+  ...createTracing({
+    resource: resourceFromAttributes({ 'service.name': 'ampy-oms' }),
     sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-    resource,
-    limits: spanLimits(),
-    processors: spanProcessors,
-  },
+    processors: [new SimpleSpanProcessor(spanExporter)],
+  }),
 };
 
 beforeAll(() => {

@@ -8,14 +8,13 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import {
   AlwaysOnSampler,
-  BasicTracerProvider,
   InMemorySpanExporter,
   ParentBasedSampler,
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { busCorrelation, extractBusContext, injectBusHeaders, log, metrics, spans } from '../../generated/index.ts';
-import { configureLogs, dropTotals, runInScope, spanLimits, useProviders } from '../../runtime/index.ts';
+import { configureLogs, createTracing, dropTotals, runInScope, useProviders } from '../../runtime/index.ts';
 
 class Reader extends MetricReader {
   async onForceFlush() {}
@@ -24,22 +23,13 @@ class Reader extends MetricReader {
 
 const exporter = new InMemorySpanExporter();
 const meterProvider = new MeterProvider({ readers: [new Reader()] });
-const processors = [new SimpleSpanProcessor(exporter)];
-const resource = resourceFromAttributes({ 'service.name': 'ampy-oms' });
-const tracerProvider = new BasicTracerProvider({ resource, spanProcessors: processors });
-/** The providers, with the pipeline init builds helper spans on when `records`. */
-const providers = (records) => ({
-  meterProvider,
-  tracerProvider,
-  ...(records && {
-    spans: {
-      sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
-      resource,
-      limits: spanLimits(),
-      processors,
-    },
-  }),
+const { tracerProvider, spans: pipeline } = createTracing({
+  resource: resourceFromAttributes({ 'service.name': 'ampy-oms' }),
+  sampler: new ParentBasedSampler({ root: new AlwaysOnSampler() }),
+  processors: [new SimpleSpanProcessor(exporter)],
 });
+/** The providers, with the pipeline init builds helper spans on when `records`. */
+const providers = (records) => ({ meterProvider, tracerProvider, ...(records && { spans: pipeline }) });
 const lines = [];
 beforeAll(() => {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
