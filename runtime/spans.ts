@@ -14,6 +14,7 @@ import { ALWAYS_SAMPLE_ATTRIBUTE } from '../conventions/index.js';
 import { isContext, scopeValues } from './context.js';
 import { invalidInput } from './hooks.js';
 import { spanPipeline, tracer } from './providers.js';
+import { contextWithSpan } from './span-context.js';
 import { fingerprint } from './redact.js';
 import { describeError, GuardedSpan, safeLinks, safeTime } from './span-guard.js';
 import { startSpanRecord } from './span-records.js';
@@ -99,16 +100,15 @@ function startAttributes(d: SpanDescriptor, attrs: unknown, ctx: Context): Attri
   return out;
 }
 
-const NO_OPTIONS: SpanOptions = Object.freeze({});
+/** What a call's options give: the parent, links and start time that can be used. */
+interface ReadOptions {
+  readonly parent: Context;
+  readonly links: Link[] | undefined;
+  readonly startTime: Date | number | undefined;
+}
 
-/** Options from an untyped caller, read once: the parent, links and start time that can be used. */
-function readOptions(options: unknown): {
-  parent: Context;
-  links: Link[] | undefined;
-  startTime: Date | number | undefined;
-} {
-  if (options === NO_OPTIONS || options === undefined)
-    return { parent: context.active(), links: undefined, startTime: undefined };
+/** Options from an untyped caller, read once; never throws. Calls without options do not come here. */
+function readOptions(options: unknown): ReadOptions {
   if (typeof options !== 'object' || options === null) {
     bad();
     return { parent: context.active(), links: undefined, startTime: undefined };
@@ -119,9 +119,15 @@ function readOptions(options: unknown): {
     if (isContext(p)) parent = p;
     else bad();
   }
-  const links = safeLinks(read(options, 'links'));
-  const t = safeTime(read(options, 'startTime'));
-  return { parent, links, startTime: typeof t === 'number' || t instanceof Date ? t : undefined };
+  try {
+    const links = safeLinks(read(options, 'links'));
+    const t = safeTime(read(options, 'startTime'));
+    return { parent, links, startTime: typeof t === 'number' || t instanceof Date ? t : undefined };
+  } catch {
+    // Never expected: safeLinks and safeTime count what they cannot use.
+    bad();
+    return { parent, links: undefined, startTime: undefined };
+  }
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
@@ -151,7 +157,7 @@ function fail(span: Span, err: unknown): void {
  * `fn` throws the TypeError calling it would: the application's own error.
  */
 export function runInSpan<T>(span: GuardedSpan, parent: Context, fn: (span: Span) => T): T {
-  const ctx = trace.setSpan(parent, span);
+  const ctx = contextWithSpan(parent, span);
   let result: T;
   try {
     result = context.with(ctx, fn, undefined, span);
@@ -179,11 +185,14 @@ export function runInSpan<T>(span: GuardedSpan, parent: Context, fn: (span: Span
 
 /** Defines a span helper from its spec descriptor (called by generated code). */
 export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
-  const begin = (attributes: unknown, options: unknown): { span: GuardedSpan; parent: Context } => {
-    let parent: Context | undefined;
+  // A call without options (the usual one) reads the active context and allocates nothing for options.
+  const startUnder = (
+    attributes: unknown,
+    parent: Context,
+    links: Link[] | undefined,
+    startTime: Date | number | undefined,
+  ): GuardedSpan => {
     try {
-      const o = readOptions(options);
-      parent = o.parent;
       const pipeline = spanPipeline();
       const span = pipeline
         ? startSpanRecord(
@@ -191,8 +200,8 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
             d.name,
             KINDS[d.kind],
             startAttributes(d, attributes, parent),
-            o.links,
-            o.startTime,
+            links,
+            startTime,
             parent,
           )
         : tracer().startSpan(
@@ -200,22 +209,30 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
             {
               kind: KINDS[d.kind],
               attributes: startAttributes(d, attributes, parent),
-              ...(o.links && { links: o.links }),
-              ...(o.startTime !== undefined && { startTime: o.startTime }),
+              ...(links && { links }),
+              ...(startTime !== undefined && { startTime }),
             },
             parent,
           );
-      return { span: new GuardedSpan(span), parent };
+      return new GuardedSpan(span);
     } catch {
       // Never expected; if the SDK itself fails, the application still gets a span to call.
       bad();
-      return { span: new GuardedSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT)), parent: parent ?? context.active() };
+      return new GuardedSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
     }
   };
-  const start = (attributes: A, options?: SpanOptions): Span => begin(attributes, options).span;
-  const run = <T>(attributes: A, fn: (span: Span) => T, options: SpanOptions = NO_OPTIONS): T => {
-    const { span, parent } = begin(attributes, options);
-    return runInSpan(span, parent, fn);
+  const start = (attributes: A, options?: SpanOptions): Span => {
+    if (options === undefined) return startUnder(attributes, context.active(), undefined, undefined);
+    const o = readOptions(options);
+    return startUnder(attributes, o.parent, o.links, o.startTime);
+  };
+  const run = <T>(attributes: A, fn: (span: Span) => T, options?: SpanOptions): T => {
+    if (options === undefined) {
+      const parent = context.active();
+      return runInSpan(startUnder(attributes, parent, undefined, undefined), parent, fn);
+    }
+    const o = readOptions(options);
+    return runInSpan(startUnder(attributes, o.parent, o.links, o.startTime), o.parent, fn);
   };
   return Object.assign(run, { start, descriptor: d });
 }
