@@ -8,6 +8,7 @@ import { quote } from './json-text.js';
 import { jsonOf, OMIT, sanitize } from './log-json.js';
 import { fingerprint, FINGERPRINT, redactor, type Redactor } from './redact.js';
 import { emitRecord, exportingRecords, type Severity } from './log-records.js';
+import { countDropped } from './self-metrics.js';
 import { isoOf, now } from './time.js';
 import type { EventDescriptor, FieldDescriptor } from './types.js';
 import { isDecimal, scaledValue } from './values.js';
@@ -140,9 +141,33 @@ function buffers(dest: LogDestination): boolean {
  */
 const STDOUT_BUFFER = 16 * 1024;
 
+/**
+ * How much of stdout may wait in memory for its reader. A reader that stops (a stalled log collector, a
+ * full pipe) would otherwise let the pending lines grow until the service runs out of memory; past this,
+ * lines are dropped and counted (`ampy.obs.dropped{signal="logs",reason="queue_full"}`).
+ */
+export const STDOUT_MAX_PENDING = 16 * 1024 * 1024;
+
+/** Lines in a chunk handed to the destination: each ends with a newline. */
+function linesIn(chunk: unknown): number {
+  const text = String(chunk);
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 /** stdout through pino's destination: async, buffered, flushed every 250 ms, at shutdown and at exit. */
 function bufferedStdout(): ReturnType<typeof pino.destination> {
-  stdoutDest ??= pino.destination({ dest: 1, sync: false, minLength: STDOUT_BUFFER, maxWrite: 4 * STDOUT_BUFFER });
+  if (!stdoutDest) {
+    stdoutDest = pino.destination({
+      dest: 1,
+      sync: false,
+      minLength: STDOUT_BUFFER,
+      maxWrite: 4 * STDOUT_BUFFER,
+      maxLength: STDOUT_MAX_PENDING,
+    });
+    stdoutDest.on('drop', (chunk: unknown) => countDropped('logs', 'queue_full', linesIn(chunk)));
+  }
   return stdoutDest;
 }
 

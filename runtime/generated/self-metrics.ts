@@ -23,7 +23,7 @@ export const adhocKindValues: readonly AdhocKind[] = ['span', 'log', 'counter', 
  *
  * Attribute `drop_reason` (stable).
  *
- * - `queue_full`: The export queue was full.
+ * - `queue_full`: The export queue was full, or stdout's reader had fallen 16 MiB behind.
  * - `export_failed`: The exporter gave up after its retries.
  * - `shutdown`: Still queued when the shutdown deadline passed.
  * - `invalid_label`: A label value outside the spec or over its declared bound, from untyped code; recorded under the overflow value _other.
