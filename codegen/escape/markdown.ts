@@ -42,10 +42,17 @@ export function mdCode(s: string, inTable = true): string {
   return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-/** Text for an HTML comment: one line, no `--` (which could end it). */
+/**
+ * Text for an HTML comment, kept as written where the HTML standard allows it: one line, and a space
+ * breaks only what could end or nest the comment (`-->`, `--!>`, `<!--`, a leading `>` or `->`, a
+ * trailing `<!-`). A command such as `--spec <dir>` reads as typed; entities are not decoded in a
+ * comment, so none are written.
+ */
 export function htmlComment(s: string): string {
   return s
     .replace(LINE_BREAK, ' ')
-    .replace(/-(?=-)/g, '- ')
-    .replace(/>/g, '&gt;');
+    .replace(/<!--/g, '<!- -')
+    .replace(/--(?=!?>)/g, '- -')
+    .replace(/^-?>/, ' $&')
+    .replace(/<!-$/, '<! -');
 }
