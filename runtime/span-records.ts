@@ -128,8 +128,8 @@ function limited(
 }
 
 // What a span holds until it has its own: most helper spans end with no link, no event and no status
-// set, and these five objects were a sixth of the bytes a span allocated. Frozen: a processor that
-// changed one in place would change every span.
+// set, and these five objects were a sixth of the bytes a span allocated. Frozen, so that a processor
+// changing one in place fails rather than changing every span.
 const NONE = Object.freeze([]) as unknown as never[];
 const UNSET: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 const NOT_ENDED = Object.freeze([0, 0]) as unknown as HrTime;

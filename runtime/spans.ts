@@ -14,8 +14,8 @@ import { ALWAYS_SAMPLE_ATTRIBUTE } from '../conventions/index.js';
 import { isContext, scopeValues } from './context.js';
 import { invalidInput } from './hooks.js';
 import { spanPipeline, tracer } from './providers.js';
-import { contextWithSpan } from './span-context.js';
 import { fingerprint } from './redact.js';
+import { contextWithSpan } from './span-context.js';
 import { describeError, GuardedSpan, safeLinks, safeTime } from './span-guard.js';
 import { startSpanRecord } from './span-records.js';
 import type { SpanDescriptor } from './types.js';
@@ -185,7 +185,6 @@ export function runInSpan<T>(span: GuardedSpan, parent: Context, fn: (span: Span
 
 /** Defines a span helper from its spec descriptor (called by generated code). */
 export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
-  // A call without options (the usual one) reads the active context and allocates nothing for options.
   const startUnder = (
     attributes: unknown,
     parent: Context,
@@ -221,6 +220,7 @@ export function defineSpan<A>(d: SpanDescriptor): SpanHelper<A> {
       return new GuardedSpan(trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
     }
   };
+  // A call without options (the usual one) reads the active context and allocates nothing for options.
   const start = (attributes: A, options?: SpanOptions): Span => {
     if (options === undefined) return startUnder(attributes, context.active(), undefined, undefined);
     const o = readOptions(options);
