@@ -20,32 +20,34 @@ const SPAN_KEY: symbol | undefined = (() => {
   return key;
 })();
 
-/** A context with `span` active over `base`, which never is one itself: reads are one step deep. */
+/**
+ * A context with `span` active over `base`, which never is one itself: reads are one step deep. Made only
+ * when SPAN_KEY is known.
+ */
 class SpanOverContext implements Context {
   constructor(
     readonly base: Context,
     readonly span: unknown,
-    readonly key: symbol,
   ) {}
 
   getValue(key: symbol): unknown {
-    return key === this.key ? this.span : this.base.getValue(key);
+    return key === SPAN_KEY ? this.span : this.base.getValue(key);
   }
 
   setValue(key: symbol, value: unknown): Context {
-    if (key === this.key) return new SpanOverContext(this.base, value, key);
+    if (key === SPAN_KEY) return new SpanOverContext(this.base, value);
     // Any other change makes an api context holding both: this one stays as it is.
-    return this.base.setValue(this.key, this.span).setValue(key, value);
+    return this.base.setValue(SPAN_KEY!, this.span).setValue(key, value);
   }
 
   deleteValue(key: symbol): Context {
-    if (key === this.key) return this.base.deleteValue(key);
-    return this.base.setValue(this.key, this.span).deleteValue(key);
+    if (key === SPAN_KEY) return this.base.deleteValue(key);
+    return this.base.setValue(SPAN_KEY!, this.span).deleteValue(key);
   }
 }
 
 /** `parent` with `span` active: what trace.setSpan(parent, span) returns, without copying `parent`. */
 export function contextWithSpan(parent: Context, span: Span): Context {
   if (SPAN_KEY === undefined) return trace.setSpan(parent, span);
-  return new SpanOverContext(parent instanceof SpanOverContext ? parent.base : parent, span, SPAN_KEY);
+  return new SpanOverContext(parent instanceof SpanOverContext ? parent.base : parent, span);
 }
