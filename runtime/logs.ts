@@ -571,16 +571,13 @@ function read(o: unknown, k: string): unknown {
 function recordAttributes(
   ev: CompiledEvent,
   r: Redactor,
-  sc: SpanContext | undefined,
   s: ScopeText | undefined,
   fields: unknown,
   extras: string[] | undefined,
 ): Record<string, AnyValue> {
+  // The span's ids travel in the record's own fields (emitRecord): as attributes too, Loki would store
+  // trace_id and span_id twice in each entry's structured metadata.
   const a: Record<string, AnyValue> = {};
-  if (sc && trace.isSpanContextValid(sc)) {
-    a['trace_id'] = sc.traceId;
-    a['span_id'] = sc.spanId;
-  }
   if (s) for (let j = 0; j < s.keys.length; j++) a[s.keys[j]!] = s.values[j] as AnyValue;
   if (typeof fields === 'object' && fields !== null) {
     for (let i = 0; i < ev.names.length; i++) {
@@ -658,7 +655,7 @@ export function defineEvent<F>(d: EventDescriptor, serializer?: EventSerializer<
           SEVERITY[d.level],
           r.text(text),
           d.name,
-          recordAttributes(ev, r, sc, s, fields, extras),
+          recordAttributes(ev, r, s, fields, extras),
           sc,
         );
     } catch {
@@ -710,10 +707,6 @@ export function writeFreeLine(
     );
     if (exportingRecords()) {
       const a: Record<string, AnyValue> = {};
-      if (sc && trace.isSpanContextValid(sc)) {
-        a['trace_id'] = sc.traceId;
-        a['span_id'] = sc.spanId;
-      }
       if (s)
         for (let j = 0; j < s.keys.length; j++) if (!fieldKeys.has(s.keys[j]!)) a[s.keys[j]!] = s.values[j] as AnyValue;
       emitRecord('adhoc', t, SEVERITY[level], r.text(message), undefined, Object.assign(a, attributes), sc);

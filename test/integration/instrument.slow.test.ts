@@ -335,6 +335,7 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
       traceId: TRACE_ID,
       attributes: { component: 'api.orders', password: '***' },
     });
+    expect(Object.keys(record.attributes)).not.toContain('trace_id');
 
     const text = await (await fetch(promUrl)).text();
     const count = (kind: string): number =>

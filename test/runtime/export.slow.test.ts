@@ -68,9 +68,11 @@ describe('OTLP/HTTP export', () => {
       traceId: span?.traceId,
       spanId: span?.spanId,
     });
-    expect(record?.attributes).toMatchObject({
+    // The ids are the record's own fields, not attributes too (Loki would store them twice).
+    expect(record?.attributes).toEqual({
       event: 'order.submit',
       client_order_id: 'co_1',
+      broker: 'alpaca',
       limit_price: { scaled: 1919900, scale: 4 },
     });
     expect(sink.lines[0]).toMatchObject({
