@@ -144,7 +144,7 @@ const STDOUT_BUFFER = 16 * 1024;
 /**
  * How much of stdout may wait in memory for its reader. A reader that stops (a stalled log collector, a
  * full pipe) would otherwise let the pending lines grow until the service runs out of memory; past this,
- * lines are dropped and counted (`ampy.obs.dropped{signal="logs",reason="queue_full"}`).
+ * lines are dropped and counted (`ampy.obs.dropped{signal="logs",reason="stdout_full"}`, apart from the export queue's `queue_full`).
  */
 export const STDOUT_MAX_PENDING = 16 * 1024 * 1024;
 
@@ -166,7 +166,7 @@ function bufferedStdout(): ReturnType<typeof pino.destination> {
       maxWrite: 4 * STDOUT_BUFFER,
       maxLength: STDOUT_MAX_PENDING,
     });
-    stdoutDest.on('drop', (chunk: unknown) => countDropped('logs', 'queue_full', linesIn(chunk)));
+    stdoutDest.on('drop', (chunk: unknown) => countDropped('logs', 'stdout_full', linesIn(chunk)));
   }
   return stdoutDest;
 }

@@ -91,7 +91,7 @@ describe('stdout whose reader stops', () => {
     const code = await exited;
     expect(code).toBe(0);
     const { drops } = reports[1] as { drops: Record<string, number> };
-    const dropped = drops['logs:queue_full'] ?? 0;
+    const dropped = drops['logs:stdout_full'] ?? 0;
     // About 360 bytes a line: 100 MiB logged against 16 MiB allowed to wait.
     expect(dropped).toBeGreaterThan(LINES / 2);
     expect(delivered + dropped).toBe(LINES);
