@@ -33,7 +33,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { SCOPE } from '../conventions/index.js';
 import { spanIds } from './span-ids.js';
-import { hrTimeOf, now } from './time.js';
+import { epochOf, hrTimeOf, now } from './time.js';
 
 /** The limits every span keeps to, helper or SDK: the SDK's defaults and environment variables. */
 export type ResolvedSpanLimits = Required<SpanLimits>;
@@ -96,7 +96,7 @@ function hrTimeOfInput(t: TimeInput): HrTime {
   if (Array.isArray(t)) return t;
   if (t instanceof Date) return hrTimeOf(t.getTime());
   // The SDK's rule: a number no later than performance.now() is a performance timestamp.
-  return hrTimeOf(t <= performance.now() ? performance.timeOrigin + t : t);
+  return hrTimeOf(t <= performance.now() ? epochOf(t) : t);
 }
 
 function truncated(v: AttributeValue, limit: number): AttributeValue {

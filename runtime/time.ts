@@ -1,7 +1,31 @@
-// Wall-clock origin plus the monotonic clock: timestamps with sub-millisecond digits that never go backwards.
+// The monotonic clock anchored to the wall clock: timestamps with sub-millisecond digits that never go
+// backwards, unless the system clock is stepped back.
 import type { HrTime } from '@opentelemetry/api';
 
-const origin = performance.timeOrigin;
+/**
+ * How often the anchor is compared with the wall clock. The monotonic clock does not follow steps of the
+ * system clock (an NTP step, a VM paused or migrated): anchored once at start, a long-running service's
+ * log lines and spans would drift from the wall clock, and from the SDK's spans, which read Date.now()
+ * at each start.
+ */
+const CHECK_EVERY_MS = 1000;
+/**
+ * How far the anchor may be from the wall clock before it moves. Date.now() is whole milliseconds: a
+ * tolerance above that keeps its rounding from moving the anchor back and forth.
+ */
+const TOLERANCE_MS = 2;
+
+let offset = performance.timeOrigin;
+let nextCheck = 0;
+
+/** Re-anchors to the wall clock when it has moved away by more than TOLERANCE_MS. */
+function check(p: number): void {
+  nextCheck = p + CHECK_EVERY_MS;
+  // Date.now() is rounded down: the middle of its millisecond is the estimate.
+  const wall = Date.now() + 0.5;
+  if (Math.abs(wall - (offset + p)) > TOLERANCE_MS) offset = wall - p;
+}
+
 let lastSecond = -1;
 let lastPrefix = '';
 
@@ -10,9 +34,21 @@ let lastPrefix = '';
 // rest of the timestamp.
 const DIGITS3: readonly string[] = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
-/** Milliseconds since the Unix epoch, with sub-millisecond digits, from the monotonic clock. */
+/**
+ * Milliseconds since the Unix epoch, with sub-millisecond digits: the monotonic clock, anchored to the
+ * wall clock and following its steps within CHECK_EVERY_MS.
+ */
 export function now(): number {
-  return origin + performance.now();
+  const p = performance.now();
+  if (p >= nextCheck) check(p);
+  return offset + p;
+}
+
+/** A performance.now() reading as milliseconds since the Unix epoch, on the same anchor as now(). */
+export function epochOf(performanceTime: number): number {
+  const p = performance.now();
+  if (p >= nextCheck) check(p);
+  return offset + performanceTime;
 }
 
 /** Nanoseconds into the second of `t` (ms since the epoch), clamped: t / 1000 may round up by a fraction of a nanosecond. */
