@@ -1,4 +1,4 @@
-import { existsSync, watch } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateCommand } from './command.js';
@@ -6,6 +6,7 @@ import { formatDiagnostic, InternalError, internalDiagnostic, SpecError } from '
 import { MANIFEST } from './load.js';
 import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
+import { watchSpec } from './watch.js';
 import { diffOutput, writeOutput } from './write.js';
 import { packageRoot } from './package-root.js';
 import { inspectDir } from '../tools/inspect/inspect.js';
@@ -108,16 +109,16 @@ export async function runCli(
   if (command === 'generate') {
     const code = await generateOnce(specDir, outDir, io);
     if (!values.watch) return code;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      watch(path.resolve(specDir), { recursive: true }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void generateOnce(specDir, outDir, io), 100);
-      });
-    } catch (e) {
-      io.err(`ampyobs: cannot watch ${specDir}: ${(e as Error).message}`);
+    if (!existsSync(specDir)) {
+      io.err(`ampyobs: cannot watch ${specDir}: no such directory`);
       return 1;
     }
+    const watching = watchSpec(
+      path.resolve(specDir),
+      () => generateOnce(specDir, outDir, io),
+      (e) => io.err(`ampyobs: watching ${specDir}: ${e.message}`),
+    );
+    await watching.ready;
     io.out(`ampyobs: watching ${specDir} (Ctrl-C to stop)`);
     return 'watching';
   }
