@@ -107,6 +107,48 @@ function jsonLines(file: string): Json[] {
     });
 }
 
+/** `nanos` since the epoch as a log line's `ts`: UTC ISO-8601 with nine fractional digits. */
+function isoOfNanos(nanos: unknown): string {
+  let n: bigint;
+  try {
+    n = BigInt(String(nanos ?? 0));
+  } catch {
+    n = 0n;
+  }
+  const seconds = n / 1_000_000_000n;
+  const fraction = String(n % 1_000_000_000n).padStart(9, '0');
+  return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 20)}${fraction}Z`;
+}
+
+/**
+ * The OTLP log records of a file:// export, as the lines the SDK wrote for them: a service run with
+ * OBS_OTLP_ENDPOINT=file:///… writes its lines to stdout and only its records to the folder.
+ */
+function recordLines(file: string): LocalLog[] {
+  const out: LocalLog[] = [];
+  for (const req of jsonLines(file))
+    for (const rl of arr(req['resourceLogs'])) {
+      const resource = attributes((rl['resource'] as Json | undefined)?.['attributes']);
+      for (const sl of arr(rl['scopeLogs']))
+        for (const r of arr(sl['logRecords'])) {
+          const body = anyValue(r['body'] as Json | undefined);
+          const fields = attributes(r['attributes']);
+          out.push({
+            level: String(r['severityText'] ?? '').toLowerCase(),
+            ts: isoOfNanos(r['timeUnixNano']),
+            service: String(resource['service.name'] ?? ''),
+            env: resource['deployment.environment'] ?? null,
+            service_version: resource['service.version'] ?? null,
+            ...(r['traceId'] ? { trace_id: String(r['traceId']), span_id: String(r['spanId'] ?? '') } : {}),
+            ...fields,
+            event: String(fields['event'] ?? r['eventName'] ?? ''),
+            message: typeof body === 'string' ? body : JSON.stringify(body),
+          });
+        }
+    }
+  return out;
+}
+
 /** Reads a local telemetry folder (the demo's `.ampyobs/telemetry` by default). */
 export function readLocalTelemetry(dir: string): LocalTelemetry {
   if (!existsSync(dir))
@@ -117,6 +159,7 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
   const spans: LocalSpan[] = [];
   const points: LocalPoint[] = [];
   const logs: LocalLog[] = [];
+  const records: LocalLog[] = [];
   for (const f of files) {
     const file = path.join(dir, f);
     if (f.startsWith('traces-'))
@@ -179,7 +222,12 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
           }
       }
     } else if (f.startsWith('log-')) logs.push(...(jsonLines(file) as LocalLog[]));
+    else if (f.startsWith('logs-')) records.push(...recordLines(file));
   }
+  // A service that also wrote its lines to a file (the demo, init's logFile) is read from them; the
+  // records of any other service stand in for its lines.
+  const withLines = new Set(logs.map((l) => l.service));
+  logs.push(...records.filter((r) => !withLines.has(r.service)));
   spans.sort((a, b) => a.startMs - b.startMs);
   logs.sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
   return { spans, logs, points };

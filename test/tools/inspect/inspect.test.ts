@@ -73,6 +73,50 @@ describe('ampyobs inspect', () => {
     expect(text).toMatch(/Trading Path › .*[Oo]rder/);
   });
 
+  it("shows a service's log records when its lines went to stdout, and a line written both ways once", async () => {
+    // A service run as the README says, with OBS_OTLP_ENDPOINT=file:///… and stdout collected elsewhere:
+    // the folder holds its OTLP records only.
+    const own = mkdtempSync(path.join(tmpdir(), 'ampyobs-inspect-records-'));
+    try {
+      let traceId = '';
+      await withEnv({ ...CLEAN_ENV, OBS_OTLP_ENDPOINT: `file://${own}` }, async () => {
+        const obs = init({ serviceName: 'acme-strategy', logDestination: { write: () => true } });
+        spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_r1', side: 'buy' }, (span) => {
+          traceId = span.spanContext().traceId;
+          log.orderSubmit({ client_order_id: 'co_r1', broker: 'alpaca' }, 'Placed from a service');
+        });
+        await obs.shutdown(2000);
+      });
+      const logs = readLocalTelemetry(own).logs;
+      expect(logs).toEqual([
+        expect.objectContaining({
+          level: 'info',
+          service: 'acme-strategy',
+          env: 'dev',
+          trace_id: traceId,
+          client_order_id: 'co_r1',
+          broker: 'alpaca',
+          event: 'order.submit',
+          message: 'Placed from a service',
+        }),
+      ]);
+      expect(logs[0]!.ts).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{9}Z$/);
+      const text = inspectDir(own, { clientOrderId: 'co_r1' }, path.join(ROOT, 'generated', 'dashboards')).lines.join(
+        '\n',
+      );
+      expect(text).toMatch(
+        new RegExp(`acme-strategy\\s+info\\s+order\\.submit\\s+Placed from a service  trace_id=${traceId}`),
+      );
+    } finally {
+      rmSync(own, { recursive: true, force: true });
+    }
+    // ampy-oms wrote a line file and records: its line is listed once.
+    const text = inspectDir(dir, { clientOrderId: 'co_x1' }, path.join(ROOT, 'generated', 'dashboards')).lines.join(
+      '\n',
+    );
+    expect(text.match(/Placed limit order/g)).toHaveLength(1);
+  });
+
   it('finds the same by trace id, and says clearly when there is nothing', async () => {
     const trace = readLocalTelemetry(dir).spans.find((s) => s.name === 'bus.consume')!.traceId;
     expect(inspectDir(dir, { traceId: trace }, path.join(ROOT, 'generated', 'dashboards')).lines.join('\n')).toContain(
