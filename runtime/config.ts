@@ -19,6 +19,7 @@ import { resolveInstrument, type InstrumentOption } from './instrument/select.js
 import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
 import { resolveExemplars } from './exemplars/config.js';
 import { superLinear } from './redos.js';
+import { servicePackage, type ServicePackage } from './service-package.js';
 import type { SloDefinition } from './slo/definition.js';
 import {
   ConfigError,
@@ -231,6 +232,9 @@ function resolveResource(
   const given = { ...otel, ...extra };
   const custom = (key: string): Layer<string> =>
     Object.hasOwn(extra, key) ? ['resourceAttributes', () => extra[key]] : attribute(key);
+  // Read when a default needs it, once.
+  let found: ServicePackage | undefined;
+  const pkg = (): ServicePackage => (found ??= servicePackage());
   const resource: Record<string, string> = {
     ...given,
     'service.name': first(
@@ -241,7 +245,7 @@ function resolveResource(
         custom('service.name'),
       ],
       {
-        value: inferServiceName(env),
+        value: inferServiceName(env, pkg()),
         setting: 'default',
       },
     ).value,
@@ -252,6 +256,7 @@ function resolveResource(
         variable(env, 'OTEL_SERVICE_VERSION'),
         custom('service.version'),
         variable(env, 'npm_package_version'),
+        ['package.json', () => pkg().version],
       ],
       {
         value: '0.0.0',
@@ -326,9 +331,12 @@ function customAttributes(given: InitOptions['resourceAttributes']): Record<stri
   return out;
 }
 
-/** service.name when nothing sets it: the package name npm runs, else unknown_service:<process>. */
-function inferServiceName(env: Env): string {
-  return nonEmpty(env, 'npm_package_name') ?? `unknown_service:${process.title || 'node'}`;
+/**
+ * service.name when nothing sets it: the package name npm runs, else the service's package.json (see
+ * runtime/service-package.ts), else unknown_service:<process>.
+ */
+function inferServiceName(env: Env, p: ServicePackage): string {
+  return nonEmpty(env, 'npm_package_name') ?? p.name ?? `unknown_service:${process.title || 'node'}`;
 }
 
 /** Where and how to export: endpoint and protocol, transport security, headers, TLS files, deadline. */
