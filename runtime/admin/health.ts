@@ -35,6 +35,8 @@ export interface HealthInputs {
   /** Drops per `<signal>:<reason>` over the last minute (or since start, when shorter). */
   readonly recentDrops: Readonly<Record<string, number>>;
   readonly warnings: readonly string[];
+  /** What the configuration leaves off on purpose, as documented: said in the check, not a warning. */
+  readonly notes?: readonly string[];
   /** The surface's own listener: its address, or why it could not listen. */
   readonly listener?: { readonly url?: string; readonly error?: string };
 }
@@ -119,14 +121,25 @@ function listenerCheck(h: HealthInputs): HealthCheck | undefined {
   return { name: 'surface', status: 'ok', message: `serving ${l.url ?? ''}` };
 }
 
+/** Warnings make the service degraded; notes (a documented default in effect) do not. */
+function configurationCheck(warnings: readonly string[], notes: readonly string[]): HealthCheck {
+  const details = { warnings, ...(notes.length && { notes }) };
+  if (warnings.length)
+    return { name: 'configuration', status: 'warn', message: [...warnings, ...notes].join('; '), details };
+  return {
+    name: 'configuration',
+    status: 'ok',
+    message: notes.length ? `no configuration warnings; ${notes.join('; ')}` : 'no configuration warnings',
+    details,
+  };
+}
+
 /** Every check and the verdict. */
 export function healthReport(h: HealthInputs, now = Date.now()): HealthReport {
   const checks: HealthCheck[] = [
     ...(['traces', 'metrics', 'logs'] as const).map((s) => exporterCheck(s, h, now)),
     dropsCheck(h, now),
-    h.warnings.length
-      ? { name: 'configuration', status: 'warn', message: h.warnings.join('; '), details: { warnings: h.warnings } }
-      : { name: 'configuration', status: 'ok', message: 'no configuration warnings' },
+    configurationCheck(h.warnings, h.notes ?? []),
     ...[listenerCheck(h)].filter((c): c is HealthCheck => c !== undefined),
   ];
   const status = checks.some((c) => c.status === 'fail')
@@ -144,10 +157,7 @@ export function healthReport(h: HealthInputs, now = Date.now()): HealthReport {
 }
 
 /** Configuration that works but deserves a look, in words that say what to change. */
-export function configWarnings(
-  cfg: ObsConfig,
-  tracesRoute: { readonly enabled: boolean; readonly why?: string },
-): string[] {
+export function configWarnings(cfg: ObsConfig): string[] {
   const w: string[] = [];
   const env = cfg.resource['deployment.environment'];
   const anyExport = cfg.export.traces || cfg.export.metrics || cfg.export.logs;
@@ -162,7 +172,6 @@ export function configWarnings(
     if (!cfg.export[s]) w.push(`${s} are not exported (OBS_EXPORT_${s.toUpperCase()}=false)`);
   if (cfg.admin.token !== undefined && cfg.admin.token.length < 16)
     w.push('OBS_ADMIN_TOKEN is shorter than 16 characters');
-  if (!tracesRoute.enabled && tracesRoute.why) w.push(tracesRoute.why);
   return w;
 }
 

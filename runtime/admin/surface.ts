@@ -33,6 +33,7 @@ export class Surface {
   private readonly handle: SurfaceHandler;
   private server?: SurfaceServer;
   private readonly warnings: string[];
+  private readonly notes: string[];
   /** Whether the listener on OBS_PROM_PORT may serve /traces: a loopback bind, or a token. */
   private readonly closedToNetwork: boolean;
 
@@ -47,10 +48,14 @@ export class Surface {
       this.traces = new TraceRing(cfg.admin.traces.maxTraces, cfg.admin.traces.maxBytes);
     this.slos = new SloMonitor(spec.slos ?? [], () => this.reader.current(), cfg.admin.sloSampleMillis);
     this.closedToNetwork = cfg.admin.token !== undefined || isLoopback(cfg.admin.bind);
-    this.warnings = configWarnings(cfg, {
-      enabled: !cfg.prometheus || this.closedToNetwork,
-      why: `/traces is disabled on ${cfg.admin.bind}:${cfg.prometheus?.port ?? ''}: span attributes are not served on a non-loopback address without OBS_ADMIN_TOKEN`,
-    });
+    this.warnings = configWarnings(cfg);
+    // The documented default, not a fault: the service is healthy with it.
+    this.notes =
+      cfg.prometheus && !this.closedToNetwork
+        ? [
+            `/traces is disabled on ${cfg.admin.bind}:${cfg.prometheus.port}: span attributes are not served on a non-loopback address without OBS_ADMIN_TOKEN`,
+          ]
+        : [];
     this.router = createRouter({
       metrics: () => this.reader.current(),
       health: () => this.health(),
@@ -95,6 +100,7 @@ export class Surface {
       successes: exportSuccesses(),
       recentDrops: this.drops.lastMinute(),
       warnings: this.warnings,
+      notes: this.notes,
       ...(this.server && { listener: this.server.state() }),
     });
   }

@@ -99,6 +99,27 @@ describe('health', () => {
     expect(check(h, 'configuration').message).toBe('no spans are recorded (OBS_SAMPLER=always_off)');
   });
 
+  it('says what a documented default leaves off without calling the service degraded', () => {
+    const note =
+      '/traces is disabled on 0.0.0.0:9464: span attributes are not served on a non-loopback address without OBS_ADMIN_TOKEN';
+    const h = healthReport(inputs({ notes: [note] }), T0 + 5000);
+    expect(h.status).toBe('healthy');
+    expect(check(h, 'configuration')).toMatchObject({
+      status: 'ok',
+      message: `no configuration warnings; ${note}`,
+      details: { warnings: [], notes: [note] },
+    });
+    const both = healthReport(
+      inputs({ notes: [note], warnings: ['OBS_ADMIN_TOKEN is shorter than 16 characters'] }),
+      T0 + 5000,
+    );
+    expect(both.status).toBe('degraded');
+    expect(check(both, 'configuration').details).toEqual({
+      warnings: ['OBS_ADMIN_TOKEN is shorter than 16 characters'],
+      notes: [note],
+    });
+  });
+
   it('counts drops over the last minute from sampled totals', () => {
     const totals = new Map<string, number>([['logs:queue_full', 5]]);
     const w = new DropWindow(() => totals);
