@@ -1,5 +1,6 @@
 import { selfMetrics, type DropReason, type TelemetrySignal } from './generated/self-metrics.js';
 import { setInvalidInputHook } from './hooks.js';
+import { exportErrorInWords } from './export-error-words.js';
 
 /** Telemetry signals of the SDK's own accounting (the spec's telemetry_signal). */
 export type Signal = TelemetrySignal;
@@ -49,7 +50,7 @@ const REPORT_EVERY_MS = 60_000;
  */
 export function noteExportError(signal: Signal, error: Error | undefined): void {
   const now = Date.now();
-  const message = explain(error);
+  const message = exportErrorInWords(error);
   const prev = lastError.get(signal);
   const reported = prev && now - prev.reported < REPORT_EVERY_MS && prev.message === message ? prev.reported : now;
   lastError.set(signal, { message, at: now, reported });
@@ -80,22 +81,6 @@ export function exportSuccesses(): Readonly<Partial<Record<Signal, number>>> {
 export function resetExportErrors(): void {
   lastError.clear();
   lastSuccess.clear();
-}
-
-function explain(error: Error | undefined): string {
-  if (!error) return 'unknown error';
-  const code = (error as { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
-  const msg = error.message || String(error);
-  const hints: Record<string, string> = {
-    ECONNREFUSED: 'connection refused (is the collector running?)',
-    ENOTFOUND: 'host not found (check OBS_OTLP_ENDPOINT)',
-    DEPTH_ZERO_SELF_SIGNED_CERT: 'server certificate is self-signed and not trusted (set OBS_TLS_CA_FILE to its CA)',
-    SELF_SIGNED_CERT_IN_CHAIN: 'server certificate chain is not trusted (set OBS_TLS_CA_FILE to the CA that signed it)',
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'server certificate cannot be verified (check OBS_TLS_CA_FILE)',
-    CERT_HAS_EXPIRED: 'server certificate has expired',
-    ERR_TLS_CERT_ALTNAME_INVALID: 'server certificate does not match the endpoint host name',
-  };
-  return code && hints[code] ? `${hints[code]} [${code}]` : msg;
 }
 
 // Bad input from untyped callers is counted as a drop of the signal it was meant for.
