@@ -227,7 +227,7 @@ const TSCONFIG = {
 
 beforeAll(async () => {
   expect(work.startsWith(ROOT + path.sep)).toBe(false);
-  // prepare builds dist/ from the sources first, so the tarball is never an old build.
+  // prepack builds dist/ from the sources first, so the tarball is never an old build.
   const pack = await run('npm', ['pack', '--pack-destination', work], { cwd: ROOT, ...INSTALLING });
   expect(pack.code, pack.stderr).toBe(0);
   expect(existsSync(tarball)).toBe(true);
@@ -292,6 +292,11 @@ describe('the packed package installed in a fresh service', () => {
       /\.node$|(^|\/)(binding\.gyp|CMakeLists\.txt|CMakeCache\.txt)$/.test(rel),
     );
     expect(native).toEqual([]);
+    // No script of ampyobs runs, or is offered to run, at install (npm lists each to the user).
+    const installed = JSON.parse(readFileSync(path.join(nm, 'ampyobs', 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    expect(Object.keys(installed.scripts ?? {}).filter((s) => /^(pre|post)?install$|^prepare$/.test(s))).toEqual([]);
   });
 
   it(
