@@ -5,6 +5,7 @@ import { RULES, type RuleOf } from './diagnostic-rules.js';
 import { assertOwner, fileReporter, type Diagnostic } from './diagnostics.js';
 import { compareText } from './order.js';
 import { packageRoot } from './package-root.js';
+import { suggest } from './suggest.js';
 
 /** A JSON path into a YAML document: map keys and sequence indexes. */
 export type SpecPath = readonly (string | number)[];
@@ -42,6 +43,9 @@ export function baseSpecDir(): string {
  * The registries shipped with this package, by the name an import gives them: the base registry, and
  * the OpenTelemetry semantic conventions the auto-instrumentation records.
  */
+/** The names of the registries shipped with this package. */
+const PACKAGED = ['ampyobs', 'ampyobs/semconv'];
+
 export function packagedSpecDir(name: string): string | undefined {
   if (name === 'ampyobs') return baseSpecDir();
   if (name === 'ampyobs/semconv') return path.join(packageRoot(), 'semconv');
@@ -247,6 +251,33 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
 const MAX_ALIAS_COUNT = 100;
 
 /**
+ * An imported registry that could not be read, as a file with no content: the merge knows the spec is
+ * incomplete, and references to what that registry defines are not reported as undefined on top.
+ */
+function missingRegistry(abs: string, depth: number): SpecFile {
+  return {
+    display: displayPath(abs),
+    absPath: abs,
+    specDir: abs,
+    isManifest: false,
+    importDepth: depth,
+    doc: parseDocument(''),
+    lines: new LineCounter(),
+    data: undefined,
+  };
+}
+
+/**
+ * For an import that leads nowhere and reads as a name rather than a path: what an import can be, and
+ * the packaged registry it may have meant.
+ */
+function importHint(entry: string): string {
+  if (entry.startsWith('.') || path.isAbsolute(entry) || (entry.includes('/') && !entry.startsWith('ampyobs')))
+    return '';
+  return ` (an import is a folder relative to ${MANIFEST} or a registry this package ships: ${PACKAGED.join(', ')}${suggest(entry, PACKAGED)})`;
+}
+
+/**
  * Reads a spec directory and, first, every registry it imports (depth-first, each once).
  * Problems (missing manifest, unreadable import, YAML syntax) become diagnostics, never throws.
  */
@@ -255,7 +286,7 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
   const visiting: string[] = [];
   const done = new Set<string>();
 
-  const visit = (dir: string, depth: number, from: SourceRef | undefined): void => {
+  const visit = (dir: string, depth: number, from: SourceRef | undefined, hint = ''): void => {
     const abs = path.resolve(dir);
     if (done.has(abs)) return;
     if (visiting.includes(abs)) {
@@ -266,14 +297,16 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
     if (!existsSync(abs) || !statSync(abs).isDirectory()) {
       const msg = existsSync(abs)
         ? `${displayPath(abs)} is a file, not a spec directory`
-        : `spec directory ${displayPath(abs)} does not exist`;
+        : `spec directory ${displayPath(abs)} does not exist${hint}`;
       diags.push(from ? at(from, 'import-not-found', msg) : fileProblem(abs, 'import-not-found', msg));
+      if (from) files.push(missingRegistry(abs, depth));
       return;
     }
     const manifestPath = path.join(abs, MANIFEST);
     if (!existsSync(manifestPath) || !statSync(manifestPath).isFile()) {
       const msg = `no ${MANIFEST} manifest in ${displayPath(abs)}: create one with registry: {name, version}`;
       diags.push(from ? at(from, 'manifest-missing', msg) : fileProblem(manifestPath, 'manifest-missing', msg));
+      if (from) files.push(missingRegistry(abs, depth));
       return;
     }
     visiting.push(abs);
@@ -284,7 +317,7 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
       imports.forEach((entry, i) => {
         if (typeof entry !== 'string') return; // the schema check reports it
         const target = packagedSpecDir(entry) ?? path.resolve(abs, entry);
-        visit(target, depth + 1, { file: manifest, path: ['imports', i] });
+        visit(target, depth + 1, { file: manifest, path: ['imports', i] }, importHint(entry));
       });
     }
     visiting.pop();

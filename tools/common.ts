@@ -55,6 +55,6 @@ export function oneOf<T extends string>(flag: string, value: string, allowed: re
 export function seconds(flag: string, value: string, usage: string): number {
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || !(n > 0) || n > 86400)
-    throw new ToolError(`--${flag} must be a number of seconds between 0 and 86400, not '${value}'\n${usage}`, 2);
+    throw new ToolError(`--${flag} must be a number of seconds above 0 and at most 86400, not '${value}'\n${usage}`, 2);
   return n;
 }

@@ -2,7 +2,8 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { MergedSpec } from '../merge.js';
 import type { Alert, Schedule } from '../model.js';
-import { indexUnique, sub, suggest, type Missing } from './refs.js';
+import { indexUnique, sub, type Missing } from './refs.js';
+import { suggest } from '../suggest.js';
 import { matchers, type MetricRefs } from './selectors.js';
 
 export function resolveSchedules(merged: MergedSpec, diags: Diagnostic[]): Schedule[] {

@@ -4,7 +4,8 @@ import { locator, type SourceRef } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Attribute, AttributeUse } from '../model.js';
 import type { RawAttributeRef, Requirement } from '../spec-types.js';
-import { indexUnique, listedTwice, sub, suggest, type Missing } from './refs.js';
+import { indexUnique, listedTwice, sub, type Missing } from './refs.js';
+import { suggest } from '../suggest.js';
 
 const at = locator('codegen/resolve/attributes.ts');
 

@@ -4,7 +4,8 @@ import type { MergedSpec } from '../merge.js';
 import type { AttributeUse, BucketSet, Metric, RenamedMetric } from '../model.js';
 import { prometheusName } from '../names.js';
 import type { AttributeRefs } from './attributes.js';
-import { indexUnique, sub, suggest, type Missing } from './refs.js';
+import { indexUnique, sub, type Missing } from './refs.js';
+import { suggest } from '../suggest.js';
 
 const DEFAULT_MAX_SERIES = 10000;
 

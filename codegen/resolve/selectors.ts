@@ -2,7 +2,8 @@
 import type { SourceRef } from '../load.js';
 import type { Matcher, Metric, Selector } from '../model.js';
 import type { RawMatchers, RawSelector } from '../spec-types.js';
-import { sub, suggest, type Missing } from './refs.js';
+import { sub, type Missing } from './refs.js';
+import { suggest } from '../suggest.js';
 
 /** Follows references to metrics. */
 export interface MetricRefs {

@@ -10,7 +10,7 @@ import { mergeFragments } from '../../codegen/merge.js';
 import type { Model } from '../../codegen/model.js';
 import { resolve } from '../../codegen/resolve/index.js';
 import { labelSize } from '../../codegen/resolve/metrics.js';
-import { suggest } from '../../codegen/resolve/refs.js';
+import { suggest } from '../../codegen/suggest.js';
 import { checkSchema } from '../../codegen/schema-check.js';
 
 const MINI = path.resolve(import.meta.dirname, '../fixtures/mini-spec');

@@ -29,6 +29,8 @@ export interface Case {
   files: Record<string, string | null>;
   /** Symbolic links made in the spec (path → target). */
   symlinks?: Record<string, string>;
+  /** The diagnostic is the only one: nothing reported on top of it as a consequence. */
+  alone?: boolean;
 }
 
 /** Every case of the catalogue, by file name, in name order. */
@@ -73,6 +75,7 @@ export async function expectBadSpec(root: string, name: string): Promise<void> {
   const hit = lines.find((e) => e.startsWith(where) && e.includes(` ${severity} ${c.rule}: `));
   expect(hit, `expected "${where}<col> ${severity} ${c.rule}: …" among:\n${lines.join('\n')}`).toBeDefined();
   if (c.message) expect(hit).toContain(c.message);
+  if (c.alone) expect(lines.filter((l) => / (error|warning) [a-z-]+: /.test(l))).toEqual([hit]);
   expect(lines.join('\n')).not.toMatch(/^\s+at /m);
   if (severity === 'warning') {
     expect(lines.filter((l) => /:\d+:\d+ error /.test(l))).toEqual([]);

@@ -122,11 +122,16 @@ describe('emit', () => {
 
   it('refuses a bad endpoint or duration with one line', async () => {
     const bad = await emit('--endpoint', 'ftp://nowhere', '--duration', '1');
-    expect(bad.code).toBe(1);
+    // A bad flag value: exit 2 with the usage, as for any other flag.
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^ampyobs emit: .*ftp:\/\/nowhere/m);
+    expect(bad.stderr).toContain('Usage: ampyobs emit');
     expect(bad.stderr).not.toMatch(/^\s+at /m);
     const dur = await emit('--duration', 'soon');
     expect(dur.code).toBe(2);
     expect(dur.stderr).toMatch(/^ampyobs emit: --duration must be a number of seconds/);
+    const zero = await emit('--duration', '0');
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--duration must be a number of seconds above 0 and at most 86400, not '0'");
   }, 60_000);
 });

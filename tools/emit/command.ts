@@ -181,6 +181,9 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   } catch (e) {
     if (e instanceof ConfigError) {
       const why = e.message.replace(/^ampyobs: [^:]+: /, '');
+      // A bad --endpoint is a usage error, like any other bad flag; the rest come from OBS_* variables.
+      if (e.setting === 'otlp.endpoint' && o.endpoint !== undefined)
+        throw new ToolError(`--endpoint ${endpoint}: ${why}\n${EMIT_USAGE}`, 2);
       throw new ToolError(e.setting === 'otlp.endpoint' ? `--endpoint ${endpoint}: ${why}` : `${e.setting}: ${why}`);
     }
     throw e;
