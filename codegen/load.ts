@@ -43,13 +43,14 @@ export function baseSpecDir(): string {
  * The registries shipped with this package, by the name an import gives them: the base registry, and
  * the OpenTelemetry semantic conventions the auto-instrumentation records.
  */
-/** The names of the registries shipped with this package. */
-const PACKAGED = ['ampyobs', 'ampyobs/semconv'];
+const PACKAGED: Readonly<Record<string, () => string>> = {
+  ampyobs: baseSpecDir,
+  'ampyobs/semconv': () => path.join(packageRoot(), 'semconv'),
+};
 
+/** The directory of a registry shipped with this package, by its import name. */
 export function packagedSpecDir(name: string): string | undefined {
-  if (name === 'ampyobs') return baseSpecDir();
-  if (name === 'ampyobs/semconv') return path.join(packageRoot(), 'semconv');
-  return undefined;
+  return Object.hasOwn(PACKAGED, name) ? PACKAGED[name]!() : undefined;
 }
 
 function displayPath(abs: string): string {
@@ -274,7 +275,8 @@ function missingRegistry(abs: string, depth: number): SpecFile {
 function importHint(entry: string): string {
   if (entry.startsWith('.') || path.isAbsolute(entry) || (entry.includes('/') && !entry.startsWith('ampyobs')))
     return '';
-  return ` (an import is a folder relative to ${MANIFEST} or a registry this package ships: ${PACKAGED.join(', ')}${suggest(entry, PACKAGED)})`;
+  const names = Object.keys(PACKAGED);
+  return ` (an import is a folder relative to ${MANIFEST} or a registry this package ships: ${names.join(', ')}${suggest(entry, names)})`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // `ampyobs generate --watch`: regenerates after the spec's files change. chokidar, not fs.watch: on Linux,
-// Node 20's recursive fs.watch watches files by polling their stat, which missed an edit made soon after
-// another and reported others seconds late, so a fix saved after a spec error was never regenerated.
+// Node 20's recursive fs.watch watches each file's inode, so once a save had replaced a file (sed -i, an
+// editor's write-and-rename), later edits of it were never reported, and a fix saved after a spec error
+// was not regenerated.
 import { watch } from 'chokidar';
 
 /** Quiet time after the last change before a run: an editor's save is several writes (truncate, write, rename). */

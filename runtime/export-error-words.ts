@@ -30,10 +30,10 @@ export function exportErrorInWords(error: Error | undefined): string {
   if (!error) return 'unknown error';
   const raw = (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code;
   const msg = error.message || String(error);
-  if (typeof raw === 'string' && HINTS[raw]) return `${HINTS[raw]} [${raw}]`;
+  if (typeof raw === 'string' && Object.hasOwn(HINTS, raw)) return `${HINTS[raw]} [${raw}]`;
   const inText = CODE_IN_TEXT.exec(msg)?.[1];
   if (inText) return `${HINTS[inText]} [${inText}]`;
-  const grpc = typeof raw === 'number' ? GRPC_STATUS[raw] : undefined;
+  const grpc = typeof raw === 'number' && Object.hasOwn(GRPC_STATUS, raw) ? GRPC_STATUS[raw] : undefined;
   if (grpc) {
     // The status text without its "14 UNAVAILABLE: " prefix and gRPC's empty "Resolution note: ;".
     const details = msg

@@ -144,7 +144,8 @@ const STDOUT_BUFFER = 16 * 1024;
 /**
  * How much of stdout may wait in memory for its reader. A reader that stops (a stalled log collector, a
  * full pipe) would otherwise let the pending lines grow until the service runs out of memory; past this,
- * lines are dropped and counted (`ampy.obs.dropped{signal="logs",reason="stdout_full"}`, apart from the export queue's `queue_full`).
+ * lines are dropped and counted (`ampy.obs.dropped{signal="logs",reason="stdout_full"}`, apart from the
+ * export queue's `queue_full`).
  */
 export const STDOUT_MAX_PENDING = 16 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 // The service's own package.json, for the default service.name and service.version: npm sets
 // npm_package_name only under `npm run`, and a service started with `node dist/main.js` has none.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 /** What a package.json says about the service, when it says it. */
@@ -15,16 +15,11 @@ const MAX_BYTES = 1024 * 1024;
 const MAX_LEVELS = 32;
 
 function readSmall(file: string): string | undefined {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
-    const buf = Buffer.alloc(MAX_BYTES + 1);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return n > MAX_BYTES ? undefined : buf.toString('utf8', 0, n);
+    const st = statSync(file, { throwIfNoEntry: false });
+    return st?.isFile() && st.size <= MAX_BYTES ? readFileSync(file, 'utf8') : undefined;
   } catch {
     return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 

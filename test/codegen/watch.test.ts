@@ -52,9 +52,12 @@ describe('generate --watch', () => {
     writeFileSync(path.join(d, '.ops.yaml.swp'), 'renamed\n');
     renameSync(path.join(d, '.ops.yaml.swp'), path.join(d, 'ops.yaml'));
     await vi.waitFor(() => expect(seen.at(-1)).toBe('renamed'), WAIT);
+    // And the file that replaced it is watched in turn: an edit of it in place is seen too.
+    writeFileSync(path.join(d, 'ops.yaml'), 'edited after the rename\n');
+    await vi.waitFor(() => expect(seen.at(-1)).toBe('edited after the rename'), WAIT);
 
     mkdirSync(path.join(d, 'more'));
-    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(4), WAIT);
+    await vi.waitFor(() => expect(seen.length).toBeGreaterThanOrEqual(5), WAIT);
     const before = seen.length;
     writeFileSync(path.join(d, 'more', 'x.yaml'), 'x\n');
     await vi.waitFor(() => expect(seen.length).toBeGreaterThan(before), WAIT);

@@ -57,5 +57,8 @@ describe('export errors in words', () => {
   it('keeps an error it has no words for as it is', () => {
     expect(exportErrorInWords(new Error('Request timed out'))).toBe('Request timed out');
     expect(exportErrorInWords(undefined)).toBe('unknown error');
+    // A code that names a property every object has is no code of ours.
+    const odd = Object.assign(new Error('odd'), { code: 'toString' });
+    expect(exportErrorInWords(odd)).toBe('odd');
   });
 });

@@ -115,6 +115,8 @@ function isoOfNanos(nanos: unknown): string {
   } catch {
     n = 0n;
   }
+  // Out of a Date's range (a damaged file): the epoch, so one record cannot stop the whole read.
+  if (n < 0n || n > 8_640_000_000_000_000_000_000n) n = 0n;
   const seconds = n / 1_000_000_000n;
   const fraction = String(n % 1_000_000_000n).padStart(9, '0');
   return `${new Date(Number(seconds) * 1000).toISOString().slice(0, 20)}${fraction}Z`;
