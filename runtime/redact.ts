@@ -30,6 +30,17 @@ export function truncateValue(s: string): string {
 }
 
 /**
+ * A query value as the server reads it: `+` a space, each run of `%XX` the UTF-8 text it encodes. A
+ * malformed escape stays as written rather than failing the whole value (decodeURIComponent throws),
+ * so it cannot hide a secret next to it.
+ */
+function formDecoded(raw: string): string {
+  return raw
+    .replace(/\+/g, ' ')
+    .replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
+/**
  * Scrubs secrets from telemetry before any sink sees them: values under keys that match a key pattern
  * (case-insensitive substring, at any depth) are replaced, and secret-looking substrings of every
  * string (bearer tokens, JWTs, AWS keys, secret refs, card numbers…) are replaced wherever they appear.
@@ -103,8 +114,9 @@ export class Redactor {
   }
 
   /**
-   * A URL, or the query part of one (`queryOnly`): the value of every query parameter whose name matches a key pattern
-   * (`?token=…&api_key=…`) is replaced, then the whole text is scanned like any value.
+   * A URL, or the query part of one (`queryOnly`): the value of every query parameter whose name matches a
+   * key pattern (`?token=…&api_key=…`), or whose decoded value holds a secret (`q=Bearer%20…`, a URL with
+   * credentials percent-encoded), is replaced; then the whole text is scanned like any value.
    */
   url(s: string, queryOnly = false): string {
     const q = s.indexOf('?');
@@ -125,7 +137,13 @@ export class Redactor {
         } catch {
           // A malformed escape: match the name as written.
         }
-        return this.isSecretKey(name) ? `${p.slice(0, eq)}=${encodeURIComponent(this.replacement)}` : p;
+        if (this.isSecretKey(name)) return `${p.slice(0, eq)}=${encodeURIComponent(this.replacement)}`;
+        // Value patterns match decoded text: encoded, a bearer token or a URL's password slips past them.
+        const raw = p.slice(eq + 1);
+        if (!/[%+]/.test(raw)) return p;
+        const value = formDecoded(raw);
+        const scanned = this.scan(value);
+        return scanned === value ? p : `${p.slice(0, eq)}=${encodeURIComponent(scanned)}`;
       })
       .join('&');
     return this.text(s.slice(0, start) + params + s.slice(end));
