@@ -116,7 +116,9 @@ class TimingTracer implements Tracer {
     if (typeof operation !== 'string') return span;
     return new TimedSpan(span, this.histogram, {
       [SYSTEM]: options?.attributes?.[SYSTEM] ?? 'redis',
-      [OPERATION]: operation,
+      // Redis commands are case-insensitive: ioredis names them in lower case, node-redis in upper case,
+      // and one command must be one series whichever client ran it.
+      [OPERATION]: operation.toUpperCase(),
     });
   }
 

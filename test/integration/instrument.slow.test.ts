@@ -237,12 +237,12 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     // Redis commands are timed from their spans, sampled or not, failed ones with their error type.
     expect(
       line(
-        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="set",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/,
+        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="SET",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/,
       ),
     ).toBeDefined();
     expect(
       line(
-        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="incr",error_type="ReplyError",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/,
+        /^db_client_operation_duration_count\{db_system_name="redis",db_operation_name="INCR",error_type="ReplyError",otel_scope_name="@opentelemetry\/instrumentation-ioredis"/,
       ),
     ).toBeDefined();
     expect(
