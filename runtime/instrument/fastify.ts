@@ -1,10 +1,10 @@
-// Fastify's route template on the HTTP server span and metrics. @fastify/otel would do it, but it brings
+// Fastify's route template on the HTTP server span and metrics, and a route's error on that span. @fastify/otel would do it, but it brings
 // its own copy of @opentelemetry/instrumentation (0.222, a second copy beside the SDK's): all it must do
 // here is tell the http instrumentation which route matched, through the request's RPC metadata. Fastify
 // announces every instance on a diagnostics channel, so no module patching is needed and an instance
 // created after this is enabled is covered whenever fastify itself was loaded.
 import diagnostics from 'node:diagnostics_channel';
-import { context } from '@opentelemetry/api';
+import { context, trace } from '@opentelemetry/api';
 import { getRPCMetadata, RPCType } from '@opentelemetry/core';
 import type { Enabled } from './catalogue.js';
 
@@ -14,6 +14,7 @@ interface FastifyLike {
     name: 'onRequest',
     hook: (request: { routeOptions?: { url?: string } }, reply: unknown, done: () => void) => void,
   ): unknown;
+  addHook(name: 'onError', hook: (request: unknown, reply: unknown, error: unknown, done: () => void) => void): unknown;
 }
 
 const CHANNEL = 'fastify.initialization';
@@ -30,10 +31,28 @@ function onRequest(request: { routeOptions?: { url?: string } }, _reply: unknown
   done();
 }
 
+/**
+ * Records an error a route threw (or passed to reply.send) on the HTTP server span, as the express
+ * instrumentation records it on its handler's span: without it, a fastify 500 left a span with an
+ * error status and nothing saying why. The span's exporter redacts the message and stack like any
+ * attribute.
+ */
+function onError(_request: unknown, _reply: unknown, error: unknown, done: () => void): void {
+  try {
+    const span = trace.getActiveSpan();
+    if (span?.isRecording())
+      span.recordException(error instanceof Error ? error : { message: String(error), name: typeof error });
+  } catch {
+    // The record is telemetry: the error response must go out whatever happens here.
+  }
+  done();
+}
+
 function onInstance(message: unknown): void {
   const fastify = (message as { fastify?: FastifyLike } | undefined)?.fastify;
   try {
     fastify?.addHook('onRequest', onRequest);
+    fastify?.addHook('onError', onError);
   } catch {
     // An instance that refuses hooks goes without routes.
   }

@@ -112,6 +112,7 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     response = (await res.json()) as Record<string, unknown>;
     expect((await fetch(`${apiUrl}/no/such/route/7`)).status).toBe(404);
     expect((await fetch(`${apiUrl}/fail`)).status).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${pricingPort}/halted/AAPL`)).status).toBe(500);
   }, 120_000);
 
   afterAll(async () => {
@@ -202,6 +203,15 @@ describe.skipIf(!available)('auto-instrumentation of real servers and clients', 
     // A route no handler matched keeps the method alone as its name; a server error is an error span.
     expect(api.find((s) => s.kind === SERVER && s.attributes['url.path'] === '/no/such/route/7')!.name).toBe('GET');
     expect(api.find((s) => s.name === 'GET /fail')!.status.code).toBe(2);
+    // An error a fastify route threw is on its server span, as express records one on its handler's.
+    const halted = await until('the failed fastify request', async () =>
+      forService(receiver.spans, 'pricing').find((s) => s.name === 'GET /halted/:symbol'),
+    );
+    expect(halted.status.code).toBe(2);
+    expect(halted.events.find((e) => e.name === 'exception')?.attributes).toMatchObject({
+      'exception.type': 'Error',
+      'exception.message': 'quote feed down',
+    });
     // The service's own exports are neither spans nor client metrics of its own.
     expect(receiver.spans.filter((s) => String(s.attributes['url.full'] ?? '').includes(`:${receiver.port}/`))).toEqual(
       [],
