@@ -1,4 +1,5 @@
 // What the registry tools (diff, live-check, emit) share: output streams, reading a spec, parsing options.
+import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { formatDiagnostic } from '../codegen/diagnostics.js';
 import type { Model } from '../codegen/model.js';
@@ -25,6 +26,11 @@ export class ToolError extends Error {
  * baseline is not validated: it was published under the checks of its day.
  */
 export function loadModel(specDir: string, io: Io, what = specDir, baseline = false): Model {
+  // The default, ./spec, is this repository's layout; a service's spec is wherever it generates from.
+  if (!baseline && !existsSync(specDir))
+    throw new ToolError(
+      `no spec directory ${specDir}: pass --spec with the folder your telemetry is generated from (the --spec of ampyobs generate)`,
+    );
   const result = readSpec(specDir, { validate: !baseline });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   for (const d of errors) io.err(formatDiagnostic(d));

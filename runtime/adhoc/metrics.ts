@@ -148,8 +148,9 @@ function recorder(d: Definition): (value: number, labels: unknown) => void {
   const overflow: Attributes = Object.fromEntries(d.labels.map((l) => [l, OVERFLOW_VALUE]));
   const declared = new Set(d.labels);
   const attributesOf = (labels: unknown): Attributes => {
-    if (labels === undefined || labels === null) return sets.get('') ?? remember('', {});
-    if (typeof labels !== 'object') {
+    if (labels === undefined) return sets.get('') ?? remember('', {});
+    // null or a non-object from untyped code: no label can be read, so none is recorded, and it is counted.
+    if (labels === null || typeof labels !== 'object') {
       invalidInput('invalid_label');
       return sets.get('') ?? remember('', {});
     }

@@ -555,6 +555,12 @@ describe('the packed package installed in a fresh service', () => {
       expect(check.stdout).toMatch(
         /ampyobs live-check: 0 error\(s\), 0 warning\(s\), 0 promotion candidate\(s\) in [1-9]\d* metric point\(s\), [1-9]\d* span\(s\), [1-9]\d* log record\(s\)/,
       );
+      // A service has no ./spec: without --spec, one line says what to pass.
+      const bare = await ampyobs('live-check', '--dir', emitted);
+      expect(bare.code).toBe(1);
+      expect(bare.stderr.trim()).toBe(
+        'ampyobs live-check: no spec directory spec: pass --spec with the folder your telemetry is generated from (the --spec of ampyobs generate)',
+      );
     },
     CLI_RUNS,
   );

@@ -2,7 +2,7 @@
 import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, registry } from '../../generated/index.js';
-import { OVERFLOW_VALUE, useProviders } from '../../runtime/index.js';
+import { counter, OVERFLOW_VALUE, useProviders } from '../../runtime/index.js';
 
 class Reader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -72,5 +72,22 @@ describe('metric helpers called from untyped code', () => {
     expect(await dropped('invalid_label')).toBe(labels + 1);
     // Only the one good value was recorded, without the labels it could not read.
     expect(await points('ampy.oms.fills')).toEqual([expect.objectContaining({ value: 1, attributes: {} })]);
+  });
+
+  it('count labels an ad-hoc metric cannot read (null, not an object), and labels it does not declare', async () => {
+    const hatch = counter('hatch.untyped', { labels: ['source'] }) as unknown as Untyped;
+    const before = await dropped('invalid_label');
+    hatch.add(1, null);
+    hatch.add(1, 'db');
+    hatch.add(1, { source: 'db', symbol: 'AAPL' });
+    hatch.add(1);
+    expect(await dropped('invalid_label')).toBe(before + 3);
+    const dps = await points('hatch.untyped');
+    expect(dps.map((d) => [d.attributes, d.value])).toEqual(
+      expect.arrayContaining([
+        [{}, 3],
+        [{ source: 'db' }, 1],
+      ]),
+    );
   });
 });
