@@ -1,6 +1,7 @@
-// Fastify's route template on the HTTP server span and metrics, and a route's error on that span. @fastify/otel would do it, but it brings
-// its own copy of @opentelemetry/instrumentation (0.222, a second copy beside the SDK's): all it must do
-// here is tell the http instrumentation which route matched, through the request's RPC metadata. Fastify
+// Fastify's route template on the HTTP server span and metrics, and a route's error on that span.
+// @fastify/otel would do it, but it brings its own copy of @opentelemetry/instrumentation (0.222, a second
+// copy beside the SDK's): all it must do here is tell the http instrumentation which route matched,
+// through the request's RPC metadata, and record what a route threw. Fastify
 // announces every instance on a diagnostics channel, so no module patching is needed and an instance
 // created after this is enabled is covered whenever fastify itself was loaded.
 import diagnostics from 'node:diagnostics_channel';
