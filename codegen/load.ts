@@ -199,27 +199,34 @@ function readText(abs: string, diags: Diagnostic[]): string | undefined {
   return text;
 }
 
-function parseFile(abs: string, specDir: string, importDepth: number, diags: Diagnostic[]): SpecFile {
-  const display = displayPath(abs);
-  const lines = new LineCounter();
-  const base = {
-    display,
+/** What a spec file is besides its content. */
+function fileBase(abs: string, specDir: string, importDepth: number): Omit<SpecFile, 'doc' | 'data'> {
+  return {
+    display: displayPath(abs),
     absPath: abs,
     specDir,
     isManifest: path.relative(specDir, abs) === MANIFEST,
     importDepth,
-    lines,
+    lines: new LineCounter(),
   };
-  // A file that cannot be read or parsed contributes nothing; the merge knows the spec is incomplete.
-  const unusable = (): SpecFile => ({ ...base, doc: parseDocument(''), data: undefined });
+}
+
+/** A file, or an imported registry, that contributes nothing: the merge knows the spec is incomplete. */
+function unusable(base: Omit<SpecFile, 'doc' | 'data'>): SpecFile {
+  return { ...base, doc: parseDocument(''), data: undefined };
+}
+
+function parseFile(abs: string, specDir: string, importDepth: number, diags: Diagnostic[]): SpecFile {
+  const base = fileBase(abs, specDir, importDepth);
+  const { display, lines } = base;
   const text = readText(abs, diags);
-  if (text === undefined) return unusable();
+  if (text === undefined) return unusable(base);
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   } catch (e) {
     diags.push(fileProblem(abs, 'yaml-syntax', `cannot parse: ${(e as Error).message.split('\n')[0]}`));
-    return unusable();
+    return unusable(base);
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
@@ -250,23 +257,6 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
 
 /** Aliases a file may expand: anchors are fine, exponential expansion is not. */
 const MAX_ALIAS_COUNT = 100;
-
-/**
- * An imported registry that could not be read, as a file with no content: the merge knows the spec is
- * incomplete, and references to what that registry defines are not reported as undefined on top.
- */
-function missingRegistry(abs: string, depth: number): SpecFile {
-  return {
-    display: displayPath(abs),
-    absPath: abs,
-    specDir: abs,
-    isManifest: false,
-    importDepth: depth,
-    doc: parseDocument(''),
-    lines: new LineCounter(),
-    data: undefined,
-  };
-}
 
 /**
  * For an import that leads nowhere and reads as a name rather than a path: what an import can be, and
@@ -301,14 +291,15 @@ export function loadSpec(specDir: string, diags: Diagnostic[]): SpecFile[] {
         ? `${displayPath(abs)} is a file, not a spec directory`
         : `spec directory ${displayPath(abs)} does not exist${hint}`;
       diags.push(from ? at(from, 'import-not-found', msg) : fileProblem(abs, 'import-not-found', msg));
-      if (from) files.push(missingRegistry(abs, depth));
+      // An import that cannot be read: references to what it defines are not reported on top.
+      if (from) files.push(unusable(fileBase(abs, abs, depth)));
       return;
     }
     const manifestPath = path.join(abs, MANIFEST);
     if (!existsSync(manifestPath) || !statSync(manifestPath).isFile()) {
       const msg = `no ${MANIFEST} manifest in ${displayPath(abs)}: create one with registry: {name, version}`;
       diags.push(from ? at(from, 'manifest-missing', msg) : fileProblem(manifestPath, 'manifest-missing', msg));
-      if (from) files.push(missingRegistry(abs, depth));
+      if (from) files.push(unusable(fileBase(abs, abs, depth)));
       return;
     }
     visiting.push(abs);

@@ -30,7 +30,7 @@ export function truncateValue(s: string): string {
 }
 
 /**
- * A query value as the server reads it: `+` a space, each run of `%XX` the UTF-8 text it encodes. A
+ * A query name or value as the server reads it: `+` a space, each run of `%XX` the UTF-8 text it encodes. A
  * malformed escape stays as written rather than failing the whole value (decodeURIComponent throws),
  * so it cannot hide a secret next to it.
  */
@@ -131,12 +131,7 @@ export class Redactor {
       .map((p) => {
         const eq = p.indexOf('=');
         if (eq <= 0) return p;
-        let name = p.slice(0, eq);
-        try {
-          name = decodeURIComponent(name.replace(/\+/g, ' '));
-        } catch {
-          // A malformed escape: match the name as written.
-        }
+        const name = formDecoded(p.slice(0, eq));
         if (this.isSecretKey(name)) return `${p.slice(0, eq)}=${encodeURIComponent(this.replacement)}`;
         // Value patterns match decoded text: encoded, a bearer token or a URL's password slips past them.
         const raw = p.slice(eq + 1);
