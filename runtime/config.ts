@@ -1,3 +1,7 @@
+/// <reference types="node" preserve="true" />
+// The declarations emitted for this file name Node's types (Buffer), and TypeScript 6 and later load
+// @types/node only when a program names it: `preserve` keeps this reference in the .d.ts, so a service
+// compiles without `"types": ["node"]` (the same line heads each runtime module whose declarations use Node).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import {

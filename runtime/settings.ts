@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // Reading one setting through its precedence chain (OBS_* variable, init() option, OTEL_* variable, the
 // spec's default), and parsing what was read, so that an error names the setting that supplied the value.
 import { readFileSync } from 'node:fs';

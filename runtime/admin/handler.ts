@@ -1,3 +1,4 @@
+/// <reference types="node" preserve="true" />
 // The observability surface's routes (README, "The observability surface"), as one request handler for
 // node:http, Connect/Express middleware and the fastify adapter.
 import { createHash, timingSafeEqual } from 'node:crypto';

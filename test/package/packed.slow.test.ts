@@ -212,13 +212,14 @@ export function wrong(): void {
 }
 `;
 
+// No `types`: TypeScript 6 and later load no @types package a program does not name, and the package's
+// declarations name Node's themselves.
 const TSCONFIG = {
   compilerOptions: {
     target: 'ES2022',
     module: 'NodeNext',
     moduleResolution: 'NodeNext',
     strict: true,
-    types: ['node'],
     rootDir: 'src',
     outDir: 'dist',
   },
