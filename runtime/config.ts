@@ -22,6 +22,7 @@ import {
 import { resolveInstrument, type InstrumentOption } from './instrument/select.js';
 import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
 import { resolveExemplars } from './exemplars/config.js';
+import { resolveShutdownOnExit } from './exit-hooks.js';
 import { superLinear } from './redos.js';
 import { servicePackage, type ServicePackage } from './service-package.js';
 import type { SloDefinition } from './slo/definition.js';
@@ -105,6 +106,11 @@ export interface InitOptions {
   readonly admin?: AdminOptions;
   /** Keep exemplars on counters and histograms of the fast path (OBS_EXEMPLARS; default on). */
   readonly exemplars?: boolean;
+  /**
+   * Shut down by itself when the event loop empties, and on SIGTERM or SIGINT when the application does
+   * not handle them (OBS_SHUTDOWN_ON_EXIT; default on). runtime/exit-hooks.ts.
+   */
+  readonly shutdownOnExit?: boolean;
 }
 
 /** Defaults the generated init() passes from the spec (sampling and redaction sections). */
@@ -170,6 +176,7 @@ export interface ObsConfig {
   readonly instrument: { readonly names: readonly InstrumentationName[]; readonly setting: string };
   readonly admin: AdminConfig;
   readonly exemplars: boolean;
+  readonly shutdownOnExit: boolean;
 }
 
 const SAMPLERS: readonly string[] = [
@@ -209,6 +216,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env,
     instrument: resolveInstrument(options.instrument, env),
     admin,
     exemplars: resolveExemplars(options.exemplars, env),
+    shutdownOnExit: resolveShutdownOnExit(options.shutdownOnExit, env),
   };
 }
 

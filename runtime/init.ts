@@ -18,7 +18,8 @@ import { setExemplarSource } from './exemplars/exemplar.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
 import { FastMetricProducer, setFastPath } from './fast-metrics.js';
-import { configureLogs, flushLogs } from './logs.js';
+import { installExitHooks } from './exit-hooks.js';
+import { configureLogs, flushLinesSync, flushLogs } from './logs.js';
 import { setLogRecordTarget } from './log-records.js';
 import { startProcessMetrics } from './process-metrics.js';
 import { CountingMetricExporter, QueueLogProcessor, QueueSpanProcessor } from './processors.js';
@@ -65,6 +66,9 @@ export interface ObsStatus {
 }
 
 let current: Observability | undefined;
+
+/** shutdown()'s deadline when none is given, and the exit hooks'. */
+const SHUTDOWN_MILLIS = 5000;
 
 /**
  * Starts observability for this process: resource attributes on every signal, OTLP export of traces,
@@ -188,8 +192,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
         new Promise((r) => setTimeout(r, timeoutMillis).unref()),
       ]);
     },
-    async shutdown(timeoutMillis = 5000) {
+    async shutdown(timeoutMillis = SHUTDOWN_MILLIS) {
       if (current !== obs) return;
+      removeExitHooks();
       const deadline = Date.now() + timeoutMillis;
       stopProcessMetrics();
       await surface.close();
@@ -215,6 +220,9 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       current = undefined;
     },
   };
+  const removeExitHooks = cfg.shutdownOnExit
+    ? installExitHooks({ shutdown: (ms) => obs.shutdown(ms), flushLinesSync }, SHUTDOWN_MILLIS)
+    : () => {};
   current = obs;
   return obs;
 }

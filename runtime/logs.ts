@@ -174,18 +174,26 @@ function bufferedStdout(): ReturnType<typeof pino.destination> {
 
 const exitHooked = new WeakSet<object>();
 
-/** At exit, gathered lines go out synchronously; a destination not yet open loses them (nothing else can be done). */
+/** Writes `dest`'s gathered lines synchronously; a destination not yet open loses them (nothing else can be done). */
+function flushSync(dest: LogDestination): void {
+  try {
+    if (sink === dest) drain();
+    (dest as SonicBoomLike).flushSync?.();
+  } catch {
+    // Nothing more can be done this late.
+  }
+}
+
+/** At exit, gathered lines go out synchronously. */
 function flushAtExit(dest: LogDestination): void {
   if (exitHooked.has(dest)) return;
   exitHooked.add(dest);
-  process.once('exit', () => {
-    try {
-      if (sink === dest) drain();
-      (dest as SonicBoomLike).flushSync?.();
-    } catch {
-      // Nothing more can be done at exit.
-    }
-  });
+  process.once('exit', () => flushSync(dest));
+}
+
+/** Writes the gathered log lines now, synchronously, before a signal may end the process (runtime/exit-hooks.ts). */
+export function flushLinesSync(): void {
+  if (sink) flushSync(sink);
 }
 
 /**

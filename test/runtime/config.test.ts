@@ -1289,4 +1289,11 @@ describe('OBS_ADMIN_BIND / OBS_ADMIN_TOKEN / OBS_ADMIN_TRACES / OBS_ADMIN_TRACES
     expect(resolve({}, { exemplars: false }).exemplars).toBe(false);
     expectConfigError({ OBS_EXEMPLARS: 'maybe' }, 'OBS_EXEMPLARS');
   });
+
+  it('shuts down on exit unless OBS_SHUTDOWN_ON_EXIT or the option says false', () => {
+    expect(resolve({}).shutdownOnExit).toBe(true);
+    expect(resolve({ OBS_SHUTDOWN_ON_EXIT: 'false' }, { shutdownOnExit: true }).shutdownOnExit).toBe(false);
+    expect(resolve({}, { shutdownOnExit: false }).shutdownOnExit).toBe(false);
+    expectConfigError({ OBS_SHUTDOWN_ON_EXIT: 'later' }, 'OBS_SHUTDOWN_ON_EXIT');
+  });
 });
