@@ -1,10 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { prometheusName } from '../../codegen/names.js';
-import { ALWAYS_SAMPLE_ATTRIBUTE, SELF_METRIC_PREFIXES } from '../../conventions/index.js';
+import { ALWAYS_SAMPLE_ATTRIBUTE, SCOPE, SELF_METRIC_PREFIXES } from '../../conventions/index.js';
 import { readLocalTelemetry, type LocalPoint, type LocalTelemetry } from './read.js';
 import { exemplarLines, readSnapshots, surfaceLines, type SurfaceSnapshot } from './surface.js';
 import { traceServices, traceTree } from '../../runtime/admin/trace-tree.js';
+
+/** A sum to four significant digits, whole above 1000: a histogram in seconds sums to fractions. */
+function figure(x: number): string {
+  return Math.abs(x) >= 1000 ? x.toFixed(0) : String(Number(x.toPrecision(4)));
+}
 
 export interface InspectQuery {
   readonly clientOrderId?: string;
@@ -109,8 +114,10 @@ export function inspect(
     const labels = Object.entries(p.attributes)
       .map(([k, v]) => `${k}="${String(v)}"`)
       .join(', ');
-    const value = p.kind === 'histogram' ? `count=${p.count} sum=${(p.sum ?? 0).toFixed(1)}` : String(p.value);
-    lines.push(`  ${p.service.padEnd(17)} ${p.metric}{${labels}} ${value}`);
+    const value = p.kind === 'histogram' ? `count=${p.count} sum=${figure(p.sum ?? 0)}` : String(p.value);
+    // Two libraries may record the same metric and labels (ioredis and node-redis): the scope tells them apart.
+    const scope = p.scope === SCOPE.name ? '' : ` [${p.scope}]`;
+    lines.push(`  ${p.service.padEnd(17)} ${p.metric}{${labels}} ${value}${scope}`);
   }
 
   lines.push('', 'Exemplars that point to this trace (a metric panel links here)');

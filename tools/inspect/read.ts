@@ -25,6 +25,8 @@ export interface LocalPoint {
   readonly service: string;
   readonly metric: string;
   readonly unit: string;
+  /** The instrumentation scope that recorded it. */
+  readonly scope: string;
   readonly kind: 'sum' | 'gauge' | 'histogram';
   readonly attributes: Readonly<Record<string, Value>>;
   readonly value?: number;
@@ -196,9 +198,10 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
       const last = jsonLines(file).at(-1);
       for (const rm of arr(last?.['resourceMetrics'])) {
         const service = String(attributes((rm['resource'] as Json | undefined)?.['attributes'])['service.name'] ?? '');
-        for (const sm of arr(rm['scopeMetrics']))
+        for (const sm of arr(rm['scopeMetrics'])) {
+          const scope = String((sm['scope'] as Json | undefined)?.['name'] ?? '');
           for (const m of arr(sm['metrics'])) {
-            const base = { service, metric: String(m['name']), unit: String(m['unit'] ?? '') };
+            const base = { service, metric: String(m['name']), unit: String(m['unit'] ?? ''), scope };
             for (const kind of ['sum', 'gauge'] as const)
               for (const dp of arr((m[kind] as Json | undefined)?.['dataPoints']))
                 points.push({
@@ -222,6 +225,7 @@ export function readLocalTelemetry(dir: string): LocalTelemetry {
               });
             }
           }
+        }
       }
     } else if (f.startsWith('log-')) logs.push(...(jsonLines(file) as LocalLog[]));
     else if (f.startsWith('logs-')) records.push(...recordLines(file));

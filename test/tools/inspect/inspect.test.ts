@@ -33,6 +33,8 @@ beforeAll(async () => {
       };
       headers = spans.bus.publish(envelope, () => injectBusHeaders(envelope));
     });
+    // Seconds sum to fractions; an instrument of another scope is marked with it.
+    oms.histogram('quotes.fetch_seconds', { unit: 's' }).record(0.0123);
     spans.oms.submit({ broker: 'alpaca', client_order_id: 'co_other', side: 'sell' }, () =>
       log.orderSubmit({ client_order_id: 'co_other', broker: 'alpaca' }, 'Another order'),
     );
@@ -71,6 +73,7 @@ describe('ampyobs inspect', () => {
     expect(text).toMatch(/ampy-oms\s+ampy\.oms\.order_submit\{broker="alpaca", outcome="ok"\} 1/);
     expect(text).toMatch(/broker-alpaca\s+ampy\.bus\.consumed\{topic="ampy\/dev\/orders\/v1\/requests"\} 1/);
     expect(text).toMatch(/Trading Path › .*[Oo]rder/);
+    expect(text).toMatch(/ampy-oms\s+quotes\.fetch_seconds\{\} count=1 sum=0\.0123 \[ampyobs\.adhoc\]/);
   });
 
   it("shows a service's log records when its lines went to stdout, and a line written both ways once", async () => {

@@ -6,6 +6,7 @@ const point = (buckets: number[], bounds = [1, 10, 100]): LocalPoint => ({
   service: 's',
   metric: 'ampy.oms.order_latency_ms',
   unit: 'ms',
+  scope: 'ampyobs',
   kind: 'histogram',
   attributes: {},
   count: buckets.reduce((a, b) => a + b, 0),
