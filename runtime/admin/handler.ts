@@ -66,10 +66,22 @@ function authorized(req: IncomingMessage, token: string | undefined): boolean {
 }
 
 /** Whether the server carrying this request listens on a loopback address only (unknown counts as not). */
-function loopbackServer(req: IncomingMessage): boolean {
+/** The address the server that took the request listens on, when it is an IP socket. */
+function serverAddress(req: IncomingMessage): AddressInfo | undefined {
   const server = (req.socket as Socket & { server?: Server }).server;
   const addr = server?.address?.() as AddressInfo | string | null | undefined;
-  return typeof addr === 'object' && addr !== null && isLoopback(addr.address);
+  return typeof addr === 'object' && addr !== null ? addr : undefined;
+}
+
+function loopbackServer(req: IncomingMessage): boolean {
+  const addr = serverAddress(req);
+  return addr !== undefined && isLoopback(addr.address);
+}
+
+/** Where the request's server listens, for messages. */
+function localAddressOf(req: IncomingMessage): string {
+  const addr = serverAddress(req);
+  return addr === undefined ? 'an unknown address' : `${addr.address}:${addr.port}`;
 }
 
 class Reply {
@@ -187,7 +199,7 @@ export function createRouter(src: SurfaceSources): SurfaceRouter {
       if (src.token === undefined && !loopbackServer(req))
         return r.error(
           403,
-          '/traces is disabled: span attributes are not served on a non-loopback address without a token; set OBS_ADMIN_TOKEN, or OBS_ADMIN_BIND=127.0.0.1',
+          `/traces is disabled: span attributes are not served on a non-loopback address (this request came in on ${localAddressOf(req)}) without a token; set OBS_ADMIN_TOKEN, or listen on a loopback address (OBS_ADMIN_BIND=127.0.0.1 on OBS_PROM_PORT; the application's own listen address where it mounts the handler)`,
         );
       if (rest === undefined) {
         const asked = Number(params.get('limit') ?? DEFAULT_TRACE_LIST);
