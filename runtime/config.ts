@@ -18,6 +18,7 @@ import {
 import { resolveInstrument, type InstrumentOption } from './instrument/select.js';
 import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
 import { resolveExemplars } from './exemplars/config.js';
+import { displayUrl } from './redact.js';
 import { superLinear } from './redos.js';
 import { servicePackage, type ServicePackage } from './service-package.js';
 import type { SloDefinition } from './slo/definition.js';
@@ -356,6 +357,8 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   if (protocolHint && !['grpc', 'http/protobuf', 'http/json'].includes(protocolHint))
     throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocolHint}' is not grpc or http/protobuf`);
   // OTEL_EXPORTER_OTLP_PROTOCOL qualifies OTEL_EXPORTER_OTLP_ENDPOINT only.
+  // Messages show the endpoint without its credentials (README, "Configuration").
+  const shown = displayUrl(endpoint.value);
   const ep = parseEndpoint(
     endpoint.value,
     endpoint.setting,
@@ -372,12 +375,12 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   if (ep.tls && explicitInsecure?.value === true && ep.protocol !== 'file')
     throw new ConfigError(
       explicitInsecure.setting,
-      `is true but ${endpoint.setting} '${endpoint.value}' asks for TLS; drop one of them`,
+      `is true but ${endpoint.setting} '${shown}' asks for TLS; drop one of them`,
     );
   if (!insecure && !ep.tls)
     throw new ConfigError(
       explicitInsecure?.value === false ? explicitInsecure.setting : endpoint.setting,
-      `'${endpoint.value}' is plaintext ${ep.protocol === 'grpc' ? 'gRPC' : 'http'} but insecure transport is not allowed${explicitInsecure?.value === false ? '' : ` in ${environment}`}: use ${ep.protocol === 'grpc' ? 'grpcs://' : 'https://'} or set OBS_OTLP_INSECURE=true`,
+      `'${shown}' is plaintext ${ep.protocol === 'grpc' ? 'gRPC' : 'http'} but insecure transport is not allowed${explicitInsecure?.value === false ? '' : ` in ${environment}`}: use ${ep.protocol === 'grpc' ? 'grpcs://' : 'https://'} or set OBS_OTLP_INSECURE=true`,
     );
 
   const headers = first<Record<string, string>>(
@@ -407,7 +410,7 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   if (insecure && (ca || cert))
     throw new ConfigError(
       (ca ? caFile : certFile)!.setting,
-      `TLS files are set but the connection to '${endpoint.value}' is insecure; use https:// (or grpcs://) or drop the files`,
+      `TLS files are set but the connection to '${shown}' is insecure; use https:// (or grpcs://) or drop the files`,
     );
 
   const timeoutMillis = options.otlp?.timeoutMillis ?? 10_000;
@@ -443,33 +446,43 @@ function parseEndpoint(
       `'${raw}' has no scheme, and only the OTLP ports say which protocol it means (${OTLP_PORTS.grpc} gRPC, ${OTLP_PORTS.http} HTTP): write grpc://${host}:${port} or http://${host}:${port} (grpcs:// or https:// for TLS)`,
     );
   }
+  const shown = displayUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(
       setting,
-      `'${raw}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`,
+      `'${shown}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`,
     );
   }
   const scheme = url.protocol.replace(/:$/, '');
   // Local files need no transport security: nothing leaves the machine.
   if (scheme === 'file') {
     if (!url.pathname || url.pathname === '/')
-      throw new ConfigError(setting, `'${raw}' names no directory (expected file:///path/to/dir)`);
+      throw new ConfigError(setting, `'${shown}' names no directory (expected file:///path/to/dir)`);
     return { protocol: 'file', endpoint: decodeURIComponent(url.pathname), tls: true };
   }
-  if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
+  if (!url.hostname) throw new ConfigError(setting, `'${shown}' has no host`);
+  const web = scheme === 'http' || scheme === 'https';
+  if (!web && scheme !== 'grpc' && scheme !== 'grpcs')
+    throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
+  // The signal path (/v1/traces) is appended to an OTLP/HTTP endpoint, and OTLP/gRPC sends neither a query
+  // nor userinfo: credentials there would be mangled or silently left out.
+  if (/[?#]/.test(raw))
+    throw new ConfigError(
+      setting,
+      `'${shown}' has a query or fragment, which an OTLP endpoint cannot carry; send credentials as headers (OBS_HEADERS)`,
+    );
   // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
-  if (scheme === 'grpc' || scheme === 'grpcs')
-    return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'grpcs' };
-  if (scheme === 'http' || scheme === 'https') {
-    const grpc = protocolHint === 'grpc';
-    if (grpc)
-      return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'https' };
-    return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls: scheme === 'https' };
-  }
-  throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
+  const tls = scheme === 'https' || scheme === 'grpcs';
+  if (web && protocolHint !== 'grpc') return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls };
+  if (url.username || url.password)
+    throw new ConfigError(
+      setting,
+      `'${shown}' has credentials, which OTLP/gRPC does not send; send them as headers (OBS_HEADERS)`,
+    );
+  return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls };
 }
 
 /** `host:port` or `[v6]:port`, nothing else: what OpenTelemetry SDKs of other languages accept without a scheme. */
