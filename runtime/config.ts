@@ -23,6 +23,7 @@ import { superLinear } from './redos.js';
 import { servicePackage, type ServicePackage } from './service-package.js';
 import type { SloDefinition } from './slo/definition.js';
 import {
+  checkHeaders,
   ConfigError,
   first,
   nonEmpty,
@@ -386,11 +387,21 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   const headers = first<Record<string, string>>(
     [
       variable(env, 'OBS_HEADERS', parseHeaders),
-      option('otlp.headers', options.otlp?.headers && { ...options.otlp.headers }),
+      ['otlp.headers', () => options.otlp?.headers && checkHeaders(options.otlp.headers, 'otlp.headers')],
       variable(env, 'OTEL_EXPORTER_OTLP_HEADERS', parseHeaders),
     ],
     { value: {}, setting: 'default' },
-  ).value;
+  );
+  // The OpenTelemetry exporters read these themselves and send them under ours, whatever is set above.
+  for (const name of SDK_HEADER_VARIABLES) first([variable(env, name, parseHeaders)]);
+  // gRPC metadata keys are narrower than HTTP header names.
+  if (ep.protocol === 'grpc')
+    for (const name of Object.keys(headers.value).map((n) => n.toLowerCase()))
+      if (!/^[0-9a-z_.-]+$/.test(name) || name.endsWith('-bin'))
+        throw new ConfigError(
+          headers.setting,
+          `'${name}' cannot be a gRPC metadata key (lower-case letters, digits, '-', '_' and '.'; no -bin suffix)`,
+        );
 
   // An empty path in code means none, as an empty variable does.
   const tls = options.otlp?.tls;
@@ -420,13 +431,21 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
     protocol: ep.protocol,
     endpoint: ep.endpoint,
     insecure,
-    headers,
+    headers: headers.value,
     ...(ca && { ca }),
     ...(cert && { cert }),
     ...(key && { key }),
     timeoutMillis,
   };
 }
+
+/** Header variables the OpenTelemetry exporters read from the environment on their own. */
+const SDK_HEADER_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+];
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
 function parseEndpoint(

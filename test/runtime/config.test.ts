@@ -526,6 +526,53 @@ describe('OBS_HEADERS', () => {
     },
   );
 
+  it.each([
+    ['a CR LF, percent-encoded', 'authorization=Bearer%20s3cret%0D%0AX-Injected: 1', 'U+000D'],
+    ['a raw line feed', 'authorization=Bearer s3cret\nX-Injected: 1', 'U+000A'],
+    ['a NUL', 'authorization=s3cret%00', 'U+0000'],
+    ['a character outside ASCII', 'authorization=s3cret%E2%82%AC', 'U+20AC'],
+  ])(
+    'a value with %s is refused by init(), naming OBS_HEADERS and the header, not the value',
+    async (_, value, char) => {
+      await withEnv({ ...CLEAN_ENV, OBS_HEADERS: value, OBS_OTLP_ENDPOINT: endpoint }, () => {
+        const e = configError(() => init({ serviceName: 'ampy-oms', logDestination: lineSink().stream }));
+        expect(e.setting).toBe('OBS_HEADERS');
+        expect(e.message).toContain(`the value of header 'authorization' holds ${char}`);
+        expect(e.message).not.toContain('s3cret');
+      });
+      // Nothing was left running: a later init() is accepted.
+      await withObs({ OBS_OTLP_ENDPOINT: endpoint }, {}, () => {});
+    },
+  );
+
+  it('otlp.headers from code are checked the same way: names, string values, characters', () => {
+    for (const headers of [
+      { 'x-tenant': 'ampy\r\nX-Injected: 1' },
+      { 'bad name': 'v' },
+      { 'x-count': 1 as unknown as string },
+      'x=1' as unknown as Record<string, string>,
+    ])
+      expectConfigError({}, 'otlp.headers', { otlp: { headers } });
+    expect(resolve({}, { otlp: { headers: { 'X-Tenant': 'ampy' } } }).otlp.headers).toEqual({ 'X-Tenant': 'ampy' });
+  });
+
+  it('OTEL_EXPORTER_OTLP_HEADERS and its per-signal variables, which the exporters send too, are checked even under OBS_HEADERS', () => {
+    for (const name of [
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+      'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+    ])
+      expectConfigError({ OBS_HEADERS: 'x-obs=1', [name]: 'a=b%0Ac' }, name);
+  });
+
+  it('a header name gRPC metadata cannot carry is refused with a grpc:// endpoint only', () => {
+    expectConfigError({ OBS_HEADERS: 'x!tenant=1', OBS_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'OBS_HEADERS');
+    expect(resolve({ OBS_HEADERS: 'x!tenant=1' }).otlp.headers).toEqual({ 'x!tenant': '1' });
+    expect(resolve({}, { otlp: { endpoint: 'grpc://c:4317', headers: { 'X-Tenant': '1' } } }).otlp.headers).toEqual({
+      'X-Tenant': '1',
+    });
+  });
+
   it('blank falls back to the option', () => {
     expect(resolve({ OBS_HEADERS: '  ' }, { otlp: { headers: { 'x-opt': '1' } } }).otlp.headers).toEqual({
       'x-opt': '1',
