@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_OTLP_ENDPOINT,
   DEFAULT_REDACTION_KEY_PATTERNS,
@@ -476,23 +477,19 @@ function parseEndpoint(
     );
   }
   const scheme = url.protocol.replace(/:$/, '');
-  // Local files need no transport security: nothing leaves the machine.
-  if (scheme === 'file') {
-    if (!url.pathname || url.pathname === '/')
-      throw new ConfigError(setting, `'${shown}' names no directory (expected file:///path/to/dir)`);
-    return { protocol: 'file', endpoint: decodeURIComponent(url.pathname), tls: true };
-  }
-  if (!url.hostname) throw new ConfigError(setting, `'${shown}' has no host`);
-  const web = scheme === 'http' || scheme === 'https';
-  if (!web && scheme !== 'grpc' && scheme !== 'grpcs')
-    throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
-  // The signal path (/v1/traces) is appended to an OTLP/HTTP endpoint, and OTLP/gRPC sends neither a query
-  // nor userinfo: credentials there would be mangled or silently left out.
+  // The signal path (/v1/traces) is appended to an OTLP/HTTP endpoint, OTLP/gRPC sends neither a query
+  // nor userinfo, and a file path has neither: credentials there would be mangled or silently left out.
   if (/[?#]/.test(raw))
     throw new ConfigError(
       setting,
       `'${shown}' has a query or fragment, which an OTLP endpoint cannot carry; send credentials as headers (OBS_HEADERS)`,
     );
+  // Local files need no transport security: nothing leaves the machine.
+  if (scheme === 'file') return { protocol: 'file', endpoint: fileDirectory(raw, url, setting, shown), tls: true };
+  if (!url.hostname) throw new ConfigError(setting, `'${shown}' has no host`);
+  const web = scheme === 'http' || scheme === 'https';
+  if (!web && scheme !== 'grpc' && scheme !== 'grpcs')
+    throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
   // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
   const tls = scheme === 'https' || scheme === 'grpcs';
   if (web && protocolHint !== 'grpc') return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls };
@@ -502,6 +499,30 @@ function parseEndpoint(
       `'${shown}' has credentials, which OTLP/gRPC does not send; send them as headers (OBS_HEADERS)`,
     );
   return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls };
+}
+
+/**
+ * The directory of a `file:///absolute/path` (or `file://localhost/…`) endpoint. A relative path has no
+ * file URL (`file://dir/x` names the host `dir`, `file:dir` means `/dir`): refused with the form to write,
+ * rather than telemetry written at the root of the filesystem.
+ */
+function fileDirectory(raw: string, url: URL, setting: string, shown: string): string {
+  const write = 'write file:///absolute/path (file://$PWD/dir for a directory under the current one)';
+  if (!/^file:\/\//i.test(raw)) throw new ConfigError(setting, `'${shown}' is not an absolute file URL; ${write}`);
+  if (url.hostname !== '' && url.hostname !== 'localhost')
+    throw new ConfigError(
+      setting,
+      `'${shown}' names the host '${url.hostname}' (a relative path reads as one), and files are written on this one; ${write}`,
+    );
+  let dir: string;
+  try {
+    dir = fileURLToPath(url);
+  } catch (e) {
+    throw new ConfigError(setting, `'${shown}' is not a directory path: ${(e as Error).message}`);
+  }
+  if (dir === '/') throw new ConfigError(setting, `'${shown}' names no directory (expected file:///path/to/dir)`);
+  if (/\p{Cc}/u.test(dir)) throw new ConfigError(setting, `'${shown}' holds a control character`);
+  return dir;
 }
 
 /** `host:port` or `[v6]:port`, nothing else: what OpenTelemetry SDKs of other languages accept without a scheme. */

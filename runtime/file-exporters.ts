@@ -28,7 +28,7 @@ function append(file: string, bytes: Uint8Array | string | undefined): ExportRes
   }
 }
 
-/** Writes spans as OTLP-JSON lines: for local runs without a collector (OBS_OTLP_ENDPOINT=file://DIR). */
+/** Writes spans as OTLP-JSON lines: for local runs without a collector (OBS_OTLP_ENDPOINT=file:///dir). */
 export class FileSpanExporter implements SpanExporter {
   constructor(private readonly file: string) {}
   export(spans: ReadableSpan[], cb: (r: ExportResult) => void): void {

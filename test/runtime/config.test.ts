@@ -1110,6 +1110,27 @@ describe('OBS_OTLP_ENDPOINT=file://', () => {
   it('needs a directory', () => {
     expectConfigError({ OBS_OTLP_ENDPOINT: 'file:///' }, 'OBS_OTLP_ENDPOINT');
   });
+  it('takes file://localhost/ as the local host', () => {
+    expect(resolve({ OBS_OTLP_ENDPOINT: 'file://localhost/var/tmp/tel' }).otlp.endpoint).toBe('/var/tmp/tel');
+  });
+  it.each([
+    'file://relative/dir',
+    'file://./tel2',
+    'file:tel2',
+    'file:./tel2',
+    'file:/abs/dir',
+    'file://collector/var/tel',
+  ])('refuses %j, which is not file:///absolute/path, saying what to write (not a directory at the root)', (url) => {
+    expect(expectConfigError({ OBS_OTLP_ENDPOINT: url }, 'OBS_OTLP_ENDPOINT').message).toContain(
+      'write file:///absolute/path',
+    );
+  });
+  it.each(['file:///var/tmp/a%2Fb', 'file:///var/tmp/a%00b', 'file:///var/tmp/tel?x=1'])(
+    'refuses %j, which names no plain directory',
+    (url) => {
+      expectConfigError({ OBS_OTLP_ENDPOINT: url }, 'OBS_OTLP_ENDPOINT');
+    },
+  );
 });
 
 describe('configuration other SDKs use (accepted, or refused precisely)', () => {
