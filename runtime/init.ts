@@ -4,7 +4,6 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { pino } from 'pino';
 import { adhocApi, type AdhocApi } from './adhoc/index.js';
 import type { FastifySurfacePlugin } from './admin/fastify.js';
 import type { SurfaceHandler } from './admin/handler.js';
@@ -18,6 +17,7 @@ import { setExemplarSource } from './exemplars/exemplar.js';
 import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl } from './exporters.js';
 import type { QueueStats } from './export-queue.js';
 import { FastMetricProducer, setFastPath } from './fast-metrics.js';
+import { logFileDestination } from './log-file.js';
 import { configureLogs, flushLogs } from './logs.js';
 import { setLogRecordTarget } from './log-records.js';
 import { startProcessMetrics } from './process-metrics.js';
@@ -75,6 +75,8 @@ let current: Observability | undefined;
 export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observability {
   if (current) throw new ConfigError('init', 'ampyobs is already initialized in this process; call shutdown() first');
   const cfg = resolveConfig(options, process.env, spec);
+  // Opened before anything starts: a ConfigError here leaves nothing running.
+  const logDestination = options.logFile ? logFileDestination(options.logFile) : options.logDestination;
   const resource = resourceFromAttributes(cfg.resource);
 
   setRedactor(new Redactor(cfg.redaction.keyPatterns, cfg.redaction.valuePatterns, cfg.redaction.replacement));
@@ -141,10 +143,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       env: cfg.resource['deployment.environment'],
       service_version: cfg.resource['service.version'],
     },
-    ...(options.logDestination && { destination: options.logDestination }),
-    ...(options.logFile && {
-      destination: pino.destination({ dest: options.logFile, sync: true, append: true, mkdir: true }),
-    }),
+    ...(logDestination && { destination: logDestination }),
     level: cfg.logLevel,
   });
 
