@@ -35,6 +35,7 @@ import {
   parsePort,
   parseRatio,
   readTlsFile,
+  refuseControl,
   variable,
   type Env,
   type Layer,
@@ -240,37 +241,43 @@ function resolveResource(
   const pkg = (): ServicePackage => (found ??= servicePackage());
   const resource: Record<string, string> = {
     ...given,
-    'service.name': first(
-      [
-        variable(env, 'OBS_SERVICE_NAME'),
-        option('serviceName', options.serviceName),
-        variable(env, 'OTEL_SERVICE_NAME'),
-        custom('service.name'),
-      ],
-      {
-        value: inferServiceName(env, pkg()),
-        setting: 'default',
-      },
-    ).value,
-    'service.version': first(
-      [
-        variable(env, 'OBS_SERVICE_VERSION'),
-        option('serviceVersion', options.serviceVersion),
-        variable(env, 'OTEL_SERVICE_VERSION'),
-        custom('service.version'),
-        variable(env, 'npm_package_version'),
-        ['package.json', () => pkg().version],
-      ],
-      {
-        value: '0.0.0',
-        setting: 'default',
-      },
-    ).value,
+    'service.name': identity(
+      first(
+        [
+          variable(env, 'OBS_SERVICE_NAME'),
+          option('serviceName', options.serviceName),
+          variable(env, 'OTEL_SERVICE_NAME'),
+          custom('service.name'),
+        ],
+        {
+          value: inferServiceName(env, pkg()),
+          setting: 'default',
+        },
+      ),
+    ),
+    'service.version': identity(
+      first(
+        [
+          variable(env, 'OBS_SERVICE_VERSION'),
+          option('serviceVersion', options.serviceVersion),
+          variable(env, 'OTEL_SERVICE_VERSION'),
+          custom('service.version'),
+          variable(env, 'npm_package_version'),
+          ['package.json', () => pkg().version],
+        ],
+        {
+          value: '0.0.0',
+          setting: 'default',
+        },
+      ),
+    ),
     'deployment.environment': environmentValue,
-    'service.instance.id': first([option('instanceId', options.instanceId), custom('service.instance.id')], {
-      value: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-      setting: 'default',
-    }).value,
+    'service.instance.id': identity(
+      first([option('instanceId', options.instanceId), custom('service.instance.id')], {
+        value: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+        setting: 'default',
+      }),
+    ),
   };
   const optional: [string, Resolved<string | undefined>][] = [
     [
@@ -292,11 +299,21 @@ function resolveResource(
       ),
     ],
   ];
-  for (const [key, { value }] of optional) if (value) resource[key] = value;
+  for (const [key, resolved] of optional) if (resolved.value) resource[key] = identity(resolved);
   // The semantic conventions' newer name, when given, says the same as the attribute it aliases.
   if (Object.hasOwn(resource, 'deployment.environment.name'))
     resource['deployment.environment.name'] = environmentValue;
   return { environment: environmentValue, resource: resource as ObsConfig['resource'] };
+}
+
+/**
+ * A resource value as resolved, checked: a string (untyped code may pass anything) without control
+ * characters, since it lands in every log line, label and exported resource.
+ */
+function identity({ value, setting }: Resolved<unknown>): string {
+  if (typeof value !== 'string')
+    throw new ConfigError(setting, `is ${value === null ? 'null' : typeof value}, not a string`);
+  return refuseControl(value, setting);
 }
 
 /** An environment by its name or one of the spec's aliases, or a ConfigError listing both. */
@@ -324,7 +341,10 @@ function customAttributes(given: InitOptions['resourceAttributes']): Record<stri
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isFinite(value))
     )
-      out[key] = String(value);
+      out[refuseControl(key, 'resourceAttributes', 'an attribute name ')] = refuseControl(
+        String(value),
+        `resourceAttributes.${key}`,
+      );
     else
       throw new ConfigError(
         `resourceAttributes.${key}`,

@@ -112,6 +112,20 @@ function codePoint(c: string): string {
 }
 
 /**
+ * `value`, unless it holds a control character (a line break, a tab, NUL, ESC…): a ConfigError naming
+ * `setting` and the character, with `what` (`an attribute name `) saying which part of the setting.
+ */
+export function refuseControl(value: string, setting: string, what = ''): string {
+  const c = /\p{Cc}/u.exec(value)?.[0];
+  if (c !== undefined)
+    throw new ConfigError(
+      setting,
+      `${what}${JSON.stringify(value)} holds ${codePoint(c)}, a control character; it would land in every log line and label`,
+    );
+  return value;
+}
+
+/**
  * Headers sent with every export, checked: each name an HTTP token, each value a string of printable
  * ASCII. A ConfigError names the header, never its value (it is often a credential).
  */
@@ -152,11 +166,15 @@ function parseKeyValues(raw: string, setting: string, kind: 'header' | 'attribut
       throw new ConfigError(setting, 'has an entry that is not key=value (expected key1=val1,key2=val2)');
     if (kind === 'header' && !HEADER_NAME.test(key))
       throw new ConfigError(setting, `'${key}' is not a valid header name (expected key1=val1,key2=val2)`);
+    let value: string;
     try {
-      out[kind === 'header' ? key.toLowerCase() : key] = decodeURIComponent(part.slice(eq + 1).trim());
+      value = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
       throw new ConfigError(setting, `the value of '${key}' has a malformed percent-encoding`);
     }
+    if (kind === 'header') out[key.toLowerCase()] = value;
+    else
+      out[refuseControl(key, setting, 'an attribute name ')] = refuseControl(value, setting, `the value of '${key}', `);
   }
   return out;
 }

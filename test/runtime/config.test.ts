@@ -137,6 +137,16 @@ describe('OBS_SERVICE_NAME', () => {
     expect(resolve({ OBS_SERVICE_NAME: '  ampy-risk \t' }).resource['service.name']).toBe('ampy-risk');
   });
 
+  it('with a line break or another control character inside is refused by init(), naming it and the character', async () => {
+    await withEnv({ ...CLEAN_ENV, OBS_SERVICE_NAME: 'ampy-oms\n{"level":"fatal"}' }, () => {
+      const e = configError(() => init({ logDestination: lineSink().stream }));
+      expect(e.setting).toBe('OBS_SERVICE_NAME');
+      expect(e.message).toContain('holds U+000A, a control character');
+    });
+    // Nothing was left running: a later init() is accepted.
+    await withObs({ OBS_OTLP_ENDPOINT: endpoint }, {}, () => {});
+  });
+
   it.each(['', '   ', '\t\n'])('empty or blank (%j) falls back to the next source', (blank) => {
     expect(resolve({ OBS_SERVICE_NAME: blank }, { serviceName: 'from-options' }).resource['service.name']).toBe(
       'from-options',
@@ -144,6 +154,39 @@ describe('OBS_SERVICE_NAME', () => {
     expect(resolve({ OBS_SERVICE_NAME: blank, OTEL_SERVICE_NAME: 'from-otel' }).resource['service.name']).toBe(
       'from-otel',
     );
+  });
+});
+
+describe('resource identity: no control characters, from any source', () => {
+  it.each([
+    ['OBS_SERVICE_VERSION', { OBS_SERVICE_VERSION: '1.0\r\n2' }, {}],
+    ['OBS_REGION', { OBS_REGION: 'us-east-1\u001b[2J' }, {}],
+    ['OTEL_SERVICE_NAME', { OTEL_SERVICE_NAME: 'a\tb' }, {}],
+    ['OTEL_RESOURCE_ATTRIBUTES', { OTEL_RESOURCE_ATTRIBUTES: 'team=risk%0Adesk' }, {}],
+    ['OTEL_RESOURCE_ATTRIBUTES', { OTEL_RESOURCE_ATTRIBUTES: 'te\nam=risk' }, {}],
+    ['serviceName', {}, { serviceName: 'ampy\u0000oms' }],
+    ['instanceId', {}, { instanceId: 'oms-1\u0085' }],
+    ['busCluster', {}, { busCluster: 'bus\n1' }],
+    ['schemaVersion', {}, { schemaVersion: '1.4\n' }],
+    ['resourceAttributes.team', {}, { resourceAttributes: { team: 'risk\ndesk' } }],
+    ['resourceAttributes', {}, { resourceAttributes: { 'te\nam': 'risk' } }],
+  ] as [string, Vars, InitOptions][])(
+    'a control character in %s is a ConfigError naming it',
+    (setting, env, options) => {
+      expect(expectConfigError(env, setting, options).message).toMatch(/holds U\+00[0-9A-F]{2}, a control character/);
+    },
+  );
+
+  it('a value from untyped code that is not a string is refused, naming the option', () => {
+    expectConfigError({}, 'serviceName', { serviceName: 42 as unknown as string });
+    expectConfigError({}, 'region', { region: { name: 'x' } as unknown as string });
+  });
+
+  it('a line break around a value is trimmed away, not refused', () => {
+    expect(resolve({ OBS_SERVICE_NAME: 'ampy-oms\n', OBS_REGION: '\r\nus-east-1\n' }).resource).toMatchObject({
+      'service.name': 'ampy-oms',
+      'cloud.region': 'us-east-1',
+    });
   });
 });
 
