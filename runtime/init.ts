@@ -39,7 +39,10 @@ export interface Observability extends AdhocApi {
   status(): ObsStatus;
   /** Exports everything buffered, within the deadline. */
   forceFlush(timeoutMillis?: number): Promise<void>;
-  /** Flushes within the deadline, then stops exporters; what is still queued is dropped and counted. */
+  /**
+   * Flushes within the deadline, then stops exporters; what is still queued or in flight is dropped and
+   * counted (`shutdown`), so that once it resolves every span and log record is exported or dropped.
+   */
   shutdown(timeoutMillis?: number): Promise<void>;
   /** URL of the Prometheus endpoint when OBS_PROM_PORT is set. */
   readonly prometheusUrl?: string;
