@@ -4,6 +4,7 @@
 // compiles without `"types": ["node"]` (the same line heads each runtime module whose declarations use Node).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_OTLP_ENDPOINT,
   DEFAULT_REDACTION_KEY_PATTERNS,
@@ -23,10 +24,12 @@ import { resolveInstrument, type InstrumentOption } from './instrument/select.js
 import { resolveAdmin, type AdminConfig, type AdminOptions } from './admin/config.js';
 import { resolveExemplars } from './exemplars/config.js';
 import { resolveShutdownOnExit } from './exit-hooks.js';
+import { displayUrl } from './redact.js';
 import { superLinear } from './redos.js';
 import { servicePackage, type ServicePackage } from './service-package.js';
 import type { SloDefinition } from './slo/definition.js';
 import {
+  checkHeaders,
   ConfigError,
   first,
   nonEmpty,
@@ -37,6 +40,7 @@ import {
   parsePort,
   parseRatio,
   readTlsFile,
+  refuseControl,
   variable,
   type Env,
   type Layer,
@@ -249,37 +253,43 @@ function resolveResource(
   const pkg = (): ServicePackage => (found ??= servicePackage());
   const resource: Record<string, string> = {
     ...given,
-    'service.name': first(
-      [
-        variable(env, 'OBS_SERVICE_NAME'),
-        option('serviceName', options.serviceName),
-        variable(env, 'OTEL_SERVICE_NAME'),
-        custom('service.name'),
-      ],
-      {
-        value: inferServiceName(env, pkg()),
-        setting: 'default',
-      },
-    ).value,
-    'service.version': first(
-      [
-        variable(env, 'OBS_SERVICE_VERSION'),
-        option('serviceVersion', options.serviceVersion),
-        variable(env, 'OTEL_SERVICE_VERSION'),
-        custom('service.version'),
-        variable(env, 'npm_package_version'),
-        ['package.json', () => pkg().version],
-      ],
-      {
-        value: '0.0.0',
-        setting: 'default',
-      },
-    ).value,
+    'service.name': identity(
+      first(
+        [
+          variable(env, 'OBS_SERVICE_NAME'),
+          option('serviceName', options.serviceName),
+          variable(env, 'OTEL_SERVICE_NAME'),
+          custom('service.name'),
+        ],
+        {
+          value: inferServiceName(env, pkg()),
+          setting: 'default',
+        },
+      ),
+    ),
+    'service.version': identity(
+      first(
+        [
+          variable(env, 'OBS_SERVICE_VERSION'),
+          option('serviceVersion', options.serviceVersion),
+          variable(env, 'OTEL_SERVICE_VERSION'),
+          custom('service.version'),
+          variable(env, 'npm_package_version'),
+          ['package.json', () => pkg().version],
+        ],
+        {
+          value: '0.0.0',
+          setting: 'default',
+        },
+      ),
+    ),
     'deployment.environment': environmentValue,
-    'service.instance.id': first([option('instanceId', options.instanceId), custom('service.instance.id')], {
-      value: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
-      setting: 'default',
-    }).value,
+    'service.instance.id': identity(
+      first([option('instanceId', options.instanceId), custom('service.instance.id')], {
+        value: `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
+        setting: 'default',
+      }),
+    ),
   };
   const optional: [string, Resolved<string | undefined>][] = [
     [
@@ -301,11 +311,21 @@ function resolveResource(
       ),
     ],
   ];
-  for (const [key, { value }] of optional) if (value) resource[key] = value;
+  for (const [key, resolved] of optional) if (resolved.value) resource[key] = identity(resolved);
   // The semantic conventions' newer name, when given, says the same as the attribute it aliases.
   if (Object.hasOwn(resource, 'deployment.environment.name'))
     resource['deployment.environment.name'] = environmentValue;
   return { environment: environmentValue, resource: resource as ObsConfig['resource'] };
+}
+
+/**
+ * A resource value as resolved, checked: a string (untyped code may pass anything) without control
+ * characters, since it lands in every log line, label and exported resource.
+ */
+function identity({ value, setting }: Resolved<unknown>): string {
+  if (typeof value !== 'string')
+    throw new ConfigError(setting, `is ${value === null ? 'null' : typeof value}, not a string`);
+  return refuseControl(value, setting);
 }
 
 /** An environment by its name or one of the spec's aliases, or a ConfigError listing both. */
@@ -333,7 +353,10 @@ function customAttributes(given: InitOptions['resourceAttributes']): Record<stri
       typeof value === 'boolean' ||
       (typeof value === 'number' && Number.isFinite(value))
     )
-      out[key] = String(value);
+      out[refuseControl(key, 'resourceAttributes', 'an attribute name ')] = refuseControl(
+        String(value),
+        `resourceAttributes.${key}`,
+      );
     else
       throw new ConfigError(
         `resourceAttributes.${key}`,
@@ -368,6 +391,8 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   if (protocolHint && !['grpc', 'http/protobuf', 'http/json'].includes(protocolHint))
     throw new ConfigError('OTEL_EXPORTER_OTLP_PROTOCOL', `'${protocolHint}' is not grpc or http/protobuf`);
   // OTEL_EXPORTER_OTLP_PROTOCOL qualifies OTEL_EXPORTER_OTLP_ENDPOINT only.
+  // Messages show the endpoint without its credentials (README, "Configuration").
+  const shown = displayUrl(endpoint.value);
   const ep = parseEndpoint(
     endpoint.value,
     endpoint.setting,
@@ -384,22 +409,32 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   if (ep.tls && explicitInsecure?.value === true && ep.protocol !== 'file')
     throw new ConfigError(
       explicitInsecure.setting,
-      `is true but ${endpoint.setting} '${endpoint.value}' asks for TLS; drop one of them`,
+      `is true but ${endpoint.setting} '${shown}' asks for TLS; drop one of them`,
     );
   if (!insecure && !ep.tls)
     throw new ConfigError(
       explicitInsecure?.value === false ? explicitInsecure.setting : endpoint.setting,
-      `'${endpoint.value}' is plaintext ${ep.protocol === 'grpc' ? 'gRPC' : 'http'} but insecure transport is not allowed${explicitInsecure?.value === false ? '' : ` in ${environment}`}: use ${ep.protocol === 'grpc' ? 'grpcs://' : 'https://'} or set OBS_OTLP_INSECURE=true`,
+      `'${shown}' is plaintext ${ep.protocol === 'grpc' ? 'gRPC' : 'http'} but insecure transport is not allowed${explicitInsecure?.value === false ? '' : ` in ${environment}`}: use ${ep.protocol === 'grpc' ? 'grpcs://' : 'https://'} or set OBS_OTLP_INSECURE=true`,
     );
 
   const headers = first<Record<string, string>>(
     [
       variable(env, 'OBS_HEADERS', parseHeaders),
-      option('otlp.headers', options.otlp?.headers && { ...options.otlp.headers }),
+      ['otlp.headers', () => options.otlp?.headers && checkHeaders(options.otlp.headers, 'otlp.headers')],
       variable(env, 'OTEL_EXPORTER_OTLP_HEADERS', parseHeaders),
     ],
     { value: {}, setting: 'default' },
-  ).value;
+  );
+  // The OpenTelemetry exporters read these themselves and send them under ours, whatever is set above.
+  for (const name of SDK_HEADER_VARIABLES) first([variable(env, name, parseHeaders)]);
+  // gRPC metadata keys are narrower than HTTP header names.
+  if (ep.protocol === 'grpc')
+    for (const name of Object.keys(headers.value).map((n) => n.toLowerCase()))
+      if (!/^[0-9a-z_.-]+$/.test(name) || name.endsWith('-bin'))
+        throw new ConfigError(
+          headers.setting,
+          `'${name}' cannot be a gRPC metadata key (lower-case letters, digits, '-', '_' and '.'; no -bin suffix)`,
+        );
 
   // An empty path in code means none, as an empty variable does.
   const tls = options.otlp?.tls;
@@ -419,7 +454,7 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
   if (insecure && (ca || cert))
     throw new ConfigError(
       (ca ? caFile : certFile)!.setting,
-      `TLS files are set but the connection to '${endpoint.value}' is insecure; use https:// (or grpcs://) or drop the files`,
+      `TLS files are set but the connection to '${shown}' is insecure; use https:// (or grpcs://) or drop the files`,
     );
 
   const timeoutMillis = options.otlp?.timeoutMillis ?? 10_000;
@@ -429,13 +464,21 @@ function resolveOtlp(options: InitOptions, env: Env, environment: Environment): 
     protocol: ep.protocol,
     endpoint: ep.endpoint,
     insecure,
-    headers,
+    headers: headers.value,
     ...(ca && { ca }),
     ...(cert && { cert }),
     ...(key && { key }),
     timeoutMillis,
   };
 }
+
+/** Header variables the OpenTelemetry exporters read from the environment on their own. */
+const SDK_HEADER_VARIABLES = [
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+  'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+  'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+];
 
 /** Endpoint and protocol from a URL-ish string: http(s)://… is OTLP/HTTP, grpc(s)://… is OTLP/gRPC. */
 function parseEndpoint(
@@ -455,33 +498,63 @@ function parseEndpoint(
       `'${raw}' has no scheme, and only the OTLP ports say which protocol it means (${OTLP_PORTS.grpc} gRPC, ${OTLP_PORTS.http} HTTP): write grpc://${host}:${port} or http://${host}:${port} (grpcs:// or https:// for TLS)`,
     );
   }
+  const shown = displayUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     throw new ConfigError(
       setting,
-      `'${raw}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`,
+      `'${shown}' is not a URL (expected http://host:${OTLP_PORTS.http}, https://host:${OTLP_PORTS.http} or grpc://host:${OTLP_PORTS.grpc})`,
     );
   }
   const scheme = url.protocol.replace(/:$/, '');
+  // The signal path (/v1/traces) is appended to an OTLP/HTTP endpoint, OTLP/gRPC sends neither a query
+  // nor userinfo, and a file path has neither: credentials there would be mangled or silently left out.
+  if (/[?#]/.test(raw))
+    throw new ConfigError(
+      setting,
+      `'${shown}' has a query or fragment, which an OTLP endpoint cannot carry; send credentials as headers (OBS_HEADERS)`,
+    );
   // Local files need no transport security: nothing leaves the machine.
-  if (scheme === 'file') {
-    if (!url.pathname || url.pathname === '/')
-      throw new ConfigError(setting, `'${raw}' names no directory (expected file:///path/to/dir)`);
-    return { protocol: 'file', endpoint: decodeURIComponent(url.pathname), tls: true };
-  }
-  if (!url.hostname) throw new ConfigError(setting, `'${raw}' has no host`);
+  if (scheme === 'file') return { protocol: 'file', endpoint: fileDirectory(raw, url, setting, shown), tls: true };
+  if (!url.hostname) throw new ConfigError(setting, `'${shown}' has no host`);
+  const web = scheme === 'http' || scheme === 'https';
+  if (!web && scheme !== 'grpc' && scheme !== 'grpcs')
+    throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
   // grpc:// is plaintext like http://, grpcs:// is TLS like https://.
-  if (scheme === 'grpc' || scheme === 'grpcs')
-    return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'grpcs' };
-  if (scheme === 'http' || scheme === 'https') {
-    const grpc = protocolHint === 'grpc';
-    if (grpc)
-      return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls: scheme === 'https' };
-    return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls: scheme === 'https' };
+  const tls = scheme === 'https' || scheme === 'grpcs';
+  if (web && protocolHint !== 'grpc') return { protocol: 'http/protobuf', endpoint: raw.replace(/\/+$/, ''), tls };
+  if (url.username || url.password)
+    throw new ConfigError(
+      setting,
+      `'${shown}' has credentials, which OTLP/gRPC does not send; send them as headers (OBS_HEADERS)`,
+    );
+  return { protocol: 'grpc', endpoint: `${url.hostname}:${url.port || OTLP_PORTS.grpc}`, tls };
+}
+
+/**
+ * The directory of a `file:///absolute/path` (or `file://localhost/…`) endpoint. A relative path has no
+ * file URL (`file://dir/x` names the host `dir`, `file:dir` means `/dir`): refused with the form to write,
+ * rather than telemetry written at the root of the filesystem.
+ */
+function fileDirectory(raw: string, url: URL, setting: string, shown: string): string {
+  const write = 'write file:///absolute/path (file://$PWD/dir for a directory under the current one)';
+  if (!/^file:\/\//i.test(raw)) throw new ConfigError(setting, `'${shown}' is not an absolute file URL; ${write}`);
+  if (url.hostname !== '' && url.hostname !== 'localhost')
+    throw new ConfigError(
+      setting,
+      `'${shown}' names the host '${url.hostname}' (a relative path reads as one), and files are written on this one; ${write}`,
+    );
+  let dir: string;
+  try {
+    dir = fileURLToPath(url);
+  } catch (e) {
+    throw new ConfigError(setting, `'${shown}' is not a directory path: ${(e as Error).message}`);
   }
-  throw new ConfigError(setting, `scheme '${scheme}:' is not supported (use http, https, grpc, grpcs or file)`);
+  if (dir === '/') throw new ConfigError(setting, `'${shown}' names no directory (expected file:///path/to/dir)`);
+  if (/\p{Cc}/u.test(dir)) throw new ConfigError(setting, `'${shown}' holds a control character`);
+  return dir;
 }
 
 /** `host:port` or `[v6]:port`, nothing else: what OpenTelemetry SDKs of other languages accept without a scheme. */

@@ -41,6 +41,8 @@ export class ExportQueue<T> {
   private buffer: T[] = [];
   private inFlight: Promise<void> | undefined;
   private inFlightCount = 0;
+  /** Marks the export in flight as counted already (at shutdown), so that its outcome is not counted again. */
+  private abandonInFlight: (() => void) | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private stats = { accepted: 0, exported: 0, queue_full: 0, export_failed: 0, shutdown: 0 };
@@ -74,6 +76,8 @@ export class ExportQueue<T> {
   private flushOnce(): Promise<void> {
     if (this.inFlight || this.buffer.length === 0) return this.inFlight ?? Promise.resolve();
     const batch = this.buffer.splice(0, this.opts.maxBatch);
+    let abandoned = false;
+    this.abandonInFlight = () => void (abandoned = true);
     this.inFlightCount = batch.length;
     this.inFlight = this.opts
       .send(batch)
@@ -82,6 +86,7 @@ export class ExportQueue<T> {
         error: error instanceof Error ? error : new Error(String(error)),
       }))
       .then((result) => {
+        if (abandoned) return;
         if (result.code === ExportResultCode.SUCCESS) {
           this.stats.exported += batch.length;
           noteExportSuccess(this.opts.signal);
@@ -92,8 +97,10 @@ export class ExportQueue<T> {
         }
       })
       .finally(() => {
+        if (abandoned) return;
         this.inFlight = undefined;
         this.inFlightCount = 0;
+        this.abandonInFlight = undefined;
       });
     return this.inFlight;
   }
@@ -104,13 +111,27 @@ export class ExportQueue<T> {
       await untilDeadline(this.flushOnce(), deadline);
   }
 
-  /** Flushes until the deadline, then drops (and counts) whatever is left; later pushes are dropped too. */
+  /**
+   * Flushes until the deadline, then drops (and counts) whatever is left, queued or in flight; later
+   * pushes are dropped too. An export still under way is not waited for: its items are counted as
+   * dropped now, so that accepted = exported + dropped once shutdown resolves, and whatever it ends with
+   * later is not counted again.
+   */
   async shutdown(deadline: number): Promise<void> {
+    if (this.closed) return;
     await this.flush(deadline);
+    if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    const left = this.buffer.length;
+    let left = this.buffer.length;
     this.buffer = [];
+    if (this.inFlight) {
+      this.abandonInFlight?.();
+      left += this.inFlightCount;
+      this.inFlight = undefined;
+      this.inFlightCount = 0;
+      this.abandonInFlight = undefined;
+    }
     if (left) this.drop(left, 'shutdown');
   }
 

@@ -4,7 +4,6 @@ import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } 
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { pino } from 'pino';
 import { adhocApi, type AdhocApi } from './adhoc/index.js';
 import type { FastifySurfacePlugin } from './admin/fastify.js';
 import type { SurfaceHandler } from './admin/handler.js';
@@ -19,6 +18,7 @@ import { createLogExporter, createMetricExporter, createSpanExporter, signalUrl 
 import type { QueueStats } from './export-queue.js';
 import { FastMetricProducer, setFastPath } from './fast-metrics.js';
 import { installExitHooks } from './exit-hooks.js';
+import { logFileDestination } from './log-file.js';
 import { configureLogs, flushLinesSync, flushLogs } from './logs.js';
 import { setLogRecordTarget } from './log-records.js';
 import { startProcessMetrics } from './process-metrics.js';
@@ -40,7 +40,10 @@ export interface Observability extends AdhocApi {
   status(): ObsStatus;
   /** Exports everything buffered, within the deadline. */
   forceFlush(timeoutMillis?: number): Promise<void>;
-  /** Flushes within the deadline, then stops exporters; what is still queued is dropped and counted. */
+  /**
+   * Flushes within the deadline, then stops exporters; what is still queued or in flight is dropped and
+   * counted (`shutdown`), so that once it resolves every span and log record is exported or dropped.
+   */
   shutdown(timeoutMillis?: number): Promise<void>;
   /** URL of the Prometheus endpoint when OBS_PROM_PORT is set. */
   readonly prometheusUrl?: string;
@@ -79,6 +82,8 @@ const SHUTDOWN_MILLIS = 5000;
 export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observability {
   if (current) throw new ConfigError('init', 'ampyobs is already initialized in this process; call shutdown() first');
   const cfg = resolveConfig(options, process.env, spec);
+  // Opened before anything starts: a ConfigError here leaves nothing running.
+  const logDestination = options.logFile ? logFileDestination(options.logFile) : options.logDestination;
   const resource = resourceFromAttributes(cfg.resource);
 
   setRedactor(new Redactor(cfg.redaction.keyPatterns, cfg.redaction.valuePatterns, cfg.redaction.replacement));
@@ -145,10 +150,7 @@ export function init(options: InitOptions = {}, spec: SpecDefaults = {}): Observ
       env: cfg.resource['deployment.environment'],
       service_version: cfg.resource['service.version'],
     },
-    ...(options.logDestination && { destination: options.logDestination }),
-    ...(options.logFile && {
-      destination: pino.destination({ dest: options.logFile, sync: true, append: true, mkdir: true }),
-    }),
+    ...(logDestination && { destination: logDestination }),
     level: cfg.logLevel,
   });
 

@@ -29,6 +29,35 @@ export function truncateValue(s: string): string {
   return `${s.slice(0, end)}…[truncated ${s.length - end} chars]`;
 }
 
+/** A scheme (`http:`), the mark of a URL rather than a path or a host name. */
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+/** `scheme://userinfo@` (the last `@` of the authority ends it), or `userinfo@` heading a URL without `//`. */
+const USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#]*@/;
+
+/**
+ * A URL as it may be shown to people (stderr, /health, error messages): its userinfo and the value of each
+ * query parameter replaced with `***`, its fragment too, and the scheme, host, port and path left readable
+ * (`http://***@collector:4318/v1/traces`). Text that is not a URL (a file path, `the console`) is returned
+ * as it is. The credentials of an endpoint are not telemetry: this is not the spec's value redaction,
+ * whose `url_credentials` pattern would swallow the `://` and the `@` with them.
+ */
+export function displayUrl(url: string): string {
+  if (!SCHEME.test(url)) return url;
+  const cut = url.search(/[?#]/);
+  const head = (cut === -1 ? url : url.slice(0, cut)).replace(USERINFO, `$1${REDACTED}@`);
+  if (cut === -1) return head;
+  const hash = url.indexOf('#', cut);
+  const query = url.slice(cut + 1, hash === -1 ? url.length : hash);
+  const hidden = query
+    .split('&')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      return p === '' ? p : eq === -1 ? REDACTED : `${p.slice(0, eq)}=${REDACTED}`;
+    })
+    .join('&');
+  return `${head}${url[cut] === '?' ? `?${hidden}` : ''}${hash === -1 ? '' : `#${REDACTED}`}`;
+}
+
 /**
  * A query name or value as the server reads it: `+` a space, each run of `%XX` the UTF-8 text it encodes. A
  * malformed escape stays as written rather than failing the whole value (decodeURIComponent throws),

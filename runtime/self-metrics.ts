@@ -1,6 +1,7 @@
 import { selfMetrics, type DropReason, type TelemetrySignal } from './generated/self-metrics.js';
 import { setInvalidInputHook } from './hooks.js';
 import { exportErrorInWords } from './export-error-words.js';
+import { displayUrl } from './redact.js';
 
 /** Telemetry signals of the SDK's own accounting (the spec's telemetry_signal). */
 export type Signal = TelemetrySignal;
@@ -56,7 +57,7 @@ export function noteExportError(signal: Signal, error: Error | undefined): void 
   lastError.set(signal, { message, at: now, reported });
   if (reported === now)
     process.stderr.write(
-      `ampyobs: ${signal} export to ${describeEndpoint(signal)} failed: ${message}; telemetry is being dropped and counted in ampy.obs.dropped\n`,
+      `ampyobs: ${signal} export to ${displayUrl(describeEndpoint(signal))} failed: ${message}; telemetry is being dropped and counted in ampy.obs.dropped\n`,
     );
 }
 

@@ -89,14 +89,68 @@ export function parsePort(value: unknown, setting: string): number {
   return n;
 }
 
-/** `key1=val1,key2=val2` (values may be percent-encoded, as in OTEL_EXPORTER_OTLP_HEADERS). */
+/** `key1=val1,key2=val2` (values may be percent-encoded, as in OTEL_EXPORTER_OTLP_HEADERS), checked by checkHeaders. */
 export function parseHeaders(raw: string, setting: string): Record<string, string> {
-  return parseKeyValues(raw, setting, 'header');
+  return checkHeaders(parseKeyValues(raw, setting, 'header'), setting);
 }
 
 /** `k=v,k2=v2` with percent-encoded values, as OTEL_RESOURCE_ATTRIBUTES holds them. */
 export function parseAttributes(raw: string, setting: string): Record<string, string> {
   return parseKeyValues(raw, setting, 'attribute');
+}
+
+/** An HTTP header name: a token (RFC 9110). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * A character a header value may not hold on both transports: anything but printable ASCII and spaces
+ * (gRPC metadata refuses it; HTTP refuses CR, LF and NUL). It would fail every export, so it fails init.
+ */
+const NOT_IN_HEADER_VALUE = /[^\x20-\x7e]/;
+
+/** `U+000D`: a character named by its code point, for messages that must not print it. */
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * `value`, unless it holds a control character (a line break, a tab, NUL, ESC…): a ConfigError naming
+ * `setting` and the character, with `what` (`an attribute name `) saying which part of the setting.
+ */
+export function refuseControl(value: string, setting: string, what = ''): string {
+  const c = /\p{Cc}/u.exec(value)?.[0];
+  if (c !== undefined)
+    throw new ConfigError(
+      setting,
+      `${what}${JSON.stringify(value)} holds ${codePoint(c)}, a control character; it would land in every log line and label`,
+    );
+  return value;
+}
+
+/**
+ * Headers sent with every export, checked: each name an HTTP token, each value a string of printable
+ * ASCII. A ConfigError names the header, never its value (it is often a credential).
+ */
+export function checkHeaders(headers: unknown, setting: string): Record<string, string> {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers))
+    throw new ConfigError(setting, 'is not an object of header names and values');
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name))
+      throw new ConfigError(setting, `'${name.replace(/[^\x21-\x7e]/g, codePoint)}' is not a valid header name`);
+    if (typeof value !== 'string')
+      throw new ConfigError(
+        setting,
+        `the value of header '${name}' is ${value === null ? 'null' : typeof value}, not a string`,
+      );
+    const bad = NOT_IN_HEADER_VALUE.exec(value)?.[0];
+    if (bad !== undefined)
+      throw new ConfigError(
+        setting,
+        `the value of header '${name}' holds ${codePoint(bad)}${/\p{Cc}/u.test(bad) ? ' (a control character, such as CR or LF)' : ''}; a header value is printable ASCII`,
+      );
+    out[name] = value;
+  }
+  return out;
 }
 
 /** Comma-separated `key=value` pairs; header names must be HTTP tokens and are lower-cased. */
@@ -106,18 +160,22 @@ function parseKeyValues(raw: string, setting: string, kind: 'header' | 'attribut
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
     const key = part.slice(0, eq).trim();
-    if (eq <= 0 || key === '' || (kind === 'header' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key)))
-      throw new ConfigError(
-        setting,
-        kind === 'header'
-          ? `'${part.trim()}' is not key=value with a valid header name (expected key1=val1,key2=val2)`
-          : `'${part.trim()}' is not key=value`,
-      );
+    // A header's value is often a credential: messages name the header only.
+    if (kind === 'attribute' && (eq <= 0 || key === ''))
+      throw new ConfigError(setting, `'${part.trim()}' is not key=value`);
+    if (eq <= 0 || key === '')
+      throw new ConfigError(setting, 'has an entry that is not key=value (expected key1=val1,key2=val2)');
+    if (kind === 'header' && !HEADER_NAME.test(key))
+      throw new ConfigError(setting, `'${key}' is not a valid header name (expected key1=val1,key2=val2)`);
+    let value: string;
     try {
-      out[kind === 'header' ? key.toLowerCase() : key] = decodeURIComponent(part.slice(eq + 1).trim());
+      value = decodeURIComponent(part.slice(eq + 1).trim());
     } catch {
       throw new ConfigError(setting, `the value of '${key}' has a malformed percent-encoding`);
     }
+    if (kind === 'header') out[key.toLowerCase()] = value;
+    else
+      out[refuseControl(key, setting, 'an attribute name ')] = refuseControl(value, setting, `the value of '${key}', `);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // GET /health: a verdict on this process's telemetry, one check per component, for people and probes.
 import type { ObsConfig } from '../config.js';
 import type { QueueStats } from '../export-queue.js';
-import { redactor } from '../redact.js';
+import { displayUrl, redactor } from '../redact.js';
 import type { Signal } from '../self-metrics.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -52,7 +52,7 @@ function exporterCheck(signal: Signal, h: HealthInputs, now: number): HealthChec
   const name = `exporter:${signal}`;
   if (!h.config.export[signal]) return { name, status: 'ok', message: `${signal} export is switched off` };
   const r = redactor();
-  const endpoint = r.text(h.endpoint(signal));
+  const endpoint = displayUrl(h.endpoint(signal));
   const error = h.errors[signal];
   const success = h.successes[signal];
   const queue = h.queues[signal];

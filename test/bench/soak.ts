@@ -31,8 +31,8 @@ export interface SoakResult {
   readonly produced: { readonly spans: number; readonly logs: number };
   readonly received: { readonly spans: number; readonly logs: number };
   readonly sdk: {
-    readonly spans: { exported: number; dropped: number; queued: number };
-    readonly logs: { exported: number; dropped: number; queued: number };
+    readonly spans: { exported: number; dropped: number; queued: number; inFlight: number };
+    readonly logs: { exported: number; dropped: number; queued: number; inFlight: number };
   };
   readonly deliveredAfterOutage: boolean;
 }
@@ -144,6 +144,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
     exported: q.exported,
     dropped: q.dropped.queue_full + q.dropped.export_failed + q.dropped.shutdown,
     queued: q.queued,
+    inFlight: q.inFlight,
   });
   return {
     samples,

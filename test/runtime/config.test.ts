@@ -137,6 +137,16 @@ describe('OBS_SERVICE_NAME', () => {
     expect(resolve({ OBS_SERVICE_NAME: '  ampy-risk \t' }).resource['service.name']).toBe('ampy-risk');
   });
 
+  it('with a line break or another control character inside is refused by init(), naming it and the character', async () => {
+    await withEnv({ ...CLEAN_ENV, OBS_SERVICE_NAME: 'ampy-oms\n{"level":"fatal"}' }, () => {
+      const e = configError(() => init({ logDestination: lineSink().stream }));
+      expect(e.setting).toBe('OBS_SERVICE_NAME');
+      expect(e.message).toContain('holds U+000A, a control character');
+    });
+    // Nothing was left running: a later init() is accepted.
+    await withObs({ OBS_OTLP_ENDPOINT: endpoint }, {}, () => {});
+  });
+
   it.each(['', '   ', '\t\n'])('empty or blank (%j) falls back to the next source', (blank) => {
     expect(resolve({ OBS_SERVICE_NAME: blank }, { serviceName: 'from-options' }).resource['service.name']).toBe(
       'from-options',
@@ -144,6 +154,39 @@ describe('OBS_SERVICE_NAME', () => {
     expect(resolve({ OBS_SERVICE_NAME: blank, OTEL_SERVICE_NAME: 'from-otel' }).resource['service.name']).toBe(
       'from-otel',
     );
+  });
+});
+
+describe('resource identity: no control characters, from any source', () => {
+  it.each([
+    ['OBS_SERVICE_VERSION', { OBS_SERVICE_VERSION: '1.0\r\n2' }, {}],
+    ['OBS_REGION', { OBS_REGION: 'us-east-1\u001b[2J' }, {}],
+    ['OTEL_SERVICE_NAME', { OTEL_SERVICE_NAME: 'a\tb' }, {}],
+    ['OTEL_RESOURCE_ATTRIBUTES', { OTEL_RESOURCE_ATTRIBUTES: 'team=risk%0Adesk' }, {}],
+    ['OTEL_RESOURCE_ATTRIBUTES', { OTEL_RESOURCE_ATTRIBUTES: 'te\nam=risk' }, {}],
+    ['serviceName', {}, { serviceName: 'ampy\u0000oms' }],
+    ['instanceId', {}, { instanceId: 'oms-1\u0085' }],
+    ['busCluster', {}, { busCluster: 'bus\n1' }],
+    ['schemaVersion', {}, { schemaVersion: '1.4\n' }],
+    ['resourceAttributes.team', {}, { resourceAttributes: { team: 'risk\ndesk' } }],
+    ['resourceAttributes', {}, { resourceAttributes: { 'te\nam': 'risk' } }],
+  ] as [string, Vars, InitOptions][])(
+    'a control character in %s is a ConfigError naming it',
+    (setting, env, options) => {
+      expect(expectConfigError(env, setting, options).message).toMatch(/holds U\+00[0-9A-F]{2}, a control character/);
+    },
+  );
+
+  it('a value from untyped code that is not a string is refused, naming the option', () => {
+    expectConfigError({}, 'serviceName', { serviceName: 42 as unknown as string });
+    expectConfigError({}, 'region', { region: { name: 'x' } as unknown as string });
+  });
+
+  it('a line break around a value is trimmed away, not refused', () => {
+    expect(resolve({ OBS_SERVICE_NAME: 'ampy-oms\n', OBS_REGION: '\r\nus-east-1\n' }).resource).toMatchObject({
+      'service.name': 'ampy-oms',
+      'cloud.region': 'us-east-1',
+    });
   });
 });
 
@@ -525,6 +568,53 @@ describe('OBS_HEADERS', () => {
       expectConfigError({ OBS_HEADERS: value }, 'OBS_HEADERS');
     },
   );
+
+  it.each([
+    ['a CR LF, percent-encoded', 'authorization=Bearer%20s3cret%0D%0AX-Injected: 1', 'U+000D'],
+    ['a raw line feed', 'authorization=Bearer s3cret\nX-Injected: 1', 'U+000A'],
+    ['a NUL', 'authorization=s3cret%00', 'U+0000'],
+    ['a character outside ASCII', 'authorization=s3cret%E2%82%AC', 'U+20AC'],
+  ])(
+    'a value with %s is refused by init(), naming OBS_HEADERS and the header, not the value',
+    async (_, value, char) => {
+      await withEnv({ ...CLEAN_ENV, OBS_HEADERS: value, OBS_OTLP_ENDPOINT: endpoint }, () => {
+        const e = configError(() => init({ serviceName: 'ampy-oms', logDestination: lineSink().stream }));
+        expect(e.setting).toBe('OBS_HEADERS');
+        expect(e.message).toContain(`the value of header 'authorization' holds ${char}`);
+        expect(e.message).not.toContain('s3cret');
+      });
+      // Nothing was left running: a later init() is accepted.
+      await withObs({ OBS_OTLP_ENDPOINT: endpoint }, {}, () => {});
+    },
+  );
+
+  it('otlp.headers from code are checked the same way: names, string values, characters', () => {
+    for (const headers of [
+      { 'x-tenant': 'ampy\r\nX-Injected: 1' },
+      { 'bad name': 'v' },
+      { 'x-count': 1 as unknown as string },
+      'x=1' as unknown as Record<string, string>,
+    ])
+      expectConfigError({}, 'otlp.headers', { otlp: { headers } });
+    expect(resolve({}, { otlp: { headers: { 'X-Tenant': 'ampy' } } }).otlp.headers).toEqual({ 'X-Tenant': 'ampy' });
+  });
+
+  it('OTEL_EXPORTER_OTLP_HEADERS and its per-signal variables, which the exporters send too, are checked even under OBS_HEADERS', () => {
+    for (const name of [
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+      'OTEL_EXPORTER_OTLP_LOGS_HEADERS',
+    ])
+      expectConfigError({ OBS_HEADERS: 'x-obs=1', [name]: 'a=b%0Ac' }, name);
+  });
+
+  it('a header name gRPC metadata cannot carry is refused with a grpc:// endpoint only', () => {
+    expectConfigError({ OBS_HEADERS: 'x!tenant=1', OBS_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'OBS_HEADERS');
+    expect(resolve({ OBS_HEADERS: 'x!tenant=1' }).otlp.headers).toEqual({ 'x!tenant': '1' });
+    expect(resolve({}, { otlp: { endpoint: 'grpc://c:4317', headers: { 'X-Tenant': '1' } } }).otlp.headers).toEqual({
+      'X-Tenant': '1',
+    });
+  });
 
   it('blank falls back to the option', () => {
     expect(resolve({ OBS_HEADERS: '  ' }, { otlp: { headers: { 'x-opt': '1' } } }).otlp.headers).toEqual({
@@ -1063,6 +1153,27 @@ describe('OBS_OTLP_ENDPOINT=file://', () => {
   it('needs a directory', () => {
     expectConfigError({ OBS_OTLP_ENDPOINT: 'file:///' }, 'OBS_OTLP_ENDPOINT');
   });
+  it('takes file://localhost/ as the local host', () => {
+    expect(resolve({ OBS_OTLP_ENDPOINT: 'file://localhost/var/tmp/tel' }).otlp.endpoint).toBe('/var/tmp/tel');
+  });
+  it.each([
+    'file://relative/dir',
+    'file://./tel2',
+    'file:tel2',
+    'file:./tel2',
+    'file:/abs/dir',
+    'file://collector/var/tel',
+  ])('refuses %j, which is not file:///absolute/path, saying what to write (not a directory at the root)', (url) => {
+    expect(expectConfigError({ OBS_OTLP_ENDPOINT: url }, 'OBS_OTLP_ENDPOINT').message).toContain(
+      'write file:///absolute/path',
+    );
+  });
+  it.each(['file:///var/tmp/a%2Fb', 'file:///var/tmp/a%00b', 'file:///var/tmp/tel?x=1'])(
+    'refuses %j, which names no plain directory',
+    (url) => {
+      expectConfigError({ OBS_OTLP_ENDPOINT: url }, 'OBS_OTLP_ENDPOINT');
+    },
+  );
 });
 
 describe('configuration other SDKs use (accepted, or refused precisely)', () => {

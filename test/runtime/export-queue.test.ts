@@ -159,27 +159,45 @@ describe('ExportQueue', () => {
     sends.release();
   });
 
-  it('shutdown flushes until its deadline, then drops what is left as shutdown, and every later push too', async () => {
+  it('shutdown flushes until its deadline, then drops what is left, queued or in flight, as shutdown, and every later push too', async () => {
     const sends = new Sends(true);
     const q = queue(sends, { maxSize: 10, maxBatch: 3 });
     const before = total('logs:shutdown');
     pushAll(q, 0, 5);
     await q.shutdown(Date.now() + 50);
+    // Once shutdown has resolved, every item is exported or dropped: nothing is left uncounted in flight.
     expect(q.snapshot()).toEqual({
       accepted: 5,
       exported: 0,
-      dropped: { queue_full: 0, export_failed: 0, shutdown: 2 },
+      dropped: { queue_full: 0, export_failed: 0, shutdown: 5 },
       queued: 0,
-      inFlight: 3,
+      inFlight: 0,
     });
     q.push(99);
-    expect(q.snapshot()).toMatchObject({ accepted: 6, dropped: { shutdown: 3 } });
-    expect(total('logs:shutdown') - before).toBe(3);
-    // The export in flight still settles, and is accounted for.
-    sends.release();
-    await vi.waitFor(() => expect(q.snapshot().exported).toBe(3));
+    expect(q.snapshot()).toMatchObject({ accepted: 6, dropped: { shutdown: 6 } });
+    expect(total('logs:shutdown') - before).toBe(6);
     expect(accountedFor(q.snapshot())).toBe(6);
     expect(sends.batches).toEqual([[0, 1, 2]]);
+  });
+
+  it.each([
+    ['succeeds', SUCCESS],
+    ['fails', FAILED],
+  ])('an export abandoned at shutdown that %s later is not counted again', async (_, result) => {
+    const sends = new Sends(true);
+    const q = queue(sends, { maxSize: 10, maxBatch: 3 });
+    const keys = ['logs:shutdown', 'logs:export_failed', 'logs:export_failures'];
+    const before = keys.map(total);
+    pushAll(q, 0, 3);
+    await q.shutdown(Date.now() + 50);
+    sends.release(result);
+    for (let i = 0; i < 10; i++) await tick();
+    expect(q.snapshot()).toMatchObject({ exported: 0, dropped: { export_failed: 0, shutdown: 3 }, inFlight: 0 });
+    expect(accountedFor(q.snapshot())).toBe(3);
+    expect(keys.map((k, i) => total(k) - before[i]!)).toEqual([3, 0, 0]);
+    // A second shutdown (the provider's, after init's) changes nothing either.
+    await q.shutdown(Date.now() + 50);
+    expect(total('logs:shutdown') - before[0]!).toBe(3);
   });
 });
 
@@ -197,7 +215,7 @@ describe('QueueSpanProcessor against a collector that accepts connections and ne
     await new Promise((r) => server.close(r));
   });
 
-  it('flushUntil and close return by their deadlines, not the exporter timeout; what is left is dropped as shutdown', async () => {
+  it('flushUntil and close return by their deadlines, not the exporter timeout; what is left, in flight too, is dropped as shutdown', async () => {
     // The exporter would wait 30 s for an answer; the deadlines are far shorter.
     const cfg = resolveConfig({ otlp: { endpoint, timeoutMillis: 30_000 } }, {});
     const processor = new QueueSpanProcessor(createSpanExporter(cfg), {
@@ -214,6 +232,8 @@ describe('QueueSpanProcessor against a collector that accepts connections and ne
       Promise.race([p, new Promise<'still waiting'>((r) => setTimeout(() => r('still waiting'), 10_000))]);
     await expect(race(processor.flushUntil(Date.now() + 100).then(() => 'returned'))).resolves.toBe('returned');
     await expect(race(processor.close(Date.now() + 100).then(() => 'returned'))).resolves.toBe('returned');
-    expect(processor.stats()).toMatchObject({ accepted: 5, exported: 0, queued: 0, dropped: { shutdown: 3 } });
+    // The two spans in flight will not be waited for: dropped as shutdown with the three queued.
+    expect(processor.stats()).toMatchObject({ accepted: 5, exported: 0, queued: 0, inFlight: 0 });
+    expect(processor.stats().dropped).toEqual({ queue_full: 0, export_failed: 0, shutdown: 5 });
   });
 });

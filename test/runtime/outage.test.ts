@@ -1,13 +1,29 @@
 // Collector down: helper calls keep returning, queues stay bounded, every span is accounted for as
 // exported or dropped (and the drops reach the self-metrics), and delivery resumes when it returns.
+import { createServer, type Socket } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { init, metrics, spans } from '../../generated/index.js';
+import { init, log, metrics, spans } from '../../generated/index.js';
+import type { QueueStats } from '../../runtime/export-queue.js';
+import { dropTotals } from '../../runtime/self-metrics.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 import { lineSink } from '../support/lines.js';
 import { OtlpReceiver } from '../support/otlp-receiver.js';
+import { freePort } from '../support/ports.js';
 
 const receiver = new OtlpReceiver();
 afterAll(() => receiver.stop());
+
+/** A collector that accepts connections and never answers. */
+const silent = createServer((s) => void held.push(s));
+const held: Socket[] = [];
+afterAll(async () => {
+  for (const s of held) s.destroy();
+  await new Promise((r) => silent.close(r));
+});
+
+/** Every item a queue accepted, exported or dropped for some reason. */
+const settled = (q: QueueStats | undefined): number =>
+  q ? q.exported + q.dropped.queue_full + q.dropped.export_failed + q.dropped.shutdown : Number.NaN;
 
 describe('collector outage', () => {
   it('drops with counters, never blocks or throws, and resumes delivery', async () => {
@@ -92,5 +108,50 @@ describe('collector outage', () => {
         expect(Math.max(...failures.map((p) => p.value ?? 0))).toBeGreaterThan(0);
       },
     );
+  });
+});
+
+describe('shutdown while exports are under way', () => {
+  /** 20 spans, each with a log record, then shutdown(1000) against `endpoint`; the status after it. */
+  async function shutDownAgainst(endpoint: string, timeoutMillis: number) {
+    return withEnv({ ...CLEAN_ENV, OBS_OTLP_ENDPOINT: endpoint }, async () => {
+      const obs = init({
+        serviceName: 'ampy-oms',
+        logDestination: lineSink().stream,
+        sampler: { type: 'always_on' },
+        otlp: { timeoutMillis },
+        export: { metrics: false },
+      });
+      const before = new Map(dropTotals());
+      for (let i = 0; i < 20; i++)
+        spans.oms.submit({ broker: 'alpaca', client_order_id: `co_${i}`, side: 'buy' }, () =>
+          log.orderSubmit({ client_order_id: `co_${i}`, broker: 'alpaca' }, 'Placed'),
+        );
+      await obs.shutdown(1000);
+      const st = obs.status();
+      const dropped = (key: string): number => (st.drops[key] ?? 0) - (before.get(key) ?? 0);
+      return { st, dropped };
+    });
+  }
+
+  it('a collector that never answers: what is in flight at the deadline is dropped as shutdown, counted', async () => {
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    // The exporter would wait 30 s for an answer; shutdown does not.
+    const { st, dropped } = await shutDownAgainst(`http://127.0.0.1:${port}`, 30_000);
+    for (const signal of ['traces', 'logs'] as const) {
+      expect(st[signal]).toMatchObject({ accepted: 20, exported: 0, queued: 0, inFlight: 0 });
+      expect(settled(st[signal])).toBe(20);
+      expect(dropped(`${signal}:shutdown`)).toBe(20);
+    }
+  });
+
+  it('a collector that refuses: the export retrying at the deadline is dropped as shutdown, counted', async () => {
+    const { st, dropped } = await shutDownAgainst(`http://127.0.0.1:${await freePort()}`, 3000);
+    for (const signal of ['traces', 'logs'] as const) {
+      expect(st[signal]).toMatchObject({ accepted: 20, exported: 0, queued: 0, inFlight: 0 });
+      expect(settled(st[signal])).toBe(20);
+      expect(dropped(`${signal}:shutdown`) + dropped(`${signal}:export_failed`)).toBe(20);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // patterns match the text a server decodes, not only the bytes on the wire.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { init } from '../../generated/index.js';
-import { redactor } from '../../runtime/redact.js';
+import { displayUrl, redactor } from '../../runtime/redact.js';
 import type { Observability } from '../../runtime/index.js';
 import { CLEAN_ENV, withEnv } from '../support/env.js';
 
@@ -47,5 +47,28 @@ describe('URL redaction', () => {
     const out = r.url('q=%E0%A4%A%20Bearer%20abcdefghijklmnopqrstuvwxyz012345', true);
     expect(out).not.toContain('abcdefghijklmnopqrstuvwxyz012345');
     expect(() => r.url('q=%%%+%ZZ&=x&&%', true)).not.toThrow();
+  });
+});
+
+describe('displayUrl: a URL shown to people', () => {
+  it('replaces userinfo, query values and the fragment, keeping scheme, host, port and path readable', () => {
+    expect(displayUrl('http://user:s3cretpass@127.0.0.1:4999/v1/traces')).toBe('http://***@127.0.0.1:4999/v1/traces');
+    // The authority ends at its last @, as URL parsers read it; an @ in the path is the path's.
+    expect(displayUrl('https://u:p@ss@collector:4318/a@b?token=t0k&sig=x&bare#frag')).toBe(
+      'https://***@collector:4318/a@b?token=***&sig=***&***#***',
+    );
+    expect(displayUrl('grpcs://user@collector:4317')).toBe('grpcs://***@collector:4317');
+    expect(displayUrl('user:pass@collector:4317')).toBe('***@collector:4317');
+  });
+
+  it('leaves a URL without secrets, a file path and plain words as they are', () => {
+    for (const text of [
+      'https://collector:4318/v1/logs',
+      'grpc://collector:4317',
+      'file:///var/tmp/tel',
+      '/tmp/a@b?c',
+      'the console',
+    ])
+      expect(displayUrl(text)).toBe(text);
   });
 });

@@ -13,6 +13,7 @@ import { INSTRUMENTED_METRICS } from '../../runtime/generated/instrumented-metri
 import { eventDescriptor, metricDescriptor, spanDescriptor } from '../../tools/emit/descriptors.js';
 import { bucketValues } from '../../tools/emit/values.js';
 import { CLEAN_ENV } from '../support/env.js';
+import { freePort } from '../support/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const model = readSpec(path.join(ROOT, 'spec')).model!;
@@ -120,11 +121,20 @@ describe('emit', () => {
     expect(code).toBe(0);
   }, 60_000);
 
+  it('prints the endpoint without its credentials, its own lines and the export errors alike', async () => {
+    const port = await freePort();
+    const r = await emit('--endpoint', `http://user:s3cretpass@127.0.0.1:${port}`, '--duration', '1');
+    expect(r.stderr).toContain(`to http://***@127.0.0.1:${port} for 1 s`);
+    expect(r.stderr).toMatch(new RegExp(`export to http://\\*\\*\\*@127\\.0\\.0\\.1:${port}/v1/\\w+ failed`));
+    expect(r.stdout + r.stderr).not.toContain('s3cretpass');
+  }, 60_000);
+
   it('refuses a bad endpoint or duration with one line', async () => {
-    const bad = await emit('--endpoint', 'ftp://nowhere', '--duration', '1');
-    // A bad flag value: exit 2 with the usage, as for any other flag.
+    const bad = await emit('--endpoint', 'ftp://user:s3cretpass@nowhere', '--duration', '1');
+    // A bad flag value: exit 2 with the usage, as for any other flag; the URL shown without its credentials.
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^ampyobs emit: .*ftp:\/\/nowhere/m);
+    expect(bad.stderr).toMatch(/^ampyobs emit: .*ftp:\/\/\*\*\*@nowhere/m);
+    expect(bad.stderr).not.toContain('s3cretpass');
     expect(bad.stderr).toContain('Usage: ampyobs emit');
     expect(bad.stderr).not.toMatch(/^\s+at /m);
     const dur = await emit('--duration', 'soon');

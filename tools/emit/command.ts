@@ -19,6 +19,7 @@ import {
   type MetricDescriptor,
   type ScopeValues,
 } from '../../runtime/index.js';
+import { displayUrl } from '../../runtime/redact.js';
 import { metrics as otelMetrics, type Attributes, type SpanContext } from '@opentelemetry/api';
 import { INSTRUMENTATIONS } from '../../conventions/index.js';
 import { loadModel, options, seconds, ToolError, type Io } from '../common.js';
@@ -164,6 +165,8 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   const durationMs = 1000 * (o.duration === undefined ? 60 : seconds('duration', o.duration, EMIT_USAGE));
   const model = loadModel(o.spec, io);
   const endpoint = o.endpoint ?? process.env['OBS_OTLP_ENDPOINT'] ?? 'http://localhost:4318';
+  // Printed without its credentials.
+  const shown = displayUrl(endpoint);
   let obs: Observability;
   try {
     obs = init(
@@ -183,8 +186,8 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
       const why = e.message.replace(/^ampyobs: [^:]+: /, '');
       // A bad --endpoint is a usage error, like any other bad flag; the rest come from OBS_* variables.
       if (e.setting === 'otlp.endpoint' && o.endpoint !== undefined)
-        throw new ToolError(`--endpoint ${endpoint}: ${why}\n${EMIT_USAGE}`, 2);
-      throw new ToolError(e.setting === 'otlp.endpoint' ? `--endpoint ${endpoint}: ${why}` : `${e.setting}: ${why}`);
+        throw new ToolError(`--endpoint ${shown}: ${why}\n${EMIT_USAGE}`, 2);
+      throw new ToolError(e.setting === 'otlp.endpoint' ? `--endpoint ${shown}: ${why}` : `${e.setting}: ${why}`);
     }
     throw e;
   }
@@ -192,7 +195,7 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   const totals = { points: 0, spans: 0, events: 0 };
   const started = Date.now();
   io.err(
-    `ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${endpoint} for ${durationMs / 1000} s`,
+    `ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${shown} for ${durationMs / 1000} s`,
   );
   let stopped = false;
   const stop = (): void => {
