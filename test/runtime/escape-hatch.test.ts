@@ -1,5 +1,5 @@
-// The escape hatch called as plain JavaScript would call it (types cast away): loggers, logOperation
-// and ad-hoc spans never throw into the application, a callback runs exactly once with its
+// The escape hatch called as plain JavaScript would call it (types cast away): loggers, logOperation,
+// runInScope and ad-hoc spans never throw into the application, a callback runs exactly once with its
 // result or error passed through, and what cannot be used is counted in ampy.obs.dropped.
 import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -12,9 +12,12 @@ import {
   dropTotals,
   logger,
   logOperation,
+  runInScope,
   trace,
   useProviders,
+  withScopeValues,
 } from '../../runtime/index.js';
+import { MAX_VALUE_LENGTH } from '../../runtime/redact.js';
 import { lineSink } from '../support/lines.js';
 
 const exporter = new InMemorySpanExporter();
@@ -76,6 +79,7 @@ type UntypedLogger = Record<'debug' | 'info' | 'warn' | 'error', (message: unkno
   child(fields: unknown): UntypedLogger;
 };
 const untypedLogOperation = logOperation as (log: unknown, name: unknown, fn: unknown, fields?: unknown) => unknown;
+const untypedRunInScope = runInScope as (values: unknown, fn: unknown) => unknown;
 
 describe('a free-form logger given what no typed caller could pass', () => {
   const log = logger('acme.web') as unknown as UntypedLogger;
@@ -186,6 +190,85 @@ describe('logOperation given what no typed caller could pass', () => {
   it('a result whose getPrototypeOf throws comes back as it is', () => {
     const odd = prototypeThrows();
     expect(untypedLogOperation(log, 'load', () => odd)).toBe(odd);
+  });
+});
+
+describe('runInScope given what no typed caller could pass', () => {
+  const SCOPES: Record<string, () => unknown> = {
+    null: () => null,
+    undefined: () => undefined,
+    'a string': () => 'run_1',
+    'a throwing getter': () => ({
+      get run_id(): string {
+        throw new Error('getter');
+      },
+    }),
+    'a revoked Proxy': revoked,
+    'an array': () => ['run_1'],
+  };
+
+  for (const [what, make] of Object.entries(SCOPES))
+    it(`${what}: the function runs once in the outer scope, its result comes back, the scope is counted`, () => {
+      let runs = 0;
+      const [got, n] = counted(() =>
+        runInScope({ run_id: 'outer' }, () =>
+          untypedRunInScope(make(), () => {
+            runs++;
+            logger('acme.web').info('inside');
+            return 'result';
+          }),
+        ),
+      );
+      expect([runs, got, n]).toEqual([1, 'result', 1]);
+      // The outer scope stays; nothing of the bad one (a string's characters as keys '0', '1'…) is added.
+      expect(lines).toHaveLength(1);
+      expect(lines[0]!['run_id']).toBe('outer');
+      expect(Object.keys(lines[0]!)).not.toContain('0');
+    });
+
+  it("the function's error comes back unchanged", () => {
+    const boom = new Error('boom');
+    expect(() =>
+      untypedRunInScope(null, () => {
+        throw boom;
+      }),
+    ).toThrow(boom);
+  });
+
+  it('a huge string, as the scope or as a value, costs bounded work: values are cut as log fields are', () => {
+    const huge = 'x'.repeat(5_000_000);
+    let runs = 0;
+    untypedRunInScope(huge, () => runs++);
+    runInScope({ run_id: huge, symbol: 'AAPL' }, () => {
+      runs++;
+      logger('acme.web').info('inside');
+      trace('quotes.refresh', () => undefined);
+    });
+    expect(runs).toBe(2);
+    const [span] = exporter.getFinishedSpans();
+    const onSpan = String(span!.attributes['run_id']);
+    expect(onSpan.length).toBeLessThan(MAX_VALUE_LENGTH + 64);
+    expect(onSpan).toMatch(/^x+…\[truncated 4934464 chars\]$/);
+    expect(lines[0]!['run_id']).toBe(onSpan);
+    expect(span!.attributes['symbol']).toBe('AAPL');
+  });
+
+  it('a scope holds at most 128 values, outer ones included; the rest are left out, counted once', () => {
+    const many = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${i}`, `v${i}`]));
+    const [, n] = counted(() =>
+      runInScope({ run_id: 'outer' }, () => runInScope(many, () => logger('acme.web').info('inside'))),
+    );
+    expect(n).toBe(1);
+    const keys = Object.keys(lines[0]!).filter((k) => /^k\d+$/.test(k));
+    expect(keys).toHaveLength(127);
+    expect(lines[0]!['run_id']).toBe('outer');
+  });
+
+  it('withScopeValues given a context that is not one puts the values on the active context, counted', () => {
+    const [ctx, n] = counted(() => withScopeValues({ run_id: 'r1' }, { getValue: 1 } as never));
+    expect(n).toBe(1);
+    context.with(ctx, () => logger('acme.web').info('inside'));
+    expect(lines[0]!['run_id']).toBe('r1');
   });
 });
 
