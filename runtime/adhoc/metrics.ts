@@ -76,13 +76,42 @@ interface Definition {
   readonly buckets: readonly number[] | undefined;
 }
 
-/** The registration's options checked, with defaults applied; throws AdhocMetricError naming what is wrong. */
-function define(kind: Definition['kind'], name: unknown, options: AdhocMetricOptions<string> | undefined): Definition {
+/** An untyped value as an error message shows it, never throwing. */
+function shown(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return `a value of type ${typeof v}`;
+  }
+}
+
+/**
+ * The registration's options checked, with defaults applied; throws AdhocMetricError naming what is
+ * wrong, also for options plain JavaScript passes that cannot be read (a throwing getter, a Proxy).
+ */
+function define(kind: Definition['kind'], name: unknown, options: unknown): Definition {
   if (typeof name !== 'string' || !NAME.test(name))
     throw new AdhocMetricError(
-      `ad-hoc ${kind} name ${JSON.stringify(name)} is not a metric name (a letter, then up to 254 letters, digits, _ . - /)`,
+      `ad-hoc ${kind} name ${shown(name)} is not a metric name (a letter, then up to 254 letters, digits, _ . - /)`,
     );
-  const o = options ?? {};
+  const unreadable = new AdhocMetricError(
+    `the options of ad-hoc ${kind} '${name}' cannot be read: give an object of description, unit, labels, maxSeries and buckets`,
+  );
+  if (typeof (options ?? {}) !== 'object') throw unreadable;
+  try {
+    return checked(kind, name, (options ?? {}) as AdhocMetricOptions<string>);
+  } catch (e) {
+    throw e instanceof AdhocMetricError ? e : unreadable;
+  }
+}
+
+function checked(kind: Definition['kind'], name: string, o: AdhocMetricOptions<string>): Definition {
+  if (o.unit !== undefined && typeof o.unit !== 'string')
+    throw new AdhocMetricError(`unit of ad-hoc ${kind} '${name}' is ${shown(o.unit)}; give a UCUM unit as a string`);
+  if (o.labels !== undefined && !Array.isArray(o.labels))
+    throw new AdhocMetricError(
+      `labels of ad-hoc ${kind} '${name}' is ${shown(o.labels)}; give an array of label names`,
+    );
   const labels = [...(o.labels ?? [])];
   for (const l of labels)
     if (
@@ -93,14 +122,14 @@ function define(kind: Definition['kind'], name: unknown, options: AdhocMetricOpt
       l.startsWith('otel_scope_')
     )
       throw new AdhocMetricError(
-        `label ${JSON.stringify(l)} of ad-hoc ${kind} '${name}' is not a label name Prometheus keeps (letters, digits and _, not le, quantile, job, instance, __… or otel_scope_…)`,
+        `label ${shown(l)} of ad-hoc ${kind} '${name}' is not a label name Prometheus keeps (letters, digits and _, not le, quantile, job, instance, __… or otel_scope_…)`,
       );
   if (new Set(labels).size !== labels.length)
     throw new AdhocMetricError(`ad-hoc ${kind} '${name}' declares a label twice: ${labels.join(', ')}`);
   const maxSeries = o.maxSeries ?? DEFAULT_MAX_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1 || maxSeries > MAX_MAX_SERIES)
     throw new AdhocMetricError(
-      `maxSeries of ad-hoc ${kind} '${name}' is ${String(maxSeries)}; give a whole number from 1 to ${MAX_MAX_SERIES}`,
+      `maxSeries of ad-hoc ${kind} '${name}' is ${shown(maxSeries)}; give a whole number from 1 to ${MAX_MAX_SERIES}`,
     );
   if (o.buckets !== undefined && kind !== 'histogram')
     throw new AdhocMetricError(`buckets are for histograms; '${name}' is a ${kind}`);
