@@ -37,7 +37,7 @@ export const LIVE_RULES = {
   'enum-value': { severity: 'error', brief: 'An enum value outside the declared members.' },
   'overflow-value': {
     severity: 'warn',
-    brief: `A label the runtime set to ${OVERFLOW_VALUE}: an untyped caller passed a value outside the spec (counted in ampy.obs.dropped).`,
+    brief: `A label the runtime set to ${OVERFLOW_VALUE}: an untyped caller passed a value outside the spec, or left a required label out (counted in ampy.obs.dropped).`,
   },
   'missing-required': {
     severity: 'error',
