@@ -1,14 +1,11 @@
 // Plain JavaScript can pass anything: helpers never throw, never explode cardinality, and count it.
-import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, registry } from '../../generated/index.js';
 import { counter, OVERFLOW_VALUE, useProviders } from '../../runtime/index.js';
+import { CollectingReader } from '../support/metric-reader.js';
 
-class Reader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-const reader = new Reader();
+const reader = new CollectingReader();
 beforeAll(() => useProviders({ meterProvider: new MeterProvider({ readers: [reader] }) }));
 afterAll(() => useProviders({}));
 
