@@ -1,5 +1,7 @@
 // Naming conventions shared by emitters and validators.
 
+export { prometheusName } from '../conventions/index.js';
+
 /** snake_case or dotted → camelCase: `order_latency_ms` → `orderLatencyMs`, `order.reject` → `orderReject`. */
 export function camel(name: string): string {
   return name.replace(/[._-]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
@@ -9,12 +11,6 @@ export function camel(name: string): string {
 export function pascal(name: string): string {
   const c = camel(name);
   return c.charAt(0).toUpperCase() + c.slice(1);
-}
-
-/** Name a metric is exposed under by the OpenTelemetry Prometheus exporter (dots to underscores, counters get _total). */
-export function prometheusName(name: string, instrument: string): string {
-  const base = name.replace(/[^a-zA-Z0-9_:]/g, '_');
-  return instrument === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
 }
 
 /** Label name the OpenTelemetry Prometheus exporter gives an attribute key (dots to underscores). */

@@ -24,6 +24,24 @@ export const OVERFLOW_VALUE = '_other';
 /** The runtime's own metrics (drops, export failures, process samples): what reports leave out of a service's series. */
 export const SELF_METRIC_PREFIXES = ['ampy.obs.', 'ampy.runtime.'] as const;
 
+/**
+ * A metric name or label key as the OpenTelemetry Prometheus exporter writes it: every character but
+ * letters, digits and _ becomes _, and runs of _ become one.
+ */
+export function prometheusSanitized(name: string): string {
+  return name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
+}
+
+/**
+ * The name the OpenTelemetry Prometheus exporter gives a metric: sanitized, and a counter gets _total.
+ * Two metrics with one such name would be one family with two HELP and TYPE blocks, which Prometheus
+ * rejects.
+ */
+export function prometheusName(name: string, instrument: string): string {
+  const base = prometheusSanitized(name);
+  return instrument === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
+}
+
 /** Key patterns the runtime always redacts; the spec's and OBS_REDACTION_RULES add to them, never remove. */
 export const DEFAULT_REDACTION_KEY_PATTERNS: readonly string[] = ['secret', 'password', 'token'];
 

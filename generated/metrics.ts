@@ -273,8 +273,8 @@ export const metrics = {
       description: 'API request latency.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       labels: [
-        { name: 'method', values: httpMethodValues },
-        { name: 'route', maxValues: 50 },
+        { name: 'method', values: httpMethodValues, required: true },
+        { name: 'route', maxValues: 50, required: true },
       ],
     }),
     /**
@@ -296,9 +296,9 @@ export const metrics = {
       unit: '{request}',
       description: 'API requests handled.',
       labels: [
-        { name: 'method', values: httpMethodValues },
-        { name: 'route', maxValues: 50 },
-        { name: 'status_class', values: httpStatusClassValues },
+        { name: 'method', values: httpMethodValues, required: true },
+        { name: 'route', maxValues: 50, required: true },
+        { name: 'status_class', values: httpStatusClassValues, required: true },
       ],
     }),
   },
@@ -322,7 +322,7 @@ export const metrics = {
       unit: '{message}',
       description: 'Messages consumed from ampy-bus.',
       labels: [
-        { name: 'topic', maxValues: 100 },
+        { name: 'topic', maxValues: 100, required: true },
         { name: 'producer', maxValues: 50 },
       ],
     }),
@@ -345,8 +345,8 @@ export const metrics = {
       unit: '{message}',
       description: 'Messages published but not yet consumed, per consumer group.',
       labels: [
-        { name: 'topic', maxValues: 100 },
-        { name: 'consumer', maxValues: 50 },
+        { name: 'topic', maxValues: 100, required: true },
+        { name: 'consumer', maxValues: 50, required: true },
       ],
     }),
     /**
@@ -370,8 +370,8 @@ export const metrics = {
       description: "Time from publish to delivery to the consumer's handler.",
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       labels: [
-        { name: 'topic', maxValues: 100 },
-        { name: 'domain', values: domainValues },
+        { name: 'topic', maxValues: 100, required: true },
+        { name: 'domain', values: domainValues, required: true },
       ],
     }),
     /**
@@ -393,8 +393,8 @@ export const metrics = {
       unit: '{message}',
       description: 'Messages sent to the dead-letter queue.',
       labels: [
-        { name: 'topic', maxValues: 100 },
-        { name: 'reason', values: dlqReasonValues },
+        { name: 'topic', maxValues: 100, required: true },
+        { name: 'reason', values: dlqReasonValues, required: true },
       ],
     }),
     /**
@@ -415,7 +415,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{message}',
       description: 'Messages published to ampy-bus.',
-      labels: [{ name: 'topic', maxValues: 100 }],
+      labels: [{ name: 'topic', maxValues: 100, required: true }],
     }),
   },
   config: {
@@ -437,7 +437,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{reload}',
       description: 'ampy-config changes applied or refused.',
-      labels: [{ name: 'outcome', values: configOutcomeValues }],
+      labels: [{ name: 'outcome', values: configOutcomeValues, required: true }],
     }),
     /**
      * Secret rotations seen by the service.
@@ -457,7 +457,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{rotation}',
       description: 'Secret rotations seen by the service.',
-      labels: [{ name: 'outcome', values: configOutcomeValues }],
+      labels: [{ name: 'outcome', values: configOutcomeValues, required: true }],
     }),
   },
   fx: {
@@ -480,8 +480,8 @@ export const metrics = {
       unit: '{request}',
       description: 'Failed calls to FX rate providers.',
       labels: [
-        { name: 'provider', values: fxProviderValues },
-        { name: 'reason', values: fxFailReasonValues },
+        { name: 'provider', values: fxProviderValues, required: true },
+        { name: 'reason', values: fxFailReasonValues, required: true },
       ],
     }),
     /**
@@ -502,7 +502,7 @@ export const metrics = {
       instrument: 'gauge',
       unit: 'ms',
       description: 'Age of the newest rate per currency pair.',
-      labels: [{ name: 'pair', maxValues: 50 }],
+      labels: [{ name: 'pair', maxValues: 50, required: true }],
     }),
   },
   ingest: {
@@ -527,8 +527,8 @@ export const metrics = {
       description: 'Records per ingested batch.',
       buckets: [1, 5, 10, 20, 50, 100, 250, 500, 1000],
       labels: [
-        { name: 'source', values: sourceValues },
-        { name: 'domain', values: domainValues },
+        { name: 'source', values: sourceValues, required: true },
+        { name: 'domain', values: domainValues, required: true },
       ],
     }),
     /**
@@ -552,8 +552,8 @@ export const metrics = {
       description: 'Size of ingested batches.',
       buckets: [1024, 4096, 16384, 65536, 262144, 1048576, 4194304],
       labels: [
-        { name: 'source', values: sourceValues },
-        { name: 'domain', values: domainValues },
+        { name: 'source', values: sourceValues, required: true },
+        { name: 'domain', values: domainValues, required: true },
       ],
     }),
     /**
@@ -575,8 +575,8 @@ export const metrics = {
       unit: '{message}',
       description: 'Payloads that could not be decoded.',
       labels: [
-        { name: 'source', values: sourceValues },
-        { name: 'reason', values: decodeFailReasonValues },
+        { name: 'source', values: sourceValues, required: true },
+        { name: 'reason', values: decodeFailReasonValues, required: true },
       ],
     }),
     /**
@@ -598,8 +598,8 @@ export const metrics = {
       unit: 'ms',
       description: 'Age of the newest ingested item (news ingest freshness on the Trading Path dashboard).',
       labels: [
-        { name: 'source', values: sourceValues },
-        { name: 'domain', values: domainValues },
+        { name: 'source', values: sourceValues, required: true },
+        { name: 'domain', values: domainValues, required: true },
       ],
     }),
     /**
@@ -621,8 +621,8 @@ export const metrics = {
       unit: '{message}/s',
       description: 'Messages ingested per second over the last measurement interval.',
       labels: [
-        { name: 'source', values: sourceValues },
-        { name: 'domain', values: domainValues },
+        { name: 'source', values: sourceValues, required: true },
+        { name: 'domain', values: domainValues, required: true },
       ],
     }),
   },
@@ -646,8 +646,8 @@ export const metrics = {
       unit: '{error}',
       description: 'Failed model calls.',
       labels: [
-        { name: 'model_id', maxValues: 50 },
-        { name: 'reason', values: mlErrorReasonValues },
+        { name: 'model_id', maxValues: 50, required: true },
+        { name: 'reason', values: mlErrorReasonValues, required: true },
       ],
     }),
     /**
@@ -670,7 +670,7 @@ export const metrics = {
       unit: 'ms',
       description: 'Model inference latency per batch.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'model_id', maxValues: 50 }],
+      labels: [{ name: 'model_id', maxValues: 50, required: true }],
     }),
     /**
      * Signals emitted by models.
@@ -691,8 +691,8 @@ export const metrics = {
       unit: '{signal}',
       description: 'Signals emitted by models.',
       labels: [
-        { name: 'model_id', maxValues: 50 },
-        { name: 'domain', values: domainValues },
+        { name: 'model_id', maxValues: 50, required: true },
+        { name: 'domain', values: domainValues, required: true },
       ],
     }),
   },
@@ -718,7 +718,7 @@ export const metrics = {
       unit: '{signal}',
       description:
         'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
-      labels: [{ name: 'kind', values: adhocKindValues }],
+      labels: [{ name: 'kind', values: adhocKindValues, required: true }],
     }),
     /**
      * Telemetry the SDK dropped rather than block the application.
@@ -739,8 +739,8 @@ export const metrics = {
       unit: '{item}',
       description: 'Telemetry the SDK dropped rather than block the application.',
       labels: [
-        { name: 'signal', values: telemetrySignalValues },
-        { name: 'reason', values: dropReasonValues },
+        { name: 'signal', values: telemetrySignalValues, required: true },
+        { name: 'reason', values: dropReasonValues, required: true },
       ],
     }),
     /**
@@ -761,7 +761,7 @@ export const metrics = {
       instrument: 'counter',
       unit: '{export}',
       description: 'Export attempts that failed.',
-      labels: [{ name: 'signal', values: telemetrySignalValues }],
+      labels: [{ name: 'signal', values: telemetrySignalValues, required: true }],
     }),
   },
   oms: {
@@ -784,8 +784,8 @@ export const metrics = {
       unit: '{fill}',
       description: 'Executions received from brokers.',
       labels: [
-        { name: 'broker', values: brokerValues },
-        { name: 'side', values: sideValues },
+        { name: 'broker', values: brokerValues, required: true },
+        { name: 'side', values: sideValues, required: true },
       ],
     }),
     /**
@@ -808,7 +808,7 @@ export const metrics = {
       unit: 'ms',
       description: 'Order latency from submit to broker acknowledgement.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
-      labels: [{ name: 'broker', values: brokerValues }],
+      labels: [{ name: 'broker', values: brokerValues, required: true }],
     }),
     /**
      * Orders submitted to a broker, by outcome.
@@ -829,8 +829,8 @@ export const metrics = {
       unit: '{order}',
       description: 'Orders submitted to a broker, by outcome.',
       labels: [
-        { name: 'broker', values: brokerValues },
-        { name: 'outcome', values: outcomeValues },
+        { name: 'broker', values: brokerValues, required: true },
+        { name: 'outcome', values: outcomeValues, required: true },
       ],
     }),
     /**
@@ -852,8 +852,8 @@ export const metrics = {
       unit: '{order}',
       description: 'Orders rejected, by broker and reason.',
       labels: [
-        { name: 'broker', values: brokerValues },
-        { name: 'reason', values: rejectReasonValues },
+        { name: 'broker', values: brokerValues, required: true },
+        { name: 'reason', values: rejectReasonValues, required: true },
       ],
     }),
   },
@@ -940,7 +940,7 @@ export const metrics = {
       unit: 'ms',
       description: 'Garbage collection pauses.',
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250],
-      labels: [{ name: 'kind', values: gcKindValues }],
+      labels: [{ name: 'kind', values: gcKindValues, required: true }],
     }),
     /**
      * Process memory.
@@ -960,7 +960,7 @@ export const metrics = {
       instrument: 'gauge',
       unit: 'By',
       description: 'Process memory.',
-      labels: [{ name: 'type', values: memoryTypeValues }],
+      labels: [{ name: 'type', values: memoryTypeValues, required: true }],
     }),
     /**
      * Open file descriptors of the process.

@@ -24,13 +24,61 @@ export function setInvalidInputHook(f: InvalidInputHook): void {
   hook = f;
 }
 
-/** Text of anything an untyped caller passes, never throwing: String(v), or '' (counted) when even that throws. */
-export function textOf(v: unknown, signal: InvalidSignal): string {
-  if (typeof v === 'string') return v;
+/** String(v), or undefined when it throws (a Symbol.toPrimitive or toString that throws, a revoked Proxy). */
+function stringOf(v: unknown): string | undefined {
   try {
     return String(v);
   } catch {
-    invalidInput('invalid_field', signal);
-    return '';
+    return undefined;
   }
+}
+
+/** Text of anything an untyped caller passes, never throwing: String(v), or '' (counted) when even that throws. */
+export function textOf(v: unknown, signal: InvalidSignal): string {
+  if (typeof v === 'string') return v;
+  const text = stringOf(v);
+  if (text === undefined) invalidInput('invalid_field', signal);
+  return text ?? '';
+}
+
+/**
+ * A name an untyped caller passes (of an ad-hoc span or operation), never throwing: a string as it is;
+ * anything else is counted once and written as String(v) gives it, or '' when even that throws.
+ */
+export function nameOf(v: unknown, signal: InvalidSignal): string {
+  if (typeof v === 'string') return v;
+  invalidInput('invalid_field', signal);
+  return stringOf(v) ?? '';
+}
+
+/**
+ * The own enumerable fields of an object an untyped caller passes, as [key, value] pairs, those left
+ * undefined omitted; never throwing. None for null or undefined; a non-object, keys that cannot be listed
+ * (a revoked Proxy) and values that cannot be read (a throwing getter) are counted and left out. Fields
+ * past the first `max` are not read.
+ */
+export function ownEntries(v: unknown, signal: InvalidSignal, max = Infinity): [string, unknown][] {
+  if (v === undefined || v === null) return [];
+  if (typeof v !== 'object') {
+    invalidInput('invalid_field', signal);
+    return [];
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(v);
+  } catch {
+    invalidInput('invalid_field', signal);
+    return [];
+  }
+  const out: [string, unknown][] = [];
+  for (const k of keys) {
+    if (out.length === max) break;
+    try {
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== undefined) out.push([k, x]);
+    } catch {
+      invalidInput('invalid_field', signal);
+    }
+  }
+  return out;
 }

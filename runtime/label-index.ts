@@ -21,13 +21,15 @@ interface Label {
   readonly capacity: number | undefined;
   /** Whether values not seen before get an index while there is room (a bounded string) or overflow (an enum). */
   readonly grows: boolean;
+  /** Whether every point carries it: left out, it is recorded as the overflow value. */
+  readonly required: boolean;
 }
 
 /**
  * How one metric's labels from a call are held to the spec, for both metric paths: a value outside an
- * enum's members, or a bounded string past its declared number of values, becomes OVERFLOW_VALUE; keys
- * that are not labels of the metric are dropped; each repair is counted as `invalid_label`. Typed callers
- * always pass. The SDK path asks for the attributes of a call; the fast path asks for the dense slot of
+ * enum's members, a bounded string past its declared number of values, or a required label left out
+ * (labels null, undefined or not an object included) becomes OVERFLOW_VALUE; keys that are not labels
+ * of the metric are dropped; each repair is counted as `invalid_label`. Typed callers always pass. The SDK path asks for the attributes of a call; the fast path asks for the dense slot of
  * its label set (every label bounded), and for the attributes of a slot at collection time.
  */
 export class LabelIndex {
@@ -39,7 +41,14 @@ export class LabelIndex {
   private readonly strides: readonly number[];
   private readonly slotAttributes: (Attributes | undefined)[] = [];
 
-  constructor(d: MetricDescriptor) {
+  /**
+   * `countMissing`: whether a required label left out is counted; false for what auto-instrumentation
+   * records, which leaves one out for a reason (no route matched), not by mistake.
+   */
+  constructor(
+    d: MetricDescriptor,
+    private readonly countMissing = true,
+  ) {
     this.labels = d.labels.map((l) => {
       // An enum's members decide, even when a bound is declared too.
       const values = l.values ? [...l.values] : [];
@@ -49,6 +58,7 @@ export class LabelIndex {
         indices: new Map<unknown, number>(values.map((v, i) => [v, i])),
         capacity: l.values ? values.length : l.maxValues,
         grows: !l.values,
+        required: l.required === true,
       };
     });
     this.dense = this.labels.every((l) =>
@@ -71,11 +81,16 @@ export class LabelIndex {
   attributes(labels: unknown): Attributes {
     const out: Attributes = {};
     const given = this.given(labels);
-    if (!given) return out;
     let seen = 0;
     for (const l of this.labels) {
-      const v = given[l.name];
-      if (v === undefined) continue;
+      const v = given?.[l.name];
+      if (v === undefined) {
+        if (l.required) {
+          this.missingRequired();
+          out[l.name] = OVERFLOW_VALUE;
+        }
+        continue;
+      }
       seen++;
       if (l.capacity !== undefined) out[l.name] = this.valueAt(l, this.index(l, v));
       else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[l.name] = String(v);
@@ -84,7 +99,7 @@ export class LabelIndex {
         invalidInput('invalid_label');
       }
     }
-    this.countUnknownKeys(given, seen);
+    if (given) this.countUnknownKeys(given, seen);
     return out;
   }
 
@@ -98,7 +113,7 @@ export class LabelIndex {
       const l = this.labels[i]!;
       const v = given[l.name];
       let idx: number;
-      if (v === undefined) idx = l.capacity! + 1;
+      if (v === undefined) idx = this.absentIndex(l);
       else {
         seen++;
         // Known values, the hot path, take one map lookup.
@@ -162,13 +177,25 @@ export class LabelIndex {
     return l.capacity!;
   }
 
+  /** Counts a required label left out (unless countMissing is off); it is recorded as the overflow value. */
+  private missingRequired(): void {
+    if (this.countMissing) invalidInput('invalid_label');
+  }
+
+  /** The dense index of a label left out: "absent" for an optional one, the overflow index for a required one. */
+  private absentIndex(l: Label): number {
+    if (!l.required) return l.capacity! + 1;
+    this.missingRequired();
+    return l.capacity!;
+  }
+
   private valueAt(l: Label, idx: number): string | undefined {
     return idx < l.values.length ? l.values[idx] : idx === l.capacity ? OVERFLOW_VALUE : undefined;
   }
 
   private absentSlot(): number {
     let slot = 0;
-    for (let i = 0; i < this.labels.length; i++) slot += (this.labels[i]!.capacity! + 1) * this.strides[i]!;
+    for (let i = 0; i < this.labels.length; i++) slot += this.absentIndex(this.labels[i]!) * this.strides[i]!;
     return slot;
   }
 

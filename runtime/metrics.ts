@@ -2,6 +2,7 @@ import type { Counter, Gauge, Histogram, UpDownCounter } from '@opentelemetry/ap
 import { fastMetricFor, fastPathActive } from './fast-metrics.js';
 import { invalidInput } from './hooks.js';
 import { LabelIndex } from './label-index.js';
+import { noteSpecMetric } from './metric-names.js';
 import { meter, providerEpoch } from './providers.js';
 import type { MetricDescriptor } from './types.js';
 
@@ -55,6 +56,7 @@ function create(d: MetricDescriptor): AnyInstrument {
  * use and again after providers change, so helpers declared at import time work once init runs.
  */
 function bind(d: MetricDescriptor): (value: number, labels: unknown) => void {
+  noteSpecMetric(d.name, d.instrument);
   let epoch = -1;
   let inst: AnyInstrument | undefined;
   // One index of the metric's labels serves both paths, so they repair and count the same way.

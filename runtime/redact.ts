@@ -20,9 +20,20 @@ export const FINGERPRINT = /^fp:[0-9a-f]{16}$/;
  */
 export const MAX_VALUE_LENGTH = 65_536;
 
-/** `s` cut to MAX_VALUE_LENGTH, never inside a surrogate pair, with how much was cut. */
+/** What a cut value ends with, right after the cut. */
+const CUT_MARK = /^…\[truncated \d+ chars\]$/;
+
+/**
+ * `s` cut to MAX_VALUE_LENGTH, never inside a surrogate pair, with how much was cut. A value cut here
+ * already (a scope's value, then the log line that carries it) is left as it is: it keeps its first count.
+ */
 export function truncateValue(s: string): string {
   if (s.length <= MAX_VALUE_LENGTH) return s;
+  if (
+    s.length <= MAX_VALUE_LENGTH + 40 &&
+    (CUT_MARK.test(s.slice(MAX_VALUE_LENGTH)) || CUT_MARK.test(s.slice(MAX_VALUE_LENGTH - 1)))
+  )
+    return s;
   let end = MAX_VALUE_LENGTH;
   const c = s.charCodeAt(end - 1);
   if (c >= 0xd800 && c <= 0xdbff) end--;

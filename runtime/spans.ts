@@ -17,6 +17,7 @@ import { spanPipeline, tracer } from './providers.js';
 import { fingerprint } from './redact.js';
 import { contextWithSpan } from './span-context.js';
 import { describeError, GuardedSpan, safeLinks, safeTime } from './span-guard.js';
+import { isPromiseLike } from './settle.js';
 import { startSpanRecord } from './span-records.js';
 import type { SpanDescriptor } from './types.js';
 import { toSpanValue } from './values.js';
@@ -127,16 +128,6 @@ function readOptions(options: unknown): ReadOptions {
     // Never expected: safeLinks and safeTime count what they cannot use.
     bad();
     return { parent, links: undefined, startTime: undefined };
-  }
-}
-
-function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
-  if ((typeof v !== 'object' && typeof v !== 'function') || v === null) return false;
-  try {
-    return typeof (v as { then?: unknown }).then === 'function';
-  } catch {
-    // A result whose `then` getter throws is returned as it is: it is the application's value.
-    return false;
   }
 }
 

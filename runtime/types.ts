@@ -33,12 +33,14 @@ export interface MetricDescriptor {
   readonly buckets?: readonly number[];
   /**
    * Label names with, for enums, their legal values and, for bounded strings, the declared number of
-   * distinct values: calls from untyped code are held to these.
+   * distinct values, and whether the spec requires the label: calls from untyped code are held to these.
    */
   readonly labels: readonly {
     readonly name: string;
     readonly values?: readonly string[];
     readonly maxValues?: number;
+    /** Every point carries it: one left out is recorded as the overflow value (absent: the label may be left out). */
+    readonly required?: boolean;
   }[];
 }
 

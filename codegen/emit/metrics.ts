@@ -243,7 +243,7 @@ export function addHelperObject(
       if (m.buckets) w.writeLine(`buckets: [${m.buckets.boundaries.map((b) => tsLiteral(b)).join(', ')}],`);
       const labels = m.labels.map(
         (l) =>
-          `{ name: ${tsString(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''} }`,
+          `{ name: ${tsString(l.name)}${l.attr.type === 'enum' ? `, values: ${enumValuesName(l.attr)}` : ''}${l.attr.maxCardinality !== undefined ? `, maxValues: ${l.attr.maxCardinality}` : l.attr.type === 'bool' ? ', maxValues: 2' : ''}${isRequired(l) ? ', required: true' : ''} }`,
       );
       w.writeLine(`labels: [${labels.join(', ')}],`);
     });

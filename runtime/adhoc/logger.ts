@@ -3,11 +3,12 @@
 // values), then the component, the bound fields of the logger and the call's fields, and the ad-hoc
 // marker "adhoc": true. logOperation times an operation with a start and an end line.
 import type { AnyValue } from '@opentelemetry/api-logs';
-import { invalidInput, textOf } from '../hooks.js';
+import { invalidInput, nameOf, ownEntries, textOf } from '../hooks.js';
 import { quote } from '../json-text.js';
 import { jsonOf, OMIT, sanitize } from '../log-json.js';
 import { isBaseField, lineEnabled, writeFreeLine, type LineLevel } from '../logs.js';
 import { redactor } from '../redact.js';
+import { whenSettled } from '../settle.js';
 import { countAdhoc } from './count.js';
 
 /** Fields of a free-form line: any JSON-able values; an Error is written with its type, message and stack. */
@@ -48,36 +49,24 @@ function errorValue(e: Error): Record<string, unknown> {
   return out;
 }
 
+/**
+ * Whether an untyped value is an Error, never throwing: `instanceof` runs a Proxy's getPrototypeOf trap,
+ * which may throw (or be revoked); such a value is counted and read as fields.
+ */
+function isError(v: unknown): v is Error {
+  if (typeof v !== 'object' || v === null) return false;
+  try {
+    return v instanceof Error;
+  } catch {
+    invalidInput('invalid_field', 'logs');
+    return false;
+  }
+}
+
 /** The stack of the application's call, without the logger's own frames. */
 function callStack(): string {
   const lines = (new Error('logged here').stack ?? '').split('\n');
   return [lines[0], ...lines.slice(3)].join('\n');
-}
-
-/** The own fields of an untyped object, as [key, value] pairs; what cannot be read is counted and skipped. */
-function entries(fields: unknown): [string, unknown][] {
-  if (fields === undefined || fields === null) return [];
-  if (typeof fields !== 'object') {
-    invalidInput('invalid_field', 'logs');
-    return [];
-  }
-  let keys: string[];
-  try {
-    keys = Object.keys(fields);
-  } catch {
-    invalidInput('invalid_field', 'logs');
-    return [];
-  }
-  const out: [string, unknown][] = [];
-  for (const k of keys) {
-    try {
-      const v = (fields as Record<string, unknown>)[k];
-      if (v !== undefined) out.push([k, v]);
-    } catch {
-      invalidInput('invalid_field', 'logs');
-    }
-  }
-  return out;
 }
 
 class FreeLogger implements Logger {
@@ -96,19 +85,20 @@ class FreeLogger implements Logger {
     this.write('warn', message, fields);
   }
   error(message: string, fields?: LogFields | Error): void {
-    this.write('error', message, fields instanceof Error ? { error: fields } : fields);
+    this.write('error', message, fields, true);
   }
   child(fields: LogFields): Logger {
-    const own = entries(fields);
+    const own = ownEntries(fields, 'logs');
     const keys = new Set(own.map(([k]) => k));
     return new FreeLogger(this.component, [...this.bound.filter(([k]) => !keys.has(k)), ...own]);
   }
 
-  private write(level: LineLevel, message: unknown, fields: unknown): void {
+  /** Writes one line; `errorArgument`: `fields` may be an Error passed in their place (error()). */
+  private write(level: LineLevel, message: unknown, fields: unknown, errorArgument = false): void {
     if (!lineEnabled(level)) return;
     try {
       const r = redactor();
-      const call = entries(fields);
+      const call = ownEntries(errorArgument && isError(fields) ? { error: fields } : fields, 'logs');
       const callKeys = new Set(call.map(([k]) => k));
       const all: [string, unknown][] = [
         ['component', this.component],
@@ -125,7 +115,7 @@ class FreeLogger implements Logger {
           continue;
         }
         let v = raw;
-        if (v instanceof Error) {
+        if (isError(v)) {
           hasError = true;
           v = errorValue(v);
         }
@@ -162,7 +152,7 @@ class FreeLogger implements Logger {
  * ```
  */
 export function logger(component: string, fields?: LogFields): Logger {
-  return new FreeLogger(textOf(component, 'logs'), entries(fields));
+  return new FreeLogger(textOf(component, 'logs'), ownEntries(fields, 'logs'));
 }
 
 /** Milliseconds with microsecond digits, as duration_ms is written. */
@@ -170,11 +160,23 @@ function elapsed(start: number): number {
   return Math.round((performance.now() - start) * 1000) / 1000;
 }
 
+/** Writes one of logOperation's lines through the caller's logger; whatever that logger does, it never throws. */
+function say(log: unknown, level: 'info' | 'error', message: string, fields: LogFields): void {
+  try {
+    (log as Logger)[level](message, fields);
+  } catch {
+    // Not a Logger (null, a Proxy) or one that throws: the line is lost, the operation still runs.
+    invalidInput('invalid_field', 'logs');
+  }
+}
+
 /**
  * Times an operation: an `info` line `<name> started` before `fn` runs, and when it (or its promise)
  * settles an `info` line `<name> completed` with `duration_ms` and `outcome: "ok"`, or an `error` line
- * `<name> failed` with `duration_ms`, `outcome: "error"` and the error. `fn`'s result or error passes
- * through unchanged; `fields` go on both lines.
+ * `<name> failed` with `duration_ms`, `outcome: "error"` and the error. `fields` go on both lines.
+ * `fn` runs exactly once and its result or error passes through unchanged, whatever else is passed: a
+ * name that is not a string, fields or a logger that cannot be read are counted in ampy.obs.dropped
+ * (`invalid_field`), never thrown.
  *
  * @example
  * ```ts
@@ -182,29 +184,14 @@ function elapsed(start: number): number {
  * ```
  */
 export function logOperation<T>(log: Logger, name: string, fn: () => T, fields: LogFields = {}): T {
-  const operation: LogFields = Object.fromEntries([...entries(fields), ['operation', name]]);
-  log.info(`${name} started`, operation);
+  const text = nameOf(name, 'logs');
+  const operation: LogFields = Object.fromEntries([...ownEntries(fields, 'logs'), ['operation', text]]);
+  say(log, 'info', `${text} started`, operation);
   const start = performance.now();
-  const failed = (error: unknown): void =>
-    log.error(`${name} failed`, { ...operation, duration_ms: elapsed(start), outcome: 'error', error });
-  let result: T;
-  try {
-    result = fn();
-  } catch (error) {
-    failed(error);
-    throw error;
-  }
-  if (result instanceof Promise)
-    return result.then(
-      (v: unknown) => {
-        log.info(`${name} completed`, { ...operation, duration_ms: elapsed(start), outcome: 'ok' });
-        return v;
-      },
-      (error: unknown) => {
-        failed(error);
-        throw error;
-      },
-    ) as T;
-  log.info(`${name} completed`, { ...operation, duration_ms: elapsed(start), outcome: 'ok' });
-  return result;
+  return whenSettled(
+    fn,
+    () => say(log, 'info', `${text} completed`, { ...operation, duration_ms: elapsed(start), outcome: 'ok' }),
+    (error) =>
+      say(log, 'error', `${text} failed`, { ...operation, duration_ms: elapsed(start), outcome: 'error', error }),
+  );
 }

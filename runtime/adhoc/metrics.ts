@@ -8,6 +8,14 @@ import { OVERFLOW_VALUE } from '../../conventions/index.js';
 import { INSTRUMENTED_METRICS } from '../generated/instrumented-metrics.js';
 import { selfMetrics, type AdhocKind } from '../generated/self-metrics.js';
 import { invalidInput } from '../hooks.js';
+import {
+  metricNames,
+  nameClash,
+  NameRegistry,
+  onSpecMetricDefined,
+  specMetricHolding,
+  type MetricNames,
+} from '../metric-names.js';
 import { adhocMeter, providerEpoch } from '../providers.js';
 import { countAdhoc } from './count.js';
 
@@ -43,7 +51,10 @@ export interface AdhocGauge<L extends string = never> {
   set(value: number, labels?: AdhocLabels<L>): void;
 }
 
-/** A registration that cannot be honoured: a bad name, label key, cap or buckets, or a conflicting earlier one. */
+/**
+ * A registration that cannot be honoured: a bad name, label key, cap or buckets, options that cannot be
+ * read, a conflicting earlier one, or a name (or Prometheus name) a spec metric or another ad-hoc one has.
+ */
 export class AdhocMetricError extends Error {
   constructor(message: string) {
     super(`ampyobs: ${message}`);
@@ -76,13 +87,42 @@ interface Definition {
   readonly buckets: readonly number[] | undefined;
 }
 
-/** The registration's options checked, with defaults applied; throws AdhocMetricError naming what is wrong. */
-function define(kind: Definition['kind'], name: unknown, options: AdhocMetricOptions<string> | undefined): Definition {
+/** An untyped value as an error message shows it, never throwing. */
+function shown(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return `a value of type ${typeof v}`;
+  }
+}
+
+/**
+ * The registration's options checked, with defaults applied; throws AdhocMetricError naming what is
+ * wrong, also for options plain JavaScript passes that cannot be read (a throwing getter, a Proxy).
+ */
+function define(kind: Definition['kind'], name: unknown, options: unknown): Definition {
   if (typeof name !== 'string' || !NAME.test(name))
     throw new AdhocMetricError(
-      `ad-hoc ${kind} name ${JSON.stringify(name)} is not a metric name (a letter, then up to 254 letters, digits, _ . - /)`,
+      `ad-hoc ${kind} name ${shown(name)} is not a metric name (a letter, then up to 254 letters, digits, _ . - /)`,
     );
-  const o = options ?? {};
+  const unreadable = new AdhocMetricError(
+    `the options of ad-hoc ${kind} '${name}' cannot be read: give an object of description, unit, labels, maxSeries and buckets`,
+  );
+  if (typeof (options ?? {}) !== 'object') throw unreadable;
+  try {
+    return checked(kind, name, (options ?? {}) as AdhocMetricOptions<string>);
+  } catch (e) {
+    throw e instanceof AdhocMetricError ? e : unreadable;
+  }
+}
+
+function checked(kind: Definition['kind'], name: string, o: AdhocMetricOptions<string>): Definition {
+  if (o.unit !== undefined && typeof o.unit !== 'string')
+    throw new AdhocMetricError(`unit of ad-hoc ${kind} '${name}' is ${shown(o.unit)}; give a UCUM unit as a string`);
+  if (o.labels !== undefined && !Array.isArray(o.labels))
+    throw new AdhocMetricError(
+      `labels of ad-hoc ${kind} '${name}' is ${shown(o.labels)}; give an array of label names`,
+    );
   const labels = [...(o.labels ?? [])];
   for (const l of labels)
     if (
@@ -93,14 +133,14 @@ function define(kind: Definition['kind'], name: unknown, options: AdhocMetricOpt
       l.startsWith('otel_scope_')
     )
       throw new AdhocMetricError(
-        `label ${JSON.stringify(l)} of ad-hoc ${kind} '${name}' is not a label name Prometheus keeps (letters, digits and _, not le, quantile, job, instance, __… or otel_scope_…)`,
+        `label ${shown(l)} of ad-hoc ${kind} '${name}' is not a label name Prometheus keeps (letters, digits and _, not le, quantile, job, instance, __… or otel_scope_…)`,
       );
   if (new Set(labels).size !== labels.length)
     throw new AdhocMetricError(`ad-hoc ${kind} '${name}' declares a label twice: ${labels.join(', ')}`);
   const maxSeries = o.maxSeries ?? DEFAULT_MAX_SERIES;
   if (!Number.isInteger(maxSeries) || maxSeries < 1 || maxSeries > MAX_MAX_SERIES)
     throw new AdhocMetricError(
-      `maxSeries of ad-hoc ${kind} '${name}' is ${String(maxSeries)}; give a whole number from 1 to ${MAX_MAX_SERIES}`,
+      `maxSeries of ad-hoc ${kind} '${name}' is ${shown(maxSeries)}; give a whole number from 1 to ${MAX_MAX_SERIES}`,
     );
   if (o.buckets !== undefined && kind !== 'histogram')
     throw new AdhocMetricError(`buckets are for histograms; '${name}' is a ${kind}`);
@@ -116,11 +156,30 @@ function define(kind: Definition['kind'], name: unknown, options: AdhocMetricOpt
   return { kind, name, description: String(o.description ?? ''), unit: o.unit, labels, maxSeries, buckets };
 }
 
-const registered = new Map<string, { definition: Definition; metric: unknown }>();
+/** A registration: its names, its definition, its metric, and whether a spec metric took its name since. */
+interface Registration extends MetricNames {
+  readonly definition: Definition;
+  metric: unknown;
+  refused: boolean;
+}
 
-/** The same registration again gives the same metric; a different one under the same name is refused. */
-function register<M>(d: Definition, make: (d: Definition) => M): M {
-  const prev = registered.get(d.name);
+const registered = new NameRegistry<Registration>();
+const RENAME = "give this one another name, or record the spec's metric instead";
+
+/**
+ * The same registration again gives the same metric; one that would share a name (or the Prometheus
+ * name) with a spec metric, or with another ad-hoc one, is refused.
+ */
+function register<M>(d: Definition, make: (d: Definition, registration: Registration) => M): M {
+  const names = metricNames(d.name, d.kind);
+  const what = `ad-hoc ${d.kind}`;
+  const spec = specMetricHolding(names);
+  if (spec) throw new AdhocMetricError(`${nameClash(what, names, "the spec's", spec)}; ${RENAME}`);
+  const prev = registered.holder(names);
+  if (prev && prev.name !== d.name)
+    throw new AdhocMetricError(
+      `${nameClash(what, names, 'the ad-hoc', prev)}; register that one again, or give this one another name`,
+    );
   if (prev) {
     const a = prev.definition;
     if (
@@ -135,13 +194,31 @@ function register<M>(d: Definition, make: (d: Definition) => M): M {
       );
     return prev.metric as M;
   }
-  const metric = make(d);
-  registered.set(d.name, { definition: d, metric });
+  const registration: Registration = { ...names, definition: d, metric: undefined, refused: false };
+  const metric = make(d, registration);
+  registration.metric = metric;
+  registered.add(registration);
   return metric;
 }
 
+// A spec metric defined after an ad-hoc one took its name (the service's generated helpers imported
+// after the registration): recording both would describe one Prometheus family twice, and Prometheus
+// would reject every scrape of the service. The ad-hoc one stops, and says so once.
+onSpecMetricDefined((spec) => {
+  const r = registered.holder(spec);
+  if (!r || r.refused) return;
+  r.refused = true;
+  try {
+    process.stderr.write(
+      `ampyobs: ${nameClash(`ad-hoc ${r.instrument}`, r, "the spec's", spec)}; it was registered before the spec's helpers were imported, and is no longer recorded: ${RENAME} (README, "The escape hatch")\n`,
+    );
+  } catch {
+    // Saying so must not be what throws.
+  }
+});
+
 /** Records into an SDK instrument of the ad-hoc meter, created again whenever init() changes providers. */
-function recorder(d: Definition): (value: number, labels: unknown) => void {
+function recorder(d: Definition, registration: Registration): (value: number, labels: unknown) => void {
   let epoch = -1;
   let inst: Counter | Histogram | Gauge | undefined;
   const sets = new Map<string, Attributes>();
@@ -186,6 +263,7 @@ function recorder(d: Definition): (value: number, labels: unknown) => void {
   };
   const monotonic = d.kind !== 'gauge';
   return (value, labels) => {
+    if (registration.refused) return;
     try {
       if (typeof value !== 'number' || !Number.isFinite(value) || (monotonic && value < 0)) {
         invalidInput('invalid_value');
@@ -227,24 +305,24 @@ function recorder(d: Definition): (value: number, labels: unknown) => void {
  * ```
  */
 export function counter<L extends string = never>(name: string, options?: AdhocMetricOptions<L>): AdhocCounter<L> {
-  return register(define('counter', name, options), (d) => {
-    const rec = recorder(d);
+  return register(define('counter', name, options), (d, r) => {
+    const rec = recorder(d, r);
     return { name: d.name, add: (v: number, l?: AdhocLabels<L>) => rec(v, l) };
   });
 }
 
 /** An ad-hoc histogram (buckets by unit unless given); see counter(). */
 export function histogram<L extends string = never>(name: string, options?: AdhocMetricOptions<L>): AdhocHistogram<L> {
-  return register(define('histogram', name, options), (d) => {
-    const rec = recorder(d);
+  return register(define('histogram', name, options), (d, r) => {
+    const rec = recorder(d, r);
     return { name: d.name, record: (v: number, l?: AdhocLabels<L>) => rec(v, l) };
   });
 }
 
 /** An ad-hoc gauge: the last value set per label set is exported; see counter(). */
 export function gauge<L extends string = never>(name: string, options?: AdhocMetricOptions<L>): AdhocGauge<L> {
-  return register(define('gauge', name, options), (d) => {
-    const rec = recorder(d);
+  return register(define('gauge', name, options), (d, r) => {
+    const rec = recorder(d, r);
     return { name: d.name, set: (v: number, l?: AdhocLabels<L>) => rec(v, l) };
   });
 }

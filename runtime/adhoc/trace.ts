@@ -4,7 +4,7 @@
 import { context, INVALID_SPAN_CONTEXT, trace as api, type AttributeValue, type Span } from '@opentelemetry/api';
 import { ADHOC_SPAN_ATTRIBUTE } from '../../conventions/index.js';
 import { scopeValues } from '../context.js';
-import { invalidInput, textOf } from '../hooks.js';
+import { invalidInput, nameOf } from '../hooks.js';
 import { adhocTracer } from '../providers.js';
 import { GuardedSpan, safeAttributes } from '../span-guard.js';
 import { runInSpan } from '../spans.js';
@@ -25,9 +25,10 @@ function begin(name: unknown, attributes: unknown): GuardedSpan {
     }
     Object.assign(attrs, safeAttributes(attributes));
     attrs[ADHOC_SPAN_ATTRIBUTE] = true;
-    if (typeof name !== 'string' || name === '') invalidInput('invalid_field', 'traces');
+    const text = nameOf(name, 'traces');
+    if (name === '') invalidInput('invalid_field', 'traces');
     countAdhoc('span');
-    return new GuardedSpan(adhocTracer().startSpan(textOf(name, 'traces') || 'adhoc', { attributes: attrs }, parent));
+    return new GuardedSpan(adhocTracer().startSpan(text || 'adhoc', { attributes: attrs }, parent));
   } catch {
     invalidInput('invalid_field', 'traces');
     return new GuardedSpan(api.wrapSpanContext(INVALID_SPAN_CONTEXT));

@@ -11,6 +11,7 @@ import {
   type MetricData,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { prometheusSanitized } from '../../conventions/index.js';
 import { exemplarsOf, type PointExemplar } from '../exemplars/exemplar.js';
 
 /** What the Prometheus exporter's endpoint serves by default: target_info and the scope labels included. */
@@ -42,13 +43,12 @@ export function wantsOpenMetrics(accept: string | undefined): boolean {
 const escapeHelp = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const escapeLabel = (v: unknown): string =>
   (typeof v === 'string' ? v : JSON.stringify(v)).replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const sanitize = (name: string): string => name.replace(/[^a-z0-9_]/gi, '_').replace(/_{2,}/g, '_');
 const num = (v: number): string => (v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
 
 function labels(attrs: Attributes, extra: Readonly<Record<string, string>>): string {
   const parts: string[] = [];
-  for (const [k, v] of Object.entries(attrs)) parts.push(`${sanitize(k)}="${escapeLabel(v)}"`);
-  for (const [k, v] of Object.entries(extra)) parts.push(`${sanitize(k)}="${escapeLabel(v)}"`);
+  for (const [k, v] of Object.entries(attrs)) parts.push(`${prometheusSanitized(k)}="${escapeLabel(v)}"`);
+  for (const [k, v] of Object.entries(extra)) parts.push(`${prometheusSanitized(k)}="${escapeLabel(v)}"`);
   return parts.length ? `{${parts.join(',')}}` : '';
 }
 
@@ -72,7 +72,7 @@ interface Family {
 
 /** Family name and type as OpenMetrics wants them: a counter's family drops `_total`, its sample keeps it. */
 function familyOf(m: MetricData): { family: string; sample: string; type: Family['type'] } {
-  let name = sanitize(m.descriptor.name);
+  let name = prometheusSanitized(m.descriptor.name);
   if (name !== '' && name[0]! >= '0' && name[0]! <= '9') name = `_${name}`;
   if (m.dataPointType === DataPointType.SUM && m.isMonotonic) {
     const family = name.endsWith('_total') ? name.slice(0, -'_total'.length) : name;

@@ -189,8 +189,8 @@ export const selfMetrics = {
       description: 'API request latency.',
       buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000],
       labels: [
-        { name: 'method', values: httpMethodValues },
-        { name: 'route', maxValues: 50 },
+        { name: 'method', values: httpMethodValues, required: true },
+        { name: 'route', maxValues: 50, required: true },
       ],
     }),
     /**
@@ -212,9 +212,9 @@ export const selfMetrics = {
       unit: '{request}',
       description: 'API requests handled.',
       labels: [
-        { name: 'method', values: httpMethodValues },
-        { name: 'route', maxValues: 50 },
-        { name: 'status_class', values: httpStatusClassValues },
+        { name: 'method', values: httpMethodValues, required: true },
+        { name: 'route', maxValues: 50, required: true },
+        { name: 'status_class', values: httpStatusClassValues, required: true },
       ],
     }),
   },
@@ -240,7 +240,7 @@ export const selfMetrics = {
       unit: '{signal}',
       description:
         'Ad-hoc signals recorded through the escape hatch (spans, log lines, metric measurements the spec does not list), by kind.',
-      labels: [{ name: 'kind', values: adhocKindValues }],
+      labels: [{ name: 'kind', values: adhocKindValues, required: true }],
     }),
     /**
      * Telemetry the SDK dropped rather than block the application.
@@ -261,8 +261,8 @@ export const selfMetrics = {
       unit: '{item}',
       description: 'Telemetry the SDK dropped rather than block the application.',
       labels: [
-        { name: 'signal', values: telemetrySignalValues },
-        { name: 'reason', values: dropReasonValues },
+        { name: 'signal', values: telemetrySignalValues, required: true },
+        { name: 'reason', values: dropReasonValues, required: true },
       ],
     }),
     /**
@@ -283,7 +283,7 @@ export const selfMetrics = {
       instrument: 'counter',
       unit: '{export}',
       description: 'Export attempts that failed.',
-      labels: [{ name: 'signal', values: telemetrySignalValues }],
+      labels: [{ name: 'signal', values: telemetrySignalValues, required: true }],
     }),
   },
   runtime: {
@@ -327,7 +327,7 @@ export const selfMetrics = {
       unit: 'ms',
       description: 'Garbage collection pauses.',
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50, 100, 250],
-      labels: [{ name: 'kind', values: gcKindValues }],
+      labels: [{ name: 'kind', values: gcKindValues, required: true }],
     }),
     /**
      * Process memory.
@@ -347,7 +347,7 @@ export const selfMetrics = {
       instrument: 'gauge',
       unit: 'By',
       description: 'Process memory.',
-      labels: [{ name: 'type', values: memoryTypeValues }],
+      labels: [{ name: 'type', values: memoryTypeValues, required: true }],
     }),
     /**
      * Open file descriptors of the process.

@@ -5,7 +5,7 @@
 // _other. They are metric views, so they act before aggregation: rejected series never exist.
 import type { Attributes } from '@opentelemetry/api';
 import { AggregationType, type IAttributesProcessor, type ViewOptions } from '@opentelemetry/sdk-metrics';
-import { INSTRUMENTATIONS, OVERFLOW_VALUE, type InstrumentationName } from '../../conventions/index.js';
+import { INSTRUMENTATIONS, type InstrumentationName } from '../../conventions/index.js';
 import { INSTRUMENTED_METRICS } from '../generated/instrumented-metrics.js';
 import { LabelIndex } from '../label-index.js';
 import type { MetricDescriptor } from '../types.js';
@@ -19,9 +19,9 @@ export interface InstrumentedMetric extends MetricDescriptor {
 
 /** The attributes processor of one metric: declared labels only, bounded, required ones present. */
 export function guard(m: InstrumentedMetric): IAttributesProcessor {
-  const index = new LabelIndex(m);
+  // A required label missing here is not a caller's mistake: recorded as _other, not counted.
+  const index = new LabelIndex(m, false);
   const keys = m.labels.map((l) => l.name);
-  const required = m.labels.filter((l) => l.required).map((l) => l.name);
   return {
     process(incoming: Attributes): Attributes {
       const kept: Attributes = {};
@@ -36,7 +36,6 @@ export function guard(m: InstrumentedMetric): IAttributesProcessor {
         // Bounded ints keep their type on OTLP: the index gives every value back as text.
         if (typeof v === 'number' && out[k] === String(v)) out[k] = v;
       }
-      for (const k of required) out[k] ??= OVERFLOW_VALUE;
       return out;
     },
   };

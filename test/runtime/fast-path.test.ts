@@ -41,6 +41,10 @@ function traffic(): void {
   untyped(metrics.oms.orderLatencyMs).record(Number.NaN, { broker: 'alpaca' });
   untyped(metrics.oms.orderLatencyMs).record(12, {});
   untyped(metrics.oms.fills).add(1, 'nonsense');
+  // Required labels left out: recorded as _other, never as a series without them.
+  untyped(metrics.oms.rejections).add(1, {});
+  untyped(metrics.oms.rejections).add(1, null);
+  untyped(metrics.bus.deliveryLatencyMs).record(3, { domain: 'bars' });
   untyped(metrics.bus.consumed).add(1, { topic: { nested: true } });
 }
 
@@ -107,8 +111,22 @@ describe('fast path for metrics with bounded labels', () => {
     expect(promLines(fast.page)).toEqual(promLines(plain.page));
     // The junk was handled the same way on both paths.
     expect(
-      fast.points.find((p) => p.metric === 'ampy.oms.rejections' && p.attributes['broker'] === '_other')?.value,
+      fast.points.find(
+        (p) =>
+          p.metric === 'ampy.oms.rejections' &&
+          p.attributes['broker'] === '_other' &&
+          p.attributes['reason'] !== '_other',
+      )?.value,
     ).toBe(1);
+    expect(
+      fast.points.find(
+        (p) =>
+          p.metric === 'ampy.oms.rejections' &&
+          p.attributes['broker'] === '_other' &&
+          p.attributes['reason'] === '_other',
+      )?.value,
+    ).toBe(2);
+    expect(promLines(fast.page).filter((l) => /^ampy_oms_rejections_total\{\}/.test(l))).toEqual([]);
     expect(
       fast.points.filter((p) => p.metric === 'ampy.bus.consumed' && p.attributes['topic'] === '_other').length,
     ).toBeGreaterThan(0);

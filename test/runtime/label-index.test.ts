@@ -104,4 +104,42 @@ describe('LabelIndex', () => {
     expect(fast.slot({ topic: 7, ok: true })).toBe(fast.slot({ ok: 'true', topic: '7' }));
     expect(slots.size).toBe(new Set(calls.map((c) => JSON.stringify(sdk.attributes(c)))).size);
   });
+
+  it('records a required label left out as the overflow value, counted, on both paths alike', () => {
+    const REQUIRED = descriptor([
+      { name: 'broker', values: ['alpaca', 'ibkr'], required: true },
+      { name: 'topic', maxValues: 3, required: true },
+      { name: 'ok', maxValues: 2 },
+    ]);
+    const cases: [unknown, Record<string, string>, number][] = [
+      [{}, { broker: OVERFLOW_VALUE, topic: OVERFLOW_VALUE }, 2],
+      [null, { broker: OVERFLOW_VALUE, topic: OVERFLOW_VALUE }, 2],
+      [undefined, { broker: OVERFLOW_VALUE, topic: OVERFLOW_VALUE }, 2],
+      // Not an object: counted as that, and each required label as missing.
+      ['alpaca', { broker: OVERFLOW_VALUE, topic: OVERFLOW_VALUE }, 3],
+      [{ broker: 'ibkr', ok: true }, { broker: 'ibkr', topic: OVERFLOW_VALUE, ok: 'true' }, 1],
+      [{ broker: 'ibkr', topic: undefined }, { broker: 'ibkr', topic: OVERFLOW_VALUE }, 1],
+      [{ broker: 'ibkr', topic: 't1' }, { broker: 'ibkr', topic: 't1' }, 0],
+    ];
+    const sdk = new LabelIndex(REQUIRED);
+    const fast = new LabelIndex(REQUIRED);
+    for (const [call, attributes, n] of cases) {
+      expect(
+        counted(() => sdk.attributes(call)),
+        JSON.stringify(call),
+      ).toEqual([attributes, n]);
+      const [slot, fastCount] = counted(() => fast.slot(call));
+      expect([fast.slotAttributesOf(slot), fastCount], JSON.stringify(call)).toEqual([attributes, n]);
+    }
+    // A label of any string is held the same way.
+    expect(counted(() => new LabelIndex(descriptor([{ name: 'route', required: true }])).attributes({}))).toEqual([
+      { route: OVERFLOW_VALUE },
+      1,
+    ]);
+    // Auto-instrumentation leaves one out for a reason (no route matched): recorded the same, not counted.
+    expect(counted(() => new LabelIndex(REQUIRED, false).attributes({ broker: 'ibkr' }))).toEqual([
+      { broker: 'ibkr', topic: OVERFLOW_VALUE },
+      0,
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 // The runtime's own metrics come from the base spec: every ampy.obs.* and ampy.runtime.* metric, with its
-// name, instrument, unit, description, buckets and label values, and the drop reasons and signals the
-// runtime counts under. The runtime cannot import a service's generated code, so it carries them in
-// runtime/generated/, which must be what the spec generates today.
+// name, instrument, unit, description, buckets, label values and requirements, and the drop reasons and
+// signals the runtime counts under. The runtime cannot import a service's generated code, so it carries
+// them in runtime/generated/, which must be what the spec generates today.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SELF_METRIC_PREFIXES } from '../../conventions/index.js';
@@ -40,6 +40,7 @@ describe('self-metrics of the runtime', () => {
         labels: m.labels.map((l) => ({
           name: l.name,
           ...(l.attr.type === 'enum' && { values: l.attr.members.map((x) => x.value) }),
+          ...(l.requirement === 'required' && { required: true }),
         })),
       });
     }

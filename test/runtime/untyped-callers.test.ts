@@ -1,14 +1,11 @@
 // Plain JavaScript can pass anything: helpers never throw, never explode cardinality, and count it.
-import { MeterProvider, MetricReader, type DataPoint } from '@opentelemetry/sdk-metrics';
+import { MeterProvider, type DataPoint } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics, registry } from '../../generated/index.js';
 import { counter, OVERFLOW_VALUE, useProviders } from '../../runtime/index.js';
+import { CollectingReader } from '../support/metric-reader.js';
 
-class Reader extends MetricReader {
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
-}
-const reader = new Reader();
+const reader = new CollectingReader();
 beforeAll(() => useProviders({ meterProvider: new MeterProvider({ readers: [reader] }) }));
 afterAll(() => useProviders({}));
 
@@ -69,9 +66,30 @@ describe('metric helpers called from untyped code', () => {
     expect(await refused(-1)).toBe(1);
     const labels = await dropped('invalid_label');
     counter.add(1, 'not an object');
-    expect(await dropped('invalid_label')).toBe(labels + 1);
-    // Only the one good value was recorded, without the labels it could not read.
-    expect(await points('ampy.oms.fills')).toEqual([expect.objectContaining({ value: 1, attributes: {} })]);
+    // The labels that are not an object, and each of the two required labels it could not read.
+    expect(await dropped('invalid_label')).toBe(labels + 3);
+    // Only the one good value was recorded, its required labels as the overflow value.
+    expect(await points('ampy.oms.fills')).toEqual([
+      expect.objectContaining({ value: 1, attributes: { broker: OVERFLOW_VALUE, side: OVERFLOW_VALUE } }),
+    ]);
+  });
+
+  it('record required labels left out under the overflow value, counted, never as a series without them', async () => {
+    const rejections = metrics.oms.rejections as unknown as Untyped;
+    const before = await dropped('invalid_label');
+    rejections.add(1, {});
+    rejections.add(1, null);
+    rejections.add(1);
+    rejections.add(1, { broker: 'ibkr' });
+    expect(await dropped('invalid_label')).toBe(before + 7);
+    const dps = await points('ampy.oms.rejections');
+    expect(dps.every((d) => 'broker' in d.attributes && 'reason' in d.attributes)).toBe(true);
+    expect(dps.map((d) => [d.attributes, d.value])).toEqual(
+      expect.arrayContaining([
+        [{ broker: OVERFLOW_VALUE, reason: OVERFLOW_VALUE }, 3],
+        [{ broker: 'ibkr', reason: OVERFLOW_VALUE }, 1],
+      ]),
+    );
   });
 
   it('count labels an ad-hoc metric cannot read (null, not an object), and labels it does not declare', async () => {

@@ -53,11 +53,12 @@ describe('emit', () => {
         h.descriptor,
       ]),
     );
-    // Metrics recorded by instrumentation have no helper: the runtime holds their descriptors (labels under their OTLP keys).
+    // Metrics recorded by instrumentation have no helper: the runtime holds their descriptors (labels under
+    // their OTLP keys, each saying whether it is required, where a helper's marks only the required ones).
     const instrumented = new Map(
       INSTRUMENTED_METRICS.map(({ recordedBy: _, labels, ...d }) => [
         d.name,
-        { ...d, labels: labels.map(({ required: __, ...l }) => l) },
+        { ...d, labels: labels.map(({ required, ...l }) => ({ ...l, ...(required && { required }) })) },
       ]),
     );
     for (const m of model.metrics)

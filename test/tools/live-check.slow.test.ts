@@ -262,6 +262,29 @@ describe('the checker, record by record', () => {
     ]);
   });
 
+  it("reports an ad-hoc metric under a spec metric's name as a clash, in a scrape and over OTLP, not as a candidate", () => {
+    const c = new Checker(readSpec(path.join(ROOT, 'spec')).model!);
+    // What a runtime that did not refuse the name served: one family, described twice.
+    const scrape = [
+      '# HELP ampy_oms_rejections_total Orders rejected, by broker and reason.',
+      '# TYPE ampy_oms_rejections_total counter',
+      'ampy_oms_rejections_total{broker="alpaca",reason="risk_check",otel_scope_name="ampyobs"} 1',
+      '# HELP ampy_oms_rejections_total description missing',
+      '# TYPE ampy_oms_rejections_total counter',
+      'ampy_oms_rejections_total{foo="bar",otel_scope_name="ampyobs.adhoc"} 5',
+      '# HELP scenario_lookups_total description missing',
+      '# TYPE scenario_lookups_total counter',
+      'scenario_lookups_total{source="cache",otel_scope_name="ampyobs.adhoc"} 2',
+    ].join('\n');
+    for (const o of fromPrometheusText(scrape, 'scrape', () => {})) c.observe(o);
+    c.observe(metric('ampy.oms.rejections', [['foo', 'bar']], { scope: ADHOC_SCOPE }));
+    expect(c.findings().map((f) => `${f.severity} ${f.rule} ${f.subject}: ${f.detail}`)).toEqual([
+      "error adhoc-name-clash metric ampy.oms.rejections: ad-hoc metric 'ampy_oms_rejections_total' shares the name of the spec's counter (ampy_oms_rejections_total)",
+      "error adhoc-name-clash metric ampy.oms.rejections: ad-hoc metric 'ampy.oms.rejections' shares the name of the spec's counter (ampy_oms_rejections_total)",
+    ]);
+    expect(c.candidates().map((x) => x.name)).toEqual(['scenario_lookups_total']);
+  });
+
   it('reads Prometheus text: types, units, escaped label values, histograms once per series', () => {
     const text = [
       '# HELP ampy_oms_rejections_total Rejections.',

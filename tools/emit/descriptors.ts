@@ -26,6 +26,7 @@ export function metricDescriptor(m: Metric): MetricDescriptor {
     labels: m.labels.map((l) => ({
       name: labelKey(m, l),
       ...labelBound(l),
+      ...(l.requirement === 'required' && { required: true }),
     })),
   };
 }

@@ -37,7 +37,7 @@ export const LIVE_RULES = {
   'enum-value': { severity: 'error', brief: 'An enum value outside the declared members.' },
   'overflow-value': {
     severity: 'warn',
-    brief: `A label the runtime set to ${OVERFLOW_VALUE}: an untyped caller passed a value outside the spec (counted in ampy.obs.dropped).`,
+    brief: `A label the runtime set to ${OVERFLOW_VALUE}: an untyped caller passed a value outside the spec, or left a required label out (counted in ampy.obs.dropped).`,
   },
   'missing-required': {
     severity: 'error',
@@ -47,6 +47,11 @@ export const LIVE_RULES = {
   'label-cardinality': {
     severity: 'error',
     brief: "More distinct values of a bounded label than its attribute's max_cardinality.",
+  },
+  'adhoc-name-clash': {
+    severity: 'error',
+    brief:
+      'An ad-hoc metric under the name, or the Prometheus name, of a spec metric: one family described twice, which Prometheus rejects.',
   },
   unreadable: { severity: 'error', brief: 'A request, file line or scrape that is not telemetry live-check can read.' },
 } as const satisfies Record<string, { severity: 'error' | 'warn'; brief: string }>;
@@ -226,6 +231,15 @@ export class Checker {
   }
 
   private candidate(o: Observed): void {
+    // Under a spec metric's name it is no candidate: the runtime refuses such a name (README, "The escape hatch").
+    const spec = o.signal === 'metric' && o.name ? (this.metrics.get(o.name) ?? this.promNames.get(o.name)) : undefined;
+    if (spec)
+      return this.report(
+        'adhoc-name-clash',
+        `metric ${spec.name}`,
+        `ad-hoc metric '${o.name}' shares the name of the spec's ${spec.instrument} (${spec.promName})`,
+        o.source,
+      );
     const signal = o.signal === 'line' || o.signal === 'log' ? 'log' : o.signal;
     // A free-form logger's lines are one candidate per component, whatever their messages say.
     const text = (key: string): string => String(o.attrs.find((a) => a.key === key)?.value ?? '');
