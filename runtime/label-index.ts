@@ -29,8 +29,9 @@ interface Label {
  * How one metric's labels from a call are held to the spec, for both metric paths: a value outside an
  * enum's members, a bounded string past its declared number of values, or a required label left out
  * (labels null, undefined or not an object included) becomes OVERFLOW_VALUE; keys that are not labels
- * of the metric are dropped; each repair is counted as `invalid_label`. Typed callers always pass. The SDK path asks for the attributes of a call; the fast path asks for the dense slot of
- * its label set (every label bounded), and for the attributes of a slot at collection time.
+ * of the metric are dropped; each repair is counted as `invalid_label`. Typed callers always pass. The
+ * SDK path asks for the attributes of a call; the fast path asks for the dense slot of its label set
+ * (every label bounded), and for the attributes of a slot at collection time.
  */
 export class LabelIndex {
   private readonly labels: readonly Label[];
