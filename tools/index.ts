@@ -3,12 +3,13 @@ import { ToolError, type Io } from './common.js';
 
 type Run = (argv: readonly string[], io: Io) => number | Promise<number>;
 
-const TOOLS: Readonly<Record<string, () => Promise<Run>>> = {
-  diff: async () => (await import('./diff/command.js')).runDiff,
-  'live-check': async () => (await import('./live-check/command.js')).runLiveCheck,
-  emit: async () => (await import('./emit/command.js')).runEmit,
-  dashboards: async () => (await import('./dashboards/command.js')).runDashboards,
-};
+// A Map: the command is whatever was typed, and `ampyobs constructor` must be an unknown command.
+const TOOLS: ReadonlyMap<string, () => Promise<Run>> = new Map<string, () => Promise<Run>>([
+  ['diff', async () => (await import('./diff/command.js')).runDiff],
+  ['live-check', async () => (await import('./live-check/command.js')).runLiveCheck],
+  ['emit', async () => (await import('./emit/command.js')).runEmit],
+  ['dashboards', async () => (await import('./dashboards/command.js')).runDashboards],
+]);
 
 /** Usage lines of the lifecycle commands, for the CLI's usage text. */
 export const TOOLS_USAGE = `  ampyobs diff     --baseline <dir | git:<ref> | npm:<package>@<version>> [--spec DIR] [--format text|json|markdown]
@@ -27,7 +28,7 @@ export const TOOLS_USAGE = `  ampyobs diff     --baseline <dir | git:<ref> | npm
 /** Runs a lifecycle command; undefined when `argv` names none. Never throws. */
 export async function runTool(argv: readonly string[], io: Io): Promise<number | undefined> {
   const command = argv[0];
-  const load = command === undefined ? undefined : TOOLS[command];
+  const load = command === undefined ? undefined : TOOLS.get(command);
   if (!load) return undefined;
   try {
     return await (
