@@ -60,7 +60,7 @@ async function generateOnce(specDir: string, outDir: string, io: Io): Promise<nu
   const files = await build(specDir, io);
   if (!files) return 1;
   try {
-    const changed = writeOutput(outDir, files);
+    const changed = writeOutput(outDir, files, [specDir]);
     io.out(changed ? `ampyobs: wrote ${files.size} files to ${outDir}` : `ampyobs: ${outDir} is up to date`);
     return 0;
   } catch (e) {

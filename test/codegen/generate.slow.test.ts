@@ -1,6 +1,6 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { runCli } from '../../codegen/cli.js';
 import { renderFiles, type FileSet } from '../../codegen/generate.js';
 import { readSpec, type SpecResult } from '../../codegen/pipeline.js';
 import { diffOutput, MARKER, writeOutput } from '../../codegen/write.js';
+import { ampyobs } from '../support/cli.js';
 import { snapshot } from '../support/files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -101,7 +102,7 @@ describe('generate', () => {
     expect(
       await runCli(['generate', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) }),
     ).toBe(1);
-    expect(errors.join('\n')).toMatch(/refusing to replace it/);
+    expect(errors.join('\n')).toMatch(/holds files that ampyobs did not generate/);
     expect(snapshot(out)).toEqual({ 'notes.md': 'mine\n' });
     expect(() => writeOutput(out, new Map([['a.ts', 'x']]))).toThrow(/did not generate/);
   });
@@ -112,11 +113,53 @@ describe('generate', () => {
     expect(await runCli([], quiet)).toBe(2);
   });
 
+  it('refuses to generate into a directory that holds the spec: it would replace the spec', async () => {
+    const dir = path.join(tmp, 'spec-inside');
+    cpSync(path.join(ROOT, 'test/fixtures/mini-spec'), path.join(dir, 'spec'), { recursive: true });
+    writeFileSync(path.join(dir, MARKER), 'marked by an earlier run\n');
+    const errors: string[] = [];
+    const code = await runCli(['generate', '--spec', path.join(dir, 'spec'), '--out', dir], {
+      out: () => {},
+      err: (s) => errors.push(s),
+    });
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      `ampyobs: ${dir} holds ${path.join(dir, 'spec')}, which replacing it as a whole would delete; choose another --out`,
+    ]);
+    expect(readdirSync(path.join(dir, 'spec')).sort()).toEqual(
+      readdirSync(path.join(ROOT, 'test/fixtures/mini-spec')).sort(),
+    );
+  });
+
   it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
     const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/bin.ts', 'check'], {
       cwd: ROOT,
       encoding: 'utf8',
     });
     expect(out).toMatch(/spec valid, generated up to date/);
+  });
+});
+
+describe('the ampyobs program', () => {
+  it('refuses to generate into the filesystem root or the home directory, touching nothing', async () => {
+    const home = path.join(tmp, 'home');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(path.join(home, MARKER), 'even marked\n');
+    writeFileSync(path.join(home, 'notes.md'), 'mine\n');
+    const [root, own] = await Promise.all([
+      ampyobs(['generate', '--spec', SPEC, '--out', '/']),
+      ampyobs(['generate', '--spec', SPEC, '--out', home], { env: { HOME: home } }),
+    ]);
+    expect(root).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'ampyobs: / is the root of the filesystem, not a directory of generated files; choose another --out\n',
+    });
+    expect(own).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ampyobs: ${home} is your home directory, not a directory of generated files; choose another --out\n`,
+    });
+    expect(snapshot(home)).toEqual({ [MARKER]: 'even marked\n', 'notes.md': 'mine\n' });
   });
 });

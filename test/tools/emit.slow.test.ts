@@ -1,6 +1,5 @@
 // `ampyobs emit`: its descriptors are the generated helpers', it sends every signal of the registry,
 // and live-check finds no violation in what it sends, from files and over OTLP/gRPC.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { fromOtlpJson } from '../../tools/live-check/observed.js';
 import { INSTRUMENTED_METRICS } from '../../runtime/generated/instrumented-metrics.js';
 import { eventDescriptor, metricDescriptor, spanDescriptor } from '../../tools/emit/descriptors.js';
 import { bucketValues } from '../../tools/emit/values.js';
-import { CLEAN_ENV } from '../support/env.js';
+import { ampyobs, type CliResult } from '../support/cli.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const model = readSpec(path.join(ROOT, 'spec')).model!;
@@ -20,21 +19,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-emit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** `ampyobs emit` as a child process, as a user runs it; resolves with its output once it exits. */
-function emit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, ...CLEAN_ENV } as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'codegen/bin.ts'), 'emit', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const emit = (...args: string[]): Promise<CliResult> => ampyobs(['emit', ...args]);
 
 describe('emit', () => {
   it('builds the descriptors the generated helpers hold', () => {
