@@ -11,6 +11,9 @@ const TOOLS: ReadonlyMap<string, () => Promise<Run>> = new Map<string, () => Pro
   ['dashboards', async () => (await import('./dashboards/command.js')).runDashboards],
 ]);
 
+/** The lifecycle commands' names, for a did-you-mean on an unknown command. */
+export const TOOL_NAMES: readonly string[] = [...TOOLS.keys()];
+
 /** Usage lines of the lifecycle commands, for the CLI's usage text. */
 export const TOOLS_USAGE = `  ampyobs diff     --baseline <dir | git:<ref> | npm:<package>@<version>> [--spec DIR] [--format text|json|markdown]
                                                         classify every change against a baseline registry; exit 1
@@ -22,6 +25,7 @@ export const TOOLS_USAGE = `  ampyobs diff     --baseline <dir | git:<ref> | npm
   ampyobs emit     [--endpoint URL] [--duration S] [--spec DIR]
                                                         send synthetic telemetry for every signal of the registry
   ampyobs dashboards push --url URL --token-env VAR [--folder NAME] [--var NAME=VALUE]… [--dashboards DIR]
+                          [--timeout S]
                                                         create or update the generated dashboards in a running
                                                         Grafana by uid; unchanged ones are left alone`;
 

@@ -1,6 +1,6 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +141,53 @@ describe('generate', () => {
 });
 
 describe('the ampyobs program', () => {
+  const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+  it('prints the version of its package.json with --version and -v', async () => {
+    for (const flag of ['--version', '-v']) {
+      const r = await ampyobs([flag]);
+      expect(r, flag).toEqual({ code: 0, stdout: `${PACKAGE.version}\n`, stderr: '' });
+    }
+  });
+
+  it("prints each command's own usage with --help, and the global usage lists every option", async () => {
+    const [generate, check, inspect, global] = await Promise.all([
+      ampyobs(['generate', '--help']),
+      ampyobs(['check', '-h']),
+      ampyobs(['inspect', '--help']),
+      ampyobs(['--help']),
+    ]);
+    expect(generate.code).toBe(0);
+    expect(generate.stdout).toMatch(/^Usage: ampyobs generate \[--spec DIR\] \[--out DIR\] \[--watch\]\n {2}\S/);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^Usage: ampyobs check \[--spec DIR\] \[--out DIR\]\n {2}\S/);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stdout).toMatch(/^Usage: ampyobs inspect \(--client-order-id ID \| --trace-id ID\)/);
+    for (const r of [generate, check, inspect]) expect(r.stdout).not.toContain('ampyobs diff');
+    expect(global.code).toBe(0);
+    expect(global.stdout).toMatch(/ampyobs dashboards push --url URL [^\n]*\n\s+\[--timeout S\]/);
+    expect(global.stdout).toContain('ampyobs --version');
+  });
+
+  it('names an unknown option, the command, the option it resembles, and prints the usage (exit 2)', async () => {
+    const [bogus, typo, tool] = await Promise.all([
+      ampyobs(['generate', '--bogus']),
+      ampyobs(['check', '--ot', 'x']),
+      ampyobs(['emit', '--endpont', 'http://127.0.0.1:1']),
+    ]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^ampyobs: unknown option '--bogus' for 'generate'\nUsage: ampyobs generate /);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(
+      /^ampyobs: unknown option '--ot' for 'check'; did you mean '--out'\?\nUsage: ampyobs check /,
+    );
+    expect(tool.code).toBe(2);
+    expect(tool.stderr).toMatch(
+      /unknown option '--endpont' for 'emit'; did you mean '--endpoint'\?\nUsage: ampyobs emit /,
+    );
+    for (const r of [bogus, typo, tool]) expect(r.stderr).not.toContain("as in '--");
+  });
+
   it('refuses to generate into the filesystem root or the home directory, touching nothing', async () => {
     const home = path.join(tmp, 'home');
     mkdirSync(home, { recursive: true });

@@ -156,6 +156,7 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
       help: { type: 'boolean', short: 'h' },
     },
     EMIT_USAGE,
+    'emit',
   );
   if (o.help) {
     io.out(EMIT_USAGE);
