@@ -22,8 +22,9 @@ export const TOOLS_USAGE = `  ampyobs diff     --baseline <dir | git:<ref> | npm
                      [--format text|json] [--fail-on error|warn]
                                                         check real telemetry (OTLP over HTTP and gRPC, local
                                                         telemetry files, Prometheus endpoints) against the registry
-  ampyobs emit     [--endpoint URL] [--duration S] [--spec DIR]
-                                                        send synthetic telemetry for every signal of the registry
+  ampyobs emit     [--endpoint URL] [--duration S] [--timeout S] [--spec DIR]
+                                                        send synthetic telemetry for every signal of the registry;
+                                                        exit 1 unless all of it was delivered
   ampyobs dashboards push --url URL --token-env VAR [--folder NAME] [--var NAME=VALUE]… [--dashboards DIR]
                           [--timeout S]
                                                         create or update the generated dashboards in a running
