@@ -6,7 +6,12 @@
 try {
   const { runCli } = await import('./cli.js');
   const code = await runCli(process.argv.slice(2));
-  if (code !== 'watching') process.exitCode = code;
+  if (code !== 'watching') {
+    // A finished command ends the process once its output is out: an exporter of `emit` may still be
+    // retrying a dead collector, past the deadline emit reported at.
+    await Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', r))));
+    process.exit(code);
+  }
 } catch (e) {
   const message = e instanceof Error ? e.message : String(e);
   process.stderr.write(`ampyobs: internal error: ${message.split('\n')[0]}\n`);

@@ -5,16 +5,18 @@ import type { Model } from './model.js';
  * Labels Prometheus, the OpenTelemetry Prometheus exporter and the collector's remote write set on
  * every series or alert themselves, whatever the spec says.
  */
-const SET_ELSEWHERE: Readonly<Record<string, string>> = {
-  le: 'Prometheus names histogram bucket bounds le, so a histogram would expose it twice',
-  quantile: 'Prometheus names summary quantiles quantile',
-  job: 'Prometheus sets job on every scraped series (remote write derives it from service.namespace/service.name)',
-  instance: 'Prometheus sets instance on every scraped series (remote write derives it from service.instance.id)',
-  alertname: 'Prometheus sets alertname on every alert',
-  otel_scope_name: 'the OpenTelemetry Prometheus exporter sets it from the meter name',
-  otel_scope_version: 'the OpenTelemetry Prometheus exporter sets it from the meter version',
-  otel_scope_schema_url: 'the OpenTelemetry Prometheus exporter sets it from the meter schema URL',
-};
+const SET_ELSEWHERE: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    le: 'Prometheus names histogram bucket bounds le, so a histogram would expose it twice',
+    quantile: 'Prometheus names summary quantiles quantile',
+    job: 'Prometheus sets job on every scraped series (remote write derives it from service.namespace/service.name)',
+    instance: 'Prometheus sets instance on every scraped series (remote write derives it from service.instance.id)',
+    alertname: 'Prometheus sets alertname on every alert',
+    otel_scope_name: 'the OpenTelemetry Prometheus exporter sets it from the meter name',
+    otel_scope_version: 'the OpenTelemetry Prometheus exporter sets it from the meter version',
+    otel_scope_schema_url: 'the OpenTelemetry Prometheus exporter sets it from the meter schema URL',
+  }),
+);
 
 /**
  * Why a label name is reserved, or undefined when a metric may use it: names set elsewhere, names
@@ -27,7 +29,7 @@ export function reservedLabel(model: Pick<Model, 'resource'>, name: string): str
   const fromResource = model.resource.find((r) => r.metricLabel === name);
   if (fromResource)
     return `the collector sets it on every series from the resource attribute ${fromResource.attr.id}, overwriting the metric's own value`;
-  return SET_ELSEWHERE[name];
+  return SET_ELSEWHERE.get(name);
 }
 
 /** Why an alert's own label is reserved, or undefined when an alert may set it. */

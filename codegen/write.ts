@@ -1,15 +1,27 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import type { FileSet } from './generate.js';
 
 /** Marks a directory as ours: only such a directory (or an empty or missing one) is ever replaced. */
 export const MARKER = '.ampyobs-generated';
 
+/** Files under `dir`, relative with `/`; a symbolic link is a file, never followed (it may loop). */
 function listFiles(dir: string, base = dir): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((name) => {
-    const p = path.join(dir, name);
-    return statSync(p).isDirectory() ? listFiles(p, base) : [path.relative(base, p).split(path.sep).join('/')];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? listFiles(p, base) : [path.relative(base, p).split(path.sep).join('/')];
   });
 }
 
@@ -19,8 +31,12 @@ export interface Drift {
   readonly kind: 'missing' | 'changed' | 'extra';
 }
 
-/** Compares rendered files with the directory: what `generate` would add, change or remove. */
+/**
+ * Compares rendered files with the directory: what `generate` would add, change or remove. Throws,
+ * reading nothing, for a directory generate would refuse to replace.
+ */
 export function diffOutput(outDir: string, files: FileSet): Drift[] {
+  assertOwned(outDir);
   const drift: Drift[] = [];
   for (const [rel, content] of files) {
     const p = path.join(outDir, rel);
@@ -31,25 +47,44 @@ export function diffOutput(outDir: string, files: FileSet): Drift[] {
   return drift;
 }
 
-function assertOwned(outDir: string): void {
+/**
+ * Throws unless `outDir` is a directory generate may replace as a whole: a missing or empty one, or
+ * one it marked as its own. The filesystem root and the home directory never are, marked or not, nor
+ * one that holds a directory of `keep` (the spec).
+ */
+function assertOwned(outDir: string, keep: readonly string[] = []): void {
+  const real = existsSync(outDir) ? realpathSync(outDir) : path.resolve(outDir);
+  const home = homedir();
+  const refuse = (problem: string): never => {
+    throw new Error(`${outDir} ${problem}`);
+  };
+  if (real === path.parse(real).root)
+    refuse('is the root of the filesystem, not a directory of generated files; choose another --out');
+  if (home && existsSync(home) && real === realpathSync(home))
+    refuse('is your home directory, not a directory of generated files; choose another --out');
+  for (const dir of keep) {
+    const inside = path.relative(path.resolve(outDir), path.resolve(dir));
+    if (!inside.startsWith('..') && !path.isAbsolute(inside))
+      refuse(`holds ${dir}, which replacing it as a whole would delete; choose another --out`);
+  }
   if (!existsSync(outDir)) return;
-  if (!statSync(outDir).isDirectory())
-    throw new Error(`${outDir} exists and is not a directory; refusing to replace it`);
+  if (!statSync(outDir).isDirectory()) refuse('exists and is not a directory; choose another --out');
   if (readdirSync(outDir).length > 0 && !existsSync(path.join(outDir, MARKER)))
-    throw new Error(
-      `${outDir} holds files that ampyobs did not generate (no ${MARKER}); refusing to replace it. Choose another --out or empty it.`,
+    refuse(
+      `holds files that ampyobs did not generate (no ${MARKER}), and ampyobs replaces only a directory of its own; choose another --out or empty it`,
     );
 }
 
 /**
  * Replaces the output directory with exactly `files`, all or nothing: everything is written to a
  * sibling directory first and swapped in with renames, so a failure leaves the old output intact.
- * Returns false when the directory already matched and nothing was touched.
+ * Returns false when the directory already matched and nothing was touched. An `outDir` holding one
+ * of the directories of `keep` is refused.
  */
-export function writeOutput(outDir: string, files: FileSet): boolean {
+export function writeOutput(outDir: string, files: FileSet, keep: readonly string[] = []): boolean {
+  assertOwned(outDir, keep);
   const out = path.resolve(outDir);
   if (diffOutput(out, files).length === 0 && existsSync(path.join(out, MARKER))) return false;
-  assertOwned(out);
   const tmp = `${out}.tmp-${process.pid}`;
   const old = `${out}.old-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });

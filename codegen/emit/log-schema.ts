@@ -74,7 +74,8 @@ const useSchema = (model: Model, f: AttributeUse): Schema =>
 
 /** The JSON Schema (draft-07) of every log line of the registry. */
 export function logSchema(model: Model): Schema {
-  const properties: Record<string, Schema> = {};
+  // Keyed by field names from the spec: no prototype, so that a field named 'constructor' is one like any other.
+  const properties: Record<string, Schema> = Object.create(null) as Record<string, Schema>;
   const required: string[] = [];
   const events = byKey(model.events, (e) => e.name);
   for (const f of model.logBase) {
@@ -96,10 +97,10 @@ export function logSchema(model: Model): Schema {
   }
   // The context core: trace ids from the active span, the rest from the scope (runInScope).
   for (const c of model.context)
-    if (!(c.attr.id in properties))
+    if (!Object.hasOwn(properties, c.attr.id))
       properties[c.attr.id] = fieldSchema(model, c.attr.id, c.attr, c.brief || c.attr.brief);
   for (const id of ['trace_id', 'span_id'] as const)
-    if (properties[id])
+    if (Object.hasOwn(properties, id))
       properties[id] = {
         ...properties[id],
         type: 'string',

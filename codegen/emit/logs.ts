@@ -116,7 +116,8 @@ export function emitLogs(model: Model): string {
           });
           w.write(',').newLine();
           // The event's serializer: its fields in spec order, each by a named read and a typed writer.
-          w.write('(line, f) => ').inlineBlock(() => {
+          // An event with nothing to write takes no parameters: unused ones fail noUnusedParameters.
+          w.write(e.fields.length || busField ? '(line, f) => ' : '() => ').inlineBlock(() => {
             e.fields.forEach((f, i) => w.writeLine(`line.${WRITER[f.attr.type]}(${i}, f${propAccess(f.name)});`));
             if (busField) w.writeLine(`line.value(${e.fields.length}, f${propAccess(busField)});`);
           });

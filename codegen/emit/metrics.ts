@@ -2,6 +2,7 @@ import type { CodeBlockWriter, SourceFile } from 'ts-morph';
 import { tsDoc, tsLiteral, tsString } from '../escape/ts.js';
 import type { Metric, Model, RenamedMetric } from '../model.js';
 import { camel, pascal } from '../names.js';
+import { own } from '../own.js';
 import {
   addAttributeImports,
   addRuntimeTypeImports,
@@ -54,7 +55,7 @@ export function exampleValue(m: Metric): number {
   if (m.instrument === 'counter' || m.instrument === 'updowncounter') return 1;
   const bounds = m.buckets?.boundaries;
   if (bounds?.length) return bounds[Math.floor(bounds.length / 2)]!;
-  return EXAMPLE_BY_UNIT[m.unit] ?? (m.unit.endsWith('/s') ? 120 : 12);
+  return own(EXAMPLE_BY_UNIT, m.unit) ?? (m.unit.endsWith('/s') ? 120 : 12);
 }
 
 function helperDoc(m: Metric, o: HelperObject): string {

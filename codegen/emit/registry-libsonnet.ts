@@ -30,9 +30,12 @@ export function seriesNames(m: Metric): Record<string, string> {
  * Dashboards reach metrics only through it, so a renamed or removed metric fails the dashboard build.
  */
 export function emitRegistryLibsonnet(model: Model): string {
-  const metrics: Record<string, Record<string, unknown>> = {};
+  // Subsystem and short names are spec text: a Map, so that 'constructor' is a name like any other.
+  const metrics = new Map<string, Map<string, unknown>>();
   for (const m of [...model.metrics].sort((a, b) => compareText(a.name, b.name))) {
-    (metrics[m.subsystem] ??= {})[m.short] = {
+    const subsystem = metrics.get(m.subsystem) ?? new Map<string, unknown>();
+    metrics.set(m.subsystem, subsystem);
+    subsystem.set(m.short, {
       name: m.name,
       prom: m.promName,
       instrument: m.instrument,
@@ -45,7 +48,7 @@ export function emitRegistryLibsonnet(model: Model): string {
       ),
       series: seriesNames(m),
       ...(m.buckets && { buckets: m.buckets.boundaries }),
-    };
+    });
   }
   const resourceLabels = Object.fromEntries(
     model.resource.filter((r) => r.metricLabel).map((r) => [r.metricLabel!, r.attr.id]),
@@ -71,7 +74,7 @@ export function emitRegistryLibsonnet(model: Model): string {
   );
   const data = {
     registry: { name: model.registry.name, version: model.registry.version },
-    metrics,
+    metrics: Object.fromEntries([...metrics].map(([k, v]) => [k, Object.fromEntries(v)])),
     resourceLabels,
     sloLabels: sloResourceLabels(model),
     slos,

@@ -152,10 +152,8 @@ export function isRequired(u: AttributeUse): boolean {
  */
 /** The example object of a TSDoc `@example`: every required attribute use with its example value. */
 export function exampleObject(uses: readonly AttributeUse[]): string {
-  return `{ ${uses
-    .filter(isRequired)
-    .map((u) => `${propKey(u.name)}: ${exampleLiteral(u.attr)}`)
-    .join(', ')} }`;
+  const required = uses.filter(isRequired).map((u) => `${propKey(u.name)}: ${exampleLiteral(u.attr)}`);
+  return required.length ? `{ ${required.join(', ')} }` : '{}';
 }
 
 export function exampleLiteral(a: Attribute): string {

@@ -1,6 +1,7 @@
 // Alert descriptions: the few Prometheus template actions a spec may use, the literal text around
 // them, and the two ways they are written out (as a Go template for the rule, expanded for its test).
 import { templateText } from '../escape/go-template.js';
+import { own } from '../own.js';
 import { humanize, humanizePercentage } from './rule-sim.js';
 
 /** One piece of an alert template. */
@@ -70,7 +71,7 @@ export function expandTemplate(t: Template, labels: Readonly<Record<string, stri
         case 'text':
           return p.text;
         case 'label':
-          return labels[p.label] ?? '';
+          return own(labels, p.label) ?? '';
         case 'value':
           return p.format === 'humanize' ? humanize(value) : humanizePercentage(value);
         case 'unsupported':

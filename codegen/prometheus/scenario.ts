@@ -2,6 +2,7 @@
 // values they carry, and the shape of promtool's test cases.
 import { promString } from '../escape/promql.js';
 import type { AttributeUse, Matcher, Metric } from '../model.js';
+import { own } from '../own.js';
 import type { SimSeries } from './rule-sim.js';
 import { fmt, formatDuration } from './slo-windows.js';
 
@@ -65,15 +66,14 @@ export function alertLabels(
   m: Metric,
   a: { readonly matchers: readonly Matcher[]; readonly by: readonly string[] },
 ): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const mt of a.matchers) out[mt.label] = mt.values[0]!;
-  for (const b of a.by) if (!(b in out)) out[b] = sampleValue(m.labels.find((l) => l.name === b)!);
-  return out;
+  const out = new Map(a.matchers.map((mt) => [mt.label, mt.values[0]!]));
+  for (const b of a.by) if (!out.has(b)) out.set(b, sampleValue(m.labels.find((l) => l.name === b)!));
+  return Object.fromEntries(out);
 }
 
 /** Whether a simulated series has this name and meets every matcher. */
 export function matches(s: SimSeries, name: string, matchers: readonly Matcher[]): boolean {
-  return s.name === name && matchers.every((m) => m.values.includes(s.labels[m.label] ?? ''));
+  return s.name === name && matchers.every((m) => m.values.includes(own(s.labels, m.label) ?? ''));
 }
 
 export interface ExpectedAlert {

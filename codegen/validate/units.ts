@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { locator, type SourceRef } from '../load.js';
 import type { Model } from '../model.js';
+import { own } from '../own.js';
 
 const at = locator('codegen/validate/units.ts');
 
@@ -8,7 +9,7 @@ const at = locator('codegen/validate/units.ts');
 const BASE_UNITS = new Set(['ms', 'By', 'bp', '1', 'USD']);
 const ANNOTATION = /^\{[a-z_]+\}(\/s)?$/;
 
-const HINTS: Record<string, string> = {
+const HINTS: Readonly<Record<string, string>> = {
   s: 'durations are in ms',
   sec: 'durations are in ms',
   seconds: 'durations are in ms',
@@ -27,7 +28,7 @@ const HINTS: Record<string, string> = {
 /** Returns why a unit is not acceptable, or undefined when it is. */
 export function unitProblem(unit: string): string | undefined {
   if (BASE_UNITS.has(unit) || ANNOTATION.test(unit)) return undefined;
-  const hint = HINTS[unit] ?? 'use ms, By, bp, 1, USD, or a count annotation like {order} or {message}/s';
+  const hint = own(HINTS, unit) ?? 'use ms, By, bp, 1, USD, or a count annotation like {order} or {message}/s';
   return `unit '${unit}' is not a base unit: ${hint}`;
 }
 

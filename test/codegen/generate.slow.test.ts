@@ -1,6 +1,6 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { runCli } from '../../codegen/cli.js';
 import { renderFiles, type FileSet } from '../../codegen/generate.js';
 import { readSpec, type SpecResult } from '../../codegen/pipeline.js';
 import { diffOutput, MARKER, writeOutput } from '../../codegen/write.js';
+import { ampyobs } from '../support/cli.js';
 import { snapshot } from '../support/files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -101,7 +102,7 @@ describe('generate', () => {
     expect(
       await runCli(['generate', '--spec', SPEC, '--out', out], { out: () => {}, err: (s) => errors.push(s) }),
     ).toBe(1);
-    expect(errors.join('\n')).toMatch(/refusing to replace it/);
+    expect(errors.join('\n')).toMatch(/holds files that ampyobs did not generate/);
     expect(snapshot(out)).toEqual({ 'notes.md': 'mine\n' });
     expect(() => writeOutput(out, new Map([['a.ts', 'x']]))).toThrow(/did not generate/);
   });
@@ -112,11 +113,100 @@ describe('generate', () => {
     expect(await runCli([], quiet)).toBe(2);
   });
 
+  it('refuses to generate into a directory that holds the spec: it would replace the spec', async () => {
+    const dir = path.join(tmp, 'spec-inside');
+    cpSync(path.join(ROOT, 'test/fixtures/mini-spec'), path.join(dir, 'spec'), { recursive: true });
+    writeFileSync(path.join(dir, MARKER), 'marked by an earlier run\n');
+    const errors: string[] = [];
+    const code = await runCli(['generate', '--spec', path.join(dir, 'spec'), '--out', dir], {
+      out: () => {},
+      err: (s) => errors.push(s),
+    });
+    expect(code).toBe(1);
+    expect(errors).toEqual([
+      `ampyobs: ${dir} holds ${path.join(dir, 'spec')}, which replacing it as a whole would delete; choose another --out`,
+    ]);
+    expect(readdirSync(path.join(dir, 'spec')).sort()).toEqual(
+      readdirSync(path.join(ROOT, 'test/fixtures/mini-spec')).sort(),
+    );
+  });
+
   it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
     const out = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['codegen/bin.ts', 'check'], {
       cwd: ROOT,
       encoding: 'utf8',
     });
     expect(out).toMatch(/spec valid, generated up to date/);
+  });
+});
+
+describe('the ampyobs program', () => {
+  const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+  it('prints the version of its package.json with --version and -v', async () => {
+    for (const flag of ['--version', '-v']) {
+      const r = await ampyobs([flag]);
+      expect(r, flag).toEqual({ code: 0, stdout: `${PACKAGE.version}\n`, stderr: '' });
+    }
+  });
+
+  it("prints each command's own usage with --help, and the global usage lists every option", async () => {
+    const [generate, check, inspect, global] = await Promise.all([
+      ampyobs(['generate', '--help']),
+      ampyobs(['check', '-h']),
+      ampyobs(['inspect', '--help']),
+      ampyobs(['--help']),
+    ]);
+    expect(generate.code).toBe(0);
+    expect(generate.stdout).toMatch(/^Usage: ampyobs generate \[--spec DIR\] \[--out DIR\] \[--watch\]\n {2}\S/);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^Usage: ampyobs check \[--spec DIR\] \[--out DIR\]\n {2}\S/);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stdout).toMatch(/^Usage: ampyobs inspect \(--client-order-id ID \| --trace-id ID\)/);
+    for (const r of [generate, check, inspect]) expect(r.stdout).not.toContain('ampyobs diff');
+    expect(global.code).toBe(0);
+    expect(global.stdout).toMatch(/ampyobs dashboards push --url URL [^\n]*\n\s+\[--timeout S\]/);
+    expect(global.stdout).toContain('ampyobs --version');
+  });
+
+  it('names an unknown option, the command, the option it resembles, and prints the usage (exit 2)', async () => {
+    const [bogus, typo, tool] = await Promise.all([
+      ampyobs(['generate', '--bogus']),
+      ampyobs(['check', '--ot', 'x']),
+      ampyobs(['emit', '--endpont', 'http://127.0.0.1:1']),
+    ]);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/^ampyobs: unknown option '--bogus' for 'generate'\nUsage: ampyobs generate /);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(
+      /^ampyobs: unknown option '--ot' for 'check'; did you mean '--out'\?\nUsage: ampyobs check /,
+    );
+    expect(tool.code).toBe(2);
+    expect(tool.stderr).toMatch(
+      /unknown option '--endpont' for 'emit'; did you mean '--endpoint'\?\nUsage: ampyobs emit /,
+    );
+    for (const r of [bogus, typo, tool]) expect(r.stderr).not.toContain("as in '--");
+  });
+
+  it('refuses to generate into the filesystem root or the home directory, touching nothing', async () => {
+    const home = path.join(tmp, 'home');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(path.join(home, MARKER), 'even marked\n');
+    writeFileSync(path.join(home, 'notes.md'), 'mine\n');
+    const [root, own] = await Promise.all([
+      ampyobs(['generate', '--spec', SPEC, '--out', '/']),
+      ampyobs(['generate', '--spec', SPEC, '--out', home], { env: { HOME: home } }),
+    ]);
+    expect(root).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'ampyobs: / is the root of the filesystem, not a directory of generated files; choose another --out\n',
+    });
+    expect(own).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `ampyobs: ${home} is your home directory, not a directory of generated files; choose another --out\n`,
+    });
+    expect(snapshot(home)).toEqual({ [MARKER]: 'even marked\n', 'notes.md': 'mine\n' });
   });
 });

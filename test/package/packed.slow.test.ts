@@ -301,11 +301,13 @@ describe('the packed package installed in a fresh service', () => {
   });
 
   it(
-    '`npx ampyobs --help` prints the usage and exits 0',
+    '`npx ampyobs --help` prints the usage and exits 0, `--version` the version of the package',
     async () => {
       const help = await ampyobs('--help');
       expect(help.code).toBe(0);
       expect(help.stdout).toMatch(/^Usage:\n {2}ampyobs generate /);
+      const version = await ampyobs('--version');
+      expect(version).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
       const bad = await ampyobs('frobnicate');
       expect(bad.code).toBe(2);
       expect(bad.stderr).toMatch(/unknown command 'frobnicate'/);

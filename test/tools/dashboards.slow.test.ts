@@ -243,7 +243,7 @@ describe('dashboards push', () => {
       );
       expect(code).toBe(1);
       expect(err.join('\n')).toContain(
-        `stopped after ${uids[0]}: GET /api/dashboards/uid/${uids[0]}: HTTP 401 Unauthorized`,
+        `stopped at ${uids[0]}: GET /api/dashboards/uid/${uids[0]}: HTTP 401 Unauthorized`,
       );
       expect(grafana.seen).toHaveLength(2);
     } finally {
@@ -279,7 +279,7 @@ describe('dashboards push, when the URL is not a working Grafana', () => {
   }
   const oneLine = (r: Out, expected: string | RegExp): void => {
     expect(r.code).toBe(1);
-    const fatal = r.err.find((l) => l.startsWith('ampyobs dashboards push: stopped after'))!;
+    const fatal = r.err.find((l) => l.startsWith('ampyobs dashboards push: stopped at'))!;
     expect(fatal).toMatch(expected);
     expect([...r.out, ...r.err].join('\n')).not.toMatch(STACK_FRAME);
   };

@@ -1,6 +1,6 @@
 // `ampyobs emit`: its descriptors are the generated helpers', it sends every signal of the registry,
-// and live-check finds no violation in what it sends, from files and over OTLP/gRPC.
-import { spawn } from 'node:child_process';
+// and live-check finds no violation in what it sends, from files and over OTLP/gRPC; against a dead
+// collector it reports nothing delivered and fails.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { fromOtlpJson } from '../../tools/live-check/observed.js';
 import { INSTRUMENTED_METRICS } from '../../runtime/generated/instrumented-metrics.js';
 import { eventDescriptor, metricDescriptor, spanDescriptor } from '../../tools/emit/descriptors.js';
 import { bucketValues } from '../../tools/emit/values.js';
-import { CLEAN_ENV } from '../support/env.js';
+import { ampyobs, type CliResult } from '../support/cli.js';
 import { freePort } from '../support/ports.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -21,21 +21,7 @@ const tmp = mkdtempSync(path.join(tmpdir(), 'ampyobs-emit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** `ampyobs emit` as a child process, as a user runs it; resolves with its output once it exits. */
-function emit(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, ...CLEAN_ENV } as NodeJS.ProcessEnv;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'codegen/bin.ts'), 'emit', ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const emit = (...args: string[]): Promise<CliResult> => ampyobs(['emit', ...args]);
 
 describe('emit', () => {
   it('builds the descriptors the generated helpers hold', () => {
@@ -77,8 +63,14 @@ describe('emit', () => {
     const dir = path.join(tmp, 'files');
     const r = await emit('--endpoint', `file://${dir}`, '--duration', '2');
     expect(r.code, r.stderr).toBe(0);
+    const n = { metrics: model.metrics.length, spans: model.spans.length * 2, events: model.events.length * 2 };
     expect(r.stdout).toMatch(
-      /^ampyobs emit: sent \d+ metric observations \(\d+ metrics\), \d+ spans \(\d+ kinds\) and \d+ log events \(\d+ kinds\) in \d+\.\d s\n$/,
+      new RegExp(
+        `^ampyobs emit: \\d+\\.\\d s of telemetry to file://${dir}, then \\d+\\.\\d s delivering it:\n` +
+          `  metrics  \\d+ observations of ${n.metrics} metrics: delivered by the last export\n` +
+          `  spans    ${n.spans} of ${n.spans} delivered \\(${model.spans.length} kinds\\)\n` +
+          `  logs     ${n.events} of ${n.events} delivered \\(${model.events.length} kinds\\)\n$`,
+      ),
     );
     const seen = { metric: new Set<string>(), span: new Set<string>(), log: new Set<string>() };
     for (const f of readdirSync(dir))
@@ -130,6 +122,24 @@ describe('emit', () => {
     expect(r.stdout + r.stderr).not.toContain('s3cretpass');
   }, 60_000);
 
+  it('fails against a collector that is not there, saying what was not delivered and why', async () => {
+    const endpoint = `http://127.0.0.1:${await freePort()}`;
+    const r = await emit('--endpoint', endpoint, '--duration', '1', '--timeout', '1');
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/\bsent\b/);
+    // Whether the last metric export failed or was still retrying at the deadline depends on timing.
+    expect(r.stdout).toMatch(
+      /^ {2}metrics {2}\d+ observations of \d+ metrics: not delivered, (the last export failed|no export finished)/m,
+    );
+    expect(r.stdout).toMatch(new RegExp(`^ {2}spans {4}0 of ${model.spans.length} delivered`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^ {2}logs {5}0 of ${model.events.length} delivered`, 'm'));
+    // The verdict is the last line: the process ends there, exporters still retrying or not.
+    expect(r.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `ampyobs emit: nothing was delivered to ${endpoint}: connection refused (is the collector running?) [ECONNREFUSED]`,
+    );
+    expect(r.stderr).toContain('then up to 1 s (--timeout) to deliver it');
+  }, 60_000);
+
   it('refuses a bad endpoint or duration with one line', async () => {
     const bad = await emit('--endpoint', 'ftp://user:s3cretpass@nowhere', '--duration', '1');
     // A bad flag value: exit 2 with the usage, as for any other flag; the URL shown without its credentials.
@@ -144,5 +154,8 @@ describe('emit', () => {
     const zero = await emit('--duration', '0');
     expect(zero.code).toBe(2);
     expect(zero.stderr).toContain("--duration must be a number of seconds above 0 and at most 86400, not '0'");
+    const timeout = await emit('--timeout', 'never');
+    expect(timeout.code).toBe(2);
+    expect(timeout.stderr).toMatch(/^ampyobs emit: --timeout must be a number of seconds/);
   }, 60_000);
 });

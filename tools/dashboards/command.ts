@@ -40,6 +40,7 @@ export async function runDashboards(argv: readonly string[], io: Io): Promise<nu
       help: { type: 'boolean', short: 'h' },
     },
     DASHBOARDS_USAGE,
+    'dashboards push',
   );
   if (o.help) {
     io.out(DASHBOARDS_USAGE);

@@ -56,7 +56,7 @@ export async function pushDashboards(
       const err =
         e instanceof GrafanaError ? e : new GrafanaError(String((e as Error)?.message ?? e), undefined, false);
       results.push({ file: d.file, uid: d.uid, title: d.title, outcome: 'error', detail: err.message });
-      if (err.fatal) return { folder, results, fatal: `stopped after ${d.uid}: ${err.message}` };
+      if (err.fatal) return { folder, results, fatal: `stopped at ${d.uid}: ${err.message}` };
     }
   }
   return { folder, results };

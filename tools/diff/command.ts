@@ -20,6 +20,7 @@ export function runDiff(argv: readonly string[], io: Io): number {
       help: { type: 'boolean', short: 'h' },
     },
     DIFF_USAGE,
+    'diff',
   );
   if (o.help) {
     io.out(DIFF_USAGE);

@@ -22,20 +22,24 @@ import {
 import { displayUrl } from '../../runtime/redact.js';
 import { metrics as otelMetrics, type Attributes, type SpanContext } from '@opentelemetry/api';
 import { INSTRUMENTATIONS } from '../../conventions/index.js';
+import { exportSuccesses } from '../../runtime/self-metrics.js';
 import { loadModel, options, seconds, ToolError, type Io } from '../common.js';
+import { delivery, type Delivery } from './delivery.js';
 import { eventDescriptor, metricDescriptor, spanDescriptor } from './descriptors.js';
 import { attributeValue, attributeValues, bucketValues, labelSets } from './values.js';
 
-export const EMIT_USAGE = `Usage: ampyobs emit [--endpoint URL] [--duration S] [--spec DIR]
+export const EMIT_USAGE = `Usage: ampyobs emit [--endpoint URL] [--duration S] [--timeout S] [--spec DIR]
   Sends synthetic telemetry for every metric, span and log event of the registry, once a second for
   --duration seconds (default 60), to --endpoint: http(s)://host:4318, grpc(s)://host:4317 or file:///dir
-  (default OBS_OTLP_ENDPOINT, else http://localhost:4318). OBS_* variables apply as in a service
-  (OBS_PROM_PORT also serves the metrics to Prometheus).`;
+  (default OBS_OTLP_ENDPOINT, else http://localhost:4318). Each export may take --timeout seconds
+  (default 10), retries included; after --duration, delivering what is left takes at most --timeout,
+  then emit reports what each signal delivered and exits, 1 unless everything was delivered. OBS_*
+  variables apply as in a service (OBS_PROM_PORT also serves the metrics to Prometheus).`;
 
 const TICK_MS = 1000;
 
-/** One tick's worth of telemetry for every signal; returns how many of each it sent. */
-function sender(model: Model): (tick: number) => { points: number; spans: number; events: number } {
+/** One tick's worth of telemetry for every signal; returns how many metric observations it recorded. */
+function sender(model: Model): (tick: number) => number {
   const record = model.metrics.map((m) => metricSender(model, m));
   const spans = model.spans.map((s) => ({ s, helper: defineSpan<Record<string, AttributeValue>>(spanDescriptor(s)) }));
   const events = model.events.map((e) => ({
@@ -63,7 +67,7 @@ function sender(model: Model): (tick: number) => { points: number; spans: number
       }
       for (const { e, helper } of events) helper(attributeValues(e.fields, tick), e.brief);
     });
-    return { points, spans: spans.length, events: events.length };
+    return points;
   };
 }
 
@@ -153,16 +157,19 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
     {
       endpoint: { type: 'string' },
       duration: { type: 'string' },
+      timeout: { type: 'string' },
       spec: { type: 'string', default: 'spec' },
       help: { type: 'boolean', short: 'h' },
     },
     EMIT_USAGE,
+    'emit',
   );
   if (o.help) {
     io.out(EMIT_USAGE);
     return 0;
   }
   const durationMs = 1000 * (o.duration === undefined ? 60 : seconds('duration', o.duration, EMIT_USAGE));
+  const timeoutMs = Math.round(1000 * (o.timeout === undefined ? 10 : seconds('timeout', o.timeout, EMIT_USAGE)));
   const model = loadModel(o.spec, io);
   const endpoint = o.endpoint ?? process.env['OBS_OTLP_ENDPOINT'] ?? 'http://localhost:4318';
   // Printed without its credentials.
@@ -172,7 +179,7 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
     obs = init(
       {
         serviceName: process.env['OBS_SERVICE_NAME'] ?? 'ampyobs-emit',
-        otlp: { endpoint },
+        otlp: { endpoint, timeoutMillis: timeoutMs },
         // Every span is sent, and metrics often enough for rates over a short run.
         sampler: { type: 'always_on' },
         metricIntervalMillis: 5000,
@@ -192,10 +199,10 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
     throw e;
   }
   const send = sender(model);
-  const totals = { points: 0, spans: 0, events: 0 };
+  let points = 0;
   const started = Date.now();
   io.err(
-    `ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${shown} for ${durationMs / 1000} s`,
+    `ampyobs emit: sending every signal of ${model.registry.name} ${model.registry.version} to ${shown} for ${durationMs / 1000} s, then up to ${timeoutMs / 1000} s (--timeout) to deliver it`,
   );
   let stopped = false;
   const stop = (): void => {
@@ -203,26 +210,42 @@ export async function runEmit(argv: readonly string[], io: Io): Promise<number> 
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  let report: Delivery;
+  let sent = started + durationMs;
   try {
-    // A tick per second of the duration, counted, not read off the clock: a timer may fire a little
-    // before the wall clock says the duration is over, which would add a tick.
-    const ticks = Math.ceil(durationMs / TICK_MS);
-    for (let tick = 0; !stopped && tick < ticks; tick++) {
-      const sent = send(tick);
-      totals.points += sent.points;
-      totals.spans += sent.spans;
-      totals.events += sent.events;
-      const next = started + (tick + 1) * TICK_MS;
-      await new Promise((r) => setTimeout(r, Math.max(0, Math.min(next, started + durationMs) - Date.now())));
+    try {
+      // A tick per second of the duration, counted, not read off the clock: a timer may fire a little
+      // before the wall clock says the duration is over, which would add a tick.
+      const ticks = Math.ceil(durationMs / TICK_MS);
+      for (let tick = 0; !stopped && tick < ticks; tick++) {
+        points += send(tick);
+        const next = started + (tick + 1) * TICK_MS;
+        await new Promise((r) => setTimeout(r, Math.max(0, Math.min(next, started + durationMs) - Date.now())));
+      }
+    } finally {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
     }
+    sent = Date.now();
+    await obs.forceFlush(timeoutMs);
+    // Read before shutdown, which forgets the export errors.
+    report = delivery(obs.status(), exportSuccesses(), obs.config.export, {
+      points,
+      metrics: model.metrics.length,
+      spanKinds: model.spans.length,
+      eventKinds: model.events.length,
+    });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-    await obs.shutdown(10_000);
+    // Whatever --timeout left after the flush; the process ends with the report either way.
+    await obs.shutdown(Math.max(1, sent + timeoutMs - Date.now()));
   }
-  const dropped = Object.values(obs.status().drops).reduce((n, x) => n + x, 0);
+  const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   io.out(
-    `ampyobs emit: sent ${totals.points} metric observations (${model.metrics.length} metrics), ${totals.spans} spans (${model.spans.length} kinds) and ${totals.events} log events (${model.events.length} kinds) in ${((Date.now() - started) / 1000).toFixed(1)} s${dropped ? `; ${dropped} dropped (see ampy.obs.dropped)` : ''}`,
+    `ampyobs emit: ${secs(sent - started)} of telemetry to ${shown}, then ${secs(Date.now() - sent)} delivering it:`,
   );
-  return 0;
+  for (const line of report.lines) io.out(line);
+  if (report.complete) return 0;
+  throw new ToolError(
+    `${report.nothing ? 'nothing was' : 'not everything was'} delivered to ${shown}: ${report.reasons.join('; ') || `exports did not finish within --timeout (${timeoutMs / 1000} s)`}`,
+  );
 }

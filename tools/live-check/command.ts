@@ -75,6 +75,7 @@ export async function runLiveCheck(argv: readonly string[], io: Io, control: Liv
       help: { type: 'boolean', short: 'h' },
     },
     LIVE_CHECK_USAGE,
+    'live-check',
   );
   if (o.help) {
     io.out(LIVE_CHECK_USAGE);
