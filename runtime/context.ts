@@ -9,8 +9,21 @@ export type ScopeValues = Readonly<Record<string, string | undefined>>;
 
 const EMPTY: ScopeValues = Object.freeze({});
 
-/** The context core values visible in `ctx` (defaults to the active context). */
+/**
+ * The context core values visible in `ctx` (defaults to the active context). Never throws: a `ctx` that
+ * is not a context has none, and is counted in ampy.obs.dropped (`logs` / `invalid_field`).
+ */
 export function scopeValues(ctx: Context = context.active()): ScopeValues {
+  try {
+    return coreOf(ctx);
+  } catch {
+    invalidInput('invalid_field', 'logs');
+    return EMPTY;
+  }
+}
+
+/** The context core values in `ctx`; throws when `ctx` is not a context. */
+function coreOf(ctx: Context): ScopeValues {
   return (ctx.getValue(CORE) as ScopeValues | undefined) ?? EMPTY;
 }
 
@@ -62,7 +75,7 @@ export function withScopeValues(values: ScopeValues, ctx: Context = context.acti
 }
 
 function scoped(ctx: Context, added: readonly [string, unknown][]): Context {
-  const merged: Record<string, unknown> = { ...scopeValues(ctx) };
+  const merged: Record<string, unknown> = { ...coreOf(ctx) };
   let n = Object.keys(merged).length;
   for (const [k, v] of added) {
     if (!Object.hasOwn(merged, k) && n++ >= MAX_SCOPE_VALUES) {
@@ -84,9 +97,19 @@ export function runInScope<T>(values: ScopeValues, fn: () => T): T {
   return context.with(withScopeValues(values), fn);
 }
 
-/** trace_id and span_id of the active span, when one is recording or was propagated (a fresh object). */
+/**
+ * trace_id and span_id of the active span (or of `ctx`'s), when one is recording or was propagated (a
+ * fresh object). Never throws: a `ctx` that is not a context has none, and is counted in
+ * ampy.obs.dropped (`logs` / `invalid_field`).
+ */
 export function activeTraceIds(ctx: Context = context.active()): Record<string, unknown> {
-  const sc = trace.getSpanContext(ctx);
+  let sc;
+  try {
+    sc = trace.getSpanContext(ctx);
+  } catch {
+    invalidInput('invalid_field', 'logs');
+    return {};
+  }
   return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
 }
 

@@ -7,12 +7,14 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  activeTraceIds,
   configureLogs,
   createTracing,
   dropTotals,
   logger,
   logOperation,
   runInScope,
+  scopeValues,
   trace,
   useProviders,
   withScopeValues,
@@ -262,6 +264,24 @@ describe('runInScope given what no typed caller could pass', () => {
     const keys = Object.keys(lines[0]!).filter((k) => /^k\d+$/.test(k));
     expect(keys).toHaveLength(127);
     expect(lines[0]!['run_id']).toBe('outer');
+  });
+
+  it('scopeValues and activeTraceIds given a context that is not one answer none, counted once each', () => {
+    for (const bad of [
+      null,
+      'ctx',
+      { getValue: 1 },
+      revoked(),
+      {
+        getValue: () => {
+          throw new Error('x');
+        },
+      },
+    ]) {
+      const [values, n] = counted(() => (scopeValues as (c: unknown) => unknown)(bad));
+      const [ids, m] = counted(() => (activeTraceIds as (c: unknown) => unknown)(bad));
+      expect([values, n, ids, m]).toEqual([{}, 1, {}, 1]);
+    }
   });
 
   it('withScopeValues given a context that is not one puts the values on the active context, counted', () => {
