@@ -217,6 +217,12 @@ onSpecMetricDefined((spec) => {
   }
 });
 
+/**
+ * The longest label value kept; a longer one is recorded as OVERFLOW_VALUE and counted. Each label set is
+ * held in memory (up to maxSeries of them) and on every export and scrape.
+ */
+export const MAX_LABEL_VALUE = 1024;
+
 /** Records into an SDK instrument of the ad-hoc meter, created again whenever init() changes providers. */
 function recorder(d: Definition, registration: Registration): (value: number, labels: unknown) => void {
   let epoch = -1;
@@ -239,8 +245,12 @@ function recorder(d: Definition, registration: Registration): (value: number, la
     const values: (string | undefined)[] = [];
     for (const l of d.labels) {
       const v = (labels as Record<string, unknown>)[l];
-      const text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
+      let text = typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
       if (v !== undefined && text === undefined) invalidInput('invalid_label');
+      else if (text !== undefined && text.length > MAX_LABEL_VALUE) {
+        invalidInput('invalid_label');
+        text = OVERFLOW_VALUE;
+      }
       values.push(text);
       key += `${text === undefined ? '\u0001' : text}\u0000`;
     }

@@ -5,7 +5,16 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metrics } from '../../generated/index.js';
 import { prometheusText } from '../../runtime/admin/metrics-text.js';
-import { AdhocMetricError, counter, defineCounter, gauge, histogram, useProviders } from '../../runtime/index.js';
+import { MAX_LABEL_VALUE } from '../../runtime/adhoc/metrics.js';
+import {
+  AdhocMetricError,
+  counter,
+  defineCounter,
+  dropTotals,
+  gauge,
+  histogram,
+  useProviders,
+} from '../../runtime/index.js';
 import { CollectingReader } from '../support/metric-reader.js';
 
 const reader = new CollectingReader();
@@ -138,5 +147,18 @@ describe('an ad-hoc metric under a name that is taken', () => {
     ]);
     early.add(1);
     expect((await page()).match(/^hatch_late_total\{.*\} (\d+)$/m)?.[1]).toBe('1');
+  });
+});
+
+describe('an ad-hoc label value', () => {
+  it('longer than MAX_LABEL_VALUE is recorded as _other and counted; the other labels are kept', async () => {
+    const c = counter('hatch.long_values', { unit: '{item}', labels: ['venue', 'path'] });
+    const before = dropTotals().get('metrics:invalid_label') ?? 0;
+    c.add(1, { venue: 'xnas', path: 'p'.repeat(5_000_000) });
+    c.add(1, { venue: 'xnas', path: 'q'.repeat(MAX_LABEL_VALUE) });
+    expect((dropTotals().get('metrics:invalid_label') ?? 0) - before).toBe(1);
+    const text = await page();
+    expect(text).toMatch(/^hatch_long_values_total\{venue="xnas",path="_other".*\} 1$/m);
+    expect(text).toContain(`path="${'q'.repeat(MAX_LABEL_VALUE)}"`);
   });
 });
