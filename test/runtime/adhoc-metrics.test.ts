@@ -15,6 +15,7 @@ import {
   histogram,
   useProviders,
 } from '../../runtime/index.js';
+import { revoked } from '../support/hostile.js';
 import { CollectingReader } from '../support/metric-reader.js';
 
 const reader = new CollectingReader();
@@ -29,11 +30,6 @@ async function page(): Promise<string> {
 type Register = (name: unknown, options?: unknown) => unknown;
 const untyped = { counter, gauge, histogram } as unknown as Record<'counter' | 'gauge' | 'histogram', Register>;
 
-function revoked(): object {
-  const r = Proxy.revocable({}, {});
-  r.revoke();
-  return r.proxy;
-}
 const throwingGetter = (key: string): object =>
   Object.defineProperty({}, key, {
     enumerable: true,

@@ -10,7 +10,6 @@ import {
   activeTraceIds,
   configureLogs,
   createTracing,
-  dropTotals,
   logger,
   logOperation,
   runInScope,
@@ -20,6 +19,7 @@ import {
   withScopeValues,
 } from '../../runtime/index.js';
 import { MAX_VALUE_LENGTH } from '../../runtime/redact.js';
+import { dropGrowth, revoked } from '../support/hostile.js';
 import { lineSink } from '../support/lines.js';
 
 const exporter = new InMemorySpanExporter();
@@ -50,18 +50,8 @@ beforeEach(() => {
 });
 
 /** How much `logs:invalid_field` grew while `f` ran, and what `f` returned. */
-function counted<T>(f: () => T): [T, number] {
-  const before = dropTotals().get('logs:invalid_field') ?? 0;
-  const out = f();
-  return [out, (dropTotals().get('logs:invalid_field') ?? 0) - before];
-}
+const counted = <T>(f: () => T): [T, number] => dropGrowth('logs:invalid_field', f);
 
-/** A value whose every reflective operation fails: `instanceof`, listing keys and reading them all throw. */
-function revoked(): object {
-  const r = Proxy.revocable({}, {});
-  r.revoke();
-  return r.proxy;
-}
 const prototypeThrows = (): object =>
   new Proxy(
     {},
@@ -294,12 +284,13 @@ describe('runInScope given what no typed caller could pass', () => {
 
 describe('an ad-hoc span given a name that is not a string', () => {
   it('runs its callback once, names the span as String() gives it, and counts the name once', () => {
-    const before = dropTotals().get('traces:invalid_field') ?? 0;
     let runs = 0;
-    (trace as unknown as (n: unknown, fn: () => void) => void)(Symbol('sym'), () => runs++);
-    (trace as unknown as (n: unknown, fn: () => void) => void)(toStringThrows(), () => runs++);
+    const [, n] = dropGrowth('traces:invalid_field', () => {
+      (trace as unknown as (n: unknown, fn: () => void) => void)(Symbol('sym'), () => runs++);
+      (trace as unknown as (n: unknown, fn: () => void) => void)(toStringThrows(), () => runs++);
+    });
     expect(runs).toBe(2);
-    expect((dropTotals().get('traces:invalid_field') ?? 0) - before).toBe(2);
+    expect(n).toBe(2);
     expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['Symbol(sym)', 'adhoc']);
   });
 });

@@ -14,7 +14,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { busCorrelation, extractBusContext, injectBusHeaders, log, metrics, spans } from '../../generated/index.ts';
-import { configureLogs, createTracing, dropTotals, runInScope, useProviders } from '../../runtime/index.ts';
+import { configureLogs, createTracing, runInScope, useProviders } from '../../runtime/index.ts';
+import { dropGrowth } from '../support/hostile.ts';
 
 class Reader extends MetricReader {
   async onForceFlush() {}
@@ -53,14 +54,8 @@ beforeEach(() => {
   lines.length = 0;
 });
 
-const dropped = (signal, reason) => dropTotals().get(`${signal}:${reason}`) ?? 0;
-
 /** Runs `f` and returns how much `signal:reason` grew. */
-function counted(signal, reason, f) {
-  const before = dropped(signal, reason);
-  f();
-  return dropped(signal, reason) - before;
-}
+const counted = (signal, reason, f) => dropGrowth(`${signal}:${reason}`, f)[1];
 
 const circular = () => {
   const o = { a: 1 };

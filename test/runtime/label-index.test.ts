@@ -4,17 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { OVERFLOW_VALUE } from '../../conventions/index.js';
 import { LabelIndex } from '../../runtime/label-index.js';
-import { dropTotals } from '../../runtime/self-metrics.js';
+import { dropGrowth } from '../support/hostile.js';
 import type { MetricDescriptor } from '../../runtime/types.js';
 
-const invalidLabels = (): number => dropTotals().get('metrics:invalid_label') ?? 0;
-
 /** How many labels `fn` counted as invalid. */
-function counted<T>(fn: () => T): [T, number] {
-  const before = invalidLabels();
-  const out = fn();
-  return [out, invalidLabels() - before];
-}
+const counted = <T>(fn: () => T): [T, number] => dropGrowth('metrics:invalid_label', fn);
 
 const descriptor = (labels: MetricDescriptor['labels']): MetricDescriptor => ({
   name: 'ampy.test.m',
