@@ -403,6 +403,14 @@ export const RULES = {
     brief: 'An alert or SLO matches a value its label can never take.',
     example: 'label-value',
   },
+  'by-label': {
+    stage: 'validate',
+    severity: 'error',
+    module: PROMETHEUS,
+    brief:
+      'An alert or SLO groups by a label its rules set themselves, or a ratio groups by a label its counted events are picked by but its total is not.',
+    example: 'by-label',
+  },
   'slo-period': {
     stage: 'validate',
     severity: 'error',
