@@ -199,6 +199,14 @@ export const RULES = {
     brief: 'A counter name ends in _total, which the exporter appends.',
     example: 'counter-suffix',
   },
+  'prometheus-name': {
+    stage: 'validate',
+    severity: 'error',
+    module: METRICS,
+    brief:
+      "Two metrics would take one Prometheus name: one's name as exposed (with _total) is the other's, or a series of a histogram (_bucket, _sum, _count).",
+    example: 'prometheus-name',
+  },
   'unit-suffix': {
     stage: 'validate',
     severity: 'error',
