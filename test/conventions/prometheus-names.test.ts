@@ -2,7 +2,7 @@
 // serializer writes: the validator and the escape hatch refuse two metrics sharing one by these names.
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { describe, expect, it } from 'vitest';
-import { prometheusName, prometheusSeries } from '../../conventions/index.js';
+import { prometheusName, prometheusSanitized, prometheusSeries } from '../../conventions/index.js';
 import { prometheusText } from '../../runtime/admin/metrics-text.js';
 import { CollectingReader } from '../support/metric-reader.js';
 
@@ -31,4 +31,16 @@ describe('the Prometheus names of a metric', () => {
       expect([...series].sort()).toEqual([...prometheusSeries(name, instrument)].sort());
     },
   );
+
+  it('of an attribute key are the label names the exporter writes', async () => {
+    const reader = new CollectingReader();
+    const meter = new MeterProvider({ readers: [reader] }).getMeter('test');
+    const keys = ['net.peer__name', 'a._b', 'http.request.method'];
+    meter.createCounter(NAME).add(1, Object.fromEntries(keys.map((k) => [k, 'v'])));
+    const text = prometheusText((await reader.collect()).resourceMetrics);
+    const line = text.split('\n').find((l) => l.startsWith(`${prometheusName(NAME, 'counter')}{`))!;
+    const labels = [...line.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="/g)].map((m) => m[1]);
+    expect(labels).toEqual(expect.arrayContaining(keys.map(prometheusSanitized)));
+    expect(keys.map(prometheusSanitized)).toEqual(['net_peer_name', 'a_b', 'http_request_method']);
+  });
 });
