@@ -199,6 +199,14 @@ export const RULES = {
     brief: 'A counter name ends in _total, which the exporter appends.',
     example: 'counter-suffix',
   },
+  'prometheus-name': {
+    stage: 'validate',
+    severity: 'error',
+    module: METRICS,
+    brief:
+      "Two metrics would take one Prometheus name: one's name as exposed (with _total) is the other's, or a series of a histogram (_bucket, _sum, _count).",
+    example: 'prometheus-name',
+  },
   'unit-suffix': {
     stage: 'validate',
     severity: 'error',
@@ -402,6 +410,14 @@ export const RULES = {
     module: PROMETHEUS,
     brief: 'An alert or SLO matches a value its label can never take.',
     example: 'label-value',
+  },
+  'by-label': {
+    stage: 'validate',
+    severity: 'error',
+    module: PROMETHEUS,
+    brief:
+      'An alert or SLO groups by a label its rules set themselves, or a ratio groups by a label its counted events are picked by but its total is not.',
+    example: 'by-label',
   },
   'slo-period': {
     stage: 'validate',

@@ -1,6 +1,6 @@
 // Naming conventions shared by emitters and validators.
 
-export { prometheusName } from '../conventions/index.js';
+export { prometheusName, prometheusSanitized } from '../conventions/index.js';
 
 /** snake_case or dotted → camelCase: `order_latency_ms` → `orderLatencyMs`, `order.reject` → `orderReject`. */
 export function camel(name: string): string {
@@ -11,11 +11,6 @@ export function camel(name: string): string {
 export function pascal(name: string): string {
   const c = camel(name);
   return c.charAt(0).toUpperCase() + c.slice(1);
-}
-
-/** Label name the OpenTelemetry Prometheus exporter gives an attribute key (dots to underscores). */
-export function prometheusLabel(key: string): string {
-  return key.replace(/[^a-zA-Z0-9_]/g, '_');
 }
 
 /** Parses a Prometheus duration (30s, 5m, 1h30m, 30d) into milliseconds. */

@@ -42,6 +42,16 @@ export function prometheusName(name: string, instrument: string): string {
   return instrument === 'counter' && !base.endsWith('_total') ? `${base}_total` : base;
 }
 
+/**
+ * The series the OpenTelemetry Prometheus exporter writes for a metric: a histogram's `_bucket`, `_sum` and
+ * `_count` under its name, any other metric's one series under its name. Two metrics writing one series
+ * name would mix their samples in one series.
+ */
+export function prometheusSeries(name: string, instrument: string): string[] {
+  const base = prometheusName(name, instrument);
+  return instrument === 'histogram' ? [`${base}_bucket`, `${base}_sum`, `${base}_count`] : [base];
+}
+
 /** Key patterns the runtime always redacts; the spec's and OBS_REDACTION_RULES add to them, never remove. */
 export const DEFAULT_REDACTION_KEY_PATTERNS: readonly string[] = ['secret', 'password', 'token'];
 

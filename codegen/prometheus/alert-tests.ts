@@ -8,7 +8,7 @@ import { expectedAlert } from './definition.js';
 import { kindOf } from './kinds/index.js';
 import { windowOf } from './kinds/kind.js';
 import { firingStates } from './rule-sim.js';
-import { alertLabels, evalTime, inputSeries, MINUTE, toSim, type ExpectedAlert, type TestCase } from './scenario.js';
+import { evalTime, groupLabels, inputSeries, MINUTE, toSim, type ExpectedAlert, type TestCase } from './scenario.js';
 
 const DAY_STEPS = 24 * 60;
 
@@ -35,7 +35,7 @@ export function alertTests(a: Alert): TestCase[] {
   const states = firingStates(alertValue(a, up.map(toSim), MINUTE), forMs, MINUTE, horizon * MINUTE);
   const fire = states.findIndex((v) => v !== undefined);
   if (fire < 0) throw cannotTest(a, 'never fires on its own firing series');
-  const labels = Object.fromEntries(a.by.map((b) => [b, alertLabels(a.metric, a)[b]!]));
+  const labels = groupLabels(a.metric, a);
   const expected = (step: number): ExpectedAlert[] =>
     states[step] === undefined ? [] : [expectedAlert(def, labels, states[step])];
   const checks: number[] = [...(fire > 0 ? [fire - 1] : []), fire];

@@ -3,12 +3,14 @@
 // schedules that open, burn-rate tiers an error ratio can reach.
 import type { Diagnostic } from '../diagnostics.js';
 import { locator, type SourceRef } from '../load.js';
-import type { Alert, Matcher, Metric, Model } from '../model.js';
+import type { Alert, Matcher, Metric, Model, Selector } from '../model.js';
 import { durationMs } from '../names.js';
 import { minuteOfDay } from '../schedule.js';
 import { parseTemplate } from './alert-template.js';
 import { kindOf } from './kinds/index.js';
 import { KIND_FIELDS, type KindField } from './kinds/kind.js';
+import { countedMatcher } from './scenario.js';
+import { SLO_RULE_LABELS } from './slo.js';
 import { burnThreshold, fmt, unreachableBurnTiers } from './slo-windows.js';
 
 const at = locator('codegen/prometheus/checks.ts');
@@ -65,6 +67,58 @@ function checkLabels(
         ),
       );
   });
+}
+
+/**
+ * A label an alert groups by is not one the alert sets itself: Prometheus applies a rule's labels over
+ * its series', so every group's alert would carry the rule's value, and two groups firing at once would
+ * be one label set twice, which fails the rule's evaluation.
+ */
+function checkGroupingKept(a: Alert, what: string, diags: Diagnostic[]): void {
+  a.by.forEach((b, i) => {
+    if (b === 'severity')
+      diags.push(
+        at(
+          sub(a.src, 'by', i),
+          'by-label',
+          `${what} cannot group by 'severity': the alert sets severity="${a.severity}" itself, over each group's value; group by another label`,
+        ),
+      );
+    else if (Object.hasOwn(a.labels, b))
+      diags.push(
+        at(
+          sub(a.src, 'labels', b),
+          'by-label',
+          `${what} groups by '${b}', and this label would overwrite it: every alert would carry ${b}="${a.labels[b]}", and two groups firing at once fail the rule in Prometheus; rename the label or drop '${b}' from by`,
+        ),
+      );
+  });
+}
+
+/**
+ * A ratio over one metric grouped by the only label that tells its counted events from the rest of its
+ * total: each group then holds counted events only, or none, so its ratio is fixed whatever happens.
+ */
+function checkGroupingPicked(
+  by: readonly string[],
+  counted: Selector,
+  total: Selector,
+  src: SourceRef,
+  what: string,
+  diags: Diagnostic[],
+): void {
+  if (counted.metric !== total.metric) return;
+  const picking = counted.matchers.filter((m) => by.includes(m.label) && countedMatcher([m], total.matchers));
+  const rest = counted.matchers.filter((m) => !by.includes(m.label));
+  if (countedMatcher(rest, total.matchers)) return;
+  for (const m of picking)
+    diags.push(
+      at(
+        sub(src, 'matchers', m.label),
+        'by-label',
+        `${what} groups by '${m.label}', the only label that tells the events it counts (${m.label}: ${m.values.join(', ')}) from the rest of its total: each group would hold only counted events or none, so its ratio could never change; group by another label`,
+      ),
+    );
 }
 
 /** Runbooks of alerts and SLOs are links a router and a browser accept. */
@@ -208,6 +262,9 @@ function checkAlerts(model: Model, diags: Diagnostic[]): void {
     checkWindows(a, diags);
 
     checkLabels(a.metric, a.matchers, a.by, a.src, what, diags);
+    checkGroupingKept(a, what, diags);
+    if (a.kind === 'ratio')
+      checkGroupingPicked(a.by, a, a.total ?? { metric: a.metric, matchers: [] }, a.src, what, diags);
     for (const part of parseTemplate(a.description)) {
       if (part.kind === 'label' && !a.by.includes(part.label))
         diags.push(
@@ -280,7 +337,20 @@ function checkSlos(model: Model, diags: Diagnostic[]): void {
         const sel = s.sli[key];
         if (sel) checkLabels(sel.metric, sel.matchers, s.by, sub(s.src, 'sli', key), what, diags);
       }
+      const key = s.sli.good ? 'good' : 'bad';
+      const counted = s.sli[key];
+      if (counted) checkGroupingPicked(s.by, counted, s.sli.total, here('sli', key), what, diags);
     }
+    s.by.forEach((b, i) => {
+      if ((SLO_RULE_LABELS as readonly string[]).includes(b))
+        diags.push(
+          at(
+            here('by', i),
+            'by-label',
+            `${what} cannot group by '${b}': its recordings and alerts set ${SLO_RULE_LABELS.join(', ')} themselves, over each group's value; group by another label`,
+          ),
+        );
+    });
     for (const t of unreachableBurnTiers(s)) {
       const keep = 1 - 1 / t.factor;
       diags.push(

@@ -1,6 +1,7 @@
 // A renamed metric's transition: recording rules that keep its old series, computed from the new ones,
 // until the day its rename declares. Dashboards and alerts outside this repository that still read the
 // old name keep their data meanwhile; after that day the rules record nothing.
+import { prometheusSeries } from '../../conventions/index.js';
 import { promString } from '../escape/promql.js';
 import type { Metric, Model, RenamedMetric } from '../model.js';
 import { compareText } from '../order.js';
@@ -13,7 +14,7 @@ export const RENAMED_TO_LABEL = 'renamed_to';
 
 /** The series names Prometheus holds for a metric: a histogram's three, else its one. */
 export function exposedSeries(m: Metric): string[] {
-  return m.instrument === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => `${m.promName}${s}`) : [m.promName];
+  return prometheusSeries(m.name, m.instrument);
 }
 
 /** The end of a transition as a Unix time in seconds: 00:00 UTC of the `until` day. */

@@ -71,6 +71,29 @@ export function alertLabels(
   return Object.fromEntries(out);
 }
 
+/** The `by` labels of those series: what each alert (or an SLO's recordings) of that group carries. */
+export function groupLabels(
+  m: Metric,
+  a: { readonly matchers: readonly Matcher[]; readonly by: readonly string[] },
+): Record<string, string> {
+  const all = alertLabels(m, a);
+  return Object.fromEntries(a.by.map((b) => [b, all[b]!]));
+}
+
+/**
+ * The matcher that tells a ratio's counted events from the rest of its total (over the same metric): the
+ * first one the total does not share. The rest of the total carries another value of its label.
+ */
+export function countedMatcher(counted: readonly Matcher[], total: readonly Matcher[]): Matcher | undefined {
+  return counted.find(
+    (m) =>
+      !total.some(
+        (t) =>
+          t.label === m.label && t.values.length === m.values.length && t.values.every((v) => m.values.includes(v)),
+      ),
+  );
+}
+
 /** Whether a simulated series has this name and meets every matcher. */
 export function matches(s: SimSeries, name: string, matchers: readonly Matcher[]): boolean {
   return s.name === name && matchers.every((m) => m.values.includes(own(s.labels, m.label) ?? ''));

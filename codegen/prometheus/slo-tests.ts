@@ -4,7 +4,9 @@ import { durationMs } from '../names.js';
 import { expectedAlert } from './definition.js';
 import { extrapolatedRate, sum, type SimSeries } from './rule-sim.js';
 import {
+  countedMatcher,
   evalTime,
+  groupLabels,
   HOUR,
   inputSeries,
   matches,
@@ -20,12 +22,24 @@ import { burnAlertName, SLI_ABSENT_FOR, sliAbsentAlertName, sloAlertDefinitions 
 import { selector } from './promql.js';
 import { burnThreshold, burnTiers, fmt, sloRecordNames, sloWindows } from './slo-windows.js';
 
+/**
+ * The `by` labels of an SLO's synthetic series, and so of its recordings and alerts: the value its SLI
+ * selects (the counted events', for a ratio), else a value of the label.
+ */
+function sloGroup(slo: Slo): Record<string, string> {
+  const sli = slo.sli;
+  if (sli.kind === 'latency') return groupLabels(sli.metric, { matchers: sli.matchers, by: slo.by });
+  const matchers = [...sli.total.matchers, ...(sli.good ?? sli.bad!).matchers];
+  return groupLabels(sli.total.metric, { matchers, by: slo.by });
+}
+
 /** SLI series whose error ratio is exactly `ratio` (events per step `events`). */
 function sloSeries(slo: Slo, events: number, ratio: number): Linear[] {
   const errors = events * ratio;
   const sli = slo.sli;
+  const group = sloGroup(slo);
   if (sli.kind === 'latency') {
-    const labels = Object.fromEntries(sli.matchers.map((m) => [m.label, m.values[0]!]));
+    const labels = { ...Object.fromEntries(sli.matchers.map((m) => [m.label, m.values[0]!])), ...group };
     const p = sli.metric.promName;
     return [
       { name: `${p}_count`, labels, start: 0, slope: events },
@@ -35,18 +49,21 @@ function sloSeries(slo: Slo, events: number, ratio: number): Linear[] {
   const total = sli.total;
   const pick = sli.good ?? sli.bad!;
   const pickSlope = sli.good ? events - errors : errors;
-  const pickLabels = Object.fromEntries([...total.matchers, ...pick.matchers].map((m) => [m.label, m.values[0]!]));
+  const pickLabels = {
+    ...Object.fromEntries([...total.matchers, ...pick.matchers].map((m) => [m.label, m.values[0]!])),
+    ...group,
+  };
   if (pick.metric !== total.metric)
     return [
       {
         name: total.metric.promName,
-        labels: Object.fromEntries(total.matchers.map((m) => [m.label, m.values[0]!])),
+        labels: { ...Object.fromEntries(total.matchers.map((m) => [m.label, m.values[0]!])), ...group },
         start: 0,
         slope: events,
       },
       { name: pick.metric.promName, labels: pickLabels, start: 0, slope: pickSlope },
     ];
-  const first = pick.matchers[0]!;
+  const first = countedMatcher(pick.matchers, total.matchers) ?? pick.matchers[0]!;
   const use = total.metric.labels.find((l) => l.name === first.label)!;
   return [
     { name: total.metric.promName, labels: pickLabels, start: 0, slope: pickSlope },
@@ -60,7 +77,7 @@ function sloSeries(slo: Slo, events: number, ratio: number): Linear[] {
 }
 
 function burnExpected(slo: Slo, tierIndex: number, value: number): ExpectedAlert {
-  return expectedAlert(sloAlertDefinitions(slo)[tierIndex]!, {}, value);
+  return expectedAlert(sloAlertDefinitions(slo)[tierIndex]!, sloGroup(slo), value);
 }
 
 /** Expected recording values of an SLO at tMs, computed the way Prometheus computes them. */
@@ -96,10 +113,14 @@ function recordingTests(slo: Slo, windows: readonly string[], tMs: number, serie
     }
     const n = sloRecordNames(w);
     const lbl = selector([{ label: 'slo', values: [slo.name] }]);
+    const got = selector([
+      { label: 'slo', values: [slo.name] },
+      ...Object.entries(sloGroup(slo)).map(([label, v]) => ({ label, values: [v] })),
+    ]);
     const sample = (name: string, value: number) => ({
       expr: `${name}${lbl}`,
       eval_time: evalTime(tMs),
-      exp_samples: [{ labels: `${name}${lbl}`, value }],
+      exp_samples: [{ labels: `${name}${got}`, value }],
     });
     return [sample(n.events, events), sample(n.errors, errors), sample(n.errorRatio, errors / events)];
   });

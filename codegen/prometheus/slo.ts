@@ -63,6 +63,12 @@ export function sliSelector(slo: Slo): { series: string; matchers: readonly Matc
   return { series: `${sli.total.metric.promName}${selector(sli.total.matchers)}`, matchers: sli.total.matchers };
 }
 
+/**
+ * Labels an SLO's rules set themselves: `slo` on its recordings and alerts, `tier` and `severity` on its
+ * burn-rate alerts. An SLO cannot group by them (codegen/prometheus/checks.ts).
+ */
+export const SLO_RULE_LABELS = ['slo', 'tier', 'severity'] as const;
+
 /** How long an SLI may be absent before the absent alert fires. */
 export const SLI_ABSENT_FOR = '10m';
 
@@ -99,7 +105,11 @@ export function sloAlertDefinitions(slo: Slo): AlertDefinition[] {
     alert: burnAlertName(slo),
     expr: burnExpr(slo, t),
     for: t.for,
-    labels: { severity: t.severity, slo: slo.name, tier: `${t.long}-${t.short}` },
+    labels: {
+      severity: t.severity,
+      slo: slo.name,
+      tier: `${t.long}-${t.short}`,
+    } satisfies Record<(typeof SLO_RULE_LABELS)[number], string>,
     annotations: {
       summary: literal(`SLO ${slo.name} is burning its error budget too fast.`),
       description: [

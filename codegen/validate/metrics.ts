@@ -1,5 +1,6 @@
+import { metricNames, nameClash, NameRegistry, type MetricNames } from '../../runtime/metric-names.js';
 import type { Diagnostic } from '../diagnostics.js';
-import { locator } from '../load.js';
+import { locator, position, type SourceRef } from '../load.js';
 import type { Model } from '../model.js';
 import { labelSize } from '../resolve/metrics.js';
 import { negativeBoundaryProblem, unitProblem } from './units.js';
@@ -50,6 +51,7 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
   };
 
   checkRenames(model, diags);
+  checkPrometheusNames(model, diags);
   for (const m of model.metrics) {
     const here = (...p: (string | number)[]) => ({ file: m.src.file, path: [...m.src.path, ...p] });
     if (m.recordedBy) {
@@ -177,6 +179,30 @@ export function checkMetrics(model: Model, diags: Diagnostic[]): void {
         ),
       );
     }
+  }
+}
+
+/**
+ * Two metrics never take one Prometheus name: the name of a family, or of a histogram's _bucket, _sum or
+ * _count series (runtime/metric-names.ts holds what clashes, for ad-hoc metrics too).
+ */
+function checkPrometheusNames(model: Model, diags: Diagnostic[]): void {
+  const taken = new NameRegistry<MetricNames & { readonly src: SourceRef }>();
+  for (const m of model.metrics) {
+    const names = { ...metricNames(m.name, m.instrument), src: { file: m.src.file, path: [...m.src.path, 'name'] } };
+    const other = taken.holder(names);
+    if (!other) {
+      taken.add(names);
+      continue;
+    }
+    const p = position(other.src.file, other.src.path);
+    diags.push(
+      at(
+        names.src,
+        'prometheus-name',
+        `${nameClash(m.instrument, names, 'the', other)} (${other.src.file.display}:${p.line}:${p.col}); rename one of them`,
+      ),
+    );
   }
 }
 

@@ -6,7 +6,7 @@ import { instrumentedKey, labelsTypeName } from '../emit/metrics.js';
 import { spanAttributesTypeName, spanDomain, spanOperation } from '../emit/spans.js';
 import { locator, type SourceRef } from '../load.js';
 import type { Model } from '../model.js';
-import { camel, prometheusLabel } from '../names.js';
+import { camel, prometheusSanitized } from '../names.js';
 import { reservedAlertLabel, reservedLabel } from '../reserved-labels.js';
 
 const at = locator('codegen/validate/names.ts');
@@ -152,12 +152,12 @@ function checkWireNames(model: Model, diags: Diagnostic[]): void {
       if (!SNAKE.test(l.name))
         diags.push(at(l.src, 'wire-name', `label name '${l.name}' is not snake_case; add 'as: <label_name>'`));
       // Instrumentation sends the attribute id on OTLP; the name is what Prometheus shows for it.
-      else if (m.recordedBy && l.name !== prometheusLabel(l.attr.id))
+      else if (m.recordedBy && l.name !== prometheusSanitized(l.attr.id))
         diags.push(
           at(
             l.src,
             'wire-name',
-            `'${m.name}' is recorded by instrumentation, which labels it '${l.attr.id}': Prometheus shows that as '${prometheusLabel(l.attr.id)}', so name the label 'as: ${prometheusLabel(l.attr.id)}'`,
+            `'${m.name}' is recorded by instrumentation, which labels it '${l.attr.id}': Prometheus shows that as '${prometheusSanitized(l.attr.id)}', so name the label 'as: ${prometheusSanitized(l.attr.id)}'`,
           ),
         );
       const reserved = reservedLabel(model, l.name);

@@ -1,7 +1,7 @@
 // Alerts at the edges of what the generator accepts (test/fixtures/alert-edges.yaml): every kind and
 // comparison, thresholds next to the end of their range, schedules on one other weekday or across
-// midnight, SLOs whose objective drops burn tiers. The generated rules and rule tests must pass promtool
-// against the real Prometheus engine.
+// midnight, SLOs whose objective drops burn tiers, alerts and SLOs grouped by a label they select by.
+// The generated rules and rule tests must pass promtool against the real Prometheus engine.
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,8 @@ describe.skipIf(!promtool)('alerts at the edges', () => {
     expect(tests).toContain(
       'AmpyThursdayNightRejects: fires once its condition held for 10m, only while thursday_night is open, across midnight',
     );
+    // An SLO grouped by a label its SLI selects records, and burns, with that label's value.
+    expect(tests).toContain(`labels: ampy_slo:error_ratio:rate5m{slo="order-latency-alpaca", broker="alpaca"}`);
     // An absent alert on a gauge fires when the gauge stops changing.
     expect(tests).toContain('AmpyQueueStuck: fires once its condition held for 5m');
   }, 600_000);

@@ -109,6 +109,24 @@ describe('an ad-hoc metric under a name that is taken', () => {
     );
   });
 
+  it("fails under the name of a series of a spec histogram, and /metrics keeps that series the histogram's", async () => {
+    metrics.oms.orderLatencyMs.record(3, { broker: 'alpaca' });
+    expect(() => gauge('ampy.oms.order_latency_ms_count')).toThrow(
+      "ampyobs: ad-hoc gauge 'ampy.oms.order_latency_ms_count' would be exposed to Prometheus as ampy_oms_order_latency_ms_count, the _count series of the spec's histogram 'ampy.oms.order_latency_ms'; give this one another name, or record the spec's metric instead",
+    );
+    expect(() => gauge('ampy.oms.order_latency_ms_bucket')).toThrow(/the _bucket series of the spec's histogram/);
+    const text = await page();
+    expect(text).not.toMatch(/^# TYPE ampy_oms_order_latency_ms_(count|bucket) /m);
+    expect(text).toMatch(/^ampy_oms_order_latency_ms_count\{[^}]*broker="alpaca"/m);
+  });
+
+  it("fails when a histogram's series would take another ad-hoc metric's name", () => {
+    gauge('hatch.sizes_count');
+    expect(() => histogram('hatch.sizes')).toThrow(
+      "ampyobs: ad-hoc histogram 'hatch.sizes' would write its _count series as hatch_sizes_count, the Prometheus name of the ad-hoc gauge 'hatch.sizes_count'; register that one again, or give this one another name",
+    );
+  });
+
   it('fails when another ad-hoc metric has the Prometheus name; the same registration again is the same metric', () => {
     const lookups = counter('hatch.lookups', { labels: ['source'] });
     expect(counter('hatch.lookups', { labels: ['source'] })).toBe(lookups);

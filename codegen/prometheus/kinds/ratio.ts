@@ -2,7 +2,7 @@
 import type { Alert, Selector } from '../../model.js';
 import { durationMs } from '../../names.js';
 import { byClause, selector } from '../promql.js';
-import { alertLabels, matches, sampleValue } from '../scenario.js';
+import { alertLabels, countedMatcher, matches, sampleValue } from '../scenario.js';
 import { fmt } from '../slo-windows.js';
 import { compare, docSelector, exactOnWindowProblem, firesHigh, sumRate, windowOf, type AlertKindDef } from './kind.js';
 
@@ -50,8 +50,8 @@ export const ratio: AlertKindDef = {
           slope: 600,
         },
       ];
-    // Same metric: the rest of the total carries another value of the first matcher's label.
-    const first = a.matchers[0]!;
+    // Same metric: the rest of the total carries another value of the counted events' own matcher.
+    const first = countedMatcher(a.matchers, total.matchers) ?? a.matchers[0]!;
     const other = {
       ...labels,
       [first.label]: sampleValue(
