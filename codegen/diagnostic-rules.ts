@@ -419,6 +419,14 @@ export const RULES = {
       'An alert or SLO groups by a label its rules set themselves, or a ratio groups by a label its counted events are picked by but its total is not.',
     example: 'by-label',
   },
+  'ratio-total': {
+    stage: 'validate',
+    severity: 'error',
+    module: PROMETHEUS,
+    brief:
+      'A ratio counts its whole total: over the same metric, every matcher of its counted events is one its total has too, so the ratio never changes.',
+    example: 'ratio-total',
+  },
   'slo-period': {
     stage: 'validate',
     severity: 'error',

@@ -9,6 +9,7 @@ import { minuteOfDay } from '../schedule.js';
 import { parseTemplate } from './alert-template.js';
 import { kindOf } from './kinds/index.js';
 import { KIND_FIELDS, type KindField } from './kinds/kind.js';
+import { totalOf } from './kinds/ratio.js';
 import { countedMatcher } from './scenario.js';
 import { SLO_RULE_LABELS } from './slo.js';
 import { burnThreshold, fmt, unreachableBurnTiers } from './slo-windows.js';
@@ -93,6 +94,30 @@ function checkGroupingKept(a: Alert, what: string, diags: Diagnostic[]): void {
         ),
       );
   });
+}
+
+/**
+ * A ratio over one metric whose counted events are picked by no matcher its total lacks: they are the whole
+ * total, so the ratio is 1 whatever happens (an alert on it always fires or never does, an SLO on `good`
+ * never burns and on `bad` always does). Returns whether it said so.
+ */
+function checkCountedApart(
+  counted: Selector,
+  total: Selector,
+  src: SourceRef,
+  what: string,
+  diags: Diagnostic[],
+): boolean {
+  if (counted.metric !== total.metric || countedMatcher(counted.matchers, total.matchers)) return false;
+  const picked = counted.matchers.map((m) => `${m.label}: ${m.values.join(', ')}`).join('; ') || 'no matcher';
+  diags.push(
+    at(
+      src,
+      'ratio-total',
+      `${what} counts its whole total: its events of '${counted.metric.name}' are picked by ${picked}, which its total has too, so the ratio is always 1; pick the counted events by a matcher the total does not have`,
+    ),
+  );
+  return true;
 }
 
 /**
@@ -263,8 +288,8 @@ function checkAlerts(model: Model, diags: Diagnostic[]): void {
 
     checkLabels(a.metric, a.matchers, a.by, a.src, what, diags);
     checkGroupingKept(a, what, diags);
-    if (a.kind === 'ratio')
-      checkGroupingPicked(a.by, a, a.total ?? { metric: a.metric, matchers: [] }, a.src, what, diags);
+    if (a.kind === 'ratio' && !checkCountedApart(a, totalOf(a), a.src, what, diags))
+      checkGroupingPicked(a.by, a, totalOf(a), a.src, what, diags);
     for (const part of parseTemplate(a.description)) {
       if (part.kind === 'label' && !a.by.includes(part.label))
         diags.push(
@@ -339,7 +364,8 @@ function checkSlos(model: Model, diags: Diagnostic[]): void {
       }
       const key = s.sli.good ? 'good' : 'bad';
       const counted = s.sli[key];
-      if (counted) checkGroupingPicked(s.by, counted, s.sli.total, here('sli', key), what, diags);
+      if (counted && !checkCountedApart(counted, s.sli.total, here('sli', key), what, diags))
+        checkGroupingPicked(s.by, counted, s.sli.total, here('sli', key), what, diags);
     }
     s.by.forEach((b, i) => {
       if ((SLO_RULE_LABELS as readonly string[]).includes(b))

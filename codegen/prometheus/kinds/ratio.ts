@@ -7,7 +7,7 @@ import { fmt } from '../slo-windows.js';
 import { compare, docSelector, exactOnWindowProblem, firesHigh, sumRate, windowOf, type AlertKindDef } from './kind.js';
 
 /** The denominator: the declared total, or the same metric without matchers. */
-const totalOf = (a: Alert): Selector => a.total ?? { metric: a.metric, matchers: [] };
+export const totalOf = (a: Alert): Selector => a.total ?? { metric: a.metric, matchers: [] };
 
 export const ratio: AlertKindDef = {
   brief: 'counter rate over a total',
