@@ -811,6 +811,12 @@ describe('OBS_REDACTION_RULES', () => {
     expect(e.message).toContain(`value pattern /${source}/ backtracks super-linearly (${complexity})`);
   });
 
+  it('rejects a value pattern with a count too large to analyse, at once, naming it', () => {
+    // The analyser used to spend its whole time limit on it (10 s of the service's start) before refusing.
+    const e = expectConfigError({ OBS_REDACTION_RULES: 'token,/pin-a{99999}/' }, 'OBS_REDACTION_RULES');
+    expect(e.message).toContain('value pattern /pin-a{99999}/ repeats a piece 99999 times');
+  });
+
   it('rejects a value pattern that does not compile, matches everything, or is not closed', () => {
     expect(expectConfigError({ OBS_REDACTION_RULES: '/(a/' }, 'OBS_REDACTION_RULES').message).toContain(
       'not a valid regular expression',
