@@ -1,6 +1,17 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,11 +135,67 @@ describe('generate', () => {
     });
     expect(code).toBe(1);
     expect(errors).toEqual([
-      `ampyobs: ${dir} holds ${path.join(dir, 'spec')}, which replacing it as a whole would delete; choose another --out`,
+      `ampyobs: ${dir} holds the spec directory ${path.join(dir, 'spec')}, which replacing ${dir} as a whole would delete; choose an --out that does not hold ${path.join(dir, 'spec')}`,
     ]);
     expect(readdirSync(path.join(dir, 'spec')).sort()).toEqual(
       readdirSync(path.join(ROOT, 'test/fixtures/mini-spec')).sort(),
     );
+  });
+
+  it('refuses an --out inside the spec directory, at any depth and through links, in generate, --watch and check, writing nothing', async () => {
+    const dir = path.join(tmp, 'out-inside-spec');
+    const spec = path.join(dir, 'telemetry');
+    cpSync(path.join(ROOT, 'test/fixtures/mini-spec'), spec, { recursive: true });
+    symlinkSync('telemetry', path.join(dir, 'link'));
+    const before = snapshot(spec);
+    const run = async (...argv: string[]): Promise<{ code: number | 'watching'; errors: string[] }> => {
+      const errors: string[] = [];
+      const code = await runCli(argv, { out: () => {}, err: (s) => errors.push(s) });
+      return { code, errors };
+    };
+    const inside = (out: string, specDir = spec, links = ''): string =>
+      `ampyobs: ${out} is inside the spec directory ${specDir}${links}, where the next run would read the generated files as spec; choose an --out outside ${specDir}`;
+
+    const gen = path.join(spec, 'gen');
+    expect(await run('generate', '--spec', spec, '--out', gen)).toEqual({ code: 1, errors: [inside(gen)] });
+    const deep = path.join(spec, 'a', 'b', 'gen');
+    expect(await run('generate', '--spec', spec, '--out', deep)).toEqual({ code: 1, errors: [inside(deep)] });
+    const viaLink = path.join(dir, 'link', 'gen');
+    expect(await run('generate', '--spec', spec, '--out', viaLink)).toEqual({
+      code: 1,
+      errors: [inside(viaLink, spec, ` (through symbolic links: ${realpathSync(spec)}/gen and ${realpathSync(spec)})`)],
+    });
+    const specLink = path.join(dir, 'link');
+    expect(await run('generate', '--spec', specLink, '--out', gen)).toEqual({
+      code: 1,
+      errors: [inside(gen, specLink, ` (through symbolic links: ${realpathSync(spec)}/gen and ${realpathSync(spec)})`)],
+    });
+    // --watch stops at once: no edit of the spec would make this --out work.
+    expect(await run('generate', '--spec', spec, '--out', gen, '--watch')).toEqual({ code: 1, errors: [inside(gen)] });
+    // check refuses it before reading the spec, which an earlier run may have filled with generated files.
+    mkdirSync(gen);
+    writeFileSync(path.join(gen, 'rules.yaml'), 'groups: []\n');
+    expect(await run('check', '--spec', spec, '--out', gen)).toEqual({ code: 1, errors: [inside(gen)] });
+    rmSync(gen, { recursive: true });
+    expect(snapshot(spec)).toEqual(before);
+  });
+
+  it('refuses a spec directory that a link leads into --out, which replacing --out would delete', async () => {
+    const dir = path.join(tmp, 'spec-inside-by-link');
+    const out = path.join(dir, 'generated');
+    cpSync(path.join(ROOT, 'test/fixtures/mini-spec'), path.join(out, 'spec'), { recursive: true });
+    writeFileSync(path.join(out, MARKER), 'marked by an earlier run\n');
+    symlinkSync(path.join('generated', 'spec'), path.join(dir, 'spec'));
+    const before = snapshot(out);
+    const errors: string[] = [];
+    const spec = path.join(dir, 'spec');
+    expect(
+      await runCli(['generate', '--spec', spec, '--out', out], { out: () => {}, err: (s) => errors.push(s) }),
+    ).toBe(1);
+    expect(errors).toEqual([
+      `ampyobs: ${out} holds the spec directory ${spec} (through symbolic links: ${realpathSync(out)} and ${realpathSync(out)}/spec), which replacing ${out} as a whole would delete; choose an --out that does not hold ${spec}`,
+    ]);
+    expect(snapshot(out)).toEqual(before);
   });
 
   it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
