@@ -6,7 +6,7 @@ import { MANIFEST } from './load.js';
 import { renderFiles, type FileSet } from './generate.js';
 import { readSpec } from './pipeline.js';
 import { watchSpec } from './watch.js';
-import { diffOutput, writeOutput } from './write.js';
+import { assertOutPlace, diffOutput, writeOutput } from './write.js';
 import { packageRoot, packageVersion } from './package-root.js';
 import { suggest } from './suggest.js';
 import { inspectDir } from '../tools/inspect/inspect.js';
@@ -17,7 +17,8 @@ import { runTool, TOOL_NAMES, TOOLS_USAGE } from '../tools/index.js';
 const GENERATE_USAGE = `Usage: ampyobs generate [--spec DIR] [--out DIR] [--watch]
   Validates the spec in --spec (default ./spec) and writes the generated files to --out (default
   ./generated), all or nothing: a failed run leaves the previous output intact. --out is replaced as a
-  whole, so it must be missing, empty, or a directory ampyobs generated (marked .ampyobs-generated).
+  whole, so it must be missing, empty, or a directory ampyobs generated (marked .ampyobs-generated),
+  and neither inside --spec nor holding it.
   --watch generates again on every change of the spec, until Ctrl-C.`;
 
 const CHECK_USAGE = `Usage: ampyobs check [--spec DIR] [--out DIR]
@@ -71,6 +72,21 @@ async function build(specDir: string, io: Io): Promise<FileSet | undefined> {
   }
 }
 
+/**
+ * False, saying why, when --out is no place for generated files (the root, the home directory, inside or
+ * holding --spec). Checked before the spec is read: an --out inside it may already have filled it with
+ * generated files, which would only be reported as spec errors.
+ */
+function placed(specDir: string, outDir: string, io: Io): boolean {
+  try {
+    assertOutPlace(outDir, [specDir]);
+    return true;
+  } catch (e) {
+    io.err(`ampyobs: ${(e as Error).message}`);
+    return false;
+  }
+}
+
 async function generateOnce(specDir: string, outDir: string, io: Io): Promise<number> {
   const files = await build(specDir, io);
   if (!files) return 1;
@@ -97,6 +113,8 @@ async function runGenerate(argv: readonly string[], io: Io): Promise<number | 'w
     'generate',
   );
   if (o.help) return help(GENERATE_USAGE, io);
+  // Refused even with --watch: no edit of the spec moves --out.
+  if (!placed(o.spec, o.out, io)) return 1;
   const code = await generateOnce(o.spec, o.out, io);
   if (!o.watch) return code;
   if (!existsSync(o.spec)) {
@@ -125,6 +143,7 @@ async function runCheck(argv: readonly string[], io: Io): Promise<number> {
     'check',
   );
   if (o.help) return help(CHECK_USAGE, io);
+  if (!placed(o.spec, o.out, io)) return 1;
   const files = await build(o.spec, io);
   if (!files) return 1;
   let drift;

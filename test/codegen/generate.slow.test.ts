@@ -1,6 +1,18 @@
 // Generation is deterministic, the committed output is what the spec generates, and output is replaced all or nothing.
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,11 +136,67 @@ describe('generate', () => {
     });
     expect(code).toBe(1);
     expect(errors).toEqual([
-      `ampyobs: ${dir} holds ${path.join(dir, 'spec')}, which replacing it as a whole would delete; choose another --out`,
+      `ampyobs: ${dir} holds the spec directory ${path.join(dir, 'spec')}, which replacing ${dir} as a whole would delete; choose an --out that does not hold ${path.join(dir, 'spec')}`,
     ]);
     expect(readdirSync(path.join(dir, 'spec')).sort()).toEqual(
       readdirSync(path.join(ROOT, 'test/fixtures/mini-spec')).sort(),
     );
+  });
+
+  it('refuses an --out inside the spec directory, at any depth and through links, in generate, --watch and check, writing nothing', async () => {
+    const dir = path.join(tmp, 'out-inside-spec');
+    const spec = path.join(dir, 'telemetry');
+    cpSync(path.join(ROOT, 'test/fixtures/mini-spec'), spec, { recursive: true });
+    symlinkSync('telemetry', path.join(dir, 'link'));
+    const before = snapshot(spec);
+    const run = async (...argv: string[]): Promise<{ code: number | 'watching'; errors: string[] }> => {
+      const errors: string[] = [];
+      const code = await runCli(argv, { out: () => {}, err: (s) => errors.push(s) });
+      return { code, errors };
+    };
+    const inside = (out: string, specDir = spec, links = ''): string =>
+      `ampyobs: ${out} is inside the spec directory ${specDir}${links}, where the next run would read the generated files as spec; choose an --out outside ${specDir}`;
+
+    const gen = path.join(spec, 'gen');
+    expect(await run('generate', '--spec', spec, '--out', gen)).toEqual({ code: 1, errors: [inside(gen)] });
+    const deep = path.join(spec, 'a', 'b', 'gen');
+    expect(await run('generate', '--spec', spec, '--out', deep)).toEqual({ code: 1, errors: [inside(deep)] });
+    const viaLink = path.join(dir, 'link', 'gen');
+    expect(await run('generate', '--spec', spec, '--out', viaLink)).toEqual({
+      code: 1,
+      errors: [inside(viaLink, spec, ` (through symbolic links: ${realpathSync(spec)}/gen and ${realpathSync(spec)})`)],
+    });
+    const specLink = path.join(dir, 'link');
+    expect(await run('generate', '--spec', specLink, '--out', gen)).toEqual({
+      code: 1,
+      errors: [inside(gen, specLink, ` (through symbolic links: ${realpathSync(spec)}/gen and ${realpathSync(spec)})`)],
+    });
+    // --watch stops at once: no edit of the spec would make this --out work.
+    expect(await run('generate', '--spec', spec, '--out', gen, '--watch')).toEqual({ code: 1, errors: [inside(gen)] });
+    // check refuses it before reading the spec, which an earlier run may have filled with generated files.
+    mkdirSync(gen);
+    writeFileSync(path.join(gen, 'rules.yaml'), 'groups: []\n');
+    expect(await run('check', '--spec', spec, '--out', gen)).toEqual({ code: 1, errors: [inside(gen)] });
+    rmSync(gen, { recursive: true });
+    expect(snapshot(spec)).toEqual(before);
+  });
+
+  it('refuses a spec directory that a link leads into --out, which replacing --out would delete', async () => {
+    const dir = path.join(tmp, 'spec-inside-by-link');
+    const out = path.join(dir, 'generated');
+    cpSync(path.join(ROOT, 'test/fixtures/mini-spec'), path.join(out, 'spec'), { recursive: true });
+    writeFileSync(path.join(out, MARKER), 'marked by an earlier run\n');
+    symlinkSync(path.join('generated', 'spec'), path.join(dir, 'spec'));
+    const before = snapshot(out);
+    const errors: string[] = [];
+    const spec = path.join(dir, 'spec');
+    expect(
+      await runCli(['generate', '--spec', spec, '--out', out], { out: () => {}, err: (s) => errors.push(s) }),
+    ).toBe(1);
+    expect(errors).toEqual([
+      `ampyobs: ${out} holds the spec directory ${spec} (through symbolic links: ${realpathSync(out)} and ${realpathSync(out)}/spec), which replacing ${out} as a whole would delete; choose an --out that does not hold ${spec}`,
+    ]);
+    expect(snapshot(out)).toEqual(before);
   });
 
   it('runs as a program: `ampyobs check` on this repository exits 0', async () => {
@@ -208,5 +276,66 @@ describe('the ampyobs program', () => {
       stderr: `ampyobs: ${home} is your home directory, not a directory of generated files; choose another --out\n`,
     });
     expect(snapshot(home)).toEqual({ [MARKER]: 'even marked\n', 'notes.md': 'mine\n' });
+  });
+});
+
+describe('what a killed generate left next to --out', () => {
+  const MINI = path.join(ROOT, 'test/fixtures/mini-spec');
+  const MARKED = 'Generated by ampyobs\n';
+  /** A pid no process has: a child's, once it has exited and been reaped. */
+  const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid;
+  /** A directory `dir` holding `files` (relative path to text). */
+  const tree = (dir: string, files: Record<string, string>): void => {
+    mkdirSync(dir, { recursive: true });
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    }
+  };
+  const generate = async (out: string): Promise<{ code: number | 'watching'; lines: string[] }> => {
+    const lines: string[] = [];
+    const io = { out: (s: string) => lines.push(s), err: (s: string) => lines.push(s) };
+    return { code: await runCli(['generate', '--spec', MINI, '--out', out], io), lines };
+  };
+
+  it('deletes the siblings of runs no longer running that carry the marker or nothing, and leaves everything else', async () => {
+    const dir = path.join(tmp, 'killed-leftovers');
+    const out = path.join(dir, 'generated');
+    expect((await generate(out)).code).toBe(0);
+    const [a, b, c, d] = [deadPid(), deadPid(), deadPid(), deadPid()];
+    // Partly deleted replaced output, partly written new output, a new output not begun.
+    tree(`${out}.old-${a}`, { [MARKER]: MARKED, 'dashboards/x.json': '{}' });
+    tree(`${out}.tmp-${b}`, { [MARKER]: MARKED, 'metrics.ts': '// half' });
+    mkdirSync(`${out}.tmp-${c}`);
+    // Not provably a killed run's: no marker, a running process's, another name, a link.
+    const kept: Record<string, Record<string, string>> = {
+      [`generated.old-${d}`]: { 'notes.md': 'mine\n' },
+      [`generated.tmp-${process.ppid}`]: { [MARKER]: MARKED, 'a.ts': '// being written\n' },
+      'generated.bak': { [MARKER]: MARKED },
+      [`other.old-${a}`]: { [MARKER]: MARKED },
+      [`generated.old-0${a}`]: { [MARKER]: MARKED },
+      target: { [MARKER]: MARKED, 'b.ts': '// kept\n' },
+    };
+    for (const [name, files] of Object.entries(kept)) tree(path.join(dir, name), files);
+    symlinkSync('target', `${out}.tmp-${d}`);
+    expect((await generate(out)).code).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['generated', ...Object.keys(kept), `generated.tmp-${d}`].sort());
+    for (const [name, files] of Object.entries(kept)) expect(snapshot(path.join(dir, name)), name).toEqual(files);
+  });
+
+  it('puts back the output a run killed between its two renames had moved aside', async () => {
+    const dir = path.join(tmp, 'killed-mid-swap');
+    const out = path.join(dir, 'generated');
+    expect((await generate(out)).code).toBe(0);
+    const before = snapshot(out);
+    const pid = deadPid();
+    // The killed run had written its new output whole and moved the previous one aside.
+    cpSync(out, `${out}.tmp-${pid}`, { recursive: true });
+    writeFileSync(path.join(`${out}.tmp-${pid}`, 'metrics.ts'), '// from an edit of the spec since undone\n');
+    renameSync(out, `${out}.old-${pid}`);
+    // The previous output is back as it was, so there is nothing to write.
+    expect(await generate(out)).toEqual({ code: 0, lines: [`ampyobs: ${out} is up to date`] });
+    expect(snapshot(out)).toEqual(before);
+    expect(readdirSync(dir)).toEqual(['generated']);
   });
 });
