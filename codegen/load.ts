@@ -157,6 +157,16 @@ function listYaml(dir: string, diags: Diagnostic[]): string[] {
   return out.sort((a, b) => rank(a) - rank(b) || compareText(path.relative(dir, a), path.relative(dir, b)));
 }
 
+/**
+ * YAML text with each line break as a line feed. YAML 1.2 breaks lines at CR LF, LF and a lone CR (files
+ * saved with old Mac line endings); the yaml library only at the first two, so it reads a CR-only file as
+ * one line, a comment on the first swallowing the rest. YAML reads every line break inside a scalar as a
+ * line feed anyway, so only the breaking changes, and lines are numbered as an editor shows them.
+ */
+export function withLineFeeds(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 /** The text of a spec file, or a diagnostic saying why it has none: unreadable, grown over the limit, binary. */
 function readText(abs: string, diags: Diagnostic[]): string | undefined {
   let bytes: Buffer;
@@ -178,7 +188,7 @@ function readText(abs: string, diags: Diagnostic[]): string | undefined {
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = withLineFeeds(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     diags.push(fileProblem(abs, 'spec-file', 'not UTF-8 text (a binary file?); spec files are YAML in UTF-8'));
     return undefined;
