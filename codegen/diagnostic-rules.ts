@@ -33,7 +33,8 @@ export const RULES = {
     stage: 'load',
     severity: 'error',
     module: LOAD,
-    brief: 'A file is not YAML, or expands more than 100 aliases.',
+    brief:
+      'A file is not YAML, nests too deeply to read, has an alias inside the node it names or with no anchor before it, or expands more than 100 aliases.',
     example: 'yaml-syntax',
   },
   'spec-file': {

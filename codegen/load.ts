@@ -6,6 +6,7 @@ import { assertOwner, fileReporter, type Diagnostic } from './diagnostics.js';
 import { compareText } from './order.js';
 import { packageRoot } from './package-root.js';
 import { suggest } from './suggest.js';
+import { aliasProblems } from './yaml-aliases.js';
 
 /** A JSON path into a YAML document: map keys and sequence indexes. */
 export type SpecPath = readonly (string | number)[];
@@ -156,6 +157,16 @@ function listYaml(dir: string, diags: Diagnostic[]): string[] {
   return out.sort((a, b) => rank(a) - rank(b) || compareText(path.relative(dir, a), path.relative(dir, b)));
 }
 
+/**
+ * YAML text with each line break as a line feed. YAML 1.2 breaks lines at CR LF, LF and a lone CR (files
+ * saved with old Mac line endings); the yaml library only at the first two, so it reads a CR-only file as
+ * one line, a comment on the first swallowing the rest. YAML reads every line break inside a scalar as a
+ * line feed anyway, so only the breaking changes, and lines are numbered as an editor shows them.
+ */
+export function withLineFeeds(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
+
 /** The text of a spec file, or a diagnostic saying why it has none: unreadable, grown over the limit, binary. */
 function readText(abs: string, diags: Diagnostic[]): string | undefined {
   let bytes: Buffer;
@@ -177,7 +188,7 @@ function readText(abs: string, diags: Diagnostic[]): string | undefined {
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = withLineFeeds(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch {
     diags.push(fileProblem(abs, 'spec-file', 'not UTF-8 text (a binary file?); spec files are YAML in UTF-8'));
     return undefined;
@@ -230,9 +241,17 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
   }
   for (const e of [...doc.errors, ...doc.warnings]) {
     const pos = e.linePos?.[0] ?? { line: 1, col: 1 };
-    diags.push(report(display, 'yaml-syntax', e.message.split('\n')[0] ?? e.message, pos.line, pos.col));
+    // The parser ran out of stack: say what in the file did it, not how the parser failed.
+    const message = e.code === 'RESOURCE_EXHAUSTION' ? NESTED_TOO_DEEPLY : (e.message.split('\n')[0] ?? e.message);
+    diags.push(report(display, 'yaml-syntax', message, pos.line, pos.col));
   }
   if (doc.errors.length > 0) return { ...base, doc, data: undefined };
+  const badAliases = aliasProblems(doc);
+  for (const { alias, message } of badAliases) {
+    const pos = lines.linePos(alias.range?.[0] ?? 0);
+    diags.push(report(display, 'yaml-syntax', message, pos.line, pos.col));
+  }
+  if (badAliases.length > 0) return { ...base, doc, data: undefined };
   let data: unknown;
   try {
     // An empty file is an empty fragment.
@@ -246,7 +265,7 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
         /alias/i.test(message)
           ? `expands more than ${MAX_ALIAS_COUNT} aliases (a YAML "billion laughs" bomb?); write the values out or use fewer aliases`
           : e instanceof RangeError
-            ? 'nested too deeply to read'
+            ? NESTED_TOO_DEEPLY
             : `cannot read its values: ${message.split('\n')[0]}`,
       ),
     );
@@ -257,6 +276,9 @@ function parseFile(abs: string, specDir: string, importDepth: number, diags: Dia
 
 /** Aliases a file may expand: anchors are fine, exponential expansion is not. */
 const MAX_ALIAS_COUNT = 100;
+
+const NESTED_TOO_DEEPLY =
+  'nested too deeply to read (a YAML nesting bomb?); spec files need a few levels of lists and maps';
 
 /**
  * For an import that leads nowhere and reads as a name rather than a path: what an import can be, and

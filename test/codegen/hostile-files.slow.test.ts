@@ -144,14 +144,16 @@ describe('hostile files in a spec directory', () => {
     );
   });
 
-  it('nesting deep enough to exhaust the stack', async () => {
-    const depth = 200_000;
+  it.each([
+    ['flow sequences', `x: ${'['.repeat(200_000)}${']'.repeat(200_000)}\n`, 1],
+    ['block sequences', `x:\n${'- '.repeat(100_000)}y\n`, 2],
+  ])('%s nested deep enough to exhaust the stack', async (_, text, line) => {
     await expectRejected(
-      (s) => writeFileSync(path.join(s, 'deep.yaml'), `x: ${'['.repeat(depth)}${']'.repeat(depth)}\n`),
+      (s) => writeFileSync(path.join(s, 'deep.yaml'), text),
       'deep.yaml',
-      1,
+      line,
       'yaml-syntax',
-      /./,
+      /nested too deeply to read/,
     );
   });
 

@@ -379,18 +379,20 @@ describe('baselines', () => {
   const git = (cwd: string, ...args: string[]): string =>
     execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd, encoding: 'utf8' });
 
-  it('git:<ref> reads the spec (and the directories it imports) at that commit; a shallow clone gets a hint', async () => {
-    const repo = path.join(root, 'repo');
-    mkdirSync(repo);
+  /** A repository of one commit: the mini spec in `shared/`, imported by the manifest of `spec/`. */
+  const repoImporting = (name: string, manifest: string): string => {
+    const repo = path.join(root, name);
     cpSync(MINI, path.join(repo, 'shared'), { recursive: true });
     mkdirSync(path.join(repo, 'spec'));
-    writeFileSync(
-      path.join(repo, 'spec', 'ampyobs.yaml'),
-      'registry: { name: svc, version: 1.0.0 }\nimports: [../shared]\n',
-    );
+    writeFileSync(path.join(repo, 'spec', 'ampyobs.yaml'), manifest);
     git(repo, 'init', '-q');
     git(repo, 'add', '.');
     git(repo, 'commit', '-qm', 'one');
+    return repo;
+  };
+
+  it('git:<ref> reads the spec (and the directories it imports) at that commit; a shallow clone gets a hint', async () => {
+    const repo = repoImporting('repo', 'registry: { name: svc, version: 1.0.0 }\nimports: [../shared]\n');
     const text = readFileSync(path.join(repo, 'shared', 'attributes.yaml'), 'utf8');
     writeFileSync(
       path.join(repo, 'shared', 'attributes.yaml'),
@@ -409,6 +411,17 @@ describe('baselines', () => {
     expect(s.err).toMatch(
       /git:HEAD~1: no such commit in .*shallow; this clone is shallow: fetch the history it needs \(git fetch --deepen=1, or --unshallow\)$/,
     );
+  });
+
+  it('git:<ref> follows the imports of a manifest saved with old Mac line endings (a lone CR)', async () => {
+    const repo = repoImporting(
+      'repo-cr',
+      '# yaml-language-server: $schema=x\rregistry: { name: svc, version: 1.0.0 }\rimports: [../shared]\r',
+    );
+    const r = await cli('diff', '--baseline', 'git:HEAD', '--spec', path.join(repo, 'spec'));
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('no changes');
   });
 
   it('npm:<spec> reads the spec of a packed package at the same path', async () => {

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { MANIFEST, packagedSpecDir } from '../../codegen/load.js';
+import { MANIFEST, packagedSpecDir, withLineFeeds } from '../../codegen/load.js';
 
 /** A problem with the baseline argument or with getting the baseline: printed as it is, exit 1. */
 export class BaselineError extends Error {}
@@ -64,7 +64,7 @@ function relativeInside(root: string, dir: string, what: string): string {
 /** The relative imports of a manifest (directories, relative to the manifest's directory). */
 function relativeImports(specDir: string): string[] {
   try {
-    const data = parse(readFileSync(path.join(specDir, MANIFEST), 'utf8')) as { imports?: unknown };
+    const data = parse(withLineFeeds(readFileSync(path.join(specDir, MANIFEST), 'utf8'))) as { imports?: unknown };
     return Array.isArray(data?.imports)
       ? data.imports.filter((i): i is string => typeof i === 'string' && packagedSpecDir(i) === undefined)
       : [];
