@@ -103,7 +103,8 @@ export const RULES = {
     stage: 'resolve',
     severity: 'error',
     module: 'codegen/resolve/refs.ts',
-    brief: 'An id, a name, an enum member or a redaction pattern is defined twice.',
+    brief:
+      'An id, a name, an enum member, a redaction pattern, a base log field, a bus header or the attribute it carries, or a resource metric label is defined twice.',
     example: 'unique-id',
   },
   'unresolved-ref': {
@@ -317,7 +318,7 @@ export const RULES = {
     stage: 'validate',
     severity: 'error',
     module: SIGNALS,
-    brief: 'A log event field has the name of a base field of every line.',
+    brief: 'A log event field, or the bus log object, has the name of a base field of every line.',
     example: 'field-shadows-base',
   },
   'resource-default': {
