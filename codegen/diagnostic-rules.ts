@@ -456,6 +456,14 @@ export const RULES = {
     brief: 'A redaction pattern does not compile, or matches the empty string.',
     example: 'bad-regex',
   },
+  'collector-regex': {
+    stage: 'validate',
+    severity: 'error',
+    module: 'codegen/validate/policy.ts',
+    brief:
+      "A redaction value pattern uses JavaScript syntax the collector's RE2 refuses or reads otherwise: lookaround past a leading lookbehind, backreferences, \\u escapes, escaped letters RE2 reads otherwise…",
+    example: 'collector-regex',
+  },
   redos: {
     stage: 'validate',
     severity: 'error',
