@@ -104,7 +104,8 @@ export const RULES = {
     stage: 'resolve',
     severity: 'error',
     module: 'codegen/resolve/refs.ts',
-    brief: 'An id, a name, an enum member or a redaction pattern is defined twice.',
+    brief:
+      'An id, a name, an enum member, a redaction pattern, a base log field, a bus header or the attribute it carries, or a resource metric label is defined twice.',
     example: 'unique-id',
   },
   'unresolved-ref': {
@@ -318,7 +319,7 @@ export const RULES = {
     stage: 'validate',
     severity: 'error',
     module: SIGNALS,
-    brief: 'A log event field has the name of a base field of every line.',
+    brief: 'A log event field, or the bus log object, has the name of a base field of every line.',
     example: 'field-shadows-base',
   },
   'resource-default': {
@@ -455,6 +456,14 @@ export const RULES = {
     module: 'codegen/validate/policy.ts',
     brief: 'A redaction pattern does not compile, or matches the empty string.',
     example: 'bad-regex',
+  },
+  'collector-regex': {
+    stage: 'validate',
+    severity: 'error',
+    module: 'codegen/validate/policy.ts',
+    brief:
+      "A redaction value pattern uses JavaScript syntax the collector's RE2 refuses or reads otherwise: lookaround past a leading lookbehind, backreferences, \\u escapes, escaped letters RE2 reads otherwise…",
+    example: 'collector-regex',
   },
   redos: {
     stage: 'validate',

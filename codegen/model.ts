@@ -159,6 +159,7 @@ export interface BusHeader {
 export interface Bus {
   readonly logObject: string;
   readonly headers: readonly BusHeader[];
+  readonly src: SourceRef;
 }
 
 export interface Schedule {

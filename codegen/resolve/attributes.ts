@@ -4,7 +4,7 @@ import { locator, type SourceRef } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Attribute, AttributeUse } from '../model.js';
 import type { RawAttributeRef, Requirement } from '../spec-types.js';
-import { indexUnique, listedTwice, sub, type Missing } from './refs.js';
+import { firstOfEach, indexUnique, listedTwice, sub, type Missing } from './refs.js';
 import { suggest } from '../suggest.js';
 
 const at = locator('codegen/resolve/attributes.ts');
@@ -13,17 +13,16 @@ const at = locator('codegen/resolve/attributes.ts');
 export function resolveAttributes(merged: MergedSpec, diags: Diagnostic[]): Attribute[] {
   const attrIndex = indexUnique(merged.lists.attributes, (r) => r.id, 'attribute', diags);
   return [...attrIndex.values()].map(({ raw, src }) => {
-    const seen = new Map<string, number>();
-    (raw.members ?? []).forEach((m, i) => {
-      const prev = seen.get(m.value);
-      if (prev !== undefined)
+    const members = firstOfEach(
+      raw.members ?? [],
+      (m) => m.value,
+      (m, i, first) =>
         listedTwice(
           sub(src, 'members', i, 'value'),
-          `enum member '${m.value}' of '${raw.id}' is listed twice (also member ${prev + 1})`,
+          `enum member '${m.value}' of '${raw.id}' is listed twice (also member ${first + 1})`,
           diags,
-        );
-      else seen.set(m.value, i);
-    });
+        ),
+    );
     return {
       id: raw.id,
       type: raw.type,
@@ -32,7 +31,7 @@ export function resolveAttributes(merged: MergedSpec, diags: Diagnostic[]): Attr
       stability: raw.stability ?? 'development',
       ...(raw.unit !== undefined && { unit: raw.unit }),
       examples: raw.examples ?? [],
-      members: [...new Map((raw.members ?? []).map((m) => [m.value, m])).values()].map((m) => ({
+      members: members.map((m) => ({
         value: m.value,
         brief: m.brief,
         stability: m.stability ?? raw.stability ?? 'development',

@@ -29,7 +29,7 @@ export function resolve(merged: MergedSpec, diags: Diagnostic[]): Model {
   const resource = resolveResource(merged, attrs, diags);
   const context = resolveContext(merged, attrs, diags);
   const logBase = resolveLogBase(merged, resource, context, diags);
-  const bus = resolveBus(merged, attrs);
+  const bus = resolveBus(merged, attrs, diags);
   const schedules = resolveSchedules(merged, diags);
   const metricsByName = metricRefs(metrics, missing);
   const alerts = resolveAlerts(merged, schedules, metricsByName, missing, diags);

@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { MergedSpec } from '../merge.js';
 import type { Redaction, Sampling } from '../model.js';
-import { listedTwice, sub } from './refs.js';
+import { firstOfEach, listedTwice, sub } from './refs.js';
 
 export function resolveSampling(merged: MergedSpec): Sampling | undefined {
   const sampling = merged.singletons.sampling?.raw;
@@ -27,12 +27,13 @@ export function resolveRedaction(merged: MergedSpec, diags: Diagnostic[]): Redac
   const section = merged.singletons.redaction;
   if (!section) return undefined;
   const redaction = section.raw;
-  const seen = new Set<string>();
-  redaction.value_patterns.forEach((p, i) => {
-    if (seen.has(p.id))
-      listedTwice(sub(section.src, 'value_patterns', i, 'id'), `value pattern '${p.id}' is listed twice`, diags);
-    seen.add(p.id);
-  });
+  // Both stay in the model, so that each regex is still checked (validate/policy.ts).
+  firstOfEach(
+    redaction.value_patterns,
+    (p) => p.id,
+    (p, i) =>
+      listedTwice(sub(section.src, 'value_patterns', i, 'id'), `value pattern '${p.id}' is listed twice`, diags),
+  );
   return {
     replacement: redaction.replacement,
     keyPatterns: redaction.key_patterns,

@@ -30,6 +30,27 @@ export function indexUnique<T>(
   return map;
 }
 
+/**
+ * The entries of a list that come first with their key, reporting each later one through `twice` with
+ * its index and that of the first in `items`: for lists whose keys become object keys or identifiers
+ * in generated code.
+ */
+export function firstOfEach<T>(
+  items: readonly T[],
+  key: (item: T) => string | undefined,
+  twice: (item: T, index: number, first: number) => void,
+): T[] {
+  const seen = new Map<string, number>();
+  return items.filter((item, i) => {
+    const k = key(item);
+    if (k === undefined) return true;
+    const first = seen.get(k);
+    if (first === undefined) seen.set(k, i);
+    else twice(item, i, first);
+    return first === undefined;
+  });
+}
+
 /** Reports the second definition of something that must be unique: an id, a name, an enum member. */
 export function listedTwice(src: SourceRef, message: string, diags: Diagnostic[]): void {
   diags.push(at(src, 'unique-id', message));

@@ -5,14 +5,26 @@ import { locator } from '../load.js';
 import type { MergedSpec } from '../merge.js';
 import type { Attribute, Bus, ContextEntry, LogBaseField, ResourceAttribute } from '../model.js';
 import type { AttributeRefs } from './attributes.js';
-import { indexUnique, sub, unresolved } from './refs.js';
+import { firstOfEach, indexUnique, listedTwice, sub, unresolved } from './refs.js';
 
 const at = locator('codegen/resolve/resource.ts');
 
 export function resolveResource(merged: MergedSpec, refs: AttributeRefs, diags: Diagnostic[]): ResourceAttribute[] {
   const resourceIndex = indexUnique(merged.lists.resource, (r) => r.ref, 'resource attribute', diags);
+  // Each becomes a label of every series: a second attribute under one label would overwrite the first.
+  const entries = [...resourceIndex.values()];
+  const labelled = firstOfEach(
+    entries,
+    ({ raw }) => raw.metric_label,
+    ({ raw, src }, _, first) =>
+      listedTwice(
+        sub(src, 'metric_label'),
+        `metric label '${raw.metric_label}' is already the label of resource attribute '${entries[first]!.raw.ref}'`,
+        diags,
+      ),
+  );
   const resource: ResourceAttribute[] = [];
-  for (const { raw, src } of resourceIndex.values()) {
+  for (const { raw, src } of labelled) {
     const a = refs.attr(raw.ref, sub(src, 'ref'));
     if (a)
       resource.push({
@@ -46,9 +58,17 @@ export function resolveLogBase(
   diags: Diagnostic[],
 ): LogBaseField[] {
   const lb = merged.singletons.log_base;
-  return (lb?.raw ?? []).flatMap((f, i) => {
+  if (!lb) return [];
+  // Fields are keys of every log line and properties of its JSON Schema.
+  const fields = firstOfEach(
+    lb.raw.map((f, i) => ({ f, i })),
+    ({ f }) => f.field,
+    ({ f, i }, _, first) =>
+      listedTwice(sub(lb.src, i, 'field'), `base field '${f.field}' is listed twice (also entry ${first + 1})`, diags),
+  );
+  return fields.flatMap(({ f, i }) => {
     let a: Attribute | undefined;
-    const fsrc = sub(lb!.src, i);
+    const fsrc = sub(lb.src, i);
     if (f.from === 'resource' || f.from === 'context') {
       if (f.ref === undefined) {
         diags.push(
@@ -79,24 +99,45 @@ export function resolveLogBase(
   });
 }
 
-export function resolveBus(merged: MergedSpec, refs: AttributeRefs): Bus | undefined {
+export function resolveBus(merged: MergedSpec, refs: AttributeRefs, diags: Diagnostic[]): Bus | undefined {
   const busRaw = merged.singletons.bus;
-  return (
-    busRaw && {
-      logObject: busRaw.raw.log_object,
-      headers: busRaw.raw.headers.flatMap((h, i) => {
-        const a = refs.attr(h.ref, sub(busRaw.src, 'headers', i, 'ref'));
-        return a
-          ? [
-              {
-                attr: a,
-                header: h.header,
-                requirement: h.requirement ?? 'required',
-                inLogObject: h.in_log_object ?? false,
-              },
-            ]
-          : [];
-      }),
-    }
+  if (!busRaw) return undefined;
+  const here = (i: number, key: string) => sub(busRaw.src, 'headers', i, key);
+  const listed = busRaw.raw.headers.map((h, i) => ({ h, i }));
+  // Header names are keys of the message headers and properties of the generated BusEnvelope; they
+  // travel lowercase (runtime/bus.ts reads them by exact name), so names differing in case are one.
+  const named = firstOfEach(
+    listed,
+    ({ h }) => h.header.toLowerCase(),
+    ({ h, i }, _, first) =>
+      listedTwice(here(i, 'header'), `bus header '${h.header}' is listed twice (also entry ${first + 1})`, diags),
   );
+  // An attribute is a key of the context core a consumer's extract fills: one header per attribute.
+  const headers = firstOfEach(
+    named,
+    ({ h }) => h.ref,
+    ({ h, i }, _, first) =>
+      listedTwice(
+        here(i, 'ref'),
+        `attribute '${h.ref}' is already carried by bus header '${named[first]!.h.header}'`,
+        diags,
+      ),
+  );
+  return {
+    logObject: busRaw.raw.log_object,
+    src: busRaw.src,
+    headers: headers.flatMap(({ h, i }) => {
+      const a = refs.attr(h.ref, here(i, 'ref'));
+      return a
+        ? [
+            {
+              attr: a,
+              header: h.header,
+              requirement: h.requirement ?? 'required',
+              inLogObject: h.in_log_object ?? false,
+            },
+          ]
+        : [];
+    }),
+  };
 }

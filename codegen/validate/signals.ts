@@ -25,7 +25,17 @@ function common(uses: readonly AttributeUse[], diags: Diagnostic[]): void {
 /** Spans, log events, resource, context and bus: names, safety-critical sampling, deprecated attributes. */
 export function checkSignals(model: Model, diags: Diagnostic[]): void {
   const baseFields = new Set(model.logBase.map((f) => f.field));
-  if (model.bus) baseFields.add(model.bus.logObject);
+  if (model.bus) {
+    if (baseFields.has(model.bus.logObject))
+      diags.push(
+        at(
+          { file: model.bus.src.file, path: [...model.bus.src.path, 'log_object'] },
+          'field-shadows-base',
+          `'${model.bus.logObject}' is a base field of every log line; the bus correlation object cannot take its name`,
+        ),
+      );
+    baseFields.add(model.bus.logObject);
+  }
 
   for (const u of [
     ...model.metrics.flatMap((m) => m.labels),
