@@ -29,8 +29,8 @@ const verdicts = new Map<string, string | null>();
  */
 export const MAX_REPEAT = 1000;
 
-/** A counted repetition `{n}`, `{n,}` or `{n,m}` at the start of the text. */
-const COUNT = /^\{(\d+)(?:,(\d*))?\}/;
+/** A counted repetition `{n}`, `{n,}` or `{n,m}` where its lastIndex is set. */
+const COUNT = /\{(\d+)(?:,(\d*))?\}/y;
 
 /**
  * The most times `source` repeats one piece: each counted repetition's largest count (its lower one when
@@ -41,6 +41,7 @@ export function largestRepeat(source: string): number {
   let worst = 1;
   // The weight of the piece a following count would repeat: an atom's is 1, a group's its largest inside.
   let last = 1;
+  let m: RegExpExecArray | null;
   const seen = (w: number): void => {
     last = w;
     frames[frames.length - 1] = Math.max(frames[frames.length - 1]!, w);
@@ -63,8 +64,7 @@ export function largestRepeat(source: string): number {
       const inner = frames.length > 1 ? frames.pop()! : 1;
       i++;
       seen(inner);
-    } else if (c === '{' && COUNT.test(source.slice(i, i + 48))) {
-      const m = COUNT.exec(source.slice(i, i + 48))!;
+    } else if (c === '{' && ((COUNT.lastIndex = i), (m = COUNT.exec(source)))) {
       i += m[0].length;
       seen(last * Number(m[2] || m[1]));
     } else {

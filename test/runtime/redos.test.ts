@@ -11,6 +11,7 @@ describe('largestRepeat', () => {
     ['((a){10}b){10}', 100],
     ['[a-z]{2}(x{9}){9}', 81],
     ['(?:ab)+c*d?', 1],
+    [`a{${'9'.repeat(60)}}`, 1e60],
   ])('counts %s as %i: the largest count, nested counts multiplied', (source, n) =>
     expect(largestRepeat(source)).toBe(n),
   );
